@@ -1,0 +1,300 @@
+/*
+ * The merged feed as Atom 1.0 (RFC 4287).  The document is built in memory
+ * with hand escaping: every text is made valid UTF-8 and stripped of the
+ * characters XML 1.0 forbids (C0 controls but tab, LF and CR; U+FFFE and
+ * U+FFFF), so that one bad feed cannot make the merged feed unreadable.
+ * It is then written to "PATH.tmp.PID" next to PATH, flushed, synced and
+ * renamed over PATH.
+ *
+ * An entry's atom:id is "urn:aggregator:KEYHEX": the dedup key, stable
+ * across polls and unique across feeds, where the feeds' own ids are
+ * neither.  atom:source names the feed it came from, its self link being
+ * the feed URL.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "atom.h"
+#include "date.h"
+#include "xmalloc.h"
+
+#define ATOM_NS		"http://www.w3.org/2005/Atom"
+#define ATOM_ID_PREFIX	"urn:aggregator:"
+
+static size_t	atom_utf8_seq(const unsigned char *, size_t, uint32_t *);
+static void	atom_escape(struct buf *, const char *, int);
+static void	atom_elem(struct buf *, const char *, const char *, const char *);
+static void	atom_date(struct buf *, const char *, const char *, time_t);
+static void	atom_entry(struct buf *, const struct entry *);
+static int	atom_save(const char *, const char *, size_t, char *, size_t);
+
+/*
+ * The length of the well-formed UTF-8 sequence at p (and its code point),
+ * or 0 when the bytes there are not one.
+ */
+static size_t
+atom_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len, i;
+	uint32_t c;
+
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		len = 2;
+		c = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		len = 3;
+		c = p[0] & 0x0f;
+		if (p[0] == 0xe0)
+			lo = 0xa0;
+		else if (p[0] == 0xed)
+			hi = 0x9f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		len = 4;
+		c = p[0] & 0x07;
+		if (p[0] == 0xf0)
+			lo = 0x90;
+		else if (p[0] == 0xf4)
+			hi = 0x8f;
+	} else
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if (p[i] < lo || p[i] > hi)
+			return 0;
+		lo = 0x80;
+		hi = 0xbf;
+		c = (c << 6) | (p[i] & 0x3f);
+	}
+	*cp = c;
+	return len;
+}
+
+/*
+ * Appends s as XML character data (attr: also quotes), valid UTF-8 with
+ * U+FFFD for bad bytes, characters XML 1.0 cannot carry dropped, and CR
+ * written as a reference so that it survives end-of-line normalisation.
+ */
+static void
+atom_escape(struct buf *b, const char *s, int attr)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), len;
+	uint32_t cp;
+
+	for (; n > 0; p += len, n -= len) {
+		if ((len = atom_utf8_seq(p, n, &cp)) == 0) {
+			len = 1;
+			buf_addstr(b, "\xef\xbf\xbd");
+			continue;
+		}
+		switch (cp) {
+		case '&':
+			buf_addstr(b, "&amp;");
+			break;
+		case '<':
+			buf_addstr(b, "&lt;");
+			break;
+		case '>':
+			buf_addstr(b, "&gt;");
+			break;
+		case '"':
+			buf_addstr(b, attr ? "&quot;" : "\"");
+			break;
+		case '\r':
+			buf_addstr(b, "&#13;");
+			break;
+		case '\t':
+		case '\n':
+			if (attr)
+				buf_printf(b, "&#%u;", (unsigned int)cp);
+			else
+				buf_addc(b, (char)cp);
+			break;
+		case 0xfffe:
+		case 0xffff:
+			break;
+		default:
+			if (cp >= 0x20)
+				buf_add(b, p, len);
+		}
+	}
+}
+
+/* <name attrs>text</name> on a line of its own. */
+static void
+atom_elem(struct buf *b, const char *indent, const char *name,
+    const char *text)
+{
+	buf_printf(b, "%s<%s>", indent, name);
+	atom_escape(b, text != NULL ? text : "", 0);
+	buf_printf(b, "</%s>\n", name);
+}
+
+static void
+atom_date(struct buf *b, const char *indent, const char *name, time_t t)
+{
+	char date[64];
+
+	date_format_iso(t, date, sizeof(date));
+	atom_elem(b, indent, name, date);
+}
+
+static void
+atom_entry(struct buf *b, const struct entry *e)
+{
+	const char *feed_title, *author;
+
+	feed_title = e->feed_title != NULL && e->feed_title[0] != '\0' ?
+	    e->feed_title : e->feed_name != NULL ? e->feed_name : "";
+	author = e->author != NULL && e->author[0] != '\0' ? e->author :
+	    feed_title[0] != '\0' ? feed_title : AGG_NAME;
+
+	buf_addstr(b, "  <entry>\n");
+	buf_addstr(b, "    <id>" ATOM_ID_PREFIX);
+	atom_escape(b, e->key, 0);
+	buf_addstr(b, "</id>\n");
+	buf_addstr(b, "    <title type=\"text\">");
+	atom_escape(b, e->title != NULL ? e->title : "", 0);
+	buf_addstr(b, "</title>\n");
+	if (e->link != NULL && e->link[0] != '\0') {
+		buf_addstr(b, "    <link rel=\"alternate\" href=\"");
+		atom_escape(b, e->link, 1);
+		buf_addstr(b, "\"/>\n");
+	}
+	atom_date(b, "    ", "updated", e->date);
+	atom_date(b, "    ", "published", e->date);
+	buf_addstr(b, "    <author>\n");
+	atom_elem(b, "      ", "name", author);
+	buf_addstr(b, "    </author>\n");
+	buf_addstr(b, "    <content type=\"html\">");
+	atom_escape(b, e->content != NULL ? e->content : "", 0);
+	buf_addstr(b, "</content>\n");
+	buf_addstr(b, "    <source>\n");
+	if (e->feed_url != NULL && e->feed_url[0] != '\0') {
+		atom_elem(b, "      ", "id", e->feed_url);
+		buf_addstr(b, "      <link rel=\"self\" href=\"");
+		atom_escape(b, e->feed_url, 1);
+		buf_addstr(b, "\"/>\n");
+	}
+	atom_elem(b, "      ", "title", feed_title);
+	atom_date(b, "      ", "updated", e->date);
+	buf_addstr(b, "    </source>\n");
+	buf_addstr(b, "  </entry>\n");
+}
+
+/* Writes data to path through a synced temporary file and a rename. */
+static int
+atom_save(const char *path, const char *data, size_t len, char *err,
+    size_t errlen)
+{
+	char tmp[4096], dir[4096];
+	FILE *f = NULL;
+	int fd, n, saved_errno, tries;
+
+	n = snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	if (n < 0 || (size_t)n >= sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		snprintf(err, errlen, "atom: %s: %s", path, strerror(errno));
+		return -1;
+	}
+	for (tries = 0;; tries++) {
+		fd = open(tmp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
+		if (fd != -1)
+			break;
+		/* Our pid in the name: a leftover of an earlier crash. */
+		if (errno != EEXIST || tries > 0 || unlink(tmp) == -1) {
+			snprintf(err, errlen, "atom: open %s: %s", tmp,
+			    strerror(errno));
+			return -1;
+		}
+	}
+	if ((f = fdopen(fd, "w")) == NULL) {
+		snprintf(err, errlen, "atom: open %s: %s", tmp,
+		    strerror(errno));
+		close(fd);
+		goto fail;
+	}
+	if (fwrite(data, 1, len, f) != len || fflush(f) == EOF) {
+		snprintf(err, errlen, "atom: write %s: %s", tmp,
+		    strerror(errno));
+		goto fail;
+	}
+	if (fsync(fileno(f)) == -1) {
+		snprintf(err, errlen, "atom: fsync %s: %s", tmp,
+		    strerror(errno));
+		goto fail;
+	}
+	n = fclose(f);
+	f = NULL;
+	if (n == EOF) {
+		snprintf(err, errlen, "atom: close %s: %s", tmp,
+		    strerror(errno));
+		goto fail;
+	}
+	if (rename(tmp, path) == -1) {
+		snprintf(err, errlen, "atom: rename %s to %s: %s", tmp, path,
+		    strerror(errno));
+		goto fail;
+	}
+	/* Sync the folder so the rename itself survives a crash. */
+	n = snprintf(dir, sizeof(dir), "%s", path);
+	if (n >= 0 && (size_t)n < sizeof(dir) &&
+	    (fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) !=
+	    -1) {
+		fsync(fd);
+		close(fd);
+	}
+	return 0;
+fail:
+	saved_errno = errno;
+	if (f != NULL)
+		fclose(f);
+	unlink(tmp);
+	errno = saved_errno;
+	return -1;
+}
+
+int
+atom_write(const char *path, const char *title, const char *feed_id,
+    const struct entry *entries, size_t n, char *err, size_t errlen)
+{
+	struct buf b;
+	time_t updated = 0;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		if (entries[i].date > updated)
+			updated = entries[i].date;
+	if (n == 0 || updated == 0)
+		updated = time(NULL);
+
+	buf_init(&b);
+	buf_addstr(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+	buf_addstr(&b, "<feed xmlns=\"" ATOM_NS "\">\n");
+	atom_elem(&b, "  ", "id", feed_id != NULL ? feed_id : "");
+	atom_elem(&b, "  ", "title", title != NULL && title[0] != '\0' ?
+	    title : AGG_NAME);
+	atom_date(&b, "  ", "updated", updated);
+	buf_addstr(&b, "  <generator version=\"" AGG_VERSION "\">" AGG_NAME
+	    "</generator>\n");
+	for (i = 0; i < n; i++)
+		atom_entry(&b, &entries[i]);
+	buf_addstr(&b, "</feed>\n");
+	rc = atom_save(path, b.data, b.len, err, errlen);
+	buf_free(&b);
+	return rc;
+}

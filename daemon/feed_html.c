@@ -1,0 +1,623 @@
+/*
+ * Embedded HTML in feed text: feedparser's guess whether plain RSS text is
+ * really HTML, and the clean-up every HTML value goes through (relative
+ * URIs resolved against xml:base, dangerous markup removed), written back
+ * in feedparser's serialisation so values compare equal to its output.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/HTMLparser.h>
+
+#include "feed_priv.h"
+#include "xmalloc.h"
+
+static const char *const acceptable_elements[] = {
+	"a", "abbr", "acronym", "address", "area", "article", "aside",
+	"audio", "b", "big", "blockquote", "br", "button", "canvas",
+	"caption", "center", "cite", "code", "col", "colgroup", "command",
+	"datagrid", "datalist", "dd", "del", "details", "dfn", "dialog",
+	"dir", "div", "dl", "dt", "em", "event-source", "fieldset",
+	"figcaption", "figure", "font", "footer", "form", "h1", "h2", "h3",
+	"h4", "h5", "h6", "header", "hr", "i", "img", "input", "ins", "kbd",
+	"keygen", "label", "legend", "li", "m", "map", "menu", "meter",
+	"multicol", "nav", "nextid", "noscript", "ol", "optgroup", "option",
+	"output", "p", "pre", "progress", "q", "s", "samp", "section",
+	"select", "small", "sound", "source", "spacer", "span", "strike",
+	"strong", "sub", "sup", "table", "tbody", "td", "textarea", "tfoot",
+	"th", "thead", "time", "tr", "tt", "u", "ul", "var", "video",
+};
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+int
+feed__html_acceptable(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < NELEM(acceptable_elements); i++)
+		if (strlen(acceptable_elements[i]) == len &&
+		    strncasecmp(acceptable_elements[i], name, len) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+wordch(unsigned char c)
+{
+	return isalnum(c) || c == '_' || c >= 0x80;
+}
+
+int
+feed__looks_like_html(const char *s)
+{
+	const char *p, *q;
+	int close = 0, ent = 0;
+	char *nm;
+
+	/* A close tag or an entity reference is required. */
+	for (p = s; (p = strstr(p, "</")) != NULL; p++) {
+		for (q = p + 2; wordch((unsigned char)*q); q++)
+			;
+		if (q > p + 2 && *q == '>') {
+			close = 1;
+			break;
+		}
+	}
+	for (p = s; !close && (p = strchr(p, '&')) != NULL; p++) {
+		q = p + 1;
+		if (*q == '#')
+			q++;
+		for (; wordch((unsigned char)*q); q++)
+			;
+		if (q > p + 1 && *q == ';' && !(q == p + 2 && p[1] == '#')) {
+			ent = 1;
+			break;
+		}
+	}
+	if (!close && !ent)
+		return 0;
+	/* Every tag must be an acceptable HTML element. */
+	for (p = s; (p = strchr(p, '<')) != NULL; p++) {
+		q = p + 1;
+		if (*q == '/')
+			q++;
+		const char *st = q;
+
+		for (; wordch((unsigned char)*q); q++)
+			;
+		if (q > st && !feed__html_acceptable(st, (size_t)(q - st)))
+			return 0;
+	}
+	/* Every named entity must be an HTML one. */
+	for (p = s; (p = strchr(p, '&')) != NULL; p++) {
+		for (q = p + 1; wordch((unsigned char)*q); q++)
+			;
+		if (q > p + 1 && *q == ';') {
+			nm = xstrndup(p + 1, (size_t)(q - p - 1));
+			if (htmlEntityLookup((const xmlChar *)nm) == NULL &&
+			    strcmp(nm, "apos") != 0) {
+				free(nm);
+				return 0;
+			}
+			free(nm);
+		}
+	}
+	return 1;
+}
+
+static const char *const acceptable_attributes[] = {
+	"abbr", "accept", "accept-charset", "accesskey", "action", "align",
+	"alt", "autocomplete", "autofocus", "axis", "background", "balance",
+	"bgcolor", "bgproperties", "border", "bordercolor",
+	"bordercolordark", "bordercolorlight", "bottompadding",
+	"cellpadding", "cellspacing", "ch", "challenge", "char", "charoff",
+	"charset", "checked", "choff", "cite", "class", "clear", "color",
+	"cols", "colspan", "compact", "contenteditable", "controls",
+	"coords", "data", "datafld", "datapagesize", "datasrc", "datetime",
+	"default", "delay", "dir", "disabled", "draggable", "dynsrc",
+	"enctype", "end", "face", "for", "form", "frame", "galleryimg",
+	"gutter", "headers", "height", "hidden", "hidefocus", "high",
+	"href", "hreflang", "hspace", "icon", "id", "inputmode", "ismap",
+	"keytype", "label", "lang", "leftspacing", "list", "longdesc",
+	"loop", "loopcount", "loopend", "loopstart", "low", "lowsrc", "max",
+	"maxlength", "media", "method", "min", "multiple", "name", "nohref",
+	"noshade", "nowrap", "open", "optimum", "pattern", "ping",
+	"point-size", "poster", "pqg", "preload", "prompt", "radiogroup",
+	"readonly", "rel", "repeat-max", "repeat-min", "replace",
+	"required", "rev", "rightspacing", "rows", "rowspan", "rules",
+	"scope", "selected", "shape", "size", "span", "src", "start", "step",
+	"summary", "suppress", "tabindex", "target", "template", "title",
+	"toppadding", "type", "unselectable", "urn", "usemap", "valign",
+	"value", "variable", "volume", "vrml", "vspace", "width", "wrap",
+	"xml:lang",
+};
+
+static const char *const void_elements[] = {
+	"area", "base", "basefont", "br", "col", "command", "embed", "frame",
+	"hr", "img", "input", "isindex", "keygen", "link", "meta", "param",
+	"source", "track", "wbr",
+};
+
+/* (element, attribute) pairs holding URIs, resolved against xml:base. */
+static const char *const uri_attrs[][2] = {
+	{ "a", "href" }, { "applet", "codebase" }, { "area", "href" },
+	{ "audio", "src" }, { "blockquote", "cite" },
+	{ "body", "background" }, { "del", "cite" }, { "form", "action" },
+	{ "frame", "longdesc" }, { "frame", "src" },
+	{ "iframe", "longdesc" }, { "iframe", "src" },
+	{ "head", "profile" }, { "img", "longdesc" }, { "img", "src" },
+	{ "img", "usemap" }, { "input", "src" }, { "input", "usemap" },
+	{ "ins", "cite" }, { "link", "href" }, { "object", "classid" },
+	{ "object", "codebase" }, { "object", "data" },
+	{ "object", "usemap" }, { "q", "cite" }, { "script", "src" },
+	{ "source", "src" }, { "video", "poster" }, { "video", "src" },
+};
+
+static const unsigned short cp1252_high[32] = {
+	0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
+	0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
+};
+
+static int
+in_set(const char *s, const char *const *set, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(s, set[i]) == 0)
+			return 1;
+	return 0;
+}
+
+struct hattr {
+	char	*k;
+	char	*v;
+};
+
+static int
+hattr_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct hattr *)a)->k,
+	    ((const struct hattr *)b)->k);
+}
+
+/* State of one cleaning pass (feedparser's _HTMLSanitizer). */
+struct hclean {
+	struct buf	 out;
+	const char	*base;
+	int		 resolve;
+	int		 sanitize;
+	int		 xhtml;
+	int		 unacceptable;
+};
+
+static void
+emit_attr_value(struct buf *b, const char *v)
+{
+	const char *q;
+	size_t k;
+
+	for (; *v != '\0'; v++) {
+		if (*v == '>')
+			buf_addstr(b, "&gt;");
+		else if (*v == '<')
+			buf_addstr(b, "&lt;");
+		else if (*v == '"')
+			buf_addstr(b, "&quot;");
+		else if (*v == '&') {
+			/* Only a bare ampersand is escaped. */
+			q = v + 1;
+			k = 0;
+			if (*q == '#') {
+				q++;
+				if (*q == 'x')
+					for (q++; isxdigit((unsigned char)*q); q++)
+						k++;
+				else
+					for (; isdigit((unsigned char)*q); q++)
+						k++;
+			} else
+				for (; isalnum((unsigned char)*q) || *q == '_'; q++)
+					k++;
+			if (k > 0 && *q == ';')
+				buf_addc(b, '&');
+			else
+				buf_addstr(b, "&amp;");
+		} else
+			buf_addc(b, *v);
+	}
+}
+
+static void
+start_tag(struct hclean *h, const char *tag, struct hattr *a, size_t n)
+{
+	size_t i, j;
+	char *t;
+	int isvoid;
+
+	if (h->sanitize && !feed__html_acceptable(tag, strlen(tag))) {
+		if (strcmp(tag, "script") == 0 || strcmp(tag, "applet") == 0 ||
+		    strcmp(tag, "style") == 0)
+			h->unacceptable++;
+		return;
+	}
+	/* Duplicates collapse (the last value wins); keys sort. */
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (a[j].k != NULL && a[i].k != NULL &&
+			    strcmp(a[i].k, a[j].k) == 0) {
+				free(a[i].v);
+				a[i].v = a[j].v;
+				a[j].v = NULL;
+				free(a[j].k);
+				a[j].k = NULL;
+			}
+	for (i = j = 0; i < n; i++)
+		if (a[i].k != NULL)
+			a[j++] = a[i];
+	n = j;
+	if (n > 1)
+		qsort(a, n, sizeof(*a), hattr_cmp);
+	buf_printf(&h->out, "<%s", tag);
+	for (i = 0; i < n; i++) {
+		if (strcmp(a[i].k, "rel") == 0 || strcmp(a[i].k, "type") == 0)
+			for (t = a[i].v; *t != '\0'; t++)
+				*t = (char)tolower((unsigned char)*t);
+		if (h->resolve) {
+			for (j = 0; j < NELEM(uri_attrs); j++)
+				if (strcmp(uri_attrs[j][0], tag) == 0 &&
+				    strcmp(uri_attrs[j][1], a[i].k) == 0)
+					break;
+			if (j < NELEM(uri_attrs)) {
+				size_t l;
+				char *v = a[i].v, *st;
+
+				while (isspace((unsigned char)*v))
+					v++;
+				l = strlen(v);
+				while (l > 0 && isspace((unsigned char)v[l - 1]))
+					l--;
+				st = xstrndup(v, l);
+				t = feed__safe_uri(h->base, st);
+				free(st);
+				free(a[i].v);
+				a[i].v = t;
+			}
+		}
+		if (h->sanitize) {
+			if (!in_set(a[i].k, acceptable_attributes,
+			    NELEM(acceptable_attributes)))
+				continue;
+			if (strcmp(a[i].k, "href") == 0) {
+				t = feed__safe_uri(a[i].v, NULL);
+				free(a[i].v);
+				a[i].v = t;
+			}
+		}
+		buf_printf(&h->out, " %s=\"", a[i].k);
+		emit_attr_value(&h->out, a[i].v);
+		buf_addc(&h->out, '"');
+	}
+	isvoid = in_set(tag, void_elements, NELEM(void_elements));
+	buf_addstr(&h->out, isvoid ? " />" : ">");
+}
+
+static void
+end_tag(struct hclean *h, const char *tag)
+{
+	if (h->sanitize && !feed__html_acceptable(tag, strlen(tag))) {
+		if ((strcmp(tag, "script") == 0 || strcmp(tag, "applet") == 0 ||
+		    strcmp(tag, "style") == 0) && h->unacceptable > 0)
+			h->unacceptable--;
+		return;
+	}
+	if (!in_set(tag, void_elements, NELEM(void_elements)))
+		buf_printf(&h->out, "</%s>", tag);
+}
+
+static void
+data(struct hclean *h, const char *s, size_t n)
+{
+	if (h->unacceptable == 0)
+		buf_add(&h->out, s, n);
+}
+
+static int
+tagch(unsigned char c)
+{
+	return isalnum(c) || c == '-' || c == '_' || c == '.' || c == ':';
+}
+
+static int
+attrvalch(unsigned char c)
+{
+	return isalnum(c) || (c != '\0' && strchr("][-./,:;+*%?!&$()_#=~'\"@",
+	    c) != NULL);
+}
+
+/* Parses a start tag at s (just after '<'); returns the bytes used. */
+static size_t
+parse_start(struct hclean *h, const char *s)
+{
+	const char *p = s, *ns, *vs;
+	struct hattr *a = NULL;
+	size_t n = 0, i, tl;
+	char *tag, *t;
+	int selfclose = 0;
+	char q;
+
+	for (ns = p; tagch((unsigned char)*p); p++)
+		;
+	tl = (size_t)(p - ns);
+	tag = xstrndup(ns, tl);
+	for (t = tag; *t != '\0'; t++)
+		*t = (char)tolower((unsigned char)*t);
+	for (;;) {
+		const char *save = p;
+
+		while (isspace((unsigned char)*p))
+			p++;
+		if (!(isalpha((unsigned char)*p) || *p == '_')) {
+			p = save;
+			break;
+		}
+		for (ns = p; isalnum((unsigned char)*p) || *p == '-' ||
+		    *p == ':' || *p == '.' || *p == '_'; p++)
+			;
+		a = xreallocarray(a, n + 1, sizeof(*a));
+		a[n].k = xstrndup(ns, (size_t)(p - ns));
+		for (t = a[n].k; *t != '\0'; t++)
+			*t = (char)tolower((unsigned char)*t);
+		if (*p == '$')
+			p++;
+		vs = p;
+		while (isspace((unsigned char)*vs))
+			vs++;
+		if (*vs == '=') {
+			vs++;
+			while (isspace((unsigned char)*vs))
+				vs++;
+			if (*vs == '\'' || *vs == '"') {
+				q = *vs;
+				if ((t = strchr(vs + 1, q)) != NULL) {
+					a[n].v = xstrndup(vs + 1,
+					    (size_t)(t - vs - 1));
+					p = t + 1;
+				} else {
+					a[n].v = xstrdup("");
+					p = vs;
+				}
+			} else {
+				for (ns = vs; attrvalch((unsigned char)*vs); vs++)
+					;
+				a[n].v = xstrndup(ns, (size_t)(vs - ns));
+				p = vs;
+			}
+		} else
+			a[n].v = xstrdup(a[n].k);
+		n++;
+	}
+	/* Up to the closing bracket, skipping quoted text. */
+	while (*p != '\0' && *p != '>' && *p != '<') {
+		if (*p == '"' || *p == '\'') {
+			q = *p;
+			if ((t = strchr(p + 1, q)) != NULL) {
+				p = t + 1;
+				continue;
+			}
+		}
+		if (*p == '/' && p[1] == '>')
+			selfclose = 1;
+		p++;
+	}
+	start_tag(h, tag, a, n);
+	if (selfclose && h->xhtml)
+		end_tag(h, tag);
+	for (i = 0; i < n; i++) {
+		free(a[i].k);
+		free(a[i].v);
+	}
+	free(a);
+	free(tag);
+	if (*p == '>')
+		p++;
+	return (size_t)(p - s);
+}
+
+static void
+charref(struct hclean *h, const char *ref, size_t n)
+{
+	unsigned long v;
+	char *r;
+	size_t i;
+
+	r = xstrndup(ref, n);
+	for (i = 0; i < n; i++)
+		r[i] = (char)tolower((unsigned char)r[i]);
+	v = r[0] == 'x' ? strtoul(r + 1, NULL, 16) : strtoul(r, NULL, 10);
+	if (h->unacceptable == 0) {
+		if (v >= 0x80 && v <= 0x9f && cp1252_high[v - 0x80] != 0)
+			buf_printf(&h->out, "&#x%x;", cp1252_high[v - 0x80]);
+		else
+			buf_printf(&h->out, "&#%s;", r);
+	}
+	free(r);
+}
+
+/* The shorttag and declaration rewrites feedparser applies first. */
+static char *
+prepare(const char *html)
+{
+	struct buf b;
+	const char *p = html, *q;
+	char *tag;
+	int decl = 0;
+
+	buf_init(&b);
+	buf_addstr(&b, "");
+	while (*p != '\0') {
+		if (p[0] == '<' && p[1] == '!' && decl < 2 &&
+		    strncmp(p + 2, "DOCTYPE", 7) != 0 &&
+		    strncmp(p + 2, "--", 2) != 0 && p[2] != '[') {
+			buf_addstr(&b, "&lt;!");
+			p += 2;
+			decl++;
+			continue;
+		}
+		if (p[0] == '<') {
+			/* <([^<>\s]+?)\s*\/> */
+			for (q = p + 1; *q != '\0' && *q != '<' && *q != '>' &&
+			    !isspace((unsigned char)*q) && *q != '/'; q++)
+				;
+			if (q > p + 1) {
+				const char *e = q;
+
+				while (isspace((unsigned char)*e))
+					e++;
+				if (e[0] == '/' && e[1] == '>') {
+					tag = xstrndup(p + 1, (size_t)(q - p - 1));
+					if (in_set(tag, void_elements,
+					    NELEM(void_elements)))
+						buf_printf(&b, "<%s />", tag);
+					else
+						buf_printf(&b, "<%s></%s>", tag,
+						    tag);
+					free(tag);
+					p = e + 2;
+					continue;
+				}
+			}
+		}
+		if (strncmp(p, "&#39;", 5) == 0) {
+			buf_addc(&b, '\'');
+			p += 5;
+			continue;
+		}
+		if (strncmp(p, "&#34;", 5) == 0) {
+			buf_addc(&b, '"');
+			p += 5;
+			continue;
+		}
+		buf_addc(&b, *p++);
+	}
+	return buf_release(&b);
+}
+
+char *
+feed__html_clean(const char *html, const char *base, int resolve,
+    int sanitize)
+{
+	struct hclean h;
+	char *src, *p, *q, *nm, *r;
+	size_t n;
+
+	memset(&h, 0, sizeof(h));
+	buf_init(&h.out);
+	buf_addstr(&h.out, "");
+	h.base = base != NULL ? base : "";
+	h.resolve = resolve;
+	h.sanitize = sanitize;
+	src = prepare(html);
+	for (p = src; *p != '\0'; ) {
+		if (*p == '<') {
+			if (strncmp(p, "<!--", 4) == 0) {
+				if ((q = strstr(p + 4, "-->")) == NULL)
+					break;	/* unclosed: the rest is dropped */
+				data(&h, p, (size_t)(q + 3 - p));
+				p = q + 3;
+			} else if (p[1] == '!' || p[1] == '?') {
+				if ((q = strchr(p, '>')) == NULL)
+					break;
+				p = q + 1;
+			} else if (p[1] == '/' && isalpha((unsigned char)p[2])) {
+				for (q = p + 2; tagch((unsigned char)*q); q++)
+					;
+				nm = xstrndup(p + 2, (size_t)(q - p - 2));
+				for (r = nm; *r != '\0'; r++)
+					*r = (char)tolower((unsigned char)*r);
+				end_tag(&h, nm);
+				free(nm);
+				if ((q = strchr(q, '>')) == NULL)
+					break;
+				p = q + 1;
+			} else if (isalpha((unsigned char)p[1]))
+				p += 1 + parse_start(&h, p + 1);
+			else
+				data(&h, p++, 1);
+			continue;
+		}
+		if (*p == '&') {
+			q = p + 1;
+			if (*q == '#') {
+				q++;
+				if (*q == 'x' || *q == 'X') {
+					for (q++; isxdigit((unsigned char)*q); q++)
+						;
+					n = (size_t)(q - p - 3);
+				} else {
+					for (; isdigit((unsigned char)*q); q++)
+						;
+					n = (size_t)(q - p - 2);
+				}
+				if (n > 0 && *q == ';') {
+					charref(&h, p + 2, (size_t)(q - p - 2));
+					p = q + 1;
+					continue;
+				}
+			} else if (isalpha((unsigned char)*q)) {
+				for (; isalnum((unsigned char)*q) || *q == '-' ||
+				    *q == '.'; q++)
+					;
+				if (*q != '\0') {
+					nm = xstrndup(p + 1, (size_t)(q - p - 1));
+					if (h.unacceptable == 0) {
+						if (htmlEntityLookup(
+						    (const xmlChar *)nm) != NULL ||
+						    strcmp(nm, "apos") == 0)
+							buf_printf(&h.out,
+							    "&%s;", nm);
+						else
+							buf_printf(&h.out,
+							    "&amp;%s", nm);
+					}
+					free(nm);
+					p = *q == ';' ? q + 1 : q;
+					continue;
+				}
+			}
+			data(&h, p++, 1);
+			continue;
+		}
+		for (q = p; *q != '\0' && *q != '<' && *q != '&'; q++)
+			;
+		data(&h, p, (size_t)(q - p));
+		p = q;
+	}
+	free(src);
+	if (!sanitize)
+		return buf_release(&h.out);
+	/* Trimmed, and CRLF made LF, as feedparser's sanitizer returns it. */
+	{
+		struct buf o;
+		const char *s = h.out.data;
+		size_t len = h.out.len, i;
+
+		while (len > 0 && isspace((unsigned char)s[len - 1]))
+			len--;
+		while (len > 0 && isspace((unsigned char)*s)) {
+			s++;
+			len--;
+		}
+		buf_init(&o);
+		buf_addstr(&o, "");
+		for (i = 0; i < len; i++)
+			if (!(s[i] == '\r' && i + 1 < len && s[i + 1] == '\n'))
+				buf_addc(&o, s[i]);
+		buf_free(&h.out);
+		return buf_release(&o);
+	}
+}

@@ -1,0 +1,648 @@
+/*
+ * An entry as one RFC 5322 message for the maildir: a header block built
+ * from feed text that can never break out of its header (control
+ * characters become spaces, long values are folded, non-ASCII is RFC 2047
+ * encoded), and a multipart/alternative body with a plain-text rendering
+ * and the HTML, both UTF-8 in quoted-printable so that no line is longer
+ * than 76 bytes.  Lines end in LF, as maildir readers expect.
+ *
+ * The recipient is the group "undisclosed-recipients:;": the message is
+ * addressed to nobody in particular, and some readers want a To: header.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+
+#include "date.h"
+#include "message.h"
+#include "xmalloc.h"
+
+#define MSG_FROM_ADDR	"aggregator@localhost"
+#define MSG_ID_DOMAIN	"aggregator"
+/* RFC 5322 asks for 78; encoded-words want lines of at most 76. */
+#define MSG_FOLD_WIDTH	78
+#define MSG_EW_LINE	76
+#define MSG_EW_MAX	75
+/* Words longer than this cannot be folded and get encoded instead. */
+#define MSG_WORD_MAX	900
+#define MSG_QP_WIDTH	76
+
+/* What msg_clean does with control characters and white space. */
+enum msg_clean_mode {
+	MSG_CLEAN_HEADER,	/* one line: controls are spaces, runs collapse */
+	MSG_CLEAN_BODY,		/* lines kept: CR LF is LF, other controls spaces */
+};
+
+/* State of the HTML-to-text walk. */
+struct msg_text {
+	struct buf	 b;
+	int		 space;		/* a space is due before the next text */
+	int		 breaks;	/* line breaks due (0-2) */
+	int		 pre;		/* inside <pre>: white space kept */
+};
+
+static size_t	 msg_utf8_seq(const unsigned char *, size_t, uint32_t *);
+static char	*msg_clean(const char *, enum msg_clean_mode);
+static int	 msg_needs_encoding(const char *, size_t);
+static void	 msg_base64(struct buf *, const unsigned char *, size_t);
+static void	 msg_encode_words(struct buf *, const char *, size_t);
+static void	 msg_fold_plain(struct buf *, const char *, size_t);
+static void	 msg_header(struct buf *, const char *, const char *);
+static void	 msg_from(struct buf *, const struct entry *);
+static void	 msg_qp(struct buf *, const char *);
+static void	 msg_html_escape(struct buf *, const char *);
+static int	 msg_is_block(const char *);
+static void	 msg_text_add(struct msg_text *, const char *);
+static void	 msg_text_break(struct msg_text *, int);
+static void	 msg_text_walk(struct msg_text *, xmlNode *);
+static char	*msg_html_to_text(const char *);
+static char	*msg_plain_part(const struct entry *, const char *);
+static char	*msg_html_part(const struct entry *, const char *);
+
+/*
+ * The length of the well-formed UTF-8 sequence at p (and its code point),
+ * or 0 when the bytes there are not one: overlong forms, surrogates and
+ * truncated sequences are all refused.
+ */
+static size_t
+msg_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len, i;
+	uint32_t c;
+
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		len = 2;
+		c = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		len = 3;
+		c = p[0] & 0x0f;
+		if (p[0] == 0xe0)
+			lo = 0xa0;
+		else if (p[0] == 0xed)
+			hi = 0x9f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		len = 4;
+		c = p[0] & 0x07;
+		if (p[0] == 0xf0)
+			lo = 0x90;
+		else if (p[0] == 0xf4)
+			hi = 0x8f;
+	} else
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if (p[i] < lo || p[i] > hi)
+			return 0;
+		lo = 0x80;
+		hi = 0xbf;
+		c = (c << 6) | (p[i] & 0x3f);
+	}
+	*cp = c;
+	return len;
+}
+
+/*
+ * A copy of s that is valid UTF-8 (bad bytes become U+FFFD) with control
+ * characters (C0, DEL, C1) handled per mode.  In header mode the result
+ * is one trimmed line with single spaces, so it cannot inject a header.
+ */
+static char *
+msg_clean(const char *s, enum msg_clean_mode mode)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), len;
+	struct buf b;
+	uint32_t cp;
+	int space = 0;
+
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	buf_grow(&b, n);
+	while (n > 0) {
+		if ((len = msg_utf8_seq(p, n, &cp)) == 0) {
+			len = 1;
+			cp = 0xfffd;
+		}
+		if (mode == MSG_CLEAN_BODY && cp == '\r') {
+			/* CR LF and a lone CR both end one line. */
+			if (n > 1 && p[1] == '\n')
+				len = 2;
+			buf_addc(&b, '\n');
+		} else if (mode == MSG_CLEAN_BODY && (cp == '\n' ||
+		    cp == '\t'))
+			buf_addc(&b, (char)cp);
+		else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp == ' ') {
+			if (mode == MSG_CLEAN_BODY)
+				buf_addc(&b, ' ');
+			else
+				space = 1;
+		} else {
+			if (space && b.len > 0)
+				buf_addc(&b, ' ');
+			space = 0;
+			if (cp == 0xfffd && len == 1)
+				buf_addstr(&b, "\xef\xbf\xbd");
+			else
+				buf_add(&b, p, len);
+		}
+		p += len;
+		n -= len;
+	}
+	return buf_release(&b);
+}
+
+/*
+ * Whether a cleaned header value must be RFC 2047 encoded: it is not
+ * ASCII, it holds text a decoder would take for an encoded-word, or a word
+ * is too long to be folded.
+ */
+static int
+msg_needs_encoding(const char *s, size_t col)
+{
+	const char *p, *sp;
+
+	for (p = s; *p != '\0'; p++)
+		if ((unsigned char)*p >= 0x80)
+			return 1;
+	if (strstr(s, "=?") != NULL)
+		return 1;
+	for (p = s; *p != '\0'; p = sp + 1) {
+		sp = strchrnul(p, ' ');
+		if ((size_t)(sp - p) > MSG_WORD_MAX ||
+		    (p == s && col + (size_t)(sp - p) > 998))
+			return 1;
+		if (*sp == '\0')
+			break;
+	}
+	return 0;
+}
+
+static void
+msg_base64(struct buf *out, const unsigned char *p, size_t n)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	uint32_t v;
+
+	for (; n >= 3; p += 3, n -= 3) {
+		v = (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
+		buf_addc(out, tab[v >> 18 & 63]);
+		buf_addc(out, tab[v >> 12 & 63]);
+		buf_addc(out, tab[v >> 6 & 63]);
+		buf_addc(out, tab[v & 63]);
+	}
+	if (n > 0) {
+		v = (uint32_t)p[0] << 16 | (n > 1 ? (uint32_t)p[1] << 8 : 0);
+		buf_addc(out, tab[v >> 18 & 63]);
+		buf_addc(out, tab[v >> 12 & 63]);
+		buf_addc(out, n > 1 ? tab[v >> 6 & 63] : '=');
+		buf_addc(out, '=');
+	}
+}
+
+/*
+ * UTF-8 "B" encoded-words, one per line, each at most 75 characters and
+ * each line at most 76 (the first counting the col bytes before it).
+ * Words end only on character boundaries, as RFC 2047 section 5 requires.
+ * The white space between encoded-words is ignored by decoders, so the
+ * spaces of the text are inside the words.
+ */
+static void
+msg_encode_words(struct buf *out, const char *s, size_t col)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), width, raw, take, len;
+	uint32_t cp;
+	int first = 1;
+
+	do {
+		width = MSG_EW_LINE > col ? MSG_EW_LINE - col : 0;
+		if (width > MSG_EW_MAX)
+			width = MSG_EW_MAX;
+		/* Room for at least one four-byte character. */
+		if (width < 24)
+			width = 24;
+		/* "=?UTF-8?B?" and "?=" take 12; base64 is 4 per 3 bytes. */
+		raw = (width - 12) / 4 * 3;
+		take = 0;
+		while (take < n) {
+			if ((len = msg_utf8_seq(p + take, n - take, &cp)) == 0)
+				len = 1;
+			if (take + len > raw)
+				break;
+			take += len;
+		}
+		if (!first)
+			buf_addstr(out, "\n ");
+		buf_addstr(out, "=?UTF-8?B?");
+		msg_base64(out, p, take);
+		buf_addstr(out, "?=");
+		p += take;
+		n -= take;
+		col = 1;
+		first = 0;
+	} while (n > 0);
+}
+
+/* Folds a cleaned ASCII value at its spaces, aiming at 78 columns. */
+static void
+msg_fold_plain(struct buf *out, const char *s, size_t col)
+{
+	const char *p = s, *sp;
+	size_t wlen;
+
+	for (;;) {
+		sp = strchrnul(p, ' ');
+		wlen = (size_t)(sp - p);
+		if (p != s) {
+			if (col + 1 + wlen > MSG_FOLD_WIDTH) {
+				buf_addc(out, '\n');
+				col = 0;
+			}
+			buf_addc(out, ' ');
+			col++;
+		}
+		buf_add(out, p, wlen);
+		col += wlen;
+		if (*sp == '\0')
+			break;
+		p = sp + 1;
+	}
+}
+
+char *
+message_encode_header(const char *value, size_t name_len)
+{
+	struct buf out;
+	char *v;
+
+	v = msg_clean(value != NULL ? value : "", MSG_CLEAN_HEADER);
+	buf_init(&out);
+	if (v[0] == '\0')
+		buf_addstr(&out, "");
+	else if (msg_needs_encoding(v, name_len))
+		msg_encode_words(&out, v, name_len);
+	else
+		msg_fold_plain(&out, v, name_len);
+	free(v);
+	return buf_release(&out);
+}
+
+/* Appends "Name: value" as an unstructured header. */
+static void
+msg_header(struct buf *b, const char *name, const char *value)
+{
+	char *v;
+
+	v = message_encode_header(value, strlen(name) + 2);
+	buf_printf(b, "%s: %s\n", name, v);
+	free(v);
+}
+
+/* From: with the feed's title as display name (a phrase, not text). */
+static void
+msg_from(struct buf *b, const struct entry *e)
+{
+	const char *name = e->feed_title, *p;
+	char *v;
+
+	if (name == NULL || name[0] == '\0')
+		name = e->feed_name;
+	v = msg_clean(name != NULL ? name : "", MSG_CLEAN_HEADER);
+	if (v[0] == '\0') {
+		free(v);
+		v = xstrdup(AGG_NAME);
+	}
+	buf_addstr(b, "From: ");
+	if (msg_needs_encoding(v, 0) || strlen(v) > MSG_WORD_MAX)
+		msg_encode_words(b, v, 6);
+	else {
+		buf_addc(b, '"');
+		for (p = v; *p != '\0'; p++) {
+			if (*p == '"' || *p == '\\')
+				buf_addc(b, '\\');
+			buf_addc(b, *p);
+		}
+		buf_addc(b, '"');
+	}
+	buf_addstr(b, " <" MSG_FROM_ADDR ">\n");
+	free(v);
+}
+
+/*
+ * Quoted-printable (RFC 2045 6.7) of cleaned UTF-8 text with LF line
+ * ends: lines of at most 76 bytes, white space before a line end encoded,
+ * and "From " at a line start encoded for readers that convert to mbox.
+ */
+static void
+msg_qp(struct buf *out, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p;
+	char enc[4];
+	size_t col = 0, len;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p == '\n') {
+			buf_addc(out, '\n');
+			col = 0;
+			continue;
+		}
+		if ((*p > ' ' && *p <= '~' && *p != '=' &&
+		    !(col == 0 && strncmp((const char *)p, "From ", 5) == 0)) ||
+		    ((*p == ' ' || *p == '\t') && p[1] != '\n' &&
+		    p[1] != '\0')) {
+			enc[0] = (char)*p;
+			len = 1;
+		} else {
+			enc[0] = '=';
+			enc[1] = hex[*p >> 4];
+			enc[2] = hex[*p & 15];
+			len = 3;
+		}
+		/* Leave room for the "=" of a soft line break. */
+		if (col + len > MSG_QP_WIDTH - 1) {
+			buf_addstr(out, "=\n");
+			col = 0;
+		}
+		buf_add(out, enc, len);
+		col += len;
+	}
+	if (col > 0)
+		buf_addc(out, '\n');
+}
+
+static void
+msg_html_escape(struct buf *b, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '&':
+			buf_addstr(b, "&amp;");
+			break;
+		case '<':
+			buf_addstr(b, "&lt;");
+			break;
+		case '>':
+			buf_addstr(b, "&gt;");
+			break;
+		case '"':
+			buf_addstr(b, "&quot;");
+			break;
+		default:
+			buf_addc(b, *s);
+		}
+	}
+}
+
+/* Elements that start and end a line of text. */
+static int
+msg_is_block(const char *name)
+{
+	static const char *const blocks[] = {
+		"address", "article", "aside", "blockquote", "dd", "div",
+		"dl", "dt", "figcaption", "figure", "footer", "form", "h1",
+		"h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
+		"nav", "ol", "p", "pre", "section", "table", "tr", "ul",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(blocks) / sizeof(blocks[0]); i++)
+		if (strcasecmp(name, blocks[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Asks for n line breaks (2 is a blank line) before the next text. */
+static void
+msg_text_break(struct msg_text *t, int n)
+{
+	if (t->breaks < n)
+		t->breaks = n;
+}
+
+/* Adds text, collapsing white space as a browser would outside <pre>. */
+static void
+msg_text_add(struct msg_text *t, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (!t->pre && (*s == ' ' || *s == '\t' || *s == '\n' ||
+		    *s == '\r' || *s == '\f')) {
+			t->space = 1;
+			continue;
+		}
+		if (*s == '\n') {
+			buf_addc(&t->b, '\n');
+			t->space = t->breaks = 0;
+			continue;
+		}
+		if (t->b.len > 0 && t->breaks > 0)
+			buf_addstr(&t->b, t->breaks > 1 ? "\n\n" : "\n");
+		else if (t->b.len > 0 && t->space && t->b.data[t->b.len - 1] !=
+		    '\n')
+			buf_addc(&t->b, ' ');
+		t->space = t->breaks = 0;
+		buf_addc(&t->b, *s);
+	}
+}
+
+static void
+msg_text_walk(struct msg_text *t, xmlNode *n)
+{
+	const char *name;
+	xmlChar *href;
+	int block, pre;
+
+	for (; n != NULL; n = n->next) {
+		if (n->type == XML_TEXT_NODE || n->type ==
+		    XML_CDATA_SECTION_NODE) {
+			if (n->content != NULL)
+				msg_text_add(t, (const char *)n->content);
+			continue;
+		}
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		name = (const char *)n->name;
+		if (strcasecmp(name, "script") == 0 ||
+		    strcasecmp(name, "style") == 0 ||
+		    strcasecmp(name, "head") == 0)
+			continue;
+		if (strcasecmp(name, "br") == 0) {
+			buf_addc(&t->b, '\n');
+			t->space = t->breaks = 0;
+			continue;
+		}
+		block = msg_is_block(name);
+		pre = strcasecmp(name, "pre") == 0;
+		if (block)
+			msg_text_break(t, strcasecmp(name, "li") == 0 ||
+			    strcasecmp(name, "tr") == 0 ||
+			    strcasecmp(name, "dd") == 0 ||
+			    strcasecmp(name, "dt") == 0 ? 1 : 2);
+		if (strcasecmp(name, "li") == 0)
+			msg_text_add(t, "- ");
+		if (pre)
+			t->pre++;
+		msg_text_walk(t, n->children);
+		if (pre)
+			t->pre--;
+		/* Keep the target of a link whose text is not the URL. */
+		if (strcasecmp(name, "a") == 0 &&
+		    (href = xmlGetProp(n, (const xmlChar *)"href")) != NULL) {
+			if (strncasecmp((const char *)href, "http", 4) == 0 &&
+			    (t->b.len < strlen((const char *)href) ||
+			    strcmp(t->b.data + t->b.len -
+			    strlen((const char *)href), (const char *)href) !=
+			    0)) {
+				msg_text_add(t, " <");
+				t->space = 0;
+				msg_text_add(t, (const char *)href);
+				msg_text_add(t, ">");
+			}
+			xmlFree(href);
+		}
+		if (block)
+			msg_text_break(t, strcasecmp(name, "li") == 0 ||
+			    strcasecmp(name, "tr") == 0 ? 1 : 2);
+	}
+}
+
+/* Feed HTML as plain text: tags dropped, entities decoded, blocks kept. */
+static char *
+msg_html_to_text(const char *html)
+{
+	struct msg_text t;
+	htmlDocPtr doc;
+	int len;
+
+	memset(&t, 0, sizeof(t));
+	buf_init(&t.b);
+	len = strlen(html) > INT32_MAX ? INT32_MAX : (int)strlen(html);
+	if (len == 0)
+		return xstrdup("");
+	doc = htmlReadMemory(html, len, NULL, "UTF-8", HTML_PARSE_RECOVER |
+	    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+	if (doc != NULL) {
+		msg_text_walk(&t, xmlDocGetRootElement(doc));
+		xmlFreeDoc(doc);
+	}
+	return buf_release(&t.b);
+}
+
+static char *
+msg_plain_part(const struct entry *e, const char *content)
+{
+	struct buf b;
+	char *text;
+
+	buf_init(&b);
+	text = msg_html_to_text(content);
+	buf_addstr(&b, text);
+	free(text);
+	if (e->link != NULL && e->link[0] != '\0') {
+		if (b.len > 0)
+			buf_addstr(&b, "\n\n");
+		text = msg_clean(e->link, MSG_CLEAN_HEADER);
+		buf_addstr(&b, text);
+		free(text);
+	}
+	buf_addc(&b, '\n');
+	text = msg_clean(b.data, MSG_CLEAN_BODY);
+	buf_free(&b);
+	return text;
+}
+
+/* A small HTML document: the title as a link, then the content as is. */
+static char *
+msg_html_part(const struct entry *e, const char *content)
+{
+	struct buf b;
+	char *title, *link, *out;
+
+	title = msg_clean(e->title != NULL ? e->title : "", MSG_CLEAN_HEADER);
+	link = e->link != NULL && e->link[0] != '\0' ?
+	    msg_clean(e->link, MSG_CLEAN_HEADER) : NULL;
+	buf_init(&b);
+	buf_addstr(&b, "<!DOCTYPE html>\n<html>\n<head>\n"
+	    "<meta charset=\"utf-8\">\n<title>");
+	msg_html_escape(&b, title);
+	buf_addstr(&b, "</title>\n</head>\n<body>\n<h1>");
+	if (link != NULL) {
+		buf_addstr(&b, "<a href=\"");
+		msg_html_escape(&b, link);
+		buf_addstr(&b, "\">");
+	}
+	msg_html_escape(&b, title);
+	if (link != NULL)
+		buf_addstr(&b, "</a>");
+	buf_addstr(&b, "</h1>\n");
+	buf_addstr(&b, content);
+	buf_addstr(&b, "\n</body>\n</html>\n");
+	out = msg_clean(b.data, MSG_CLEAN_BODY);
+	buf_free(&b);
+	free(title);
+	free(link);
+	return out;
+}
+
+char *
+message_render(const struct entry *e, size_t *len)
+{
+	const char *content = e->content != NULL ? e->content : "";
+	char date[64], boundary[64], *part;
+	struct buf b;
+	int n;
+
+	/* "=_" never occurs in base64 or quoted-printable text. */
+	n = snprintf(boundary, sizeof(boundary), "=_aggregator_%.32s", e->key);
+	if (n < 0 || (size_t)n >= sizeof(boundary))
+		boundary[sizeof(boundary) - 1] = '\0';
+	date_format_rfc5322(e->date, date, sizeof(date));
+
+	buf_init(&b);
+	msg_from(&b, e);
+	buf_addstr(&b, "To: undisclosed-recipients:;\n");
+	msg_header(&b, "Subject", e->title != NULL && e->title[0] != '\0' ?
+	    e->title : "(no title)");
+	buf_printf(&b, "Date: %s\n", date);
+	buf_printf(&b, "Message-ID: <%s@" MSG_ID_DOMAIN ">\n", e->key);
+	if (e->feed_url != NULL && e->feed_url[0] != '\0')
+		msg_header(&b, "X-RSS-Feed", e->feed_url);
+	if (e->link != NULL && e->link[0] != '\0')
+		msg_header(&b, "X-RSS-URL", e->link);
+	if (e->id != NULL && e->id[0] != '\0')
+		msg_header(&b, "X-RSS-ID", e->id);
+	buf_addstr(&b, "MIME-Version: 1.0\n");
+	buf_printf(&b, "Content-Type: multipart/alternative;\n"
+	    " boundary=\"%s\"\n\n", boundary);
+	buf_addstr(&b, "This is a multi-part message in MIME format.\n");
+
+	buf_printf(&b, "\n--%s\n", boundary);
+	buf_addstr(&b, "Content-Type: text/plain; charset=utf-8\n"
+	    "Content-Transfer-Encoding: quoted-printable\n\n");
+	part = msg_plain_part(e, content);
+	msg_qp(&b, part);
+	free(part);
+
+	buf_printf(&b, "\n--%s\n", boundary);
+	buf_addstr(&b, "Content-Type: text/html; charset=utf-8\n"
+	    "Content-Transfer-Encoding: quoted-printable\n\n");
+	part = msg_html_part(e, content);
+	msg_qp(&b, part);
+	free(part);
+
+	buf_printf(&b, "\n--%s--\n", boundary);
+	*len = b.len;
+	return buf_release(&b);
+}

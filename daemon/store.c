@@ -1,0 +1,598 @@
+/*
+ * Persistent state in one SQLite file: the keys already delivered (kept
+ * forever, so an entry is never delivered twice), the data of the newest
+ * entries for the merged feed, and per-feed poll state.  WAL with
+ * synchronous=FULL so that a key committed is a key on disk.  Statements
+ * are prepared once and reused.  A file that is not a valid database is
+ * refused, never recreated: it holds the dedup history.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+#include "xmalloc.h"
+
+/* Bumped whenever the schema changes; store_migrate knows every step. */
+#define STORE_SCHEMA_VERSION	1
+
+enum store_stmt {
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_IS_SEEN,
+	ST_ADD_SEEN,
+	ST_ADD_RECENT,
+	ST_PRUNE,
+	ST_RECENT,
+	ST_FEED_GET,
+	ST_FEED_PUT,
+	ST_FEED_EACH,
+	ST_COUNT
+};
+
+#define RECENT_COLUMNS	"key, feed_name, feed_title, feed_url, title, link, " \
+			"id, author, content, date, seen"
+#define FEED_COLUMNS	"url, etag, last_modified, title, last_poll, " \
+			"last_status, last_error, delivered, failures, next_due"
+
+static const char *const store_sql[ST_COUNT] = {
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_IS_SEEN] = "SELECT 1 FROM seen WHERE key = ?1",
+	[ST_ADD_SEEN] = "INSERT OR IGNORE INTO seen (key, feed, first_seen) "
+	    "VALUES (?1, ?2, ?3)",
+	[ST_ADD_RECENT] = "INSERT OR IGNORE INTO recent (" RECENT_COLUMNS ") "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	[ST_PRUNE] = "DELETE FROM recent WHERE key NOT IN (SELECT key FROM "
+	    "recent ORDER BY date DESC, seen DESC, key LIMIT ?1)",
+	[ST_RECENT] = "SELECT " RECENT_COLUMNS " FROM recent "
+	    "ORDER BY date DESC, seen DESC, key LIMIT ?1",
+	[ST_FEED_GET] = "SELECT " FEED_COLUMNS " FROM feeds WHERE name = ?1",
+	[ST_FEED_PUT] = "INSERT OR REPLACE INTO feeds (name, " FEED_COLUMNS
+	    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	[ST_FEED_EACH] = "SELECT " FEED_COLUMNS ", name FROM feeds "
+	    "ORDER BY name",
+};
+
+/* Schema steps, indexed by the user_version they start from. */
+static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
+	"CREATE TABLE seen ("
+	"  key TEXT PRIMARY KEY,"
+	"  feed TEXT,"
+	"  first_seen INTEGER"
+	") WITHOUT ROWID;"
+	"CREATE TABLE recent ("
+	"  key TEXT PRIMARY KEY,"
+	"  feed_name TEXT, feed_title TEXT, feed_url TEXT,"
+	"  title TEXT, link TEXT, id TEXT, author TEXT, content TEXT,"
+	"  date INTEGER, seen INTEGER"
+	");"
+	"CREATE INDEX recent_date ON recent (date DESC, seen DESC);"
+	"CREATE TABLE feeds ("
+	"  name TEXT PRIMARY KEY,"
+	"  url TEXT, etag TEXT, last_modified TEXT, title TEXT,"
+	"  last_poll INTEGER, last_status INTEGER, last_error TEXT,"
+	"  delivered INTEGER, failures INTEGER, next_due INTEGER"
+	");",
+};
+
+/* The connection and its prepared statements. */
+struct store {
+	sqlite3		*db;
+	sqlite3_stmt	*stmt[ST_COUNT];
+	char		 errmsg[512];
+};
+
+static void	store_seterr(struct store *, const char *, ...)
+		    __attribute__((__format__(__printf__, 2, 3)));
+static int	store_exec(struct store *, const char *);
+static int	store_check(struct store *, const char *, char *, size_t);
+static int	store_migrate(struct store *, const char *, char *, size_t);
+static sqlite3_stmt *store_stmt(struct store *, enum store_stmt);
+static int	store_simple(struct store *, enum store_stmt);
+static int	store_bind_text(sqlite3_stmt *, int, const char *);
+static char	*store_col_text(sqlite3_stmt *, int);
+static void	store_row_feed(sqlite3_stmt *, struct feed_state *);
+
+/* Keeps "context: sqlite message" for store_errmsg. */
+static void
+store_seterr(struct store *s, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+
+	va_start(ap, fmt);
+	vsnprintf(s->errmsg, sizeof(s->errmsg), fmt, ap);
+	va_end(ap);
+	n = strlen(s->errmsg);
+	if (n < sizeof(s->errmsg) - 1)
+		snprintf(s->errmsg + n, sizeof(s->errmsg) - n, ": %s",
+		    sqlite3_errmsg(s->db));
+}
+
+static int
+store_exec(struct store *s, const char *sql)
+{
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		store_seterr(s, "store: %s", sql);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * quick_check reads every page, so it is also the first statement to touch
+ * the file: a file that is not SQLite fails here with SQLITE_NOTADB before
+ * anything could be written to it.
+ */
+static int
+store_check(struct store *s, const char *path, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	const char *row;
+	int rc;
+
+	rc = sqlite3_prepare_v2(s->db, "PRAGMA quick_check(1)", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	else
+		st = NULL;
+	if (rc != SQLITE_ROW) {
+		snprintf(err, errlen, "state file %s is not a valid database: "
+		    "%s", path, sqlite3_errmsg(s->db));
+		sqlite3_finalize(st);
+		return -1;
+	}
+	row = (const char *)sqlite3_column_text(st, 0);
+	if (row == NULL || strcmp(row, "ok") != 0) {
+		snprintf(err, errlen, "state file %s is not a valid database: "
+		    "%s", path, row != NULL ? row : "integrity check failed");
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Brings the schema from its user_version up to STORE_SCHEMA_VERSION. */
+static int
+store_migrate(struct store *s, const char *path, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	char sql[64];
+	int version, n;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st,
+	    NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+		snprintf(err, errlen, "state file %s: reading schema version: "
+		    "%s", path, sqlite3_errmsg(s->db));
+		sqlite3_finalize(st);
+		return -1;
+	}
+	version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version > STORE_SCHEMA_VERSION || version < 0) {
+		snprintf(err, errlen, "state file %s has schema version %d, "
+		    "newer than this program knows (%d)", path, version,
+		    STORE_SCHEMA_VERSION);
+		return -1;
+	}
+	for (; version < STORE_SCHEMA_VERSION; version++) {
+		n = snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+		    version + 1);
+		if (n < 0 || (size_t)n >= sizeof(sql))
+			return -1;
+		if (store_exec(s, "BEGIN IMMEDIATE") == -1)
+			goto fail;
+		if (store_exec(s, store_migrations[version]) == -1 ||
+		    store_exec(s, sql) == -1 ||
+		    store_exec(s, "COMMIT") == -1) {
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	snprintf(err, errlen, "state file %s: creating schema: %s", path,
+	    s->errmsg);
+	return -1;
+}
+
+int
+store_open(const char *path, struct store **out, char *err, size_t errlen)
+{
+	struct store *s;
+	int rc;
+
+	*out = NULL;
+	s = xcalloc(1, sizeof(*s));
+	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "state file %s: %s", path,
+		    s->db != NULL ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_busy_timeout(s->db, 5000);
+	if (store_check(s, path, err, errlen) == -1)
+		goto fail;
+	if (store_exec(s, "PRAGMA journal_mode = WAL") == -1 ||
+	    store_exec(s, "PRAGMA synchronous = FULL") == -1 ||
+	    store_exec(s, "PRAGMA foreign_keys = ON") == -1) {
+		snprintf(err, errlen, "state file %s: %s", path, s->errmsg);
+		goto fail;
+	}
+	if (store_migrate(s, path, err, errlen) == -1)
+		goto fail;
+	*out = s;
+	return 0;
+fail:
+	store_close(s);
+	return -1;
+}
+
+void
+store_close(struct store *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(s->stmt[i]);
+	/* The v2 close defers instead of failing if anything is still open. */
+	sqlite3_close_v2(s->db);
+	free(s);
+}
+
+/* The statement for which, prepared on first use and reset for reuse. */
+static sqlite3_stmt *
+store_stmt(struct store *s, enum store_stmt which)
+{
+	sqlite3_stmt *st = s->stmt[which];
+
+	if (st == NULL) {
+		if (sqlite3_prepare_v3(s->db, store_sql[which], -1,
+		    SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+			store_seterr(s, "store: preparing \"%s\"",
+			    store_sql[which]);
+			return NULL;
+		}
+		s->stmt[which] = st;
+	} else {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+	return st;
+}
+
+static int
+store_bind_text(sqlite3_stmt *st, int col, const char *v)
+{
+	if (v == NULL)
+		return sqlite3_bind_null(st, col);
+	return sqlite3_bind_text(st, col, v, -1, SQLITE_STATIC);
+}
+
+/* An allocated copy of a text column, NULL for SQL NULL. */
+static char *
+store_col_text(sqlite3_stmt *st, int col)
+{
+	const unsigned char *v;
+
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return NULL;
+	v = sqlite3_column_text(st, col);
+	return v == NULL ? NULL : xstrdup((const char *)v);
+}
+
+/* Runs a statement without results (begin, commit, ...). */
+static int
+store_simple(struct store *s, enum store_stmt which)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = store_stmt(s, which)) == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		store_seterr(s, "store: %s", store_sql[which]);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_begin(struct store *s)
+{
+	return store_simple(s, ST_BEGIN);
+}
+
+int
+store_commit(struct store *s)
+{
+	return store_simple(s, ST_COMMIT);
+}
+
+void
+store_rollback(struct store *s)
+{
+	/* Nothing to do when no transaction is open (or it already ended). */
+	if (!sqlite3_get_autocommit(s->db))
+		store_simple(s, ST_ROLLBACK);
+}
+
+int
+store_is_seen(struct store *s, const char *key)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = store_stmt(s, ST_IS_SEEN)) == NULL)
+		return -1;
+	store_bind_text(st, 1, key);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	store_seterr(s, "store: looking up %s", key);
+	return -1;
+}
+
+int
+store_add_entry(struct store *s, const struct entry *e)
+{
+	sqlite3_stmt *st;
+	int own, rc;
+
+	/* Both rows or neither, also when the caller has no transaction. */
+	own = sqlite3_get_autocommit(s->db);
+	if (own && store_begin(s) == -1)
+		return -1;
+	if ((st = store_stmt(s, ST_ADD_SEEN)) == NULL)
+		goto fail;
+	store_bind_text(st, 1, e->key);
+	store_bind_text(st, 2, e->feed_name);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)e->seen);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		store_seterr(s, "store: recording %s", e->key);
+		goto fail;
+	}
+	if ((st = store_stmt(s, ST_ADD_RECENT)) == NULL)
+		goto fail;
+	store_bind_text(st, 1, e->key);
+	store_bind_text(st, 2, e->feed_name);
+	store_bind_text(st, 3, e->feed_title);
+	store_bind_text(st, 4, e->feed_url);
+	store_bind_text(st, 5, e->title);
+	store_bind_text(st, 6, e->link);
+	store_bind_text(st, 7, e->id);
+	store_bind_text(st, 8, e->author);
+	store_bind_text(st, 9, e->content);
+	sqlite3_bind_int64(st, 10, (sqlite3_int64)e->date);
+	sqlite3_bind_int64(st, 11, (sqlite3_int64)e->seen);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		store_seterr(s, "store: saving %s", e->key);
+		goto fail;
+	}
+	if (own && store_commit(s) == -1)
+		goto fail;
+	return 0;
+fail:
+	if (own)
+		store_rollback(s);
+	return -1;
+}
+
+int
+store_prune(struct store *s, size_t keep)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = store_stmt(s, ST_PRUNE)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, keep > INT64_MAX ? INT64_MAX :
+	    (sqlite3_int64)keep);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		store_seterr(s, "store: pruning");
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_recent(struct store *s, size_t limit, struct entry **out, size_t *n)
+{
+	sqlite3_stmt *st;
+	struct entry *v = NULL, *e;
+	size_t len = 0, cap = 0;
+	const unsigned char *key;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((st = store_stmt(s, ST_RECENT)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, limit > INT64_MAX ? INT64_MAX :
+	    (sqlite3_int64)limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (len == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		e = &v[len++];
+		memset(e, 0, sizeof(*e));
+		if ((key = sqlite3_column_text(st, 0)) != NULL)
+			snprintf(e->key, sizeof(e->key), "%s", key);
+		e->feed_name = store_col_text(st, 1);
+		e->feed_title = store_col_text(st, 2);
+		e->feed_url = store_col_text(st, 3);
+		e->title = store_col_text(st, 4);
+		e->link = store_col_text(st, 5);
+		e->id = store_col_text(st, 6);
+		e->author = store_col_text(st, 7);
+		e->content = store_col_text(st, 8);
+		e->date = (time_t)sqlite3_column_int64(st, 9);
+		e->seen = (time_t)sqlite3_column_int64(st, 10);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		store_seterr(s, "store: reading recent entries");
+		store_entries_free(v, len);
+		return -1;
+	}
+	*out = v;
+	*n = len;
+	return 0;
+}
+
+void
+store_entries_free(struct entry *v, size_t n)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		free(v[i].feed_name);
+		free(v[i].feed_title);
+		free(v[i].feed_url);
+		free(v[i].title);
+		free(v[i].link);
+		free(v[i].id);
+		free(v[i].author);
+		free(v[i].content);
+	}
+	free(v);
+}
+
+/* Fills st from the FEED_COLUMNS of the current row. */
+static void
+store_row_feed(sqlite3_stmt *q, struct feed_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->url = store_col_text(q, 0);
+	st->etag = store_col_text(q, 1);
+	st->last_modified = store_col_text(q, 2);
+	st->title = store_col_text(q, 3);
+	st->last_poll = (time_t)sqlite3_column_int64(q, 4);
+	st->last_status = (long)sqlite3_column_int64(q, 5);
+	st->last_error = store_col_text(q, 6);
+	st->delivered = (long)sqlite3_column_int64(q, 7);
+	st->failures = sqlite3_column_int(q, 8);
+	st->next_due = (time_t)sqlite3_column_int64(q, 9);
+}
+
+int
+store_feed_get(struct store *s, const char *name, struct feed_state *st)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	if ((q = store_stmt(s, ST_FEED_GET)) == NULL)
+		return -1;
+	store_bind_text(q, 1, name);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		store_row_feed(q, st);
+	sqlite3_reset(q);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_seterr(s, "store: reading feed %s", name);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_feed_put(struct store *s, const char *name, const struct feed_state *st)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	if ((q = store_stmt(s, ST_FEED_PUT)) == NULL)
+		return -1;
+	store_bind_text(q, 1, name);
+	store_bind_text(q, 2, st->url);
+	store_bind_text(q, 3, st->etag);
+	store_bind_text(q, 4, st->last_modified);
+	store_bind_text(q, 5, st->title);
+	sqlite3_bind_int64(q, 6, (sqlite3_int64)st->last_poll);
+	sqlite3_bind_int64(q, 7, (sqlite3_int64)st->last_status);
+	store_bind_text(q, 8, st->last_error);
+	sqlite3_bind_int64(q, 9, (sqlite3_int64)st->delivered);
+	sqlite3_bind_int64(q, 10, (sqlite3_int64)st->failures);
+	sqlite3_bind_int64(q, 11, (sqlite3_int64)st->next_due);
+	rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	if (rc != SQLITE_DONE) {
+		store_seterr(s, "store: saving feed %s", name);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_feed_each(struct store *s,
+    void (*cb)(const char *name, const struct feed_state *, void *),
+    void *arg)
+{
+	sqlite3_stmt *q;
+	struct feed_state st;
+	char *name;
+	int rc;
+
+	if ((q = store_stmt(s, ST_FEED_EACH)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		store_row_feed(q, &st);
+		name = store_col_text(q, 10);
+		cb(name != NULL ? name : "", &st, arg);
+		free(name);
+		feed_state_clear(&st);
+	}
+	sqlite3_reset(q);
+	if (rc != SQLITE_DONE) {
+		store_seterr(s, "store: listing feeds");
+		return -1;
+	}
+	return 0;
+}
+
+void
+feed_state_clear(struct feed_state *st)
+{
+	if (st == NULL)
+		return;
+	free(st->url);
+	free(st->etag);
+	free(st->last_modified);
+	free(st->title);
+	free(st->last_error);
+	memset(st, 0, sizeof(*st));
+}
+
+const char *
+store_errmsg(struct store *s)
+{
+	if (s->errmsg[0] == '\0')
+		return sqlite3_errmsg(s->db);
+	return s->errmsg;
+}

@@ -1,0 +1,51 @@
+/*
+ * The INI config of SPEC.md: [aggregator] settings and one [feed.NAME]
+ * section per feed, plus feeds from an optional OPML file.
+ */
+#ifndef CONFIG_H
+#define CONFIG_H
+
+#include <stddef.h>
+
+struct feed_conf {
+	char	*name;
+	char	*url;
+	char	*title;		/* NULL when the feed's own title is used */
+	long	 interval;	/* seconds */
+	long	 enabled;	/* 0 when "enabled = no" */
+	int	 line;		/* where its section starts (0 for OPML) */
+};
+
+struct config {
+	char		*path;
+	char		*spool;		/* absolute or relative to the config's folder */
+	char		*output;
+	char		*state;
+	char		*title;
+	char		*opml;
+	long		 interval;
+	long		 max_entries;
+	long		 max_connections;
+	long		 max_per_host;
+	long		 timeout;
+	long		 max_body;
+	struct feed_conf *feeds;
+	size_t		 nfeeds;
+};
+
+/*
+ * Loads path into cfg.  Every problem is reported through log_error as
+ * "FILE:LINE: ..." and counted; returns the number of problems (0 when the
+ * config is usable), or -1 when the file cannot be read.
+ */
+int	config_load(const char *path, struct config *cfg);
+void	config_free(struct config *);
+
+/* Appends a feed called name (its other fields zero, enabled) and returns it. */
+struct feed_conf *config_add_feed(struct config *cfg, const char *name,
+	    int line);
+
+/* Parses "45s", "30m", "2h", "1d" or plain seconds.  0, or -1 when bad. */
+int	config_parse_duration(const char *s, long *out);
+
+#endif

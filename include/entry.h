@@ -1,0 +1,37 @@
+/*
+ * What the pipeline keeps of an entry once parsed: the flat record that is
+ * keyed, delivered as a message, stored for the merged feed and read back.
+ */
+#ifndef ENTRY_H
+#define ENTRY_H
+
+#include <time.h>
+
+#include "agg.h"
+
+struct entry {
+	char	 key[KEY_HEX_SIZE];	/* SHA-256 hex of the canonical link (or fallback) */
+	char	*feed_name;		/* [feed.NAME] in the config */
+	char	*feed_title;		/* config title, else the feed's own, else NAME */
+	char	*feed_url;		/* the feed URL as configured */
+	char	*title;			/* plain text */
+	char	*link;			/* as published, resolved to absolute; may be NULL */
+	char	*id;			/* id / guid; may be NULL */
+	char	*author;		/* display string; may be NULL */
+	char	*content;		/* HTML */
+	time_t	 date;			/* the entry's date, or when first seen */
+	time_t	 seen;			/* when first seen */
+};
+
+/*
+ * Fills e from the parsed entry fe of feed doc (the feed named name, at
+ * url, shown as title), computing its key per SPEC.md.  now is the time of
+ * the poll, used as the date when the entry has none.
+ */
+void	entry_from_feed(struct entry *e, const struct feed_doc *doc,
+	    const struct feed_entry *fe, const char *name, const char *url,
+	    const char *title, time_t now);
+/* Frees the strings e holds (not e itself). */
+void	entry_clear(struct entry *e);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * One logging API for the whole program: one line per event on stderr.
+ * log_warn appends ": strerror(errno)", log_warnx does not; both keep errno.
+ */
+#ifndef LOG_H
+#define LOG_H
+
+#include <stdarg.h>
+
+enum log_level {
+	LOG_LEVEL_ERROR = 0,
+	LOG_LEVEL_WARN,
+	LOG_LEVEL_INFO,
+	LOG_LEVEL_DEBUG,
+};
+
+/* verbosity: -1 quiet (errors only), 0 normal (warnings), 1 info, 2 debug */
+void	log_init(int verbosity);
+void	log_warn(const char *, ...) __attribute__((__format__(__printf__, 1, 2)));
+void	log_warnx(const char *, ...) __attribute__((__format__(__printf__, 1, 2)));
+void	log_error(const char *, ...) __attribute__((__format__(__printf__, 1, 2)));
+void	log_info(const char *, ...) __attribute__((__format__(__printf__, 1, 2)));
+void	log_debug(const char *, ...) __attribute__((__format__(__printf__, 1, 2)));
+void	fatal(const char *, ...)
+	    __attribute__((__format__(__printf__, 1, 2), __noreturn__));
+void	fatalx(const char *, ...)
+	    __attribute__((__format__(__printf__, 1, 2), __noreturn__));
+
+#endif

@@ -1,0 +1,66 @@
+/*
+ * Persistent state in SQLite (WAL): the keys already delivered, the data of
+ * recent entries for the merged feed, and per-feed HTTP validators and
+ * status.  One connection; callers serialise transactions themselves.
+ */
+#ifndef STORE_H
+#define STORE_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "entry.h"
+
+struct store;
+
+/* What is kept about a feed between polls. */
+struct feed_state {
+	char	*url;		/* the URL polled last */
+	char	*etag;		/* validators from the last 200 */
+	char	*last_modified;
+	char	*title;		/* the feed's own title, as last parsed */
+	time_t	 last_poll;	/* 0 when never polled */
+	long	 last_status;	/* HTTP status (0 for file:// or no answer) */
+	char	*last_error;	/* one line, or NULL when the last poll was fine */
+	long	 delivered;	/* entries delivered over the feed's lifetime */
+	int	 failures;	/* consecutive failed polls */
+	time_t	 next_due;	/* when the next poll is due, 0 if unknown */
+};
+
+/* Opens (creating when missing) the store at path.  0, or -1 with err. */
+int	store_open(const char *path, struct store **out, char *err,
+	    size_t errlen);
+void	store_close(struct store *);
+
+int	store_begin(struct store *);
+int	store_commit(struct store *);
+void	store_rollback(struct store *);
+
+/* 1 when key was delivered before, 0 when not, -1 on error. */
+int	store_is_seen(struct store *, const char *key);
+/* Records e as delivered and keeps its data for the merged feed. */
+int	store_add_entry(struct store *, const struct entry *e);
+/* Drops the data (never the key) of all but the newest keep entries. */
+int	store_prune(struct store *, size_t keep);
+/*
+ * The newest limit entries, newest first, in an allocated array the caller
+ * frees with store_entries_free.  Returns 0 or -1.
+ */
+int	store_recent(struct store *, size_t limit, struct entry **out,
+	    size_t *n);
+void	store_entries_free(struct entry *, size_t);
+
+/* Fills st for the feed called name (zeroed when unknown).  0 or -1. */
+int	store_feed_get(struct store *, const char *name, struct feed_state *st);
+int	store_feed_put(struct store *, const char *name,
+	    const struct feed_state *st);
+/* Calls cb for every feed known to the store, ordered by name. */
+int	store_feed_each(struct store *,
+	    void (*cb)(const char *name, const struct feed_state *, void *),
+	    void *arg);
+void	feed_state_clear(struct feed_state *);
+
+/* Last error message of the connection, for logging. */
+const char *store_errmsg(struct store *);
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * Allocation that never returns NULL: out-of-memory is fatal here and
+ * nowhere else, so callers never check.  Also a growable byte buffer.
+ */
+#ifndef XMALLOC_H
+#define XMALLOC_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xrealloc(void *, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+/* Returns a copy of s, or NULL when s is NULL. */
+char	*xstrdup_or_null(const char *);
+char	*xasprintf(const char *, ...)
+	    __attribute__((__format__(__printf__, 1, 2)));
+char	*xvasprintf(const char *, va_list)
+	    __attribute__((__format__(__printf__, 1, 0)));
+
+/* A growable byte string, always NUL-terminated after the first append. */
+struct buf {
+	char	*data;
+	size_t	 len;
+	size_t	 cap;
+};
+
+void	 buf_init(struct buf *);
+void	 buf_free(struct buf *);
+void	 buf_reset(struct buf *);
+void	 buf_grow(struct buf *, size_t);
+void	 buf_add(struct buf *, const void *, size_t);
+void	 buf_addstr(struct buf *, const char *);
+void	 buf_addc(struct buf *, char);
+void	 buf_printf(struct buf *, const char *, ...)
+	    __attribute__((__format__(__printf__, 2, 3)));
+/* Hands the data to the caller (never NULL) and leaves the buffer empty. */
+char	*buf_release(struct buf *);
+
+#endif

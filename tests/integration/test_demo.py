@@ -1,0 +1,49 @@
+"""
+The bundled demo (`make run`): config/run-demo.sh run on a copy of config/,
+so the checkout is not touched, delivers the demo feeds, the Reuters story
+that three demo feeds share exactly once.
+"""
+
+import shutil
+
+from conftest import REPO, Work, entry_key, run_process
+
+REUTERS = ("https://www.reuters.com/business/retail-consumer/"
+           "openai-amazon-strike-38-billion-agreement-chatgpt-maker-use-aws-2025-11-03/")
+
+
+def test_demo(binary, tmp_path):
+    shutil.copytree(REPO / "config", tmp_path / "config")
+    res = run_process(["sh", "config/run-demo.sh", binary], cwd=str(tmp_path), timeout=30)
+    assert res.rc == 0, res
+    demo = tmp_path / "demo"
+    assert (demo / "demo.conf").is_file()
+    assert "@DEMO_DIR@" not in (demo / "demo.conf").read_text()
+    assert str(demo / "Maildir") in res.stdout and "merged.atom" in res.stdout
+
+    work = Work(tmp_path, binary)
+    work.spool = demo / "Maildir"
+    work.output = demo / "merged.atom"
+    msgs = work.messages()
+    assert len(msgs) > 0
+    assert "%d messages" % len(msgs) in res.stdout
+
+    key = entry_key(REUTERS)
+    reuters = [m for m in msgs if key in str(m["Message-ID"])]
+    assert len(reuters) == 1, [str(m["Subject"]) for m in msgs]
+    by_url = [m for m in msgs if "openai-amazon-strike-38-billion" in str(m["X-RSS-URL"])]
+    assert len(by_url) == 1
+
+    subjects = {str(m["Subject"]) for m in msgs}
+    assert "[유튜브] \"AI도 설렘을 알까?\"… 첫눈 오는 날 GPT에게 똠양꿍 레시피와 '감성'을 물었더니" in subjects
+    feeds = {str(m["X-RSS-Feed"]) for m in msgs}
+    assert len(feeds) == 4, feeds
+
+    merged = work.merged()
+    assert merged.bozo == 0, merged.get("bozo_exception")
+    assert len(merged.entries) == len(msgs)
+
+    # A second run delivers nothing new.
+    res = run_process(["sh", "config/run-demo.sh", binary], cwd=str(tmp_path), timeout=30)
+    assert res.rc == 0, res
+    assert len(work.message_files()) == len(msgs)

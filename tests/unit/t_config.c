@@ -1,0 +1,156 @@
+/* Config parsing: keys, defaults, relative paths, durations and errors. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+#include "test.h"
+
+static char dir[] = "/tmp/t_config.XXXXXX";
+
+static char *
+write_conf(const char *name, const char *text)
+{
+	static char path[256];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fp = fopen(path, "w");
+	fputs(text, fp);
+	fclose(fp);
+	return path;
+}
+
+TEST(durations)
+{
+	long n;
+
+	ASSERT_INT(config_parse_duration("45s", &n), 0);
+	ASSERT_INT(n, 45);
+	ASSERT_INT(config_parse_duration("30m", &n), 0);
+	ASSERT_INT(n, 1800);
+	ASSERT_INT(config_parse_duration("2h", &n), 0);
+	ASSERT_INT(n, 7200);
+	ASSERT_INT(config_parse_duration("1d", &n), 0);
+	ASSERT_INT(n, 86400);
+	ASSERT_INT(config_parse_duration("90", &n), 0);
+	ASSERT_INT(n, 90);
+	ASSERT_INT(config_parse_duration("0", &n), -1);
+	ASSERT_INT(config_parse_duration("-5m", &n), -1);
+	ASSERT_INT(config_parse_duration("5x", &n), -1);
+	ASSERT_INT(config_parse_duration("5mm", &n), -1);
+	ASSERT_INT(config_parse_duration("", &n), -1);
+}
+
+TEST(good_config)
+{
+	struct config cfg;
+	char *path = write_conf("good.conf",
+	    "# comment\n"
+	    "[aggregator]\n"
+	    "spool = mail          # inline comment\n"
+	    "output = /srv/out.atom\n"
+	    "interval = 2h\n"
+	    "max_entries = 7\n"
+	    "title = My news\n"
+	    "\n"
+	    "[feed.reuters-tech]\n"
+	    "url = https://example.com/rss.xml#frag\n"
+	    "interval = 15m\n"
+	    "title = Reuters Tech\n"
+	    "[feed.other]\n"
+	    "url = file:///tmp/x.xml\n"
+	    "enabled = no\n");
+
+	ASSERT_INT(config_load(path, &cfg), 0);
+	ASSERT_INT(cfg.nfeeds, 2);
+	ASSERT_INT(cfg.interval, 7200);
+	ASSERT_INT(cfg.max_entries, 7);
+	ASSERT_STR(cfg.title, "My news");
+	ASSERT_STR(cfg.output, "/srv/out.atom");
+	{
+		char want[300];
+
+		snprintf(want, sizeof(want), "%s/mail", dir);
+		ASSERT_STR(cfg.spool, want);
+		snprintf(want, sizeof(want), "%s/state.db", dir);
+		ASSERT_STR(cfg.state, want);
+	}
+	ASSERT_STR(cfg.feeds[0].name, "reuters-tech");
+	/* '#' inside a value is part of it, not a comment. */
+	ASSERT_STR(cfg.feeds[0].url, "https://example.com/rss.xml#frag");
+	ASSERT_INT(cfg.feeds[0].interval, 900);
+	ASSERT_INT(cfg.feeds[0].enabled, 1);
+	ASSERT_STR(cfg.feeds[0].title, "Reuters Tech");
+	ASSERT_INT(cfg.feeds[1].interval, 7200);
+	ASSERT_INT(cfg.feeds[1].enabled, 0);
+	config_free(&cfg);
+}
+
+TEST(every_error_counted)
+{
+	struct config cfg;
+	char *path = write_conf("bad.conf",
+	    "[aggregator]\n"
+	    "colour = blue\n"			/* unknown key */
+	    "interval = soon\n"			/* bad duration */
+	    "[feed.a]\n"
+	    "url = https://a.example/\n"
+	    "[feed.a]\n"			/* duplicate */
+	    "url = https://b.example/\n"
+	    "[feed.b]\n"			/* missing url */
+	    "title = B\n"
+	    "[feed.c]\n"
+	    "url = gopher://c.example/\n");	/* bad scheme */
+
+	ASSERT_INT(config_load(path, &cfg), 5);
+	config_free(&cfg);
+}
+
+TEST(missing_file)
+{
+	struct config cfg;
+
+	ASSERT_INT(config_load("/nonexistent/aggregator.conf", &cfg), -1);
+	config_free(&cfg);
+}
+
+TEST(opml_feeds)
+{
+	struct config cfg;
+	char *path;
+
+	write_conf("feeds.opml",
+	    "<?xml version=\"1.0\"?>\n<opml version=\"2.0\"><body>\n"
+	    "<outline text=\"Tech\">\n"
+	    "  <outline text=\"Reuters Tech!\" xmlUrl=\"https://r.example/rss\"/>\n"
+	    "  <outline title=\"Dup\" xmlUrl=\"https://a.example/\"/>\n"
+	    "  <outline text=\"Reuters Tech\" xmlUrl=\"https://r2.example/rss\"/>\n"
+	    "</outline></body></opml>\n");
+	path = write_conf("opml.conf",
+	    "[aggregator]\nopml = feeds.opml\n"
+	    "[feed.a]\nurl = https://a.example/\n");
+	ASSERT_INT(config_load(path, &cfg), 0);
+	ASSERT_INT(cfg.nfeeds, 3);
+	if (cfg.nfeeds == 3) {
+		ASSERT_STR(cfg.feeds[1].name, "opml-reuters-tech");
+		ASSERT_STR(cfg.feeds[1].url, "https://r.example/rss");
+		ASSERT_STR(cfg.feeds[2].name, "opml-reuters-tech-2");
+	}
+	config_free(&cfg);
+}
+
+int
+main(void)
+{
+	log_init(-2);
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	RUN(durations);
+	RUN(good_config);
+	RUN(every_error_counted);
+	RUN(missing_file);
+	RUN(opml_feeds);
+	return TEST_DONE();
+}

@@ -1,0 +1,356 @@
+/*
+ * Tests for entry.c: keys per SPEC.md (canonical link, id scoped to its
+ * feed, content hash), feed title choice, title to plain text, content as
+ * HTML, and the date fallbacks.  The feed structures are built and freed
+ * here by hand so the test needs only entry.c, url.c and xmalloc.c.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "entry.h"
+#include "test.h"
+#include "url.h"
+#include "xmalloc.h"
+
+static void	text_set(struct feed_text *, const char *, const char *);
+static void	text_free(struct feed_text *);
+static void	fe_init(struct feed_entry *);
+static void	fe_add_content(struct feed_entry *, const char *, const char *);
+static void	fe_free(struct feed_entry *);
+static void	key_of(struct feed_entry *, const char *, char *);
+
+static void
+text_set(struct feed_text *t, const char *value, const char *type)
+{
+	text_free(t);
+	t->value = xstrdup_or_null(value);
+	t->type = xstrdup_or_null(type);
+}
+
+static void
+text_free(struct feed_text *t)
+{
+	free(t->value);
+	free(t->type);
+	free(t->lang);
+	free(t->base);
+	memset(t, 0, sizeof(*t));
+}
+
+static void
+fe_init(struct feed_entry *fe)
+{
+	memset(fe, 0, sizeof(*fe));
+}
+
+static void
+fe_add_content(struct feed_entry *fe, const char *value, const char *type)
+{
+	fe->content = xreallocarray(fe->content, fe->ncontent + 1,
+	    sizeof(*fe->content));
+	memset(&fe->content[fe->ncontent], 0, sizeof(*fe->content));
+	text_set(&fe->content[fe->ncontent], value, type);
+	fe->ncontent++;
+}
+
+static void
+fe_free(struct feed_entry *fe)
+{
+	size_t i;
+
+	text_free(&fe->title);
+	text_free(&fe->summary);
+	for (i = 0; i < fe->ncontent; i++)
+		text_free(&fe->content[i]);
+	free(fe->content);
+	free(fe->link);
+	free(fe->id);
+	free(fe->author);
+	free(fe->author_detail.name);
+	free(fe->published.raw);
+	free(fe->updated.raw);
+	memset(fe, 0, sizeof(*fe));
+}
+
+/* The key entry_from_feed gives fe in the feed named name. */
+static void
+key_of(struct feed_entry *fe, const char *name, char *key)
+{
+	struct feed_doc doc;
+	struct entry e;
+
+	memset(&doc, 0, sizeof(doc));
+	entry_from_feed(&e, &doc, fe, name, "http://f/feed", NULL, 1000);
+	memcpy(key, e.key, KEY_HEX_SIZE);
+	entry_clear(&e);
+}
+
+TEST(key_canonical_link)
+{
+	static const char *const same[] = {
+		"https://www.reuters.com/x/?utm_source=openai",
+		"HTTPS://WWW.Reuters.com:443/x/?UTM_Medium=rss&fbclid=1#top",
+		"https://www.reuters.com/x/",
+	};
+	struct feed_entry fe;
+	char k0[KEY_HEX_SIZE], k[KEY_HEX_SIZE], want[KEY_HEX_SIZE];
+	const char *canon = "https://www.reuters.com/x/";
+	size_t i;
+
+	key_hash(canon, strlen(canon), want);
+	for (i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		fe_init(&fe);
+		fe.link = xstrdup(same[i]);
+		fe.id = xstrdup(i == 0 ? "guid-a" : "guid-b");
+		key_of(&fe, i == 0 ? "feed-a" : "feed-b", k);
+		ASSERT_STR(k, want);
+		fe_free(&fe);
+	}
+
+	/* A blank link is no link: the id keys the entry. */
+	fe_init(&fe);
+	fe.link = xstrdup(" \n ");
+	fe.id = xstrdup("x");
+	key_of(&fe, "feed-a", k0);
+	key_hash("id\nfeed-a\nx", 11, k);
+	ASSERT_STR(k0, k);
+	fe_free(&fe);
+
+	/* A different path is a different entry. */
+	fe_init(&fe);
+	fe.link = xstrdup("https://www.reuters.com/y/");
+	key_of(&fe, "feed-a", k0);
+	ASSERT(strcmp(k0, want) != 0);
+	fe_free(&fe);
+}
+
+TEST(key_id_scoped_to_feed)
+{
+	struct feed_entry fe;
+	char ka[KEY_HEX_SIZE], kb[KEY_HEX_SIZE], ka2[KEY_HEX_SIZE];
+	char want[KEY_HEX_SIZE];
+	const char *bytes = "id\nfeed-a\ntag:example.com,2003:1";
+
+	fe_init(&fe);
+	fe.id = xstrdup("tag:example.com,2003:1");
+	fe.link = xstrdup("");
+	text_set(&fe.title, "Same", "text/plain");
+	key_of(&fe, "feed-a", ka);
+	key_of(&fe, "feed-b", kb);
+	ASSERT(strcmp(ka, kb) != 0);
+	key_hash(bytes, strlen(bytes), want);
+	ASSERT_STR(ka, want);
+
+	/* The id wins over title and content. */
+	text_set(&fe.title, "Changed", "text/plain");
+	text_set(&fe.summary, "new text", "text/plain");
+	key_of(&fe, "feed-a", ka2);
+	ASSERT_STR(ka2, ka);
+	fe_free(&fe);
+}
+
+TEST(key_content_fallback)
+{
+	struct feed_entry fe;
+	char k1[KEY_HEX_SIZE], k2[KEY_HEX_SIZE], k3[KEY_HEX_SIZE];
+	char k4[KEY_HEX_SIZE], want[KEY_HEX_SIZE];
+	const char *bytes = "content\nfeed-a\nHello\n<p>body</p>";
+
+	fe_init(&fe);
+	text_set(&fe.title, "Hello", "text/plain");
+	text_set(&fe.summary, "short", "text/html");
+	fe_add_content(&fe, "<p>body</p>", "text/html");
+	key_of(&fe, "feed-a", k1);
+	key_hash(bytes, strlen(bytes), want);
+	ASSERT_STR(k1, want);
+
+	key_of(&fe, "feed-b", k2);
+	ASSERT(strcmp(k1, k2) != 0);
+
+	text_set(&fe.title, "Hello!", "text/plain");
+	key_of(&fe, "feed-a", k3);
+	ASSERT(strcmp(k1, k3) != 0);
+	fe_free(&fe);
+
+	/* Without content the summary is hashed. */
+	fe_init(&fe);
+	text_set(&fe.title, "Hello", "text/plain");
+	text_set(&fe.summary, "<p>body</p>", "text/html");
+	key_of(&fe, "feed-a", k4);
+	ASSERT_STR(k4, k1);
+	fe_free(&fe);
+}
+
+TEST(feed_title_choice)
+{
+	struct feed_doc doc;
+	struct feed_entry fe;
+	struct entry e;
+
+	memset(&doc, 0, sizeof(doc));
+	fe_init(&fe);
+	fe.link = xstrdup("http://example.com/1");
+
+	text_set(&doc.title, "Own &amp; <b>Title</b>", "text/html");
+	entry_from_feed(&e, &doc, &fe, "name", "http://example.com/feed",
+	    "Configured", 5);
+	ASSERT_STR(e.feed_title, "Configured");
+	ASSERT_STR(e.feed_name, "name");
+	ASSERT_STR(e.feed_url, "http://example.com/feed");
+	entry_clear(&e);
+
+	entry_from_feed(&e, &doc, &fe, "name", "http://example.com/feed",
+	    NULL, 5);
+	ASSERT_STR(e.feed_title, "Own & Title");
+	entry_clear(&e);
+
+	text_set(&doc.title, "", "text/plain");
+	entry_from_feed(&e, &doc, &fe, "name", "http://example.com/feed",
+	    NULL, 5);
+	ASSERT_STR(e.feed_title, "name");
+	entry_clear(&e);
+
+	text_free(&doc.title);
+	entry_from_feed(&e, &doc, &fe, "name", "http://example.com/feed",
+	    NULL, 5);
+	ASSERT_STR(e.feed_title, "name");
+	entry_clear(&e);
+	fe_free(&fe);
+}
+
+TEST(title_plain_text)
+{
+	static const struct {
+		const char	*value, *type, *want;
+	} c[] = {
+		{ "<b>Bold</b> &amp; <i>it</i>", "text/html", "Bold & it" },
+		{ "A &lt;tag&gt; &quot;q&quot; &#39;s&#x27;", "text/html",
+		    "A <tag> \"q\" 's'" },
+		{ "&#54620;&#xAE00; caf&#233;", "text/html",
+		    "\xed\x95\x9c\xea\xb8\x80 caf\xc3\xa9" },
+		{ "  two\n\tlines  <br/>here ", "text/html", "two lines here" },
+		{ "<p>x</p><p>y</p>", "application/xhtml+xml", "x y" },
+		{ "AT&T &bogus; a < b", "text/html", "AT&T &bogus; a < b" },
+		{ "a&nbsp;b", "text/html", "a b" },
+		{ "<b>kept</b> &amp;", "text/plain", "<b>kept</b> &amp;" },
+		{ "  plain\n title ", "text/plain", "plain title" },
+		{ "", "text/plain", "(untitled)" },
+		{ "<img src=x>", "text/html", "(untitled)" },
+		{ NULL, NULL, "(untitled)" },
+	};
+	struct feed_entry fe;
+	struct entry e;
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		fe_init(&fe);
+		text_set(&fe.title, c[i].value, c[i].type);
+		entry_from_feed(&e, NULL, &fe, "n", "u", NULL, 5);
+		ASSERT_STR(e.title, c[i].want);
+		entry_clear(&e);
+		fe_free(&fe);
+	}
+}
+
+TEST(content_as_html)
+{
+	struct feed_entry fe;
+	struct entry e;
+
+	fe_init(&fe);
+	text_set(&fe.summary, "summary", "text/html");
+	fe_add_content(&fe, "<p>first</p>", "text/html");
+	fe_add_content(&fe, "second", "text/plain");
+	entry_from_feed(&e, NULL, &fe, "n", "u", NULL, 5);
+	ASSERT_STR(e.content, "<p>first</p>");
+	entry_clear(&e);
+	fe_free(&fe);
+
+	fe_init(&fe);
+	text_set(&fe.summary, "a < b & \"c\"\r\nline2\nline3", "text/plain");
+	entry_from_feed(&e, NULL, &fe, "n", "u", NULL, 5);
+	ASSERT_STR(e.content,
+	    "a &lt; b &amp; &quot;c&quot;<br>\nline2<br>\nline3");
+	entry_clear(&e);
+	fe_free(&fe);
+
+	fe_init(&fe);
+	entry_from_feed(&e, NULL, &fe, "n", "u", NULL, 5);
+	ASSERT_STR(e.content, "");
+	ASSERT(e.link == NULL && e.id == NULL && e.author == NULL);
+	entry_clear(&e);
+	fe_free(&fe);
+}
+
+TEST(fields_copied)
+{
+	struct feed_entry fe;
+	struct entry e;
+
+	fe_init(&fe);
+	fe.link = xstrdup("http://Example.com/a?utm_source=x");
+	fe.id = xstrdup("guid-1");
+	fe.author = xstrdup("Jane (jane@example.com)");
+	entry_from_feed(&e, NULL, &fe, "n", "http://example.com/feed", NULL,
+	    5);
+	/* The link is kept as published; only the key is canonical. */
+	ASSERT_STR(e.link, "http://Example.com/a?utm_source=x");
+	ASSERT(e.link != fe.link);
+	ASSERT_STR(e.id, "guid-1");
+	ASSERT_STR(e.author, "Jane (jane@example.com)");
+	ASSERT_INT(strlen(e.key), KEY_HEX_LEN);
+	entry_clear(&e);
+	ASSERT(e.link == NULL && e.title == NULL);
+	entry_clear(NULL);
+	fe_free(&fe);
+
+	fe_init(&fe);
+	fe.author_detail.name = xstrdup("Only Name");
+	entry_from_feed(&e, NULL, &fe, "n", "u", NULL, 5);
+	ASSERT_STR(e.author, "Only Name");
+	entry_clear(&e);
+	fe_free(&fe);
+}
+
+TEST(date_fallback)
+{
+	struct feed_entry fe;
+	struct entry e;
+
+	fe_init(&fe);
+	fe.published.ok = 1;
+	fe.published.t = 100;
+	fe.updated.ok = 1;
+	fe.updated.t = 200;
+	entry_from_feed(&e, NULL, &fe, "n", "u", NULL, 999);
+	ASSERT_INT(e.date, 100);
+	ASSERT_INT(e.seen, 999);
+	entry_clear(&e);
+
+	fe.published.ok = 0;
+	fe.published.raw = xstrdup("garbage");
+	entry_from_feed(&e, NULL, &fe, "n", "u", NULL, 999);
+	ASSERT_INT(e.date, 200);
+	entry_clear(&e);
+
+	fe.updated.ok = 0;
+	entry_from_feed(&e, NULL, &fe, "n", "u", NULL, 999);
+	ASSERT_INT(e.date, 999);
+	ASSERT_INT(e.seen, 999);
+	entry_clear(&e);
+	fe_free(&fe);
+}
+
+int
+main(void)
+{
+	RUN(key_canonical_link);
+	RUN(key_id_scoped_to_feed);
+	RUN(key_content_fallback);
+	RUN(feed_title_choice);
+	RUN(title_plain_text);
+	RUN(content_as_html);
+	RUN(fields_copied);
+	RUN(date_fallback);
+	return TEST_DONE();
+}

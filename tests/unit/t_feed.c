@@ -1,0 +1,526 @@
+/*
+ * Tests of the feed parser: the formats against fixtures in tests/fixtures,
+ * charsets, relative links, recovery from broken markup, HTML entities,
+ * and the defences against hostile entity declarations.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "feed.h"
+#include "test.h"
+#include "xmalloc.h"
+
+static char	 err[256];
+
+static char *
+slurp(const char *name, size_t *len)
+{
+	char path[512];
+	struct buf b;
+	char tmp[4096];
+	size_t n;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "tests/fixtures/%s", name);
+	if ((fp = fopen(path, "rb")) == NULL) {
+		printf("# cannot open %s (run from the source root)\n", path);
+		*len = 0;
+		return NULL;
+	}
+	buf_init(&b);
+	buf_addstr(&b, "");
+	while ((n = fread(tmp, 1, sizeof(tmp), fp)) > 0)
+		buf_add(&b, tmp, n);
+	fclose(fp);
+	*len = b.len;
+	return buf_release(&b);
+}
+
+static struct feed_doc *
+parse_fixture(const char *name, const struct feed_source *src)
+{
+	struct feed_doc *d;
+	size_t len;
+	char *data;
+
+	if ((data = slurp(name, &len)) == NULL)
+		return NULL;
+	d = feed_parse(data, len, src, err, sizeof(err));
+	free(data);
+	return d;
+}
+
+static struct feed_doc *
+parse_str(const char *s)
+{
+	return feed_parse(s, strlen(s), NULL, err, sizeof(err));
+}
+
+static char *
+to_json(const struct feed_doc *d)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	fp = open_memstream(&out, &len);
+	feed_doc_json(d, fp);
+	fclose(fp);
+	return out;
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+TEST(rss2)
+{
+	struct feed_doc *d = parse_fixture("rss2.xml", NULL);
+	struct feed_entry *e;
+
+	ASSERT(d != NULL);
+	if (d == NULL)
+		return;
+	ASSERT_INT(d->wellformed, 1);
+	ASSERT_STR(d->version, "rss20");
+	ASSERT_STR(d->encoding, "utf-8");
+	ASSERT_STR(d->title.value, "Example RSS");
+	ASSERT_STR(d->subtitle.value, "An example channel");
+	ASSERT_STR(d->link, "http://example.org/");
+	ASSERT_STR(d->language, "en-us");
+	ASSERT_STR(d->rights.value, "(c) 2024 Example");
+	ASSERT_INT(d->nentries, 2);
+	e = &d->entries[0];
+	ASSERT_STR(e->title.value, "First & foremost");
+	ASSERT_STR(e->link, "http://example.org/posts/1");
+	ASSERT_STR(e->id, "post-1");
+	ASSERT_STR(e->published.raw, "Sat, 13 Dec 2003 18:30:02 GMT");
+	ASSERT_INT(e->published.ok, 1);
+	ASSERT_INT(e->published.t, 1071340202);
+	ASSERT_STR(e->author, "john@example.org (John Doe)");
+	ASSERT_STR(e->author_detail.name, "John Doe");
+	ASSERT_STR(e->author_detail.email, "john@example.org");
+	ASSERT_INT(e->ntags, 1);
+	if (e->ntags == 1) {
+		ASSERT_STR(e->tags[0].term, "news");
+		ASSERT_STR(e->tags[0].scheme, "http://example.org/cats");
+	}
+	ASSERT_STR(e->summary.value, "Short <b>summary</b>");
+	ASSERT_STR(e->summary.type, "text/html");
+	ASSERT_INT(e->ncontent, 1);
+	if (e->ncontent == 1)
+		ASSERT_STR(e->content[0].value, "<p>Full <i>text</i></p>");
+	ASSERT_INT(e->nenclosures, 1);
+	if (e->nenclosures == 1) {
+		ASSERT_STR(e->enclosures[0].href, "http://example.org/a.mp3");
+		ASSERT_STR(e->enclosures[0].length, "1337");
+		ASSERT_STR(e->enclosures[0].type, "audio/mpeg");
+	}
+	e = &d->entries[1];
+	/* A permalink guid doubles as the link. */
+	ASSERT_STR(e->id, "http://example.org/posts/2");
+	ASSERT_STR(e->link, "http://example.org/posts/2");
+	ASSERT_STR(e->author, "Jane Roe");
+	ASSERT_INT(e->updated.ok, 1);
+	ASSERT_INT(e->updated.t, 1071318569);
+	/* Garbage dates keep their text and are never invented. */
+	ASSERT_STR(e->published.raw, "not a date at all");
+	ASSERT_INT(e->published.ok, 0);
+	feed_doc_free(d);
+}
+
+TEST(atom10)
+{
+	struct feed_doc *d = parse_fixture("atom10.xml", NULL);
+	struct feed_entry *e;
+
+	ASSERT(d != NULL);
+	if (d == NULL)
+		return;
+	ASSERT_INT(d->wellformed, 1);
+	ASSERT_STR(d->version, "atom10");
+	ASSERT_STR(d->title.value, "Example Atom");
+	ASSERT_STR(d->title.type, "text/plain");
+	ASSERT_STR(d->title.lang, "en");
+	ASSERT_STR(d->subtitle.value, "A <em>subtitle</em>");
+	ASSERT_STR(d->subtitle.type, "text/html");
+	ASSERT_STR(d->link, "http://example.org/");
+	ASSERT_INT(d->nlinks, 2);
+	ASSERT_STR(d->id, "urn:uuid:60a76c80-d399-11d9-b93C-0003939e0af6");
+	ASSERT_STR(d->author, "John Doe (john@example.org)");
+	ASSERT_STR(d->author_detail.href, "http://example.org/~john");
+	ASSERT_INT(d->updated.t, 1071340202);
+	ASSERT_STR(d->language, "en");
+	ASSERT_INT(d->nentries, 1);
+	if (d->nentries != 1) {
+		feed_doc_free(d);
+		return;
+	}
+	e = &d->entries[0];
+	ASSERT_STR(e->link, "http://example.org/2003/12/13/atom03");
+	ASSERT_INT(e->published.t, 1071318569);
+	ASSERT_STR(e->tags[0].label, "Robots");
+	ASSERT_STR(e->summary.value, "Some text.");
+	ASSERT_INT(e->ncontent, 1);
+	/* xhtml is serialised back without its wrapping div. */
+	ASSERT_STR(e->content[0].value, "<p>Full <b>text</b> &amp; more</p>");
+	ASSERT_STR(e->content[0].type, "application/xhtml+xml");
+	ASSERT_INT(e->nenclosures, 1);
+	feed_doc_free(d);
+}
+
+TEST(atom03)
+{
+	struct feed_doc *d = parse_fixture("atom03.xml", NULL);
+	struct feed_entry *e;
+
+	ASSERT(d != NULL);
+	if (d == NULL)
+		return;
+	ASSERT_STR(d->version, "atom03");
+	ASSERT_STR(d->title.value, "Atom <b>0.3</b>");
+	ASSERT_STR(d->title.type, "text/html");
+	ASSERT_STR(d->subtitle.value, "Old tagline");
+	ASSERT_INT(d->updated.ok, 1);
+	ASSERT_INT(d->nentries, 1);
+	e = &d->entries[0];
+	ASSERT_STR(e->id, "tag:example.org,2003:e1");
+	ASSERT_INT(e->published.t, 1071318569);
+	ASSERT_INT(e->ncontent, 1);
+	if (e->ncontent == 1)
+		ASSERT_STR(e->content[0].value, "Hello world");
+	feed_doc_free(d);
+}
+
+TEST(rdf)
+{
+	struct feed_doc *d = parse_fixture("rdf.xml", NULL);
+
+	ASSERT(d != NULL);
+	if (d == NULL)
+		return;
+	ASSERT_STR(d->version, "rss10");
+	ASSERT_STR(d->title.value, "RDF Example");
+	ASSERT_INT(d->nentries, 1);
+	ASSERT_STR(d->entries[0].id, "http://example.org/items/1");
+	ASSERT_STR(d->entries[0].link, "http://example.org/items/1.html");
+	ASSERT_STR(d->entries[0].tags[0].term, "rdfstuff");
+	ASSERT_INT(d->entries[0].updated.t, 1073012645);
+	feed_doc_free(d);
+}
+
+TEST(euc_kr_as_cp949)
+{
+	struct feed_doc *d = parse_fixture("euc-kr.xml", NULL);
+
+	ASSERT(d != NULL);
+	if (d == NULL)
+		return;
+	ASSERT_INT(d->wellformed, 1);
+	ASSERT_STR(d->encoding, "euc-kr");
+	ASSERT_STR(d->title.value, "한국 뉴스");
+	/* U+B620 exists only in CP949, not in EUC-KR proper. */
+	ASSERT_STR(d->entries[0].title.value, "똠방각하 기사");
+	ASSERT_INT(d->entries[0].published.ok, 1);
+	/* 09:00 KST is midnight UTC. */
+	ASSERT_INT(d->entries[0].published.t, 1167696000);
+	feed_doc_free(d);
+}
+
+TEST(windows_1252)
+{
+	struct feed_doc *d = parse_fixture("cp1252.xml", NULL);
+
+	ASSERT(d != NULL);
+	if (d == NULL)
+		return;
+	ASSERT_STR(d->encoding, "windows-1252");
+	ASSERT_STR(d->title.value, "Café “quotes” € …");
+	ASSERT_STR(d->entries[0].title.value, "naïve");
+	feed_doc_free(d);
+}
+
+TEST(charset_rules)
+{
+	struct feed_source src = { NULL, NULL, NULL, NULL };
+	const char *latin = "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?>"
+	    "<rss version=\"2.0\"><channel><title>\x80\xe9</title>"
+	    "</channel></rss>";
+	const char *bad = "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+	    "<rss version=\"2.0\"><channel><title>caf\xe9</title>"
+	    "</channel></rss>";
+	struct feed_doc *d;
+
+	/* ISO-8859-1 is read as windows-1252, the name kept. */
+	d = parse_str(latin);
+	ASSERT(d != NULL);
+	if (d != NULL) {
+		ASSERT_STR(d->encoding, "iso-8859-1");
+		ASSERT_STR(d->title.value, "€é");
+		feed_doc_free(d);
+	}
+	/* Declared UTF-8 but is not: windows-1252 and not well-formed. */
+	d = parse_str(bad);
+	ASSERT(d != NULL);
+	if (d != NULL) {
+		ASSERT_INT(d->wellformed, 0);
+		ASSERT_STR(d->encoding, "windows-1252");
+		ASSERT_STR(d->title.value, "café");
+		feed_doc_free(d);
+	}
+	/* The HTTP charset wins over the declaration. */
+	src.content_type = "application/rss+xml; charset=windows-1252";
+	d = feed_parse(bad, strlen(bad), &src, err, sizeof(err));
+	ASSERT(d != NULL);
+	if (d != NULL) {
+		ASSERT_INT(d->wellformed, 1);
+		ASSERT_STR(d->encoding, "windows-1252");
+		feed_doc_free(d);
+	}
+	/* text/xml without a charset means us-ascii (RFC 3023). */
+	src.content_type = "text/xml";
+	d = feed_parse("<rss><channel><title>x</title></channel></rss>", 46,
+	    &src, err, sizeof(err));
+	ASSERT(d != NULL);
+	if (d != NULL) {
+		ASSERT_STR(d->encoding, "us-ascii");
+		feed_doc_free(d);
+	}
+}
+
+TEST(relative_links)
+{
+	struct feed_source src = { "http://example.org/feed.xml", NULL, NULL,
+	    NULL };
+	struct feed_doc *d = parse_fixture("relative-links.xml", &src);
+
+	ASSERT(d != NULL);
+	if (d == NULL)
+		return;
+	ASSERT_STR(d->link, "http://example.org/blog/index.html");
+	ASSERT_INT(d->nentries, 2);
+	if (d->nentries == 2) {
+		ASSERT_STR(d->entries[0].link,
+		    "http://example.org/blog/posts/one.html");
+		ASSERT_STR(d->entries[0].content[0].base,
+		    "http://example.org/blog/posts/");
+		ASSERT_STR(d->entries[1].link,
+		    "http://example.org/abs/two.html");
+	}
+	feed_doc_free(d);
+}
+
+TEST(broken_recovers_items)
+{
+	struct feed_doc *d = parse_fixture("broken.xml", NULL);
+
+	ASSERT(d != NULL);
+	if (d == NULL)
+		return;
+	ASSERT_INT(d->wellformed, 0);
+	ASSERT(d->error != NULL && strchr(d->error, '\n') == NULL);
+	ASSERT_STR(d->title.value, "Broken feed");
+	ASSERT(d->nentries >= 1);
+	if (d->nentries >= 1) {
+		ASSERT_STR(d->entries[0].title.value, "First item");
+		ASSERT_STR(d->entries[0].link, "http://example.org/1");
+	}
+	feed_doc_free(d);
+}
+
+TEST(html_entities)
+{
+	struct feed_doc *d = parse_fixture("entities.xml", NULL);
+
+	ASSERT(d != NULL);
+	if (d == NULL)
+		return;
+	/* Undefined in XML, so not well-formed, but decoded as HTML. */
+	ASSERT_INT(d->wellformed, 0);
+	ASSERT_STR(d->title.value, "Entities\xc2\xa0test … été");
+	ASSERT_INT(d->nentries, 2);
+	if (d->nentries == 2) {
+		/* Entities after the first error still come out. */
+		ASSERT_STR(d->entries[0].title.value, "café & © — end");
+		ASSERT_STR(d->entries[0].link, "http://example.org/e?a=1&b=2");
+		ASSERT_STR(d->entries[1].title.value,
+		    "after &bogus; entity");
+	}
+	feed_doc_free(d);
+}
+
+TEST(bare_ampersand)
+{
+	struct feed_doc *d;
+
+	d = parse_str("<rss version=\"2.0\"><channel><link>http://e/?a=1&b=2"
+	    "</link><title>Q&A</title></channel></rss>");
+	ASSERT(d != NULL);
+	if (d == NULL)
+		return;
+	ASSERT_INT(d->wellformed, 0);
+	ASSERT_STR(d->link, "http://e/?a=1&b=2");
+	ASSERT_STR(d->title.value, "Q&A");
+	feed_doc_free(d);
+}
+
+TEST(xxe_not_loaded)
+{
+	const char *canary = "/tmp/aggregator-xxe-canary.txt";
+	struct feed_doc *d;
+	char *json;
+	FILE *fp;
+
+	if ((fp = fopen(canary, "w")) != NULL) {
+		fputs("CANARY-SECRET-42", fp);
+		fclose(fp);
+	}
+	d = parse_fixture("xxe.xml", NULL);
+	ASSERT(d != NULL);
+	if (d != NULL) {
+		json = to_json(d);
+		ASSERT(strstr(json, "CANARY-SECRET-42") == NULL);
+		/* Internal entities are honoured. */
+		ASSERT(strstr(d->title.value, "internal text") != NULL);
+		free(json);
+		feed_doc_free(d);
+	}
+	remove(canary);
+}
+
+/* One entity of 100 "lol"s nested ten deep: 10^10 expansions. */
+TEST(billion_laughs)
+{
+	struct buf b;
+	struct feed_doc *d;
+	double t0;
+	int i;
+
+	buf_init(&b);
+	buf_addstr(&b, "<?xml version=\"1.0\"?>\n<!DOCTYPE rss [\n"
+	    "<!ENTITY lol \"lol\">\n");
+	for (i = 1; i <= 9; i++) {
+		int j;
+
+		buf_printf(&b, "<!ENTITY lol%d \"", i);
+		for (j = 0; j < 10; j++)
+			buf_printf(&b, i == 1 ? "&lol;" : "&lol%d;", i - 1);
+		buf_addstr(&b, "\">\n");
+	}
+	buf_addstr(&b, "]>\n<rss version=\"2.0\"><channel><title>&lol9;"
+	    "</title></channel></rss>\n");
+	t0 = now();
+	d = feed_parse(b.data, b.len, NULL, err, sizeof(err));
+	ASSERT(d == NULL);
+	ASSERT_STR(err, "entity expansion limit exceeded");
+	ASSERT(now() - t0 < 2.0);
+	feed_doc_free(d);
+	buf_free(&b);
+}
+
+/* One 50 KB entity referenced 20000 times: a gigabyte if expanded. */
+TEST(quadratic_blowup)
+{
+	struct buf b;
+	struct feed_doc *d;
+	double t0;
+	int i;
+
+	buf_init(&b);
+	buf_addstr(&b, "<?xml version=\"1.0\"?>\n<!DOCTYPE rss [\n"
+	    "<!ENTITY a \"");
+	for (i = 0; i < 50000; i++)
+		buf_addc(&b, 'a');
+	buf_addstr(&b, "\">\n]>\n<rss version=\"2.0\"><channel><title>");
+	for (i = 0; i < 20000; i++)
+		buf_addstr(&b, "&a;");
+	buf_addstr(&b, "</title></channel></rss>\n");
+	t0 = now();
+	d = feed_parse(b.data, b.len, NULL, err, sizeof(err));
+	ASSERT(d == NULL);
+	ASSERT_STR(err, "entity expansion limit exceeded");
+	ASSERT(now() - t0 < 2.0);
+	feed_doc_free(d);
+	buf_free(&b);
+}
+
+TEST(not_a_feed)
+{
+	struct feed_doc *d;
+
+	d = parse_str("<html><body><p>hello</p></body></html>");
+	ASSERT(d == NULL);
+	ASSERT_STR(err, "not a feed (root element <html>)");
+	feed_doc_free(d);
+}
+
+TEST(json_output)
+{
+	struct feed_doc *d;
+	char *json;
+
+	d = parse_str("<rss version=\"2.0\"><channel><title>a\"b\\c&#1;"
+	    "</title><item><title>t</title><category>x</category>"
+	    "<pubDate>garbage</pubDate></item></channel></rss>");
+	ASSERT(d != NULL);
+	if (d == NULL)
+		return;
+	json = to_json(d);
+	ASSERT(strstr(json, "\"version\":\"rss20\"") != NULL);
+	ASSERT(strstr(json, "\"title\":\"a\\\"b\\\\c") != NULL);
+	ASSERT(strstr(json, "\"published\":null") != NULL);
+	ASSERT(strstr(json, "\"published_raw\":\"garbage\"") != NULL);
+	ASSERT(strstr(json,
+	    "{\"term\":\"x\",\"scheme\":null,\"label\":null}") != NULL);
+	/* Absent fields are omitted, not null. */
+	ASSERT(strstr(json, "\"summary\"") == NULL);
+	free(json);
+	feed_doc_free(d);
+}
+
+TEST(headers_json)
+{
+	char *ct, *cl, *lang;
+
+	ASSERT_INT(feed_headers_parse("{\"Content-Type\": \"text/xml; "
+	    "charset=\\\"utf-8\\\"\", \"content-location\": "
+	    "\"http://e/x\\u00e9\", \"X-Other\": \"1\"}", &ct, &cl, &lang), 0);
+	ASSERT_STR(ct, "text/xml; charset=\"utf-8\"");
+	ASSERT_STR(cl, "http://e/x\xc3\xa9");
+	ASSERT(lang == NULL);
+	free(ct);
+	free(cl);
+	free(lang);
+	ASSERT_INT(feed_headers_parse("{\"a\": 1}", &ct, &cl, &lang), -1);
+	ASSERT(ct == NULL && cl == NULL && lang == NULL);
+}
+
+int
+main(void)
+{
+	RUN(rss2);
+	RUN(atom10);
+	RUN(atom03);
+	RUN(rdf);
+	RUN(euc_kr_as_cp949);
+	RUN(windows_1252);
+	RUN(charset_rules);
+	RUN(relative_links);
+	RUN(broken_recovers_items);
+	RUN(html_entities);
+	RUN(bare_ampersand);
+	RUN(xxe_not_loaded);
+	RUN(billion_laughs);
+	RUN(quadratic_blowup);
+	RUN(not_a_feed);
+	RUN(json_output);
+	RUN(headers_json);
+	return TEST_DONE();
+}

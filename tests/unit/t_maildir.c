@@ -1,0 +1,209 @@
+/*
+ * Tests for maildir delivery: the layout is created, a delivered message
+ * lands whole in new/ under a name holding its key, tmp/ is left empty,
+ * and a failed delivery leaves neither tmp/ nor new/ with a file.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "maildir.h"
+#include "test.h"
+#include "xmalloc.h"
+
+#define KEY	"fedcba9876543210fedcba9876543210" \
+		"fedcba9876543210fedcba9876543210"
+
+static char	tmpdir[] = "/tmp/t_maildir.XXXXXX";
+
+/* The number of entries in dir (without . and ..); name gets the last. */
+static int
+count_files(const char *dir, char *name, size_t size)
+{
+	struct dirent *d;
+	DIR *dp;
+	int n = 0;
+
+	if ((dp = opendir(dir)) == NULL)
+		return -1;
+	while ((d = readdir(dp)) != NULL) {
+		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
+			continue;
+		n++;
+		if (name != NULL)
+			snprintf(name, size, "%s", d->d_name);
+	}
+	closedir(dp);
+	return n;
+}
+
+static int
+is_dir_0700(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode) &&
+	    (sb.st_mode & 077) == 0;
+}
+
+TEST(test_init)
+{
+	char err[256], *md = xasprintf("%s/spool", tmpdir), *p;
+
+	ASSERT_INT(maildir_init(md, err, sizeof(err)), 0);
+	ASSERT(is_dir_0700(md));
+	p = xasprintf("%s/tmp", md);
+	ASSERT(is_dir_0700(p));
+	free(p);
+	p = xasprintf("%s/new", md);
+	ASSERT(is_dir_0700(p));
+	free(p);
+	p = xasprintf("%s/cur", md);
+	ASSERT(is_dir_0700(p));
+	free(p);
+	/* A second init over an existing maildir is fine. */
+	ASSERT_INT(maildir_init(md, err, sizeof(err)), 0);
+	free(md);
+}
+
+TEST(test_init_not_dir)
+{
+	char err[256], *md = xasprintf("%s/blocked", tmpdir), *p;
+	int fd;
+
+	ASSERT_INT(mkdir(md, 0700), 0);
+	p = xasprintf("%s/new", md);
+	fd = open(p, O_CREAT | O_WRONLY, 0600);
+	ASSERT(fd != -1);
+	close(fd);
+	err[0] = '\0';
+	ASSERT_INT(maildir_init(md, err, sizeof(err)), -1);
+	ASSERT(strstr(err, p) != NULL);
+	ASSERT(strstr(err, "Not a directory") != NULL);
+	free(p);
+	free(md);
+}
+
+TEST(test_deliver)
+{
+	static const char msg[] = "Subject: hi\n\nbody\n";
+	char err[256], name[512], *md, *p, *q, got[64];
+	int fd, i;
+	ssize_t n;
+
+	md = xasprintf("%s/deliver", tmpdir);
+	ASSERT_INT(maildir_init(md, err, sizeof(err)), 0);
+	ASSERT_INT(maildir_deliver(md, KEY, msg, sizeof(msg) - 1, err,
+	    sizeof(err)), 0);
+	p = xasprintf("%s/tmp", md);
+	ASSERT_INT(count_files(p, NULL, 0), 0);
+	free(p);
+	p = xasprintf("%s/new", md);
+	ASSERT_INT(count_files(p, name, sizeof(name)), 1);
+	ASSERT(strstr(name, "." KEY ".") != NULL);
+	ASSERT(strchr(name, ':') == NULL && strchr(name, '/') == NULL);
+	q = xasprintf("%s/%s", p, name);
+	fd = open(q, O_RDONLY);
+	ASSERT(fd != -1);
+	n = read(fd, got, sizeof(got));
+	close(fd);
+	ASSERT_INT(n, sizeof(msg) - 1);
+	ASSERT(n > 0 && memcmp(got, msg, (size_t)n) == 0);
+	free(q);
+
+	/* Many deliveries of the same key in one second get distinct names. */
+	for (i = 0; i < 20; i++)
+		ASSERT_INT(maildir_deliver(md, KEY, msg, sizeof(msg) - 1, err,
+		    sizeof(err)), 0);
+	ASSERT_INT(count_files(p, NULL, 0), 21);
+	free(p);
+	free(md);
+}
+
+TEST(test_deliver_big)
+{
+	char err[256], name[512], *md, *p, *big;
+	struct stat sb;
+	size_t len = 3 * 1024 * 1024;
+
+	md = xasprintf("%s/big", tmpdir);
+	ASSERT_INT(maildir_init(md, err, sizeof(err)), 0);
+	big = xmalloc(len);
+	memset(big, 'x', len);
+	ASSERT_INT(maildir_deliver(md, KEY, big, len, err, sizeof(err)), 0);
+	p = xasprintf("%s/new", md);
+	ASSERT_INT(count_files(p, name, sizeof(name)), 1);
+	free(p);
+	p = xasprintf("%s/new/%s", md, name);
+	ASSERT(stat(p, &sb) == 0 && (size_t)sb.st_size == len);
+	free(p);
+	free(big);
+	free(md);
+}
+
+TEST(test_deliver_fails_clean)
+{
+	char err[256], *md, *p;
+	int fd;
+
+	/* new/ is a regular file: the rename fails after the write. */
+	md = xasprintf("%s/broken", tmpdir);
+	ASSERT_INT(mkdir(md, 0700), 0);
+	p = xasprintf("%s/tmp", md);
+	ASSERT_INT(mkdir(p, 0700), 0);
+	free(p);
+	p = xasprintf("%s/new", md);
+	fd = open(p, O_CREAT | O_WRONLY, 0600);
+	ASSERT(fd != -1);
+	close(fd);
+	free(p);
+	err[0] = '\0';
+	errno = 0;
+	ASSERT_INT(maildir_deliver(md, KEY, "x\n", 2, err, sizeof(err)), -1);
+	ASSERT_INT(errno, ENOTDIR);
+	ASSERT(strncmp(err, "deliver: rename to ", 19) == 0);
+	ASSERT(strstr(err, KEY) != NULL);
+	ASSERT(strstr(err, ": Not a directory") != NULL);
+	p = xasprintf("%s/tmp", md);
+	ASSERT_INT(count_files(p, NULL, 0), 0);
+	free(p);
+	free(md);
+
+	/* No tmp/ at all: the open fails and names the path. */
+	md = xasprintf("%s/nothing", tmpdir);
+	err[0] = '\0';
+	ASSERT_INT(maildir_deliver(md, KEY, "x\n", 2, err, sizeof(err)), -1);
+	ASSERT_INT(errno, ENOENT);
+	p = xasprintf("deliver: open %s/tmp/", md);
+	ASSERT(strncmp(err, p, strlen(p)) == 0);
+	ASSERT(strstr(err, ": No such file or directory") != NULL);
+	free(p);
+	free(md);
+}
+
+int
+main(void)
+{
+	char *cmd;
+
+	if (mkdtemp(tmpdir) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	RUN(test_init);
+	RUN(test_init_not_dir);
+	RUN(test_deliver);
+	RUN(test_deliver_big);
+	RUN(test_deliver_fails_clean);
+	cmd = xasprintf("rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", tmpdir);
+	free(cmd);
+	return TEST_DONE();
+}

@@ -1,0 +1,324 @@
+/*
+ * Tests for the SQLite state store: persistence across reopen, dedup keys,
+ * recent-entry order and pruning, feed state round trips, and refusal of a
+ * file that is not a database.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store.h"
+#include "test.h"
+#include "xmalloc.h"
+
+static char	tmpdir[] = "/tmp/t_store.XXXXXX";
+
+static char *
+path_in(const char *name)
+{
+	return xasprintf("%s/%s", tmpdir, name);
+}
+
+/* A stack entry whose strings are borrowed literals (never freed). */
+static struct entry
+mkentry(const char *key, const char *feed, time_t date, time_t seen)
+{
+	struct entry e;
+
+	memset(&e, 0, sizeof(e));
+	snprintf(e.key, sizeof(e.key), "%s", key);
+	e.feed_name = (char *)feed;
+	e.feed_title = (char *)"Feed Title";
+	e.feed_url = (char *)"http://127.0.0.1/feed.xml";
+	e.title = (char *)"A title";
+	e.link = (char *)"http://127.0.0.1/a";
+	e.content = (char *)"<p>hi</p>";
+	e.date = date;
+	e.seen = seen;
+	return e;
+}
+
+static int
+add(struct store *s, const char *key, time_t date, time_t seen)
+{
+	struct entry e = mkentry(key, "f", date, seen);
+
+	return store_add_entry(s, &e);
+}
+
+TEST(test_open_persist)
+{
+	struct store *s;
+	char err[512], *p = path_in("persist.db");
+	struct entry e = mkentry("aa01", "news", 1000, 2000);
+
+	e.id = (char *)"guid-1";
+	e.author = NULL;
+	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
+	ASSERT_INT(store_is_seen(s, "aa01"), 0);
+	ASSERT_INT(store_add_entry(s, &e), 0);
+	ASSERT_INT(store_is_seen(s, "aa01"), 1);
+	/* A second add of the same key is harmless. */
+	ASSERT_INT(store_add_entry(s, &e), 0);
+	store_close(s);
+
+	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
+	ASSERT_INT(store_is_seen(s, "aa01"), 1);
+	ASSERT_INT(store_is_seen(s, "bb02"), 0);
+	{
+		struct entry *v;
+		size_t n;
+
+		ASSERT_INT(store_recent(s, 10, &v, &n), 0);
+		ASSERT_INT(n, 1);
+		if (n == 1) {
+			ASSERT_STR(v[0].key, "aa01");
+			ASSERT_STR(v[0].feed_name, "news");
+			ASSERT_STR(v[0].feed_title, "Feed Title");
+			ASSERT_STR(v[0].id, "guid-1");
+			ASSERT(v[0].author == NULL);
+			ASSERT_STR(v[0].content, "<p>hi</p>");
+			ASSERT_INT(v[0].date, 1000);
+			ASSERT_INT(v[0].seen, 2000);
+		}
+		store_entries_free(v, n);
+	}
+	store_close(s);
+	free(p);
+}
+
+TEST(test_recent_order_limit)
+{
+	struct store *s;
+	struct entry *v;
+	size_t n;
+	char err[512], *p = path_in("order.db");
+
+	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
+	ASSERT_INT(store_begin(s), 0);
+	ASSERT_INT(add(s, "k3", 300, 10), 0);
+	ASSERT_INT(add(s, "k1", 100, 10), 0);
+	ASSERT_INT(add(s, "k2b", 200, 20), 0);	/* same date, seen later */
+	ASSERT_INT(add(s, "k2a", 200, 10), 0);
+	ASSERT_INT(add(s, "k2c", 200, 10), 0);	/* tie broken by key */
+	ASSERT_INT(store_commit(s), 0);
+
+	ASSERT_INT(store_recent(s, 100, &v, &n), 0);
+	ASSERT_INT(n, 5);
+	if (n == 5) {
+		ASSERT_STR(v[0].key, "k3");
+		ASSERT_STR(v[1].key, "k2b");
+		ASSERT_STR(v[2].key, "k2a");
+		ASSERT_STR(v[3].key, "k2c");
+		ASSERT_STR(v[4].key, "k1");
+	}
+	store_entries_free(v, n);
+
+	ASSERT_INT(store_recent(s, 2, &v, &n), 0);
+	ASSERT_INT(n, 2);
+	if (n == 2) {
+		ASSERT_STR(v[0].key, "k3");
+		ASSERT_STR(v[1].key, "k2b");
+	}
+	store_entries_free(v, n);
+	store_close(s);
+	free(p);
+}
+
+TEST(test_rollback)
+{
+	struct store *s;
+	char err[512], *p = path_in("rollback.db");
+
+	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
+	ASSERT_INT(store_begin(s), 0);
+	ASSERT_INT(add(s, "gone", 1, 1), 0);
+	store_rollback(s);
+	ASSERT_INT(store_is_seen(s, "gone"), 0);
+	store_rollback(s);	/* no transaction: a no-op */
+	ASSERT_INT(store_commit(s), -1);	/* nothing to commit */
+	ASSERT(strstr(store_errmsg(s), "COMMIT") != NULL);
+	store_close(s);
+	free(p);
+}
+
+TEST(test_prune_keeps_keys)
+{
+	struct store *s;
+	struct entry *v;
+	size_t n;
+	char err[512], *p = path_in("prune.db");
+
+	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
+	ASSERT_INT(add(s, "p1", 100, 1), 0);
+	ASSERT_INT(add(s, "p2", 200, 1), 0);
+	ASSERT_INT(add(s, "p3", 300, 1), 0);
+	ASSERT_INT(add(s, "p4", 400, 1), 0);
+	ASSERT_INT(store_prune(s, 2), 0);
+	ASSERT_INT(store_recent(s, 10, &v, &n), 0);
+	ASSERT_INT(n, 2);
+	if (n == 2) {
+		ASSERT_STR(v[0].key, "p4");
+		ASSERT_STR(v[1].key, "p3");
+	}
+	store_entries_free(v, n);
+	ASSERT_INT(store_is_seen(s, "p1"), 1);
+	ASSERT_INT(store_is_seen(s, "p2"), 1);
+	/* A pruned key stays seen and is not brought back by a re-add. */
+	ASSERT_INT(store_prune(s, 0), 0);
+	ASSERT_INT(store_recent(s, 10, &v, &n), 0);
+	ASSERT_INT(n, 0);
+	store_entries_free(v, n);
+	ASSERT_INT(store_is_seen(s, "p4"), 1);
+	store_close(s);
+	free(p);
+}
+
+static void
+collect(const char *name, const struct feed_state *st, void *arg)
+{
+	struct buf *b = arg;
+
+	buf_printf(b, "%s:%ld:%s;", name, st->delivered,
+	    st->etag != NULL ? st->etag : "-");
+}
+
+TEST(test_feed_state)
+{
+	struct store *s;
+	struct feed_state st, got;
+	struct buf b;
+	char err[512], *p = path_in("feeds.db");
+
+	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
+	ASSERT_INT(store_feed_get(s, "unknown", &got), 0);
+	ASSERT(got.url == NULL && got.etag == NULL);
+	ASSERT_INT(got.last_poll, 0);
+	ASSERT_INT(got.failures, 0);
+
+	memset(&st, 0, sizeof(st));
+	st.url = (char *)"http://127.0.0.1:8080/b.xml";
+	st.etag = (char *)"\"abc\"";
+	st.last_modified = NULL;
+	st.title = (char *)"B \xed\x95\x9c";
+	st.last_poll = 1700000000;
+	st.last_status = 304;
+	st.last_error = NULL;
+	st.delivered = 42;
+	st.failures = 3;
+	st.next_due = 1700000900;
+	ASSERT_INT(store_feed_put(s, "beta", &st), 0);
+	st.etag = NULL;
+	st.delivered = 7;
+	st.last_error = (char *)"HTTP 500";
+	ASSERT_INT(store_feed_put(s, "alpha", &st), 0);
+	store_close(s);
+
+	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
+	ASSERT_INT(store_feed_get(s, "beta", &got), 0);
+	ASSERT_STR(got.url, "http://127.0.0.1:8080/b.xml");
+	ASSERT_STR(got.etag, "\"abc\"");
+	ASSERT(got.last_modified == NULL);
+	ASSERT_STR(got.title, "B \xed\x95\x9c");
+	ASSERT_INT(got.last_poll, 1700000000);
+	ASSERT_INT(got.last_status, 304);
+	ASSERT(got.last_error == NULL);
+	ASSERT_INT(got.delivered, 42);
+	ASSERT_INT(got.failures, 3);
+	ASSERT_INT(got.next_due, 1700000900);
+	feed_state_clear(&got);
+	ASSERT(got.url == NULL);
+
+	ASSERT_INT(store_feed_get(s, "alpha", &got), 0);
+	ASSERT(got.etag == NULL);
+	ASSERT_STR(got.last_error, "HTTP 500");
+	feed_state_clear(&got);
+
+	/* Overwrite: the last put wins. */
+	st.delivered = 8;
+	ASSERT_INT(store_feed_put(s, "alpha", &st), 0);
+
+	buf_init(&b);
+	ASSERT_INT(store_feed_each(s, collect, &b), 0);
+	ASSERT_STR(b.data, "alpha:8:-;beta:42:\"abc\";");
+	buf_free(&b);
+	store_close(s);
+	free(p);
+}
+
+static int
+file_equals(const char *path, const char *want, size_t len)
+{
+	char got[256];
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY)) == -1)
+		return 0;
+	n = read(fd, got, sizeof(got));
+	close(fd);
+	return n == (ssize_t)len && memcmp(got, want, len) == 0;
+}
+
+TEST(test_corrupt_refused)
+{
+	static const char junk[] = "this is not an SQLite database, but a "
+	    "text file that happens to be where the state should be\n";
+	struct store *s = (struct store *)1;
+	char err[512], *p = path_in("junk.db");
+	char *wal = path_in("junk.db-wal");
+	FILE *f;
+
+	f = fopen(p, "w");
+	ASSERT(f != NULL);
+	if (f == NULL)
+		return;
+	fputs(junk, f);
+	fclose(f);
+	err[0] = '\0';
+	ASSERT_INT(store_open(p, &s, err, sizeof(err)), -1);
+	ASSERT(s == NULL);
+	ASSERT(strstr(err, "is not a valid database") != NULL);
+	ASSERT(strstr(err, p) != NULL);
+	ASSERT(file_equals(p, junk, sizeof(junk) - 1));
+	ASSERT(access(wal, F_OK) == -1);
+	free(wal);
+	free(p);
+}
+
+TEST(test_unopenable)
+{
+	struct store *s;
+	char err[512], *p = path_in("no/such/dir/state.db");
+
+	err[0] = '\0';
+	ASSERT_INT(store_open(p, &s, err, sizeof(err)), -1);
+	ASSERT(strstr(err, "state file") != NULL);
+	free(p);
+}
+
+int
+main(void)
+{
+	char *cmd;
+
+	if (mkdtemp(tmpdir) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	RUN(test_open_persist);
+	RUN(test_recent_order_limit);
+	RUN(test_rollback);
+	RUN(test_prune_keeps_keys);
+	RUN(test_feed_state);
+	RUN(test_corrupt_refused);
+	RUN(test_unopenable);
+	cmd = xasprintf("rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", tmpdir);
+	free(cmd);
+	return TEST_DONE();
+}
