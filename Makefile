@@ -12,9 +12,10 @@ PKGS		:= libcurl libxml-2.0 libuv sqlite3 libcrypto
 BUILD		?= build
 BIN		?= aggregator
 
+# CFLAGS and LDFLAGS are the user's; what the build needs is always added.
 CFLAGS		?= -O2 -g
-CFLAGS		+= -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude \
-		   $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+ALL_CFLAGS	 = $(CFLAGS) -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE \
+		   -Iinclude $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 LDLIBS		+= $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
 SRCS		:= $(wildcard daemon/*.c)
@@ -32,13 +33,13 @@ SANITIZE	:= -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 all: $(BIN)
 
 $(BIN): $(OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
 
 $(BUILD)/%.o: daemon/%.c include/*.h | $(BUILD)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/test.h $(LIBOBJS) | $(BUILD)/tests
-	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
 
 $(BUILD) $(BUILD)/tests:
 	mkdir -p $@
