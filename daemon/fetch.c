@@ -111,7 +111,7 @@ struct fetcher {
 static char	*fetch_hostkey(const char *);
 static int	 fetch_header_ok(const char *);
 static struct fetch_host *fetch_host_get(struct fetcher *, const char *);
-static void	 fetch_host_put(struct fetcher *, struct fetch_host *);
+static void	 fetch_host_put(struct fetch_host *);
 static void	 fetch_pump(struct fetcher *);
 static int	 fetch_job_begin(struct fetch_job *);
 static void	 fetch_job_finish(struct fetch_job *, CURLcode);
@@ -255,7 +255,7 @@ fetch_free(struct fetcher *f)
 			    curl_multi_strerror(mc));
 		curl_easy_cleanup(job->easy);
 		job->easy = NULL;
-		fetch_host_put(f, job->host);
+		fetch_host_put(job->host);
 		job->host = NULL;
 		f->nrunning--;
 		fetch_job_free(job);
@@ -316,8 +316,8 @@ fetch_hostkey(const char *url)
 
 	if ((u = curl_url()) == NULL)
 		return xstrdup("");
-	if (curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) !=
-	    CURLUE_OK) {
+	if (curl_url_set(u, CURLUPART_URL, url,
+	    CURLU_NON_SUPPORT_SCHEME | CURLU_GUESS_SCHEME) != CURLUE_OK) {
 		curl_url_cleanup(u);
 		return xstrdup("");
 	}
@@ -356,9 +356,8 @@ fetch_host_get(struct fetcher *f, const char *name)
 }
 
 static void
-fetch_host_put(struct fetcher *f, struct fetch_host *h)
+fetch_host_put(struct fetch_host *h)
 {
-	(void)f;
 	if (h != NULL && --h->running == 0) {
 		LIST_REMOVE(h, entry);
 		free(h->name);
@@ -679,7 +678,7 @@ fetch_drain(struct fetcher *f)
 		curl_easy_cleanup(easy);
 		job->easy = NULL;
 		TAILQ_REMOVE(&f->running, job, entry);
-		fetch_host_put(f, job->host);
+		fetch_host_put(job->host);
 		job->host = NULL;
 		f->nrunning--;
 		TAILQ_INSERT_TAIL(&f->done, job, entry);

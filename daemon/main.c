@@ -178,7 +178,8 @@ cmd_parse(int argc, char **argv)
 	char err[512];
 	int ch;
 
-	optind = 1;
+	/* 0, not 1: glibc then starts a fresh scan with its own defaults. */
+	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'b':
@@ -218,14 +219,17 @@ cmd_parse(int argc, char **argv)
 	buf_free(&body);
 	free(ctype), free(cloc), free(clang);
 	if (doc == NULL) {
-		/* Still one JSON document, so scripts can read the verdict. */
-		printf("{\"wellformed\": false, \"error\": \"parse\", "
-		    "\"feed\": {}, \"entries\": []}\n");
+		/*
+		 * A document that is no feed is still a verdict, printed as
+		 * JSON like any other; the reason goes to stderr.
+		 */
+		printf("{\"wellformed\": false, \"feed\": {}, "
+		    "\"entries\": []}\n");
 		log_error("parse: %s: %s", file, err);
-		return EXIT_FEED_FAILED;
+	} else {
+		feed_doc_json(doc, stdout);
+		feed_doc_free(doc);
 	}
-	feed_doc_json(doc, stdout);
-	feed_doc_free(doc);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		log_warn("parse: writing the result");
 		return EXIT_LOCAL;

@@ -611,5 +611,7 @@ run_daemon(const struct config *cfg)
 	}
 	log_info("polling %zu feeds", p.njobs);
 	uv_run(&p.loop, UV_RUN_DEFAULT);
+	/* A daemon stopped by a signal succeeded, whatever its feeds did. */
+	p.failed = 0;
 	return poller_finish(&p);
 }

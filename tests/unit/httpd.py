@@ -92,10 +92,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def h_redirect_ok(self, q):
         # The redirect carries its own headers, which must not survive.
-        self.send(301, b'moved\n', [('Location', '/feed'),
+        self.send(301, b'moved\n', [('Location', '/plain'),
                                     ('ETag', '"redir"'),
+                                    ('Last-Modified', LASTMOD),
+                                    ('Content-Location', '/elsewhere'),
                                     ('Content-Language', 'fr'),
                                     ('Content-Type', 'text/html')])
+
+    def h_plain(self, q):
+        self.send(200, b'plain\n')
 
     def h_redirect_loop(self, q):
         self.send(302, b'', [('Location', '/redirect-loop')])
@@ -144,9 +149,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send(200, body)
 
 
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # Clients that hang up early (size caps, cancelled fetches) are normal.
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
+
 def main():
-    srv = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
-    srv.daemon_threads = True
+    srv = Server(('127.0.0.1', 0), Handler)
     tmp = sys.argv[1] + '.tmp'
     with open(tmp, 'w') as fp:
         fp.write('%d\n' % srv.server_address[1])
