@@ -42,9 +42,16 @@ struct fetch_result {
 
 typedef void (*fetch_cb)(const struct fetch_result *, void *arg);
 
-/* Limits with 0 fields take the defaults above. */
+/*
+ * Limits with 0 fields take the defaults above.  NULL on failure (logged);
+ * the loop must still run then, to close what was already opened.
+ */
 struct fetcher	*fetch_new(uv_loop_t *, const struct fetch_limits *);
-/* Queues a fetch; cb runs exactly once, on the loop.  0 or -1. */
+/*
+ * Queues a fetch; cb runs exactly once, on the loop.  0 or -1; -1 (no
+ * callback) only for a NULL argument or a fetcher being freed.  An etag or
+ * last_modified holding CR or LF is not sent.
+ */
 int		 fetch_start(struct fetcher *, const struct fetch_request *,
 		    fetch_cb cb, void *arg);
 /*

@@ -18,7 +18,10 @@ trap 'rm -f "$out"' EXIT INT TERM
     --cmd "$bin parse {file}" \
     --http-cmd "$bin parse {file} --base-url {url} --headers {headers}" \
     >"$out" 2>&1
-sed -n '/^category/,$p' "$out"
+# The harness's own closing line counts sanitize failures too; reword it
+# so that a CI log reader does not take it for this suite's verdict.
+sed -n '/^category/,$p' "$out" |
+    sed -E 's/^([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/all categories: \1 pass, \2 fail, \3 skip/'
 core=$(awk '$1 != "category" && $1 != "wellformed/sanitize" &&
     NF == 4 && $2 ~ /^[0-9]+$/ { n += $2 } END { print n + 0 }' "$out")
 echo "conformance: core $core passed (floor $floor)"
