@@ -12,20 +12,20 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "maildir.h"
 
-/* Attempts at a fresh name before giving up on EEXIST. */
-#define MAILDIR_TRIES	16
-
-static unsigned int	maildir_counter;
+/* Workers of several threads may name messages at once. */
+static _Atomic unsigned int	maildir_counter;
 
 static int	maildir_path(char *, size_t, const char *, const char *,
 		    const char *);
@@ -168,42 +168,47 @@ maildir_sync_dir(const char *path)
 }
 
 int
-maildir_deliver(const char *dir, const char *key, const char *msg,
-    size_t len, char *err, size_t errlen)
+maildir_name(const char *key, char *name, size_t size)
 {
-	char host[128], safekey[128], name[NAME_MAX + 1];
-	char tmp[PATH_MAX], new[PATH_MAX], newdir[PATH_MAX];
+	char host[128], safekey[128];
 	struct timeval tv;
-	int fd = -1, n, tries, saved_errno;
+	int n;
 
 	maildir_hostname(host, sizeof(host));
 	maildir_safe(safekey, sizeof(safekey), key);
-	for (tries = 0;; tries++) {
-		gettimeofday(&tv, NULL);
-		n = snprintf(name, sizeof(name), "%lld.M%06ldP%ldQ%u.%s.%s",
-		    (long long)tv.tv_sec, (long)tv.tv_usec, (long)getpid(),
-		    ++maildir_counter, safekey, host);
-		if (n < 0 || (size_t)n >= sizeof(name)) {
-			errno = ENAMETOOLONG;
-			maildir_err(err, errlen, "name for", key);
-			return -1;
-		}
-		if (maildir_path(tmp, sizeof(tmp), dir, "tmp", name) == -1) {
-			maildir_err(err, errlen, "open", dir);
-			return -1;
-		}
-		fd = open(tmp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
-		if (fd != -1)
-			break;
-		if (errno != EEXIST || tries + 1 >= MAILDIR_TRIES) {
-			maildir_err(err, errlen, "open", tmp);
-			return -1;
-		}
+	gettimeofday(&tv, NULL);
+	n = snprintf(name, size, "%lld.M%06ldP%ldQ%u.%s.%s",
+	    (long long)tv.tv_sec, (long)tv.tv_usec, (long)getpid(),
+	    ++maildir_counter, safekey, host);
+	if (n < 0 || (size_t)n >= size) {
+		errno = ENAMETOOLONG;
+		return -1;
 	}
-	if (maildir_path(new, sizeof(new), dir, "new", name) == -1 ||
-	    maildir_path(newdir, sizeof(newdir), dir, "new", NULL) == -1) {
-		maildir_err(err, errlen, "rename to new/ in", dir);
-		goto fail;
+	return 0;
+}
+
+int
+maildir_put(const char *dir, const char *name, const char *msg, size_t len,
+    char *err, size_t errlen)
+{
+	char tmp[PATH_MAX], new[PATH_MAX];
+	int fd, n, saved_errno;
+
+	if (maildir_path(tmp, sizeof(tmp), dir, "tmp", name) == -1 ||
+	    maildir_path(new, sizeof(new), dir, "new", name) == -1) {
+		maildir_err(err, errlen, "name in", dir);
+		return -1;
+	}
+	/* A file left in tmp/ by a crash may be partial: never trust it. */
+	if (unlink(tmp) == -1 && errno != ENOENT) {
+		maildir_err(err, errlen, "unlink", tmp);
+		return -1;
+	}
+	fd = open(tmp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
+	if (fd == -1) {
+		maildir_err(err, errlen, "open", tmp);
+		return -1;
 	}
 	if (maildir_write(fd, msg, len) == -1) {
 		maildir_err(err, errlen, "write", tmp);
@@ -223,14 +228,6 @@ maildir_deliver(const char *dir, const char *key, const char *msg,
 		maildir_err(err, errlen, "rename to", new);
 		goto fail;
 	}
-	if (maildir_sync_dir(newdir) == -1) {
-		/* Not durable, so not delivered: the caller will retry. */
-		maildir_err(err, errlen, "fsync", newdir);
-		saved_errno = errno;
-		unlink(new);
-		errno = saved_errno;
-		return -1;
-	}
 	return 0;
 fail:
 	saved_errno = errno;
@@ -239,4 +236,75 @@ fail:
 	unlink(tmp);
 	errno = saved_errno;
 	return -1;
+}
+
+int
+maildir_sync(const char *dir, char *err, size_t errlen)
+{
+	char newdir[PATH_MAX];
+
+	if (maildir_path(newdir, sizeof(newdir), dir, "new", NULL) == -1 ||
+	    maildir_sync_dir(newdir) == -1) {
+		maildir_err(err, errlen, "fsync", newdir);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Readers move messages from new/ to cur/ and append ":2,FLAGS" (some
+ * write "!2,FLAGS"), so a name in cur/ is ours when it starts with ours.
+ */
+int
+maildir_find(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+	struct dirent *d;
+	size_t len = strlen(name);
+	DIR *dp;
+	int found = 0;
+
+	if (maildir_path(path, sizeof(path), dir, "new", name) == -1)
+		return -1;
+	if (access(path, F_OK) == 0)
+		return 1;
+	if (errno != ENOENT)
+		return -1;
+	if (maildir_path(path, sizeof(path), dir, "cur", NULL) == -1)
+		return -1;
+	if ((dp = opendir(path)) == NULL)
+		return -1;
+	while ((d = readdir(dp)) != NULL) {
+		if (strncmp(d->d_name, name, len) == 0 &&
+		    strchr(":!", d->d_name[len]) != NULL) {
+			found = 1;
+			break;
+		}
+	}
+	closedir(dp);
+	return found;
+}
+
+int
+maildir_deliver(const char *dir, const char *key, const char *msg,
+    size_t len, char *err, size_t errlen)
+{
+	char name[NAME_MAX + 1], new[PATH_MAX];
+	int saved_errno;
+
+	if (maildir_name(key, name, sizeof(name)) == -1) {
+		maildir_err(err, errlen, "name for", key);
+		return -1;
+	}
+	if (maildir_put(dir, name, msg, len, err, errlen) == -1)
+		return -1;
+	if (maildir_sync(dir, err, errlen) == -1) {
+		/* Not durable, so not delivered: the caller will retry. */
+		saved_errno = errno;
+		if (maildir_path(new, sizeof(new), dir, "new", name) == 0)
+			unlink(new);
+		errno = saved_errno;
+		return -1;
+	}
+	return 0;
 }

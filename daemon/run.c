@@ -19,12 +19,12 @@
 
 #include "atom.h"
 #include "config.h"
+#include "deliver.h"
 #include "entry.h"
 #include "feed.h"
 #include "fetch.h"
 #include "log.h"
 #include "maildir.h"
-#include "message.h"
 #include "run.h"
 #include "store.h"
 #include "url.h"
@@ -138,53 +138,57 @@ job_fail(struct job *j, const char *stage, const char *fmt, ...)
 	j->failed = 1;
 }
 
-/* Delivers what doc has that was never delivered.  Runs under store_lock. */
+/*
+ * Delivers what doc has that was never delivered, after finishing what an
+ * earlier crash or failure left pending.  Runs under store_lock, so that
+ * an article in several feeds is checked and delivered by one worker.
+ */
 static void
 job_deliver(struct job *j, const struct feed_doc *doc, time_t now)
 {
 	struct poller *p = j->p;
-	const char *title = j->fc->title;
-	char err[512];
+	struct entry *fresh;
+	size_t nfresh = 0, recovered;
+	char err[512] = "";
 
+	if (deliver_recover(p->store, p->cfg->spool, &recovered, err,
+	    sizeof(err)) == -1) {
+		job_fail(j, "deliver", "%s", err);
+		j->fatal = 1;
+		return;
+	}
+	if (recovered > 0)
+		log_warnx("deliver: %zu interrupted deliveries finished",
+		    recovered);
+	fresh = xcalloc(doc->nentries, sizeof(*fresh));
 	/* Feeds list newest first; deliver oldest first. */
 	for (size_t i = doc->nentries; i-- > 0;) {
-		struct entry e;
-		char *msg;
-		size_t len;
+		struct entry *e = &fresh[nfresh];
 		int seen;
 
-		entry_from_feed(&e, doc, &doc->entries[i], j->fc->name,
-		    j->fc->url, title, now);
-		seen = store_is_seen(p->store, e.key);
-		if (seen == -1) {
-			job_fail(j, "state", "%s", store_errmsg(p->store));
-			j->fatal = 1;
-			entry_clear(&e);
-			return;
-		}
-		if (seen) {
-			entry_clear(&e);
+		entry_from_feed(e, doc, &doc->entries[i], j->fc->name,
+		    j->fc->url, j->fc->title, now);
+		if ((seen = store_is_seen(p->store, e->key)) != 0) {
+			if (seen == -1) {
+				job_fail(j, "state", "%s",
+				    store_errmsg(p->store));
+				j->fatal = 1;
+			}
+			entry_clear(e);
+			if (seen == -1)
+				break;
 			continue;
 		}
-		msg = message_render(&e, &len);
-		if (maildir_deliver(p->cfg->spool, e.key, msg, len, err,
-		    sizeof(err)) == -1) {
-			job_fail(j, "deliver", "%s", err);
-			j->fatal = 1;
-			free(msg);
-			entry_clear(&e);
-			return;
-		}
-		free(msg);
-		if (store_add_entry(p->store, &e) == -1) {
-			job_fail(j, "state", "%s", store_errmsg(p->store));
-			j->fatal = 1;
-			entry_clear(&e);
-			return;
-		}
-		j->delivered++;
-		entry_clear(&e);
+		nfresh++;
 	}
+	if (!j->failed && deliver_batch(p->store, p->cfg->spool, fresh,
+	    nfresh, &j->delivered, err, sizeof(err)) == -1) {
+		job_fail(j, "deliver", "%s", err);
+		j->fatal = 1;
+	}
+	for (size_t i = 0; i < nfresh; i++)
+		entry_clear(&fresh[i]);
+	free(fresh);
 }
 
 static void
@@ -211,32 +215,20 @@ job_parse_and_deliver(struct job *j, time_t now)
 		    doc->error != NULL ? doc->error : "?");
 
 	uv_mutex_lock(&j->p->store_lock);
-	if (store_begin(j->p->store) == -1) {
-		job_fail(j, "state", "%s", store_errmsg(j->p->store));
-		j->fatal = 1;
-	} else {
-		job_deliver(j, doc, now);
-		/*
-		 * Commit what was delivered even after a failure: those
-		 * messages are in new/ and must never be delivered again.
-		 */
-		if (doc->title.value != NULL && *doc->title.value != '\0') {
-			free(j->st.title);
-			j->st.title = xstrdup(doc->title.value);
-		}
-		free(j->st.etag);
-		free(j->st.last_modified);
-		j->st.etag = j->failed ? NULL : xstrdup_or_null(j->etag);
-		j->st.last_modified = j->failed ? NULL :
-		    xstrdup_or_null(j->last_modified);
-		j->st.delivered += (long)j->delivered;
-		if (store_commit(j->p->store) == -1) {
-			job_fail(j, "state", "%s", store_errmsg(j->p->store));
-			j->fatal = 1;
-			store_rollback(j->p->store);
-		}
-	}
+	job_deliver(j, doc, now);
 	uv_mutex_unlock(&j->p->store_lock);
+
+	if (doc->title.value != NULL && *doc->title.value != '\0') {
+		free(j->st.title);
+		j->st.title = xstrdup(doc->title.value);
+	}
+	/* Validators only once everything is delivered: else fetch again. */
+	free(j->st.etag);
+	free(j->st.last_modified);
+	j->st.etag = j->failed ? NULL : xstrdup_or_null(j->etag);
+	j->st.last_modified = j->failed ? NULL :
+	    xstrdup_or_null(j->last_modified);
+	j->st.delivered += (long)j->delivered;
 	feed_doc_free(doc);
 }
 
@@ -496,7 +488,8 @@ poller_init(struct poller *p, const struct config *cfg, int once)
 		.timeout = cfg->timeout,
 		.max_body = (size_t)cfg->max_body,
 	};
-	char err[512], key[KEY_HEX_SIZE];
+	char err[512] = "", key[KEY_HEX_SIZE];
+	size_t recovered;
 
 	memset(p, 0, sizeof(*p));
 	p->cfg = cfg;
@@ -509,6 +502,15 @@ poller_init(struct poller *p, const struct config *cfg, int once)
 		log_error("state %s: %s", cfg->state, err);
 		return -1;
 	}
+	/* Deliveries a crash interrupted are finished before anything else. */
+	if (deliver_recover(p->store, cfg->spool, &recovered, err,
+	    sizeof(err)) == -1) {
+		log_error("%s", err);
+		return -1;
+	}
+	if (recovered > 0)
+		log_warnx("deliver: %zu interrupted deliveries finished",
+		    recovered);
 	if (uv_loop_init(&p->loop) != 0 || uv_mutex_init(&p->store_lock) != 0)
 		fatalx("cannot initialise the event loop");
 	/* The merged feed's id stays the same as long as its path does. */

@@ -18,7 +18,7 @@
 #include "xmalloc.h"
 
 /* Bumped whenever the schema changes; store_migrate knows every step. */
-#define STORE_SCHEMA_VERSION	1
+#define STORE_SCHEMA_VERSION	2
 
 enum store_stmt {
 	ST_BEGIN,
@@ -26,6 +26,9 @@ enum store_stmt {
 	ST_ROLLBACK,
 	ST_IS_SEEN,
 	ST_ADD_SEEN,
+	ST_ADD_PENDING,
+	ST_DEL_PENDING,
+	ST_PENDING,
 	ST_ADD_RECENT,
 	ST_PRUNE,
 	ST_RECENT,
@@ -44,7 +47,14 @@ static const char *const store_sql[ST_COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
-	[ST_IS_SEEN] = "SELECT 1 FROM seen WHERE key = ?1",
+	/* A pending key counts: recovery will finish its delivery. */
+	[ST_IS_SEEN] = "SELECT 1 FROM seen WHERE key = ?1 "
+	    "UNION ALL SELECT 1 FROM pending WHERE key = ?1 LIMIT 1",
+	[ST_ADD_PENDING] = "INSERT OR IGNORE INTO pending (key, feed, name, message) "
+	    "VALUES (?1, ?2, ?3, ?4)",
+	[ST_DEL_PENDING] = "DELETE FROM pending WHERE key = ?1",
+	[ST_PENDING] = "SELECT key, feed, name, message FROM pending "
+	    "ORDER BY key",
 	[ST_ADD_SEEN] = "INSERT OR IGNORE INTO seen (key, feed, first_seen) "
 	    "VALUES (?1, ?2, ?3)",
 	[ST_ADD_RECENT] = "INSERT OR IGNORE INTO recent (" RECENT_COLUMNS ") "
@@ -80,6 +90,13 @@ static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	"  last_poll INTEGER, last_status INTEGER, last_error TEXT,"
 	"  delivered INTEGER, failures INTEGER, next_due INTEGER"
 	");",
+	/* Deliveries under way: the intent, recorded before the file. */
+	"CREATE TABLE pending ("
+	"  key TEXT PRIMARY KEY,"
+	"  feed TEXT,"
+	"  name TEXT NOT NULL,"
+	"  message BLOB NOT NULL"
+	") WITHOUT ROWID;",
 };
 
 /* The connection and its prepared statements. */
@@ -349,29 +366,40 @@ store_is_seen(struct store *s, const char *key)
 	return -1;
 }
 
-int
-store_add_entry(struct store *s, const struct entry *e)
+/* Runs a prepared statement that returns no rows; 0 or -1. */
+static int
+store_step_done(struct store *s, sqlite3_stmt *st, const char *what,
+    const char *key)
 {
-	sqlite3_stmt *st;
-	int own, rc;
+	int rc = sqlite3_step(st);
 
-	/* Both rows or neither, also when the caller has no transaction. */
-	own = sqlite3_get_autocommit(s->db);
-	if (own && store_begin(s) == -1)
-		return -1;
-	if ((st = store_stmt(s, ST_ADD_SEEN)) == NULL)
-		goto fail;
-	store_bind_text(st, 1, e->key);
-	store_bind_text(st, 2, e->feed_name);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)e->seen);
-	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
-		store_seterr(s, "store: recording %s", e->key);
-		goto fail;
+		store_seterr(s, "store: %s %s", what, key);
+		return -1;
 	}
+	return 0;
+}
+
+int
+store_add_pending(struct store *s, const struct entry *e, const char *name,
+    const char *msg, size_t len)
+{
+	sqlite3_stmt *st;
+
+	if ((st = store_stmt(s, ST_ADD_PENDING)) == NULL)
+		return -1;
+	store_bind_text(st, 1, e->key);
+	store_bind_text(st, 2, e->feed_name);
+	store_bind_text(st, 3, name);
+	sqlite3_bind_blob64(st, 4, msg, (sqlite3_uint64)len, SQLITE_STATIC);
+	if (store_step_done(s, st, "recording", e->key) == -1)
+		return -1;
+	/* The same key twice in one batch: the first one stands. */
+	if (sqlite3_changes(s->db) == 0)
+		return 1;
 	if ((st = store_stmt(s, ST_ADD_RECENT)) == NULL)
-		goto fail;
+		return -1;
 	store_bind_text(st, 1, e->key);
 	store_bind_text(st, 2, e->feed_name);
 	store_bind_text(st, 3, e->feed_title);
@@ -383,19 +411,56 @@ store_add_entry(struct store *s, const struct entry *e)
 	store_bind_text(st, 9, e->content);
 	sqlite3_bind_int64(st, 10, (sqlite3_int64)e->date);
 	sqlite3_bind_int64(st, 11, (sqlite3_int64)e->seen);
-	rc = sqlite3_step(st);
+	return store_step_done(s, st, "saving", e->key);
+}
+
+int
+store_delivered(struct store *s, const char *key, const char *feed,
+    time_t when)
+{
+	sqlite3_stmt *st;
+
+	if ((st = store_stmt(s, ST_ADD_SEEN)) == NULL)
+		return -1;
+	store_bind_text(st, 1, key);
+	store_bind_text(st, 2, feed);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)when);
+	if (store_step_done(s, st, "recording", key) == -1)
+		return -1;
+	if ((st = store_stmt(s, ST_DEL_PENDING)) == NULL)
+		return -1;
+	store_bind_text(st, 1, key);
+	return store_step_done(s, st, "finishing", key);
+}
+
+int
+store_pending_each(struct store *s, int (*cb)(const char *key,
+    const char *feed, const char *name, const char *msg, size_t len,
+    void *arg), void *arg)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = store_stmt(s, ST_PENDING)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *key = (const char *)sqlite3_column_text(st, 0);
+		const char *feed = (const char *)sqlite3_column_text(st, 1);
+		const char *name = (const char *)sqlite3_column_text(st, 2);
+		const char *msg = sqlite3_column_blob(st, 3);
+		size_t len = (size_t)sqlite3_column_bytes(st, 3);
+
+		if (cb(key, feed, name, msg != NULL ? msg : "", len, arg) == -1) {
+			sqlite3_reset(st);
+			return -1;
+		}
+	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
-		store_seterr(s, "store: saving %s", e->key);
-		goto fail;
+		store_seterr(s, "store: reading pending deliveries");
+		return -1;
 	}
-	if (own && store_commit(s) == -1)
-		goto fail;
 	return 0;
-fail:
-	if (own)
-		store_rollback(s);
-	return -1;
 }
 
 int

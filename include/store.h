@@ -36,10 +36,24 @@ int	store_begin(struct store *);
 int	store_commit(struct store *);
 void	store_rollback(struct store *);
 
-/* 1 when key was delivered before, 0 when not, -1 on error. */
+/* 1 when key was delivered (or is pending), 0 when not, -1 on error. */
 int	store_is_seen(struct store *, const char *key);
-/* Records e as delivered and keeps its data for the merged feed. */
-int	store_add_entry(struct store *, const struct entry *e);
+/*
+ * Delivery happens in three steps so that a crash at any moment loses
+ * nothing and duplicates nothing (see run.c): store_add_pending records the
+ * intent (the maildir name and the whole message) and keeps the entry's
+ * data for the merged feed (it returns 1 when key is already pending, as
+ * when a batch holds it twice); once the file is durable in new/,
+ * store_delivered turns the key into a seen key.  store_pending_each walks
+ * the deliveries a crash left unfinished; cb returning -1 stops the walk.
+ */
+int	store_add_pending(struct store *, const struct entry *e,
+	    const char *name, const char *msg, size_t len);
+int	store_delivered(struct store *, const char *key, const char *feed,
+	    time_t when);
+int	store_pending_each(struct store *, int (*cb)(const char *key,
+	    const char *feed, const char *name, const char *msg, size_t len,
+	    void *arg), void *arg);
 /* Drops the data (never the key) of all but the newest keep entries. */
 int	store_prune(struct store *, size_t keep);
 /*

@@ -41,12 +41,23 @@ mkentry(const char *key, const char *feed, time_t date, time_t seen)
 	return e;
 }
 
+/* Both steps of a delivery: pending, then seen. */
+static int
+add_entry(struct store *s, const struct entry *e)
+{
+	int rc = store_add_pending(s, e, "NAME", "msg", 3);
+
+	if (rc == -1)
+		return -1;
+	return store_delivered(s, e->key, e->feed_name, e->seen);
+}
+
 static int
 add(struct store *s, const char *key, time_t date, time_t seen)
 {
 	struct entry e = mkentry(key, "f", date, seen);
 
-	return store_add_entry(s, &e);
+	return add_entry(s, &e);
 }
 
 TEST(test_open_persist)
@@ -59,10 +70,10 @@ TEST(test_open_persist)
 	e.author = NULL;
 	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
 	ASSERT_INT(store_is_seen(s, "aa01"), 0);
-	ASSERT_INT(store_add_entry(s, &e), 0);
+	ASSERT_INT(add_entry(s, &e), 0);
 	ASSERT_INT(store_is_seen(s, "aa01"), 1);
 	/* A second add of the same key is harmless. */
-	ASSERT_INT(store_add_entry(s, &e), 0);
+	ASSERT_INT(add_entry(s, &e), 0);
 	store_close(s);
 
 	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
@@ -88,6 +99,41 @@ TEST(test_open_persist)
 	}
 	store_close(s);
 	free(p);
+}
+
+static int
+count_pending(const char *key, const char *feed, const char *name,
+    const char *msg, size_t len, void *arg)
+{
+	(void)key, (void)feed, (void)name, (void)msg, (void)len;
+	(*(int *)arg)++;
+	return 0;
+}
+
+TEST(test_pending_then_seen)
+{
+	struct store *s;
+	char err[512], *p = path_in("pending.db");
+	struct entry e = mkentry("cc03", "news", 1000, 2000);
+	int n = 0;
+
+	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
+	ASSERT_INT(store_add_pending(s, &e, "NAME1", "body", 4), 0);
+	/* A pending key is not offered again, and a repeat is reported. */
+	ASSERT_INT(store_is_seen(s, "cc03"), 1);
+	ASSERT_INT(store_add_pending(s, &e, "NAME2", "body", 4), 1);
+	store_close(s);
+
+	/* The intent survives a restart, with its name and message. */
+	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
+	ASSERT_INT(store_pending_each(s, count_pending, &n), 0);
+	ASSERT_INT(n, 1);
+	ASSERT_INT(store_delivered(s, "cc03", "news", 3000), 0);
+	n = 0;
+	ASSERT_INT(store_pending_each(s, count_pending, &n), 0);
+	ASSERT_INT(n, 0);
+	ASSERT_INT(store_is_seen(s, "cc03"), 1);
+	store_close(s);
 }
 
 TEST(test_recent_order_limit)
@@ -310,6 +356,7 @@ main(void)
 		return 1;
 	}
 	RUN(test_open_persist);
+	RUN(test_pending_then_seen);
 	RUN(test_recent_order_limit);
 	RUN(test_rollback);
 	RUN(test_prune_keeps_keys);
