@@ -6,7 +6,6 @@
  * in feedparser's spelling, while the bytes are decoded the way browsers
  * decode them: EUC-KR as CP949, ISO-8859-1 as windows-1252.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
 #include <stdint.h>
@@ -23,7 +22,6 @@ static int	 utf8_valid(const char *, size_t);
 static int	 ascii_valid(const char *, size_t);
 static char	*xml_decl_encoding(const char *, size_t);
 static void	 parse_content_type(const char *, char **, char **);
-static char	*lowercase(const char *);
 
 /* The code points of windows-1252 bytes 0x80..0x9f; 0 where undefined. */
 static const unsigned short cp1252_high[32] = {
@@ -98,19 +96,6 @@ static const char *const ascii_names[] = {
 	"iso646-us", "us", "us-ascii",
 };
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
-static int
-in_list(const char *name, const char *const *list, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(name, list[i]) == 0)
-			return 1;
-	return 0;
-}
-
 void
 feed__utf8_put(struct buf *b, unsigned int c)
 {
@@ -138,6 +123,12 @@ feed__utf8_put(struct buf *b, unsigned int c)
 	}
 }
 
+unsigned int
+feed__cp1252_char(unsigned int c)
+{
+	return c >= 0x80 && c < 0xa0 ? cp1252_high[c - 0x80] : 0;
+}
+
 char *
 feed__cp1252_to_utf8(const char *in, size_t len, size_t *outlen)
 {
@@ -149,8 +140,8 @@ feed__cp1252_to_utf8(const char *in, size_t len, size_t *outlen)
 	buf_grow(&b, len + 1);
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)in[i];
-		if (c >= 0x80 && c < 0xa0 && cp1252_high[c - 0x80] != 0)
-			feed__utf8_put(&b, cp1252_high[c - 0x80]);
+		if (feed__cp1252_char(c) != 0)
+			feed__utf8_put(&b, feed__cp1252_char(c));
 		else
 			feed__utf8_put(&b, c);
 	}
@@ -261,25 +252,25 @@ decode_as(const char *name, const char *in, size_t len, struct buf *out)
 	int r;
 
 	buf_reset(out);
-	if (in_list(name, utf8_names, NELEM(utf8_names))) {
+	if (feed__in_list(name, utf8_names, NELEM(utf8_names))) {
 		if (!utf8_valid(in, len))
 			return -1;
 		buf_add(out, in, len);
 		return 0;
 	}
-	if (in_list(name, ascii_names, NELEM(ascii_names))) {
+	if (feed__in_list(name, ascii_names, NELEM(ascii_names))) {
 		if (!ascii_valid(in, len))
 			return -1;
 		buf_add(out, in, len);
 		return 0;
 	}
-	if (in_list(name, cp1252_names, NELEM(cp1252_names))) {
+	if (feed__in_list(name, cp1252_names, NELEM(cp1252_names))) {
 		tmp = feed__cp1252_to_utf8(in, len, &n);
 		buf_add(out, tmp, n);
 		free(tmp);
 		return 0;
 	}
-	if (in_list(name, cp949_names, NELEM(cp949_names)))
+	if (feed__in_list(name, cp949_names, NELEM(cp949_names)))
 		return decode_iconv("CP949", in, len, out);
 	for (i = 0; i < NELEM(aliases); i++)
 		if (strcmp(name, aliases[i].py) == 0)
@@ -303,17 +294,6 @@ decode_as(const char *name, const char *in, size_t len, struct buf *out)
 	buf_reset(out);
 	r = decode_iconv(tmp, in, len, out);
 	free(tmp);
-	return r;
-}
-
-static char *
-lowercase(const char *s)
-{
-	char *r, *p;
-
-	r = xstrdup(s);
-	for (p = r; *p != '\0'; p++)
-		*p = (char)tolower((unsigned char)*p);
 	return r;
 }
 
@@ -368,7 +348,7 @@ parse_content_type(const char *ct, char **type, char **charset)
 	while (n > 0 && (ct[n - 1] == ' ' || ct[n - 1] == '\t'))
 		n--;
 	t = xstrndup(ct, n);
-	*type = lowercase(t);
+	*type = feed__lower_dup(t, strlen(t));
 	free(t);
 	for (p = e; *p == ';'; p = e) {
 		p++;
@@ -403,7 +383,7 @@ parse_content_type(const char *ct, char **type, char **charset)
 					*w++ = *r;
 			*w = '\0';
 		}
-		*charset = lowercase(t);
+		*charset = feed__lower_dup(t, strlen(t));
 		free(t);
 	}
 }
@@ -465,7 +445,7 @@ feed__decode(const char *buf, size_t len, const char *content_type,
 	} else
 		xml_enc = xml_decl_encoding(buf, len);
 	if (xml_enc != NULL) {
-		char *l = lowercase(xml_enc);
+		char *l = feed__lower_dup(xml_enc, strlen(xml_enc));
 
 		free(xml_enc);
 		xml_enc = l;

@@ -29,8 +29,6 @@ static const char *const acceptable_elements[] = {
 	"th", "thead", "time", "tr", "tt", "u", "ul", "var", "video",
 };
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
 int
 feed__html_acceptable(const char *name, size_t len)
 {
@@ -155,24 +153,6 @@ static const char *const uri_attrs[][2] = {
 	{ "source", "src" }, { "video", "poster" }, { "video", "src" },
 };
 
-static const unsigned short cp1252_high[32] = {
-	0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
-	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
-	0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
-	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
-};
-
-static int
-in_set(const char *s, const char *const *set, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(s, set[i]) == 0)
-			return 1;
-	return 0;
-}
-
 struct hattr {
 	char	*k;
 	char	*v;
@@ -289,7 +269,7 @@ start_tag(struct hclean *h, const char *tag, struct hattr *a, size_t n)
 			}
 		}
 		if (h->sanitize) {
-			if (!in_set(a[i].k, acceptable_attributes,
+			if (!feed__in_list(a[i].k, acceptable_attributes,
 			    NELEM(acceptable_attributes)))
 				continue;
 			if (strcmp(a[i].k, "href") == 0) {
@@ -302,7 +282,7 @@ start_tag(struct hclean *h, const char *tag, struct hattr *a, size_t n)
 		emit_attr_value(&h->out, a[i].v);
 		buf_addc(&h->out, '"');
 	}
-	isvoid = in_set(tag, void_elements, NELEM(void_elements));
+	isvoid = feed__in_list(tag, void_elements, NELEM(void_elements));
 	buf_addstr(&h->out, isvoid ? " />" : ">");
 }
 
@@ -315,7 +295,7 @@ end_tag(struct hclean *h, const char *tag)
 			h->unacceptable--;
 		return;
 	}
-	if (!in_set(tag, void_elements, NELEM(void_elements)))
+	if (!feed__in_list(tag, void_elements, NELEM(void_elements)))
 		buf_printf(&h->out, "</%s>", tag);
 }
 
@@ -353,9 +333,7 @@ parse_start(struct hclean *h, const char *s)
 	for (ns = p; tagch((unsigned char)*p); p++)
 		;
 	tl = (size_t)(p - ns);
-	tag = xstrndup(ns, tl);
-	for (t = tag; *t != '\0'; t++)
-		*t = (char)tolower((unsigned char)*t);
+	tag = feed__lower_dup(ns, tl);
 	for (;;) {
 		const char *save = p;
 
@@ -369,9 +347,7 @@ parse_start(struct hclean *h, const char *s)
 		    *p == ':' || *p == '.' || *p == '_'; p++)
 			;
 		a = xreallocarray(a, n + 1, sizeof(*a));
-		a[n].k = xstrndup(ns, (size_t)(p - ns));
-		for (t = a[n].k; *t != '\0'; t++)
-			*t = (char)tolower((unsigned char)*t);
+		a[n].k = feed__lower_dup(ns, (size_t)(p - ns));
 		if (*p == '$')
 			p++;
 		vs = p;
@@ -432,16 +408,15 @@ static void
 charref(struct hclean *h, const char *ref, size_t n)
 {
 	unsigned long v;
+	unsigned int w;
 	char *r;
-	size_t i;
 
-	r = xstrndup(ref, n);
-	for (i = 0; i < n; i++)
-		r[i] = (char)tolower((unsigned char)r[i]);
+	r = feed__lower_dup(ref, n);
 	v = r[0] == 'x' ? strtoul(r + 1, NULL, 16) : strtoul(r, NULL, 10);
 	if (h->unacceptable == 0) {
-		if (v >= 0x80 && v <= 0x9f && cp1252_high[v - 0x80] != 0)
-			buf_printf(&h->out, "&#x%x;", cp1252_high[v - 0x80]);
+		if (v >= 0x80 && v <= 0x9f &&
+		    (w = feed__cp1252_char((unsigned int)v)) != 0)
+			buf_printf(&h->out, "&#x%x;", w);
 		else
 			buf_printf(&h->out, "&#%s;", r);
 	}
@@ -480,7 +455,7 @@ prepare(const char *html)
 					e++;
 				if (e[0] == '/' && e[1] == '>') {
 					tag = xstrndup(p + 1, (size_t)(q - p - 1));
-					if (in_set(tag, void_elements,
+					if (feed__in_list(tag, void_elements,
 					    NELEM(void_elements)))
 						buf_printf(&b, "<%s />", tag);
 					else
@@ -512,7 +487,7 @@ feed__html_clean(const char *html, const char *base, int resolve,
     int sanitize)
 {
 	struct hclean h;
-	char *src, *p, *q, *nm, *r;
+	char *src, *p, *q, *nm;
 	size_t n;
 
 	memset(&h, 0, sizeof(h));
@@ -536,9 +511,7 @@ feed__html_clean(const char *html, const char *base, int resolve,
 			} else if (p[1] == '/' && isalpha((unsigned char)p[2])) {
 				for (q = p + 2; tagch((unsigned char)*q); q++)
 					;
-				nm = xstrndup(p + 2, (size_t)(q - p - 2));
-				for (r = nm; *r != '\0'; r++)
-					*r = (char)tolower((unsigned char)*r);
+				nm = feed__lower_dup(p + 2, (size_t)(q - p - 2));
 				end_tag(&h, nm);
 				free(nm);
 				if ((q = strchr(q, '>')) == NULL)

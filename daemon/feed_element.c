@@ -1,0 +1,404 @@
+/*
+ * Element start and end, as feedparser's unknown_starttag and
+ * unknown_endtag: element names spelt with feedparser's namespace
+ * prefixes, the xml:base and xml:lang scope, markup inside xhtml content
+ * serialised back into the text, and dispatch to the handler tables of
+ * feed_container.c, feed_text.c, feed_people.c, feed_links.c and
+ * feed_tags.c.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "feed_priv.h"
+#include "xmalloc.h"
+
+/* Namespace URIs feedparser knows, lowercase, with its prefix for them. */
+static const char *known_ns[][2] = {
+	{ "", "" },
+	{ "http://backend.userland.com/rss", "" },
+	{ "http://blogs.law.harvard.edu/tech/rss", "" },
+	{ "http://purl.org/rss/1.0/", "" },
+	{ "http://my.netscape.com/rdf/simple/0.9/", "" },
+	{ "http://example.com/newformat#", "" },
+	{ "http://example.com/necho", "" },
+	{ "http://purl.org/echo/", "" },
+	{ "uri/of/echo/namespace#", "" },
+	{ "http://purl.org/pie/", "" },
+	{ "http://purl.org/atom/ns#", "" },
+	{ "http://www.w3.org/2005/atom", "" },
+	{ "http://purl.org/rss/1.0/modules/rss091#", "" },
+	{ "http://webns.net/mvcb/", "admin" },
+	{ "http://purl.org/rss/1.0/modules/aggregation/", "ag" },
+	{ "http://purl.org/rss/1.0/modules/annotate/", "annotate" },
+	{ "http://media.tangent.org/rss/1.0/", "audio" },
+	{ "http://backend.userland.com/blogchannelmodule", "blogChannel" },
+	{ "http://creativecommons.org/ns#license", "cc" },
+	{ "http://web.resource.org/cc/", "cc" },
+	{ "http://cyber.law.harvard.edu/rss/creativecommonsrssmodule.html",
+	    "creativeCommons" },
+	{ "http://backend.userland.com/creativecommonsrssmodule",
+	    "creativeCommons" },
+	{ "http://purl.org/rss/1.0/modules/company", "co" },
+	{ "http://purl.org/rss/1.0/modules/content/", "content" },
+	{ "http://my.theinfo.org/changed/1.0/rss/", "cp" },
+	{ "http://purl.org/dc/elements/1.1/", "dc" },
+	{ "http://purl.org/dc/terms/", "dcterms" },
+	{ "http://purl.org/rss/1.0/modules/email/", "email" },
+	{ "http://purl.org/rss/1.0/modules/event/", "ev" },
+	{ "http://rssnamespace.org/feedburner/ext/1.0", "feedburner" },
+	{ "http://freshmeat.net/rss/fm/", "fm" },
+	{ "http://xmlns.com/foaf/0.1/", "foaf" },
+	{ "http://www.w3.org/2003/01/geo/wgs84_pos#", "geo" },
+	{ "http://www.georss.org/georss", "georss" },
+	{ "http://www.opengis.net/gml", "gml" },
+	{ "http://postneo.com/icbm/", "icbm" },
+	{ "http://purl.org/rss/1.0/modules/image/", "image" },
+	{ "http://www.itunes.com/dtds/podcast-1.0.dtd", "itunes" },
+	{ "http://example.com/dtds/podcast-1.0.dtd", "itunes" },
+	{ "http://purl.org/rss/1.0/modules/link/", "l" },
+	{ "http://search.yahoo.com/mrss", "media" },
+	{ "http://search.yahoo.com/mrss/", "media" },
+	{ "http://madskills.com/public/xml/rss/module/pingback/", "pingback" },
+	{ "http://prismstandard.org/namespaces/1.2/basic/", "prism" },
+	{ "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdf" },
+	{ "http://www.w3.org/2000/01/rdf-schema#", "rdfs" },
+	{ "http://purl.org/rss/1.0/modules/reference/", "ref" },
+	{ "http://purl.org/rss/1.0/modules/richequiv/", "reqv" },
+	{ "http://purl.org/rss/1.0/modules/search/", "search" },
+	{ "http://purl.org/rss/1.0/modules/slash/", "slash" },
+	{ "http://schemas.xmlsoap.org/soap/envelope/", "soap" },
+	{ "http://purl.org/rss/1.0/modules/servicestatus/", "ss" },
+	{ "http://hacks.benhammersley.com/rss/streaming/", "str" },
+	{ "http://purl.org/rss/1.0/modules/subscription/", "sub" },
+	{ "http://purl.org/rss/1.0/modules/syndication/", "sy" },
+	{ "http://schemas.pocketsoap.com/rss/mydescmodule/", "szf" },
+	{ "http://purl.org/rss/1.0/modules/taxonomy/", "taxo" },
+	{ "http://purl.org/rss/1.0/modules/threading/", "thr" },
+	{ "http://purl.org/rss/1.0/modules/textinput/", "ti" },
+	{ "http://madskills.com/public/xml/rss/module/trackback/", "trackback" },
+	{ "http://wellformedweb.org/commentapi/", "wfw" },
+	{ "http://purl.org/rss/1.0/modules/wiki/", "wiki" },
+	{ "http://www.w3.org/1999/xhtml", "xhtml" },
+	{ "http://www.w3.org/1999/xlink", "xlink" },
+	{ "http://www.w3.org/xml/1998/namespace", "xml" },
+	{ "http://podlove.org/simple-chapters", "psc" },
+};
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#define FEED_XHTML_TYPE	"application/xhtml+xml"
+
+/* The handler tables, each sorted by element name; no name is in two. */
+static const struct feed__handlers *const tables[] = {
+	&feed__container_handlers,
+	&feed__text_handlers,
+	&feed__people_handlers,
+	&feed__link_handlers,
+	&feed__tag_handlers,
+};
+
+static int
+handler_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct fp_handler *)elem)->name);
+}
+
+static const struct fp_handler *
+handler_find(const char *name)
+{
+	const struct fp_handler *h;
+	size_t i;
+
+	for (i = 0; i < NELEM(tables); i++)
+		if ((h = bsearch(name, tables[i]->h, tables[i]->n,
+		    sizeof(tables[i]->h[0]), handler_cmp)) != NULL)
+			return h;
+	return NULL;
+}
+
+/* Known namespace URI to feedparser's prefix, or NULL. */
+const char *
+feed__known_prefix(const char *lowernsuri)
+{
+	size_t i;
+
+	for (i = 0; i < NELEM(known_ns); i++)
+		if (strcmp(known_ns[i][0], lowernsuri) == 0)
+			return known_ns[i][1];
+	return NULL;
+}
+
+void
+feed__track_namespace(struct fp *p, const char *prefix, const char *uri)
+{
+	char *l = feed__lower_dup(uri, strlen(uri));
+
+	if (p->version == NULL || *p->version == '\0') {
+		if (prefix == NULL &&
+		    strcmp(l, "http://my.netscape.com/rdf/simple/0.9/") == 0)
+			feed__set_str(&p->version, "rss090");
+		else if (strcmp(l, "http://purl.org/rss/1.0/") == 0)
+			feed__set_str(&p->version, "rss10");
+		else if (strcmp(l, "http://www.w3.org/2005/atom") == 0)
+			feed__set_str(&p->version, "atom10");
+	}
+	if (strstr(l, "backend.userland.com/rss") == NULL &&
+	    feed__known_prefix(l) == NULL && p->nns < 256) {
+		p->ns_prefix = xreallocarray(p->ns_prefix, p->nns + 1,
+		    sizeof(*p->ns_prefix));
+		p->ns_prefix[p->nns++] = xstrdup(prefix ? prefix : "");
+	}
+	free(l);
+}
+
+/* The element's name as feedparser's strict parser spells it. */
+char *
+feed__element_name(struct fp *p, const xmlChar *localname,
+    const xmlChar *prefix, const xmlChar *uri)
+{
+	const char *kp;
+	char *l, *ln, *r;
+
+	(void)p;
+	l = feed__lower_dup(uri ? (const char *)uri : "",
+	    uri ? strlen((const char *)uri) : 0);
+	if (strstr(l, "backend.userland.com/rss") != NULL)
+		feed__set_str(&l, "http://backend.userland.com/rss");
+	kp = feed__known_prefix(l);
+	if (kp == NULL)
+		kp = prefix ? (const char *)prefix : NULL;
+	if (prefix != NULL && uri == NULL)
+		feed__set_error(p, "undeclared namespace prefix");
+	ln = feed__lower_dup((const char *)localname,
+	    strlen((const char *)localname));
+	if (kp != NULL && *kp != '\0') {
+		char *lp = feed__lower_dup(kp, strlen(kp));
+
+		r = xasprintf("%s:%s", lp, ln);
+		free(lp);
+		free(ln);
+	} else
+		r = ln;
+	free(l);
+	return r;
+}
+
+static void
+xhtml_attrs(struct buf *b, char **a, size_t n)
+{
+	size_t i;
+	const char *v;
+
+	for (i = 0; i < n; i += 2) {
+		buf_printf(b, " %s=\"", a[i]);
+		for (v = a[i + 1]; *v != '\0'; v++) {
+			if (*v == '&')
+				buf_addstr(b, "&amp;");
+			else if (*v == '<')
+				buf_addstr(b, "&lt;");
+			else if (*v == '>')
+				buf_addstr(b, "&gt;");
+			else if (*v == '"')
+				buf_addstr(b, "&quot;");
+			else
+				buf_addc(b, *v);
+		}
+		buf_addc(b, '"');
+	}
+}
+
+static int
+cp_type_is_xml(const struct fp *p)
+{
+	const char *t = p->cp.type != NULL ? p->cp.type : "xml";
+	size_t n = strlen(t);
+
+	return n >= 3 && strcmp(t + n - 3, "xml") == 0;
+}
+
+/*
+ * Markup inside content that is not XML makes it xhtml; a wrapper <div>
+ * itself is not serialised.  Returns 1 for such a div.
+ */
+static int
+content_div(struct fp *p, const char *tag)
+{
+	if (p->incontent && !cp_type_is_xml(p)) {
+		if (strcmp(tag, "xhtml:div") == 0 || strcmp(tag, "div") == 0)
+			return 1;
+		feed__set_str(&p->cp.type, FEED_XHTML_TYPE);
+	}
+	return 0;
+}
+
+static void
+scope_push(struct fp *p)
+{
+	if (p->nstack == p->capstack) {
+		p->capstack = p->capstack ? p->capstack * 2 : 32;
+		p->basestack = xreallocarray(p->basestack, p->capstack,
+		    sizeof(char *));
+		p->langstack = xreallocarray(p->langstack, p->capstack,
+		    sizeof(char *));
+	}
+	p->basestack[p->nstack] = xstrdup_or_null(p->baseuri);
+	p->langstack[p->nstack] = xstrdup_or_null(p->lang);
+	p->nstack++;
+}
+
+/* feedparser's unknown_starttag. */
+void
+feed__starttag(struct fp *p, const char *tag, char **a, size_t n,
+    const xmlChar *uri)
+{
+	const char *b, *l, *colon, *suffix;
+	const struct fp_handler *h;
+	char *nb, *name, *pfx;
+	struct buf t;
+	int add_xmlns = 0;
+
+	p->depth++;
+	b = feed__attr_get(a, n, "xml:base");
+	if (b == NULL)
+		b = feed__attr_get(a, n, "base");
+	if (b == NULL || *b == '\0')
+		b = p->baseuri;
+	if (p->baseuri != NULL && *p->baseuri != '\0') {
+		nb = feed__safe_uri(p->baseuri, b);
+		if (*nb != '\0')
+			feed__set_str(&p->baseuri, nb);
+		free(nb);
+	} else {
+		nb = feed__urljoin(p->baseuri, b);
+		free(p->baseuri);
+		p->baseuri = nb;
+	}
+	l = feed__attr_get(a, n, "xml:lang");
+	if (l == NULL)
+		l = feed__attr_get(a, n, "lang");
+	if (l != NULL && *l == '\0')
+		feed__set_str(&p->lang, NULL);
+	else if (l != NULL)
+		feed__set_str(&p->lang, l);
+	if (p->lang != NULL && *p->lang != '\0' && (strcmp(tag, "feed") == 0 ||
+	    strcmp(tag, "rss") == 0)) {
+		char *q;
+
+		feed__set_str(&p->feed.str[F_LANGUAGE], p->lang);
+		for (q = p->feed.str[F_LANGUAGE]; *q != '\0'; q++)
+			if (*q == '_')
+				*q = '-';
+	}
+	scope_push(p);
+
+	if (content_div(p, tag))
+		return;
+	if (p->incontent && p->cp.type != NULL &&
+	    strcmp(p->cp.type, FEED_XHTML_TYPE) == 0) {
+		if ((colon = strchr(tag, ':')) != NULL)
+			tag = colon + 1;
+		if (uri != NULL && ((strcmp(tag, "math") == 0 &&
+		    strcmp((const char *)uri,
+		    "http://www.w3.org/1998/Math/MathML") == 0) ||
+		    (strcmp(tag, "svg") == 0 && strcmp((const char *)uri,
+		    "http://www.w3.org/2000/svg") == 0)) &&
+		    feed__attr_get(a, n, "xmlns") == NULL)
+			add_xmlns = 1;
+		if (strcmp(tag, "svg") == 0)
+			p->svgok++;
+		buf_init(&t);
+		buf_printf(&t, "<%s", tag);
+		xhtml_attrs(&t, a, n);
+		if (add_xmlns)
+			buf_printf(&t, " xmlns=\"%s\"", (const char *)uri);
+		buf_addc(&t, '>');
+		feed__data(p, t.data, t.len, 0);
+		buf_free(&t);
+		return;
+	}
+
+	if ((colon = strchr(tag, ':')) != NULL) {
+		pfx = xstrndup(tag, (size_t)(colon - tag));
+		suffix = colon + 1;
+	} else {
+		pfx = xstrdup("");
+		suffix = tag;
+	}
+	if (*pfx == '\0') {
+		if (strcmp(tag, "title") != 0 && strcmp(tag, "link") != 0 &&
+		    strcmp(tag, "description") != 0 &&
+		    strcmp(tag, "name") != 0)
+			p->intextinput = 0;
+		if (strcmp(tag, "title") != 0 && strcmp(tag, "link") != 0 &&
+		    strcmp(tag, "description") != 0 &&
+		    strcmp(tag, "url") != 0 && strcmp(tag, "href") != 0 &&
+		    strcmp(tag, "width") != 0 && strcmp(tag, "height") != 0)
+			p->inimage = 0;
+	}
+	name = *pfx != '\0' ? xasprintf("%s_%s", pfx, suffix) :
+	    xstrdup(suffix);
+	free(pfx);
+	if (p->svgok && strcmp(name, "title") == 0)
+		h = NULL;
+	else
+		h = handler_find(name);
+	if (h != NULL && h->start != NULL)
+		h->start(p, name, a, n);
+	else if (h != NULL && h->start == NULL && n > 0)
+		;
+	else if (n == 0)
+		feed__push(p, name, 1);
+	free(name);
+}
+
+/* feedparser's unknown_endtag. */
+void
+feed__endtag(struct fp *p, const char *tag)
+{
+	const char *colon, *suffix;
+	const struct fp_handler *h;
+	char *name, *pfx;
+
+	if ((colon = strchr(tag, ':')) != NULL) {
+		pfx = xstrndup(tag, (size_t)(colon - tag));
+		suffix = colon + 1;
+	} else {
+		pfx = xstrdup("");
+		suffix = tag;
+	}
+	name = *pfx != '\0' ? xasprintf("%s_%s", pfx, suffix) :
+	    xstrdup(suffix);
+	free(pfx);
+	if (strcmp(suffix, "svg") == 0 && p->svgok)
+		p->svgok--;
+	h = p->svgok ? NULL : handler_find(name);
+	if (h != NULL && h->end != NULL)
+		h->end(p, name);
+	else
+		free(feed__pop(p, name));
+	free(name);
+
+	if (content_div(p, tag))
+		return;
+	if (p->incontent && p->cp.type != NULL &&
+	    strcmp(p->cp.type, FEED_XHTML_TYPE) == 0) {
+		struct buf t;
+
+		if ((colon = strrchr(tag, ':')) != NULL)
+			tag = colon + 1;
+		buf_init(&t);
+		buf_printf(&t, "</%s>", tag);
+		feed__data(p, t.data, t.len, 0);
+		buf_free(&t);
+	}
+	if (p->nstack > 0) {
+		p->nstack--;
+		free(p->basestack[p->nstack]);
+		free(p->langstack[p->nstack]);
+		if (p->nstack > 0 && p->basestack[p->nstack - 1] != NULL &&
+		    *p->basestack[p->nstack - 1] != '\0')
+			feed__set_str(&p->baseuri, p->basestack[p->nstack - 1]);
+		if (p->nstack > 0)
+			feed__set_str(&p->lang, p->langstack[p->nstack - 1]);
+	}
+	p->depth--;
+}

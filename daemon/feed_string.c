@@ -1,0 +1,203 @@
+/*
+ * String helpers the parser's files share: small allocation helpers, and
+ * Python's string semantics on UTF-8 (str.strip's idea of whitespace,
+ * strict decoding) with feedparser's last fix-ups to every value.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "feed_priv.h"
+#include "xmalloc.h"
+
+char *
+feed__lower_dup(const char *s, size_t n)
+{
+	char *r;
+	size_t i;
+
+	r = xstrndup(s, n);
+	for (i = 0; i < n; i++)
+		r[i] = (char)tolower((unsigned char)r[i]);
+	return r;
+}
+
+void
+feed__set_str(char **dst, const char *src)
+{
+	free(*dst);
+	*dst = src != NULL ? xstrdup(src) : NULL;
+}
+
+/* Attribute lists are (key, value) pairs, feedparser's attrs_d. */
+const char *
+feed__attr_get(char **attrs, size_t n, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < n; i += 2)
+		if (strcmp(attrs[i], key) == 0)
+			return attrs[i + 1];
+	return NULL;
+}
+
+int
+feed__in_list(const char *name, const char *const *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(name, list[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+is_space_cp(unsigned int c)
+{
+	return (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x20) ||
+	    c == 0x85 || c == 0xa0 || c == 0x1680 ||
+	    (c >= 0x2000 && c <= 0x200a) || c == 0x2028 || c == 0x2029 ||
+	    c == 0x202f || c == 0x205f || c == 0x3000;
+}
+
+/* Decodes one UTF-8 sequence at s (length n); returns its length. */
+static size_t
+utf8_get(const unsigned char *s, size_t n, unsigned int *c)
+{
+	if (s[0] < 0x80 || n < 2) {
+		*c = s[0];
+		return 1;
+	}
+	if ((s[0] & 0xe0) == 0xc0) {
+		*c = ((s[0] & 0x1fu) << 6) | (s[1] & 0x3fu);
+		return 2;
+	}
+	if ((s[0] & 0xf0) == 0xe0 && n >= 3) {
+		*c = ((s[0] & 0x0fu) << 12) | ((s[1] & 0x3fu) << 6) |
+		    (s[2] & 0x3fu);
+		return 3;
+	}
+	if ((s[0] & 0xf8) == 0xf0 && n >= 4) {
+		*c = ((s[0] & 0x07u) << 18) | ((s[1] & 0x3fu) << 12) |
+		    ((s[2] & 0x3fu) << 6) | (s[3] & 0x3fu);
+		return 4;
+	}
+	*c = s[0];
+	return 1;
+}
+
+/* Strict UTF-8, as Python's decoder checks it. */
+int
+feed__utf8_ok(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, l, k;
+
+	while (i < n) {
+		if (u[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (u[i] >= 0xc2 && u[i] <= 0xdf)
+			l = 1;
+		else if (u[i] >= 0xe0 && u[i] <= 0xef)
+			l = 2;
+		else if (u[i] >= 0xf0 && u[i] <= 0xf4)
+			l = 3;
+		else
+			return 0;
+		if (i + l >= n)
+			return 0;
+		for (k = 1; k <= l; k++)
+			if ((u[i + k] & 0xc0) != 0x80)
+				return 0;
+		i += l + 1;
+	}
+	return 1;
+}
+
+/* Python's str.strip(): Unicode whitespace at both ends. */
+char *
+feed__strip_dup(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t start = 0, end = n, k;
+	unsigned int c;
+
+	while (start < end) {
+		k = utf8_get(p + start, end - start, &c);
+		if (!is_space_cp(c))
+			break;
+		start += k;
+	}
+	while (end > start) {
+		k = 1;
+		while (k < end - start && k < 4 && (p[end - k] & 0xc0) == 0x80)
+			k++;
+		utf8_get(p + end - k, k, &c);
+		if (!is_space_cp(c))
+			break;
+		end -= k;
+	}
+	return xstrndup(s + start, end - start);
+}
+
+/*
+ * feedparser's last two steps on every value: text that is UTF-8 read as
+ * Latin-1 is repaired (for UTF-8 documents), and C1 controls become the
+ * windows-1252 characters they were meant to be.
+ */
+char *
+feed__fix_text(const struct fp *p, char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	struct buf b;
+	size_t i, n = strlen(s), k;
+	unsigned int c;
+	int latin1 = 1, high = 0;
+	char *t;
+
+	if (p->is_utf8) {
+		buf_init(&b);
+		for (i = 0; i < n; i += k) {
+			k = utf8_get(u + i, n - i, &c);
+			if (c > 0xff) {
+				latin1 = 0;
+				break;
+			}
+			if (c >= 0x80)
+				high = 1;
+			buf_addc(&b, (char)c);
+		}
+		if (latin1 && high && b.len > 0 &&
+		    feed__utf8_ok(b.data, b.len)) {
+			free(s);
+			s = buf_release(&b);
+			n = strlen(s);
+			u = (const unsigned char *)s;
+		}
+		buf_free(&b);
+	}
+	/* C1 controls to windows-1252. */
+	for (i = 0; i + 1 < n; i++)
+		if (u[i] == 0xc2 && u[i + 1] >= 0x80 && u[i + 1] <= 0x9f)
+			break;
+	if (i + 1 >= n)
+		return s;
+	buf_init(&b);
+	for (i = 0; i < n; i += k) {
+		k = utf8_get(u + i, n - i, &c);
+		if (c >= 0x80 && c <= 0x9f) {
+			char one = (char)c;
+			size_t len;
+
+			t = feed__cp1252_to_utf8(&one, 1, &len);
+			buf_add(&b, t, len);
+			free(t);
+		} else
+			buf_add(&b, s + i, k);
+	}
+	free(s);
+	return buf_release(&b);
+}
