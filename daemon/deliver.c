@@ -94,7 +94,7 @@ deliver_batch(struct store *store, const char *spool,
 		msgs[i] = message_render(&entries[i], &lens[i]);
 		if (maildir_name(entries[i].key, names[i],
 		    sizeof(names[i])) == -1) {
-			snprintf(err, errlen, "deliver: no name for %s",
+			snprintf(err, errlen, "no name for %s",
 			    entries[i].key);
 			store_rollback(store);
 			goto out;
@@ -161,7 +161,7 @@ recover_one(const char *key, const char *feed, const char *name,
 	int found = maildir_find(r->spool, name);
 
 	if (found == -1) {
-		snprintf(r->err, r->errlen, "deliver: looking for %s in %s",
+		snprintf(r->err, r->errlen, "looking for %s in %s",
 		    name, r->spool);
 		return -1;
 	}

@@ -79,13 +79,13 @@ maildir_hostname(char *buf, size_t size)
 	maildir_safe(buf, size, host);
 }
 
-/* "deliver: OP PATH: strerror(errno)", errno kept. */
+/* "OP PATH: strerror(errno)", errno kept; the caller names the stage. */
 static void
 maildir_err(char *err, size_t errlen, const char *op, const char *path)
 {
 	int saved_errno = errno;
 
-	snprintf(err, errlen, "deliver: %s %s: %s", op, path,
+	snprintf(err, errlen, "%s %s: %s", op, path,
 	    strerror(saved_errno));
 	errno = saved_errno;
 }

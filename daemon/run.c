@@ -494,6 +494,8 @@ poller_init(struct poller *p, const struct config *cfg, int once)
 	memset(p, 0, sizeof(*p));
 	p->cfg = cfg;
 	p->once = once;
+	/* Over RLIMIT_FSIZE a write must fail with EFBIG, not kill us. */
+	signal(SIGXFSZ, SIG_IGN);
 	if (maildir_init(cfg->spool, err, sizeof(err)) == -1) {
 		log_error("spool %s: %s", cfg->spool, err);
 		return -1;
@@ -505,7 +507,7 @@ poller_init(struct poller *p, const struct config *cfg, int once)
 	/* Deliveries a crash interrupted are finished before anything else. */
 	if (deliver_recover(p->store, cfg->spool, &recovered, err,
 	    sizeof(err)) == -1) {
-		log_error("%s", err);
+		log_error("deliver: %s", err);
 		return -1;
 	}
 	if (recovered > 0)
