@@ -2,11 +2,15 @@
 A scripted HTTP server for the integration tests: it serves per-path fixture
 bytes with ETag and Last-Modified, answers 304 to matching conditional
 requests, can return any status, and records every request's headers.
+A route may instead misbehave at the socket level (truncated or endless
+bodies, trickling, silence): see the raw_* helpers at the end.
 """
 
 import email.utils
 import hashlib
 import http.server
+import socket
+import sys
 import threading
 import time
 
@@ -16,7 +20,7 @@ class Route:
 
     def __init__(self, body=b"", status=200, content_type="application/xml",
                  etag=None, last_modified=None, headers=None, delay=0.0,
-                 validators=True):
+                 validators=True, raw=None):
         if isinstance(body, str):
             body = body.encode("utf-8")
         self.body = body
@@ -25,6 +29,8 @@ class Route:
         self.headers = dict(headers or {})
         self.delay = delay
         self.validators = validators
+        # raw(handler): writes the whole response itself, however broken.
+        self.raw = raw
         self.etag = etag or '"%s"' % hashlib.sha1(body).hexdigest()[:16]
         self.mtime = last_modified if last_modified is not None else int(time.time()) - 3600
         self.last_modified = email.utils.formatdate(self.mtime, usegmt=True)
@@ -59,6 +65,7 @@ class FeedServer:
         self.routes = {}
         self.requests = []
         self.lock = threading.Lock()
+        self.stopping = threading.Event()   # ends raw handlers that wait
         server = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -75,6 +82,16 @@ class FeedServer:
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 with server.lock:
                     route = server.routes.get(self.path) or server.routes.get(path)
+                if route is not None and route.raw is not None:
+                    with server.lock:
+                        server.requests.append(Request(self.command, self.path,
+                                                       headers, "raw"))
+                    self.close_connection = True
+                    try:
+                        route.raw(self)
+                    except OSError:
+                        pass        # the client gave up: that is the point
+                    return
                 status, body, extra = server._answer(route, headers)
                 with server.lock:
                     server.requests.append(Request(self.command, self.path,
@@ -89,7 +106,14 @@ class FeedServer:
                 if not head and status != 304:
                     self.wfile.write(body)
 
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(http.server.ThreadingHTTPServer):
+            def handle_error(self, request, client_address):
+                # A client that hangs up on a huge or endless body is a
+                # test's intent, not a server fault worth a traceback.
+                if not isinstance(sys.exc_info()[1], ConnectionError):
+                    super().handle_error(request, client_address)
+
+        self.httpd = Server(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever,
@@ -153,5 +177,99 @@ class FeedServer:
             self.requests.clear()
 
     def close(self):
+        self.stopping.set()
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+# --- raw behaviours: pass one as Route(raw=...) through FeedServer.set ---
+
+def _head(handler, status=200, headers=()):
+    handler.wfile.write(("HTTP/1.1 %d %s\r\n" % (status, "OK" if status == 200 else "X")).encode())
+    for k, v in headers:
+        handler.wfile.write(("%s: %s\r\n" % (k, v)).encode("latin-1"))
+    handler.wfile.write(b"\r\n")
+    handler.wfile.flush()
+
+
+def _hangup(handler):
+    """Closes the connection at once, without a TLS-like grace."""
+    try:
+        handler.connection.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+def raw_truncated_length(body, declared, content_type="application/rss+xml"):
+    """Declares Content-Length `declared`, sends `body` (shorter), hangs up."""
+    def raw(handler):
+        _head(handler, 200, [("Content-Type", content_type),
+                             ("Content-Length", str(declared))])
+        handler.wfile.write(body)
+        handler.wfile.flush()
+        _hangup(handler)
+    return raw
+
+
+def raw_truncated_chunked(body, chunk=1000, content_type="application/rss+xml"):
+    """Sends `body` in chunks and hangs up without the final 0-size chunk."""
+    def raw(handler):
+        _head(handler, 200, [("Content-Type", content_type),
+                             ("Transfer-Encoding", "chunked")])
+        for i in range(0, len(body), chunk):
+            part = body[i:i + chunk]
+            handler.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
+        handler.wfile.flush()
+        _hangup(handler)
+    return raw
+
+
+def raw_endless_chunked(total, chunk=65536, fill=b"<!-- padding -->\n",
+                        content_type="application/rss+xml"):
+    """Streams `total` bytes chunked, an RSS opening and comment padding;
+    stops early when the client goes away.  Counts the bytes it sent in
+    raw.sent."""
+    state = {"sent": 0}
+
+    def raw(handler):
+        _head(handler, 200, [("Content-Type", content_type),
+                             ("Transfer-Encoding", "chunked")])
+        first = b'<?xml version="1.0"?><rss version="2.0"><channel>'
+        block = (fill * (chunk // len(fill) + 1))[:chunk]
+        while state["sent"] < total:
+            part = first if state["sent"] == 0 else block
+            handler.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
+            state["sent"] += len(part)
+        handler.wfile.write(b"0\r\n\r\n")
+        handler.wfile.flush()
+    raw.state = state
+    return raw
+
+
+def raw_trickle(server, interval=1.0, limit=60.0):
+    """Sends a status line and headers, then one body byte per interval."""
+    def raw(handler):
+        _head(handler, 200, [("Content-Type", "application/rss+xml"),
+                             ("Content-Length", "100000")])
+        end = time.monotonic() + limit
+        data = b'<?xml version="1.0"?><rss version="2.0"><channel>' + b" " * 100000
+        for b in data:
+            if time.monotonic() > end or server.stopping.wait(interval):
+                break
+            handler.wfile.write(bytes([b]))
+            handler.wfile.flush()
+    return raw
+
+
+def raw_silent(server, limit=60.0):
+    """Reads the request and never answers, until the client leaves."""
+    def raw(handler):
+        handler.connection.settimeout(0.2)
+        end = time.monotonic() + limit
+        while time.monotonic() < end and not server.stopping.is_set():
+            try:
+                if handler.connection.recv(4096) == b"":
+                    return      # the client closed its end
+            except socket.timeout:
+                pass
+    return raw
