@@ -134,6 +134,7 @@ TEST(test_pending_then_seen)
 	ASSERT_INT(n, 0);
 	ASSERT_INT(store_is_seen(s, "cc03"), 1);
 	store_close(s);
+	free(p);
 }
 
 TEST(test_recent_order_limit)
