@@ -71,8 +71,9 @@ check-conformance: $(BIN)
 
 # The unit and integration tests again, built with ASan and UBSan.
 asan-check: deps-test
-	@$(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/aggregator \
-	    CFLAGS="$(SANITIZE)" LDFLAGS="-fsanitize=address,undefined" \
+	@AGGREGATOR_SANITIZED=1 $(MAKE) --no-print-directory BUILD=build-asan \
+	    BIN=build-asan/aggregator CFLAGS="$(SANITIZE)" \
+	    LDFLAGS="-fsanitize=address,undefined" \
 	    build-asan/aggregator check-unit check-integration
 
 install: $(BIN)

@@ -153,16 +153,127 @@ static const char *const uri_attrs[][2] = {
 	{ "source", "src" }, { "video", "poster" }, { "video", "src" },
 };
 
+/* Attributes a browser loads or follows as a URL, whatever the element. */
+static const char *const url_attrs[] = {
+	"action", "background", "cite", "codebase", "data", "datasrc",
+	"dynsrc", "formaction", "href", "longdesc", "lowsrc", "ping",
+	"poster", "src", "usemap",
+};
+
+/* The schemes a sanitized URL may have; anything without one is relative. */
+static const char *const safe_schemes[] = { "http", "https", "mailto" };
+
+/* HTML5 names of ASCII punctuation, which a scheme may be spelt with. */
+static const struct {
+	const char	*name;
+	char		 c;
+} ascii_entities[] = {
+	{ "Tab", '\t' }, { "NewLine", '\n' }, { "colon", ':' },
+	{ "period", '.' }, { "plus", '+' }, { "hyphen", '-' },
+	{ "dash", '-' }, { "sol", '/' }, { "num", '#' }, { "quest", '?' },
+	{ "amp", '&' }, { "semi", ';' },
+};
+
+/*
+ * Whether a URL attribute value is safe to keep: character references are
+ * decoded first (so "javascript&#58;" and "javascript&colon;" are seen as
+ * the browser sees them), then, as a URL parser does, leading controls
+ * and spaces are skipped and tabs and newlines ignored.  A value with no
+ * scheme is relative and kept; one with a scheme must be in safe_schemes.
+ */
+static int
+url_value_safe(const char *v)
+{
+	struct buf b;
+	const char *p, *q, *ds;
+	unsigned long cp;
+	size_t i, n;
+	int ok = 1;
+	char *d, *r, *w;
+
+	buf_init(&b);
+	for (p = v; *p != '\0'; ) {
+		if (*p != '&') {
+			buf_addc(&b, *p++);
+			continue;
+		}
+		q = p + 1;
+		if (*q == '#') {
+			q++;
+			if (*q == 'x' || *q == 'X') {
+				for (ds = ++q; isxdigit((unsigned char)*q); q++)
+					;
+				cp = q > ds ? strtoul(ds, NULL, 16) : 0;
+			} else {
+				for (ds = q; isdigit((unsigned char)*q); q++)
+					;
+				cp = q > ds ? strtoul(ds, NULL, 10) : 0;
+			}
+			if (q > ds) {
+				/* Non-ASCII can be no part of a scheme. */
+				buf_addc(&b, cp > 0 && cp < 0x80 ? (char)cp :
+				    (char)0x80);
+				p = *q == ';' ? q + 1 : q;
+				continue;
+			}
+		} else {
+			for (; isalnum((unsigned char)*q); q++)
+				;
+			n = (size_t)(q - p - 1);
+			for (i = 0; *q == ';' && i < NELEM(ascii_entities); i++)
+				if (strlen(ascii_entities[i].name) == n &&
+				    strncmp(ascii_entities[i].name, p + 1,
+				    n) == 0)
+					break;
+			if (*q == ';' && i < NELEM(ascii_entities)) {
+				buf_addc(&b, ascii_entities[i].c);
+				p = q + 1;
+				continue;
+			}
+		}
+		buf_addc(&b, *p++);
+	}
+	buf_addc(&b, '\0');
+	d = b.data;
+	while (*d != '\0' && (unsigned char)*d <= 0x20)
+		d++;
+	for (w = r = d; *r != '\0'; r++)
+		if (*r != '\t' && *r != '\n' && *r != '\r')
+			*w++ = *r;
+	*w = '\0';
+	if (isalpha((unsigned char)*d)) {
+		for (p = d + 1; isalnum((unsigned char)*p) || *p == '+' ||
+		    *p == '-' || *p == '.'; p++)
+			;
+		if (*p == ':') {
+			ok = 0;
+			for (i = 0; i < NELEM(safe_schemes); i++)
+				if (strlen(safe_schemes[i]) == (size_t)(p - d) &&
+				    strncasecmp(safe_schemes[i], d,
+				    (size_t)(p - d)) == 0)
+					ok = 1;
+		}
+	}
+	buf_free(&b);
+	return ok;
+}
+
 struct hattr {
 	char	*k;
 	char	*v;
+	size_t	 idx;		/* source order, to keep the last duplicate */
 };
 
+/* By name, then by source order, so a sort keeps duplicates in order. */
 static int
 hattr_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct hattr *)a)->k,
-	    ((const struct hattr *)b)->k);
+	const struct hattr *x = a, *y = b;
+	int c;
+
+	if ((c = strcmp(x->k, y->k)) != 0)
+		return c;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
 /* State of one cleaning pass (feedparser's _HTMLSanitizer). */
@@ -225,23 +336,26 @@ start_tag(struct hclean *h, const char *tag, struct hattr *a, size_t n)
 			h->unacceptable++;
 		return;
 	}
-	/* Duplicates collapse (the last value wins); keys sort. */
-	for (i = 0; i < n; i++)
-		for (j = i + 1; j < n; j++)
-			if (a[j].k != NULL && a[i].k != NULL &&
-			    strcmp(a[i].k, a[j].k) == 0) {
-				free(a[i].v);
-				a[i].v = a[j].v;
-				a[j].v = NULL;
-				free(a[j].k);
-				a[j].k = NULL;
-			}
-	for (i = j = 0; i < n; i++)
-		if (a[i].k != NULL)
-			a[j++] = a[i];
-	n = j;
+	/*
+	 * Keys sort and duplicates collapse, the last value winning: one
+	 * sort by (name, source order), then the last of each run is kept,
+	 * so thousands of attributes cost n log n, not n squared.  Entries
+	 * dropped here stay in a[] (moved past n) for the caller to free.
+	 */
 	if (n > 1)
 		qsort(a, n, sizeof(*a), hattr_cmp);
+	for (i = j = 0; i < n; i++) {
+		if (i + 1 < n && strcmp(a[i].k, a[i + 1].k) == 0)
+			continue;
+		if (i != j) {
+			struct hattr tmp = a[j];
+
+			a[j] = a[i];
+			a[i] = tmp;
+		}
+		j++;
+	}
+	n = j;
 	buf_printf(&h->out, "<%s", tag);
 	for (i = 0; i < n; i++) {
 		if (strcmp(a[i].k, "rel") == 0 || strcmp(a[i].k, "type") == 0)
@@ -277,6 +391,11 @@ start_tag(struct hclean *h, const char *tag, struct hattr *a, size_t n)
 				free(a[i].v);
 				a[i].v = t;
 			}
+			if (feed__in_list(a[i].k, url_attrs,
+			    NELEM(url_attrs)) && !url_value_safe(a[i].v)) {
+				free(a[i].v);
+				a[i].v = xstrdup("");
+			}
 		}
 		buf_printf(&h->out, " %s=\"", a[i].k);
 		emit_attr_value(&h->out, a[i].v);
@@ -299,11 +418,31 @@ end_tag(struct hclean *h, const char *tag)
 		buf_printf(&h->out, "</%s>", tag);
 }
 
+/*
+ * Text.  When sanitizing, '<' and a bare '&' are escaped, so that no text
+ * can join with what follows a dropped element into a live tag (and a
+ * second pass changes nothing).  A '>' in text opens nothing and stays, as
+ * feedparser leaves it.
+ */
 static void
 data(struct hclean *h, const char *s, size_t n)
 {
-	if (h->unacceptable == 0)
+	size_t i, st;
+
+	if (h->unacceptable != 0)
+		return;
+	if (!h->sanitize) {
 		buf_add(&h->out, s, n);
+		return;
+	}
+	for (i = st = 0; i < n; i++) {
+		if (s[i] != '<' && s[i] != '&')
+			continue;
+		buf_add(&h->out, s + st, i - st);
+		buf_addstr(&h->out, s[i] == '<' ? "&lt;" : "&amp;");
+		st = i + 1;
+	}
+	buf_add(&h->out, s + st, n - st);
 }
 
 static int
@@ -325,7 +464,7 @@ parse_start(struct hclean *h, const char *s)
 {
 	const char *p = s, *ns, *vs;
 	struct hattr *a = NULL;
-	size_t n = 0, i, tl;
+	size_t n = 0, cap = 0, i, tl;
 	char *tag, *t;
 	int selfclose = 0;
 	char q;
@@ -346,7 +485,11 @@ parse_start(struct hclean *h, const char *s)
 		for (ns = p; isalnum((unsigned char)*p) || *p == '-' ||
 		    *p == ':' || *p == '.' || *p == '_'; p++)
 			;
-		a = xreallocarray(a, n + 1, sizeof(*a));
+		if (n == cap) {
+			cap = cap == 0 ? 8 : cap * 2;
+			a = xreallocarray(a, cap, sizeof(*a));
+		}
+		a[n].idx = n;
 		a[n].k = feed__lower_dup(ns, (size_t)(p - ns));
 		if (*p == '$')
 			p++;
@@ -502,7 +645,13 @@ feed__html_clean(const char *html, const char *base, int resolve,
 			if (strncmp(p, "<!--", 4) == 0) {
 				if ((q = strstr(p + 4, "-->")) == NULL)
 					break;	/* unclosed: the rest is dropped */
-				data(&h, p, (size_t)(q + 3 - p));
+				/*
+				 * Sanitized output keeps no comments: browsers
+				 * end them early ("--!>", "<!-->"), which would
+				 * bring markup inside them to life.
+				 */
+				if (!h.sanitize)
+					data(&h, p, (size_t)(q + 3 - p));
 				p = q + 3;
 			} else if (p[1] == '!' || p[1] == '?') {
 				if ((q = strchr(p, '>')) == NULL)

