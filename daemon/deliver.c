@@ -50,8 +50,8 @@ deliver_fail(char *err, size_t errlen, struct store *store)
 
 /* Step 4 for keys[0..n): key and feed alternate in keys. */
 static int
-deliver_mark_seen(struct store *store, const char **keys, size_t n, time_t now,
-    char *err, size_t errlen)
+deliver_mark_seen(struct store *store, const char **keys, size_t n,
+    time_t now, char *err, size_t errlen)
 {
 	if (n == 0)
 		return 0;

@@ -304,12 +304,6 @@ job_done(uv_work_t *req, int status)
 		poller_shutdown(p);
 }
 
-static char *
-dup_or_null(const char *s)
-{
-	return s != NULL ? xstrdup(s) : NULL;
-}
-
 static void
 job_fetched(const struct fetch_result *res, void *arg)
 {
@@ -320,12 +314,12 @@ job_fetched(const struct fetch_result *res, void *arg)
 	buf_reset(&j->body);
 	if (res->len > 0)
 		buf_add(&j->body, res->body, res->len);
-	j->content_type = dup_or_null(res->content_type);
-	j->content_location = dup_or_null(res->content_location);
-	j->content_language = dup_or_null(res->content_language);
-	j->etag = dup_or_null(res->etag);
-	j->last_modified = dup_or_null(res->last_modified);
-	j->effective_url = dup_or_null(res->effective_url);
+	j->content_type = xstrdup_or_null(res->content_type);
+	j->content_location = xstrdup_or_null(res->content_location);
+	j->content_language = xstrdup_or_null(res->content_language);
+	j->etag = xstrdup_or_null(res->etag);
+	j->last_modified = xstrdup_or_null(res->last_modified);
+	j->effective_url = xstrdup_or_null(res->effective_url);
 	if (!res->ok)
 		job_fail(j, "fetch", "%s (%s)",
 		    res->error != NULL ? res->error : "failed", j->fc->url);
@@ -333,8 +327,8 @@ job_fetched(const struct fetch_result *res, void *arg)
 	if (res->ok && res->status == 304) {
 		free(j->etag);
 		free(j->last_modified);
-		j->etag = dup_or_null(j->st.etag);
-		j->last_modified = dup_or_null(j->st.last_modified);
+		j->etag = xstrdup_or_null(j->st.etag);
+		j->last_modified = xstrdup_or_null(j->st.last_modified);
 	}
 	j->state = JOB_WORKING;
 	j->work.data = j;

@@ -50,8 +50,8 @@ static const char *const store_sql[ST_COUNT] = {
 	/* A pending key counts: recovery will finish its delivery. */
 	[ST_IS_SEEN] = "SELECT 1 FROM seen WHERE key = ?1 "
 	    "UNION ALL SELECT 1 FROM pending WHERE key = ?1 LIMIT 1",
-	[ST_ADD_PENDING] = "INSERT OR IGNORE INTO pending (key, feed, name, message) "
-	    "VALUES (?1, ?2, ?3, ?4)",
+	[ST_ADD_PENDING] = "INSERT OR IGNORE INTO pending "
+	    "(key, feed, name, message) VALUES (?1, ?2, ?3, ?4)",
 	[ST_DEL_PENDING] = "DELETE FROM pending WHERE key = ?1",
 	[ST_PENDING] = "SELECT key, feed, name, message FROM pending "
 	    "ORDER BY key",
