@@ -245,6 +245,21 @@ scope_push(struct fp *p)
 	p->nstack++;
 }
 
+
+/* "dc:creator" -> "dc_creator", the name handlers are found by; *suffix
+ * points at the part after the prefix; name equals *suffix when there
+ * is no prefix. */
+static char *
+element_name(const char *tag, const char **suffix)
+{
+	const char *colon = strchr(tag, ':');
+
+	*suffix = colon != NULL ? colon + 1 : tag;
+	if (colon == NULL || colon == tag)
+		return xstrdup(*suffix);
+	return xasprintf("%.*s_%s", (int)(colon - tag), tag, colon + 1);
+}
+
 /* feedparser's unknown_starttag. */
 void
 feed__starttag(struct fp *p, const char *tag, char **a, size_t n,
@@ -252,7 +267,7 @@ feed__starttag(struct fp *p, const char *tag, char **a, size_t n,
 {
 	const char *b, *l, *colon, *suffix;
 	const struct fp_handler *h;
-	char *nb, *name, *pfx;
+	char *nb, *name;
 	struct buf t;
 	int add_xmlns = 0;
 
@@ -316,14 +331,8 @@ feed__starttag(struct fp *p, const char *tag, char **a, size_t n,
 		return;
 	}
 
-	if ((colon = strchr(tag, ':')) != NULL) {
-		pfx = xstrndup(tag, (size_t)(colon - tag));
-		suffix = colon + 1;
-	} else {
-		pfx = xstrdup("");
-		suffix = tag;
-	}
-	if (*pfx == '\0') {
+	name = element_name(tag, &suffix);
+	if (strcmp(name, suffix) == 0) {
 		if (strcmp(tag, "title") != 0 && strcmp(tag, "link") != 0 &&
 		    strcmp(tag, "description") != 0 &&
 		    strcmp(tag, "name") != 0)
@@ -334,9 +343,6 @@ feed__starttag(struct fp *p, const char *tag, char **a, size_t n,
 		    strcmp(tag, "width") != 0 && strcmp(tag, "height") != 0)
 			p->inimage = 0;
 	}
-	name = *pfx != '\0' ? xasprintf("%s_%s", pfx, suffix) :
-	    xstrdup(suffix);
-	free(pfx);
 	if (p->svgok && strcmp(name, "title") == 0)
 		h = NULL;
 	else
@@ -356,18 +362,9 @@ feed__endtag(struct fp *p, const char *tag)
 {
 	const char *colon, *suffix;
 	const struct fp_handler *h;
-	char *name, *pfx;
+	char *name;
 
-	if ((colon = strchr(tag, ':')) != NULL) {
-		pfx = xstrndup(tag, (size_t)(colon - tag));
-		suffix = colon + 1;
-	} else {
-		pfx = xstrdup("");
-		suffix = tag;
-	}
-	name = *pfx != '\0' ? xasprintf("%s_%s", pfx, suffix) :
-	    xstrdup(suffix);
-	free(pfx);
+	name = element_name(tag, &suffix);
 	if (strcmp(suffix, "svg") == 0 && p->svgok)
 		p->svgok--;
 	h = p->svgok ? NULL : handler_find(name);

@@ -15,8 +15,7 @@ static void
 json_str(FILE *fp, const char *s)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i, n = strlen(s), l, k;
-	int ok;
+	size_t i, n = strlen(s), l;
 
 	fputc('"', fp);
 	for (i = 0; i < n; ) {
@@ -33,25 +32,13 @@ json_str(FILE *fp, const char *s)
 			fputc(u[i++], fp);
 			continue;
 		}
-		if (u[i] >= 0xc2 && u[i] <= 0xdf)
-			l = 1;
-		else if (u[i] >= 0xe0 && u[i] <= 0xef)
-			l = 2;
-		else if (u[i] >= 0xf0 && u[i] <= 0xf4)
-			l = 3;
-		else
-			l = 0;
-		ok = l > 0 && i + l < n;
-		for (k = 1; ok && k <= l; k++)
-			if ((u[i + k] & 0xc0) != 0x80)
-				ok = 0;
-		if (!ok) {
+		if ((l = feed__utf8_seq(u, i, n)) == 0) {
 			fputs("\xef\xbf\xbd", fp);
 			i++;
 			continue;
 		}
-		fwrite(u + i, 1, l + 1, fp);
-		i += l + 1;
+		fwrite(u + i, 1, l, fp);
+		i += l;
 	}
 	fputc('"', fp);
 }

@@ -87,32 +87,46 @@ utf8_get(const unsigned char *s, size_t n, unsigned int *c)
 	return 1;
 }
 
+/*
+ * The length of the multi-byte sequence at u[i] (2 to 4), or 0 when it is
+ * not one: a bad lead byte, a missing or bad continuation byte.
+ */
+size_t
+feed__utf8_seq(const unsigned char *u, size_t i, size_t n)
+{
+	size_t l, k;
+
+	if (u[i] >= 0xc2 && u[i] <= 0xdf)
+		l = 1;
+	else if (u[i] >= 0xe0 && u[i] <= 0xef)
+		l = 2;
+	else if (u[i] >= 0xf0 && u[i] <= 0xf4)
+		l = 3;
+	else
+		return 0;
+	if (i + l >= n)
+		return 0;
+	for (k = 1; k <= l; k++)
+		if ((u[i + k] & 0xc0) != 0x80)
+			return 0;
+	return l + 1;
+}
+
 /* Strict UTF-8, as Python's decoder checks it. */
 int
 feed__utf8_ok(const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, l, k;
+	size_t i = 0, l;
 
 	while (i < n) {
 		if (u[i] < 0x80) {
 			i++;
 			continue;
 		}
-		if (u[i] >= 0xc2 && u[i] <= 0xdf)
-			l = 1;
-		else if (u[i] >= 0xe0 && u[i] <= 0xef)
-			l = 2;
-		else if (u[i] >= 0xf0 && u[i] <= 0xf4)
-			l = 3;
-		else
+		if ((l = feed__utf8_seq(u, i, n)) == 0)
 			return 0;
-		if (i + l >= n)
-			return 0;
-		for (k = 1; k <= l; k++)
-			if ((u[i + k] & 0xc0) != 0x80)
-				return 0;
-		i += l + 1;
+		i += l;
 	}
 	return 1;
 }
