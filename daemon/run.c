@@ -291,7 +291,11 @@ job_done(uv_work_t *req, int status)
 		    j->delivered);
 		p->delivered += j->delivered;
 	}
-	if (j->delivered > 0 || (p->once && p->outstanding == 1))
+	/*
+	 * The daemon rebuilds the merged feed whenever a feed brought
+	 * something; --once rebuilds it once, when the last feed is done.
+	 */
+	if (p->once ? p->outstanding == 1 : j->delivered > 0)
 		merge_start(p);
 	job_reset_fetch(j);
 
