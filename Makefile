@@ -4,11 +4,12 @@ PREFIX		?= /usr/local
 BINDIR		?= $(PREFIX)/bin
 SYSCONFDIR	?= /etc
 UNITDIR		?= $(PREFIX)/lib/systemd/system
+MANDIR		?= $(PREFIX)/share/man
 DESTDIR		?=
 PKG_CONFIG	?= pkg-config
 PYTHON		?= /usr/bin/python3
 
-PKGS		:= libcurl libxml-2.0 libuv sqlite3 libcrypto
+PKGS		:= libcurl libxml-2.0 libuv sqlite3 libcrypto libsystemd
 BUILD		?= build
 BIN		?= aggregator
 
@@ -77,10 +78,17 @@ asan-check: deps-test
 	    build-asan/aggregator check-unit check-integration
 
 install: $(BIN)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/aggregator $(DESTDIR)$(UNITDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/aggregator \
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/aggregator
 	install -m 644 config/aggregator.conf.example $(DESTDIR)$(SYSCONFDIR)/aggregator/aggregator.conf.example
-	install -m 644 systemd/*.service systemd/*.timer $(DESTDIR)$(UNITDIR)/
+	install -m 644 docs/man/man1/aggregator.1 $(DESTDIR)$(MANDIR)/man1/
+	# The units name the binary by its path: follow BINDIR.
+	for u in systemd/*.service systemd/*.timer; do \
+		sed 's|/usr/local/bin/aggregator|$(BINDIR)/aggregator|' $$u \
+		    > $(DESTDIR)$(UNITDIR)/$${u##*/} && \
+		chmod 644 $(DESTDIR)$(UNITDIR)/$${u##*/} || exit 1; \
+	done
 
 clean:
 	rm -rf build build-asan aggregator demo

@@ -458,6 +458,7 @@ feed_parse(const char *buf, size_t len, const struct feed_source *src,
 	doc->version = p.version != NULL ? p.version : xstrdup("");
 	p.version = NULL;
 	feed__ctx_to_doc(&p.feed, doc);
+	doc->ttl = p.ttl;
 	if (p.nentries > 0) {
 		doc->entries = xcalloc(p.nentries, sizeof(*doc->entries));
 		for (i = 0; i < p.nentries; i++)

@@ -114,6 +114,22 @@ fix_link_query(char *s)
 	}
 }
 
+/* RSS <ttl>: minutes the channel may be cached; a year at most. */
+static void
+feed_ttl(struct fp *p, const char *value)
+{
+	char *end;
+	long v;
+
+	while (isspace((unsigned char)*value))
+		value++;
+	v = strtol(value, &end, 10);
+	while (isspace((unsigned char)*end))
+		end++;
+	if (end != value && *end == '\0' && v > 0 && v <= 525600)
+		p->ttl = v;
+}
+
 /* The second half of feedparser's pop(): the value stored. */
 void
 feed__store(struct fp *p, const char *element, char *out)
@@ -186,7 +202,9 @@ feed__store(struct fp *p, const char *element, char *out)
 		c = feed__context(p);
 		if (strcmp(el, "description") == 0)
 			el = "subtitle";
-		if (strcmp(el, "link") == 0) {
+		if (strcmp(el, "ttl") == 0 && !p->insource) {
+			feed_ttl(p, out);
+		} else if (strcmp(el, "link") == 0) {
 			fix_link_query(out);
 			feed__set_str(&c->link, out);
 			if (c->nlinks > 0)

@@ -9,6 +9,7 @@
  */
 #include <sys/queue.h>
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -41,6 +42,9 @@ enum fetch_hdr {
 	FETCH_HDR_CLANGUAGE,
 	FETCH_HDR_ETAG,
 	FETCH_HDR_LASTMOD,
+	FETCH_HDR_CACHE,
+	FETCH_HDR_EXPIRES,
+	FETCH_HDR_RETRY,
 	FETCH_HDR_MAX
 };
 
@@ -50,6 +54,9 @@ static const char *const fetch_hdrnames[FETCH_HDR_MAX] = {
 	"Content-Language",
 	"ETag",
 	"Last-Modified",
+	"Cache-Control",
+	"Expires",
+	"Retry-After",
 };
 
 /* Transfers running to one host; freed when the count drops to zero. */
@@ -76,7 +83,11 @@ struct fetch_job {
 	int			 toobig;
 	char			*hdr[FETCH_HDR_MAX];
 	int			 ok;
+	int			 cancelled;
 	long			 status;
+	long			 hop_status;	/* status of the previous hop */
+	int			 hops;		/* redirects followed */
+	int			 all_permanent;	/* every hop was a 301 or 308 */
 	char			*effective_url;
 	char			*error;
 	char			 errbuf[CURL_ERROR_SIZE];
@@ -217,6 +228,7 @@ fetch_start(struct fetcher *f, const struct fetch_request *req, fetch_cb cb,
 	job->hostname = fetch_hostkey(req->url);
 	job->cb = cb;
 	job->arg = arg;
+	job->all_permanent = 1;
 	buf_init(&job->body);
 	/* A validator that could split the request header is dropped. */
 	if (req->etag != NULL) {
@@ -235,6 +247,28 @@ fetch_start(struct fetcher *f, const struct fetch_request *req, fetch_cb cb,
 	TAILQ_INSERT_TAIL(&f->queued, job, entry);
 	fetch_pump(f);
 	return 0;
+}
+
+void
+fetch_drop_queued(struct fetcher *f)
+{
+	struct fetch_job *job;
+
+	if (f == NULL || f->freeing)
+		return;
+	while ((job = TAILQ_FIRST(&f->queued)) != NULL) {
+		TAILQ_REMOVE(&f->queued, job, entry);
+		job->cancelled = 1;
+		job->error = xstrdup("cancelled");
+		TAILQ_INSERT_TAIL(&f->done, job, entry);
+	}
+	fetch_kick(f);
+}
+
+size_t
+fetch_running(const struct fetcher *f)
+{
+	return f == NULL ? 0 : (size_t)f->nrunning;
 }
 
 void
@@ -536,6 +570,31 @@ fetch_write_cb(char *ptr, size_t size, size_t nmemb, void *arg)
 }
 
 /*
+ * Counts the redirect hops behind a status line and whether all of them
+ * were permanent: only then has the feed moved for good.
+ */
+static void
+fetch_hop(struct fetch_job *job, const char *line, size_t n)
+{
+	const char *sp = memchr(line, ' ', n);
+	long code = 0;
+
+	if (sp != NULL && (size_t)(sp - line) + 4 <= n &&
+	    isdigit((unsigned char)sp[1]) && isdigit((unsigned char)sp[2]) &&
+	    isdigit((unsigned char)sp[3]))
+		code = (sp[1] - '0') * 100 + (sp[2] - '0') * 10 + (sp[3] - '0');
+	/* An interim 1xx answer is not a hop. */
+	if (code >= 100 && code <= 199)
+		return;
+	if (job->hop_status != 0) {
+		job->hops++;
+		if (job->hop_status != 301 && job->hop_status != 308)
+			job->all_permanent = 0;
+	}
+	job->hop_status = code;
+}
+
+/*
  * Keeps the headers of the last response only: each status line (one per
  * redirect hop) starts the set afresh.
  */
@@ -548,6 +607,7 @@ fetch_header_cb(char *ptr, size_t size, size_t nmemb, void *arg)
 	int i;
 
 	if (n >= 5 && memcmp(ptr, "HTTP/", 5) == 0) {
+		fetch_hop(job, ptr, n);
 		for (i = 0; i < FETCH_HDR_MAX; i++) {
 			free(job->hdr[i]);
 			job->hdr[i] = NULL;
@@ -709,8 +769,16 @@ fetch_deliver(struct fetcher *f)
 		res.content_language = job->hdr[FETCH_HDR_CLANGUAGE];
 		res.etag = job->hdr[FETCH_HDR_ETAG];
 		res.last_modified = job->hdr[FETCH_HDR_LASTMOD];
+		res.cache_control = job->hdr[FETCH_HDR_CACHE];
+		res.expires = job->hdr[FETCH_HDR_EXPIRES];
+		res.retry_after = job->hdr[FETCH_HDR_RETRY];
 		res.effective_url = job->effective_url != NULL ?
 		    job->effective_url : job->url;
+		if (job->hops > 0 && job->all_permanent &&
+		    job->effective_url != NULL &&
+		    strcmp(job->effective_url, job->url) != 0)
+			res.moved_to = job->effective_url;
+		res.cancelled = job->cancelled;
 		res.error = job->ok ? NULL : job->error;
 		job->cb(&res, job->arg);
 		fetch_job_free(job);

@@ -88,14 +88,20 @@ static void
 status_row(const char *name, const struct feed_state *st, void *arg)
 {
 	const struct config *cfg = arg;
-	char when[32] = "never";
+	char when[32] = "never", due[32] = "-";
 	const char *mark = find_conf(cfg, name) != NULL ? "" : " (not in config)";
 
 	if (st->last_poll > 0)
 		date_format_iso(st->last_poll, when, sizeof(when));
-	printf("%-24s %-20s %6ld %9ld %8d  %s%s\n", name, when,
-	    st->last_status, st->delivered, st->failures,
-	    st->url != NULL ? st->url : "-", mark);
+	if (st->gone != 0)
+		snprintf(due, sizeof(due), "gone (410)");
+	else if (st->next_due > 0)
+		date_format_iso(st->next_due, due, sizeof(due));
+	printf("%-24s %-20s %4ld %-20s %9ld %8d  %s%s%s%s\n", name, when,
+	    st->last_status, due, st->delivered, st->failures,
+	    st->url != NULL ? st->url : "-",
+	    st->moved_to != NULL ? " moved to " : "",
+	    st->moved_to != NULL ? st->moved_to : "", mark);
 	if (st->last_error != NULL)
 		printf("%-24s last error: %s\n", "", st->last_error);
 }
@@ -122,8 +128,8 @@ cmd_status(const char *path)
 		config_free(&cfg);
 		return EXIT_LOCAL;
 	}
-	printf("%-24s %-20s %6s %9s %8s  %s\n", "FEED", "LAST POLL", "HTTP",
-	    "DELIVERED", "FAILURES", "URL");
+	printf("%-24s %-20s %4s %-20s %9s %8s  %s\n", "FEED", "LAST POLL",
+	    "HTTP", "NEXT DUE", "DELIVERED", "FAILURES", "URL");
 	if (store_feed_each(store, status_row, &cfg) == -1) {
 		log_error("state %s: %s", cfg.state, store_errmsg(store));
 		rc = EXIT_LOCAL;
@@ -133,8 +139,8 @@ cmd_status(const char *path)
 
 		if (store_feed_get(store, cfg.feeds[i].name, &st) == 0 &&
 		    st.last_poll == 0)
-			printf("%-24s %-20s %6s %9s %8s  %s\n",
-			    cfg.feeds[i].name, "never", "-", "0", "0",
+			printf("%-24s %-20s %4s %-20s %9s %8s  %s\n",
+			    cfg.feeds[i].name, "never", "-", "-", "0", "0",
 			    cfg.feeds[i].url);
 		feed_state_clear(&st);
 	}
@@ -258,7 +264,7 @@ cmd_poll(const char *path, int once)
 		config_free(&cfg);
 		return EXIT_LOCAL;
 	}
-	rc = once ? run_once(&cfg) : run_daemon(&cfg);
+	rc = once ? run_once(path, &cfg) : run_daemon(path, &cfg);
 	curl_global_cleanup();
 	close(lockfd);
 	config_free(&cfg);

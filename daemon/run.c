@@ -1,14 +1,13 @@
 /*
- * The poll pipeline.  Each feed is a job: fetch on the loop, then parse,
- * deliver and record in a thread-pool worker, then back on the loop to log
- * and schedule.  Delivery and state updates of all workers are serialised
- * by one mutex so that a key is checked, delivered and marked seen as one
- * step: the same article in two feeds is delivered once.  --once counts the
- * jobs outstanding and ends the loop when none is left; the daemon re-arms
- * each feed's timer instead.
+ * The poll pipeline, loop side.  Each feed is a job: a timer, a fetch on
+ * the loop, then parse, deliver and record in a thread-pool worker
+ * (poll_work.c), then back on the loop to log and re-arm the timer at the
+ * delay the schedule chose.  --once polls every feed now and ends the loop
+ * when none is left.  The daemon also answers SIGHUP (reload.c) and
+ * SIGTERM/SIGINT: stop scheduling, drop what waits, give transfers under
+ * way a grace period, let workers finish, close every handle.
  */
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,82 +18,25 @@
 
 #include "atom.h"
 #include "config.h"
+#include "date.h"
 #include "deliver.h"
-#include "entry.h"
-#include "feed.h"
 #include "fetch.h"
 #include "log.h"
 #include "maildir.h"
+#include "notify.h"
+#include "poller.h"
 #include "run.h"
+#include "schedule.h"
 #include "store.h"
 #include "url.h"
 #include "xmalloc.h"
 
-enum job_state {
-	JOB_IDLE,
-	JOB_FETCHING,
-	JOB_WORKING,
-};
-
-struct poller;
-
-/* One feed: its config, its state and the poll under way. */
-struct job {
-	struct poller		*p;
-	const struct feed_conf	*fc;
-	struct feed_state	 st;		/* owned by the worker while JOB_WORKING */
-	enum job_state		 state;
-	uv_timer_t		 timer;		/* daemon: the next poll */
-	uv_work_t		 work;
-
-	/* The fetch outcome, copied out of the fetcher. */
-	int			 fetch_ok;
-	long			 status;
-	struct buf		 body;
-	char			*content_type;
-	char			*content_location;
-	char			*content_language;
-	char			*etag;
-	char			*last_modified;
-	char			*effective_url;
-
-	/* The worker's outcome, read back on the loop. */
-	const char		*stage;		/* "fetch", "parse", "deliver", "state" */
-	char			 err[512];
-	char			 warning[512];
-	int			 failed;
-	int			 fatal;		/* spool or state unusable */
-	size_t			 delivered;
-};
-
-struct poller {
-	uv_loop_t		 loop;
-	const struct config	*cfg;
-	int			 once;
-	struct store		*store;
-	uv_mutex_t		 store_lock;
-	struct fetcher		*fetcher;
-	struct job		*jobs;
-	size_t			 njobs;
-	size_t			 outstanding;	/* --once: jobs not done yet */
-	int			 stopping;
-	uv_signal_t		 sigterm;
-	uv_signal_t		 sigint;
-
-	uv_work_t		 merge_work;
-	int			 merge_running;
-	int			 merge_again;	/* new entries since it started */
-	char			 merge_err[512];
-	char			*feed_id;
-
-	size_t			 delivered;
-	size_t			 polled;
-	size_t			 failed;
-	int			 fatal;
-};
+/* Seconds that transfers under way get to finish after SIGTERM. */
+#define STOP_GRACE	10
 
 static void	job_poll(struct job *);
-static void	job_schedule(struct job *, uint64_t delay_ms);
+static void	job_schedule(struct job *, long delay);
+static void	job_close(struct job *);
 static void	merge_start(struct poller *);
 static void	poller_shutdown(struct poller *);
 
@@ -108,203 +50,248 @@ job_reset_fetch(struct job *j)
 	free(j->etag);
 	free(j->last_modified);
 	free(j->effective_url);
+	free(j->moved_to);
+	free(j->retry_after);
+	free(j->cache_control);
+	free(j->expires);
 	j->content_type = j->content_location = j->content_language = NULL;
-	j->etag = j->last_modified = j->effective_url = NULL;
+	j->etag = j->last_modified = j->effective_url = j->moved_to = NULL;
+	j->retry_after = j->cache_control = j->expires = NULL;
 	j->err[0] = j->warning[0] = '\0';
-	j->stage = NULL;
-	j->failed = j->fatal = 0;
+	j->stage = j->why = NULL;
+	j->failed = j->fatal = j->moved = j->gone = 0;
 	j->delivered = 0;
+	j->delay = 0;
+}
+
+/* The URL polled: where the feed moved to, else the config's. */
+static const char *
+job_target(const struct job *j)
+{
+	return j->st.moved_to != NULL ? j->st.moved_to : j->conf.url;
 }
 
 /*
- * Worker side.
- */
-
-static void
-job_fail(struct job *j, const char *stage, const char *fmt, ...)
-    __attribute__((__format__(__printf__, 3, 4)));
-
-static void
-job_fail(struct job *j, const char *stage, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (j->failed)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(j->err, sizeof(j->err), fmt, ap);
-	va_end(ap);
-	j->stage = stage;
-	j->failed = 1;
-}
-
-/*
- * Delivers what doc has that was never delivered, after finishing what an
- * earlier crash or failure left pending.  Runs under store_lock, so that
- * an article in several feeds is checked and delivered by one worker.
+ * State belongs to the config URL it was learnt from: a new url in the
+ * config forgets the move, the 410, the validators and the failures.
  */
 static void
-job_deliver(struct job *j, const struct feed_doc *doc, time_t now)
+job_adopt_url(struct job *j)
 {
-	struct poller *p = j->p;
-	struct entry *fresh;
-	size_t nfresh = 0, recovered;
-	char err[512] = "";
-
-	if (deliver_recover(p->store, p->cfg->spool, &recovered, err,
-	    sizeof(err)) == -1) {
-		job_fail(j, "deliver", "%s", err);
-		j->fatal = 1;
+	if (j->st.url == NULL || strcmp(j->st.url, j->conf.url) == 0)
 		return;
-	}
-	if (recovered > 0)
-		log_warnx("deliver: %zu interrupted deliveries finished",
-		    recovered);
-	fresh = xcalloc(doc->nentries, sizeof(*fresh));
-	/* Feeds list newest first; deliver oldest first. */
-	for (size_t i = doc->nentries; i-- > 0;) {
-		struct entry *e = &fresh[nfresh];
-		int seen;
-
-		entry_from_feed(e, doc, &doc->entries[i], j->fc->name,
-		    j->fc->url, j->fc->title, now);
-		if ((seen = store_is_seen(p->store, e->key)) != 0) {
-			if (seen == -1) {
-				job_fail(j, "state", "%s",
-				    store_errmsg(p->store));
-				j->fatal = 1;
-			}
-			entry_clear(e);
-			if (seen == -1)
-				break;
-			continue;
-		}
-		nfresh++;
-	}
-	if (!j->failed && deliver_batch(p->store, p->cfg->spool, fresh,
-	    nfresh, &j->delivered, err, sizeof(err)) == -1) {
-		job_fail(j, "deliver", "%s", err);
-		j->fatal = 1;
-	}
-	for (size_t i = 0; i < nfresh; i++)
-		entry_clear(&fresh[i]);
-	free(fresh);
-}
-
-static void
-job_parse_and_deliver(struct job *j, time_t now)
-{
-	struct feed_source src = {
-		.url = j->effective_url != NULL ? j->effective_url : j->fc->url,
-		.content_type = j->content_type,
-		.content_location = j->content_location,
-		.content_language = j->content_language,
-	};
-	struct feed_doc *doc;
-	char err[512];
-
-	doc = feed_parse(j->body.data != NULL ? j->body.data : "",
-	    j->body.len, &src, err, sizeof(err));
-	if (doc == NULL) {
-		job_fail(j, "parse", "%s", err);
-		return;
-	}
-	if (!doc->wellformed)
-		snprintf(j->warning, sizeof(j->warning), "parse: recovered "
-		    "from a malformed document: %s",
-		    doc->error != NULL ? doc->error : "?");
-
-	uv_mutex_lock(&j->p->store_lock);
-	job_deliver(j, doc, now);
-	uv_mutex_unlock(&j->p->store_lock);
-
-	if (doc->title.value != NULL && *doc->title.value != '\0') {
-		free(j->st.title);
-		j->st.title = xstrdup(doc->title.value);
-	}
-	/* Validators only once everything is delivered: else fetch again. */
+	free(j->st.url);
+	free(j->st.moved_to);
 	free(j->st.etag);
 	free(j->st.last_modified);
-	j->st.etag = j->failed ? NULL : xstrdup_or_null(j->etag);
-	j->st.last_modified = j->failed ? NULL :
-	    xstrdup_or_null(j->last_modified);
-	j->st.delivered += (long)j->delivered;
-	feed_doc_free(doc);
+	j->st.url = xstrdup(j->conf.url);
+	j->st.moved_to = j->st.etag = j->st.last_modified = NULL;
+	j->st.gone = 0;
+	j->st.failures = 0;
+	j->st.next_due = 0;
+}
+
+struct job *
+job_new(struct poller *p, const struct feed_conf *fc)
+{
+	struct job *j = xcalloc(1, sizeof(*j));
+	int rc;
+
+	j->p = p;
+	feed_conf_copy(&j->conf, fc);
+	buf_init(&j->body);
+	uv_mutex_lock(&p->store_lock);
+	rc = store_feed_get(p->store, fc->name, &j->st);
+	uv_mutex_unlock(&p->store_lock);
+	if (rc == -1)
+		log_error("feed %s: state %s: %s", fc->name, p->state_path,
+		    store_errmsg(p->store));
+	job_adopt_url(j);
+	uv_timer_init(&p->loop, &j->timer);
+	j->timer.data = j;
+	p->jobs = xreallocarray(p->jobs, p->njobs + 1, sizeof(*p->jobs));
+	p->jobs[p->njobs++] = j;
+	return j;
+}
+
+/* Frees a job whose timer is closed and drops it from the list. */
+static void
+job_closed(uv_handle_t *h)
+{
+	struct job *j = h->data;
+	struct poller *p = j->p;
+
+	for (size_t i = 0; i < p->njobs; i++)
+		if (p->jobs[i] == j) {
+			p->jobs[i] = p->jobs[--p->njobs];
+			break;
+		}
+	job_reset_fetch(j);
+	feed_state_clear(&j->st);
+	feed_conf_clear(&j->conf);
+	if (j->next_conf != NULL) {
+		feed_conf_clear(j->next_conf);
+		free(j->next_conf);
+	}
+	free(j);
 }
 
 static void
-job_work(uv_work_t *req)
+job_close(struct job *j)
 {
-	struct job *j = req->data;
-	time_t now = time(NULL);
-
-	if (!j->fetch_ok)
-		j->failed = 1;
-	else if (j->status != 304)
-		job_parse_and_deliver(j, now);
-
-	free(j->st.url);
-	j->st.url = xstrdup(j->fc->url);
-	j->st.last_poll = now;
-	j->st.last_status = j->status;
-	free(j->st.last_error);
-	j->st.last_error = NULL;
-	if (j->failed) {
-		j->st.failures++;
-		j->st.last_error = xasprintf("%s: %s", j->stage, j->err);
-	} else
-		j->st.failures = 0;
-	j->st.next_due = now + j->fc->interval;
-
-	uv_mutex_lock(&j->p->store_lock);
-	if (store_feed_put(j->p->store, j->fc->name, &j->st) == -1 &&
-	    !j->fatal) {
-		if (!j->failed)
-			job_fail(j, "state", "%s", store_errmsg(j->p->store));
-		j->fatal = 1;
-	}
-	uv_mutex_unlock(&j->p->store_lock);
+	if (j->closing)
+		return;
+	j->closing = 1;
+	uv_close((uv_handle_t *)&j->timer, job_closed);
 }
 
 /*
- * Loop side.
+ * Polls now (--once) or arms the first timer (daemon); -1 when the feed
+ * is gone and stays unpolled.
  */
+int
+job_start(struct job *j, time_t now)
+{
+	char when[32];
+
+	if (j->st.gone != 0) {
+		date_format_iso(j->st.gone, when, sizeof(when));
+		log_warnx("feed %s: gone (HTTP 410 since %s); not polled until "
+		    "its url changes", j->conf.name, when);
+		return -1;
+	}
+	if (j->p->once)
+		job_poll(j);
+	else
+		job_schedule(j, schedule_first(j->conf.interval,
+		    j->st.next_due, now, (unsigned long)random()));
+	return 0;
+}
+
+/* A reload's config for an idle job; a new url polls soon, afresh. */
+void
+job_apply_conf(struct job *j, const struct feed_conf *fc, time_t now)
+{
+	int url_changed = strcmp(j->conf.url, fc->url) != 0;
+	int interval_changed = j->conf.interval != fc->interval;
+	time_t due;
+
+	feed_conf_clear(&j->conf);
+	feed_conf_copy(&j->conf, fc);
+	if (url_changed) {
+		uv_timer_stop(&j->timer);
+		job_adopt_url(j);
+		log_info("feed %s: url changed to %s", j->conf.name,
+		    j->conf.url);
+		job_start(j, now);
+	} else if (interval_changed && j->st.gone == 0) {
+		due = j->st.last_poll != 0 ?
+		    j->st.last_poll + j->conf.interval : 0;
+		job_schedule(j, schedule_first(j->conf.interval, due, now,
+		    (unsigned long)random()));
+	}
+}
+
+/* A reload dropped the feed: it goes now, or when its poll is over. */
+void
+job_remove(struct job *j)
+{
+	j->removed = 1;
+	uv_timer_stop(&j->timer);
+	log_info("feed %s: removed from the config", j->conf.name);
+	if (j->state == JOB_IDLE)
+		job_close(j);
+}
+
+static size_t
+failing_feeds(const struct poller *p)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->njobs; i++)
+		if (!p->jobs[i]->removed && p->jobs[i]->state == JOB_IDLE &&
+		    (p->jobs[i]->st.failures > 0 || p->jobs[i]->st.gone != 0))
+			n++;
+	return n;
+}
+
+static void
+poller_status(const struct poller *p)
+{
+	size_t live = 0;
+
+	for (size_t i = 0; i < p->njobs; i++)
+		if (!p->jobs[i]->removed)
+			live++;
+	notify_status("%zu feeds, %zu failing; %zu polls, %zu new entries",
+	    live, failing_feeds(p), p->polled, p->delivered);
+}
+
+static void
+job_log(const struct job *j)
+{
+	if (j->moved)
+		log_warnx("feed %s: moved permanently to %s; polling it there "
+		    "from now on", j->conf.name, j->st.moved_to);
+	if (j->gone)
+		log_warnx("feed %s: gone (HTTP 410); not polled again until "
+		    "its url changes", j->conf.name);
+	else if (j->failed)
+		log_error("feed %s: %s: %s", j->conf.name, j->stage, j->err);
+	else if (j->warning[0] != '\0')
+		log_warnx("feed %s: %s", j->conf.name, j->warning);
+	if (j->delivered > 0)
+		log_info("feed %s: %zu new entries", j->conf.name,
+		    j->delivered);
+	if (!j->p->once && !j->gone)
+		log_debug("feed %s: next poll in %ld s (%s)", j->conf.name,
+		    j->delay, j->why != NULL ? j->why : "?");
+}
 
 static void
 job_done(uv_work_t *req, int status)
 {
 	struct job *j = req->data;
 	struct poller *p = j->p;
+	struct feed_conf *next;
 
 	(void)status;
 	j->state = JOB_IDLE;
 	p->polled++;
-	if (j->failed) {
+	if (j->failed)
 		p->failed++;
-		log_error("feed %s: %s: %s", j->fc->name, j->stage, j->err);
-	} else if (j->warning[0] != '\0')
-		log_warnx("feed %s: %s", j->fc->name, j->warning);
 	if (j->fatal)
 		p->fatal = 1;
-	if (j->delivered > 0) {
-		log_info("feed %s: %zu new entries", j->fc->name,
-		    j->delivered);
-		p->delivered += j->delivered;
-	}
+	p->delivered += j->delivered;
+	job_log(j);
 	/*
 	 * The daemon rebuilds the merged feed whenever a feed brought
 	 * something; --once rebuilds it once, when the last feed is done.
 	 */
 	if (p->once ? p->outstanding == 1 : j->delivered > 0)
 		merge_start(p);
-	job_reset_fetch(j);
 
 	if (p->once) {
+		job_reset_fetch(j);
 		if (--p->outstanding == 0 && !p->merge_running)
 			poller_shutdown(p);
-	} else if (!p->stopping)
-		job_schedule(j, (uint64_t)j->fc->interval * 1000);
-	else if (!p->merge_running)
+		return;
+	}
+	if (j->removed)
+		job_close(j);
+	else if (!p->stopping) {
+		if (j->st.gone == 0)
+			job_schedule(j, j->delay);
+		if ((next = j->next_conf) != NULL) {
+			j->next_conf = NULL;
+			job_apply_conf(j, next, time(NULL));
+			feed_conf_clear(next);
+			free(next);
+		}
+	}
+	job_reset_fetch(j);
+	poller_status(p);
+	if (p->stopping)
 		poller_shutdown(p);
 }
 
@@ -312,7 +299,15 @@ static void
 job_fetched(const struct fetch_result *res, void *arg)
 {
 	struct job *j = arg;
+	struct poller *p = j->p;
 
+	if (res->cancelled) {
+		j->state = JOB_IDLE;
+		if (j->removed)
+			job_close(j);
+		poller_shutdown(p);
+		return;
+	}
 	j->fetch_ok = res->ok;
 	j->status = res->status;
 	buf_reset(&j->body);
@@ -324,9 +319,16 @@ job_fetched(const struct fetch_result *res, void *arg)
 	j->etag = xstrdup_or_null(res->etag);
 	j->last_modified = xstrdup_or_null(res->last_modified);
 	j->effective_url = xstrdup_or_null(res->effective_url);
-	if (!res->ok)
-		job_fail(j, "fetch", "%s (%s)",
-		    res->error != NULL ? res->error : "failed", j->fc->url);
+	j->moved_to = xstrdup_or_null(res->moved_to);
+	j->retry_after = xstrdup_or_null(res->retry_after);
+	j->cache_control = xstrdup_or_null(res->cache_control);
+	j->expires = xstrdup_or_null(res->expires);
+	if (!res->ok) {
+		snprintf(j->err, sizeof(j->err), "%s (%s)",
+		    res->error != NULL ? res->error : "failed", job_target(j));
+		j->stage = "fetch";
+		j->failed = 1;
+	}
 	/* A 304 keeps the validators we sent. */
 	if (res->ok && res->status == 304) {
 		free(j->etag);
@@ -334,9 +336,10 @@ job_fetched(const struct fetch_result *res, void *arg)
 		j->etag = xstrdup_or_null(j->st.etag);
 		j->last_modified = xstrdup_or_null(j->st.last_modified);
 	}
+	j->rnd = (unsigned long)random();
 	j->state = JOB_WORKING;
 	j->work.data = j;
-	if (uv_queue_work(&j->p->loop, &j->work, job_work, job_done) != 0)
+	if (uv_queue_work(&p->loop, &j->work, poll_work, job_done) != 0)
 		fatalx("uv_queue_work failed");
 }
 
@@ -344,18 +347,15 @@ static void
 job_poll(struct job *j)
 {
 	struct fetch_request req = {
-		.url = j->fc->url,
+		.url = job_target(j),
 		.etag = j->st.etag,
 		.last_modified = j->st.last_modified,
 	};
 
-	/* Validators belong to the URL they came from. */
-	if (j->st.url != NULL && strcmp(j->st.url, j->fc->url) != 0)
-		req.etag = req.last_modified = NULL;
 	job_reset_fetch(j);
 	j->state = JOB_FETCHING;
 	if (fetch_start(j->p->fetcher, &req, job_fetched, j) == -1)
-		fatalx("feed %s: cannot start a fetch", j->fc->name);
+		fatalx("feed %s: cannot start a fetch", j->conf.name);
 }
 
 static void
@@ -363,14 +363,14 @@ job_timer(uv_timer_t *t)
 {
 	struct job *j = t->data;
 
-	if (j->state == JOB_IDLE && !j->p->stopping)
+	if (j->state == JOB_IDLE && !j->p->stopping && !j->removed)
 		job_poll(j);
 }
 
 static void
-job_schedule(struct job *j, uint64_t delay_ms)
+job_schedule(struct job *j, long delay)
 {
-	uv_timer_start(&j->timer, job_timer, delay_ms, 0);
+	uv_timer_start(&j->timer, job_timer, (uint64_t)delay * 1000, 0);
 }
 
 /*
@@ -387,16 +387,16 @@ merge_work(uv_work_t *req)
 
 	p->merge_err[0] = '\0';
 	uv_mutex_lock(&p->store_lock);
-	rc = store_recent(p->store, (size_t)p->cfg->max_entries, &entries, &n);
+	rc = store_recent(p->store, (size_t)p->merge_max, &entries, &n);
 	if (rc == 0)
-		rc = store_prune(p->store, (size_t)p->cfg->max_entries);
+		rc = store_prune(p->store, (size_t)p->merge_max);
 	if (rc == -1)
 		snprintf(p->merge_err, sizeof(p->merge_err), "state: %s",
 		    store_errmsg(p->store));
 	uv_mutex_unlock(&p->store_lock);
 	if (rc == 0)
-		atom_write(p->cfg->output, p->cfg->title, p->feed_id, entries,
-		    n, p->merge_err, sizeof(p->merge_err));
+		atom_write(p->output, p->merge_title, p->feed_id, entries, n,
+		    p->merge_err, sizeof(p->merge_err));
 	store_entries_free(entries, n);
 }
 
@@ -408,7 +408,7 @@ merge_done(uv_work_t *req, int status)
 	(void)status;
 	p->merge_running = 0;
 	if (p->merge_err[0] != '\0') {
-		log_error("merged feed %s: %s", p->cfg->output, p->merge_err);
+		log_error("merged feed %s: %s", p->output, p->merge_err);
 		p->fatal = 1;
 	}
 	if (p->merge_again && !p->stopping) {
@@ -428,35 +428,73 @@ merge_start(struct poller *p)
 		return;
 	}
 	p->merge_running = 1;
+	/* The worker reads its own copies: a reload may change these. */
+	free(p->merge_title);
+	p->merge_title = xstrdup_or_null(p->title);
+	p->merge_max = p->max_entries;
 	p->merge_work.data = p;
 	if (uv_queue_work(&p->loop, &p->merge_work, merge_work,
 	    merge_done) != 0)
 		fatalx("uv_queue_work failed");
 }
 
-static int
-busy_jobs(const struct poller *p)
+static void
+close_if_open(uv_handle_t *h)
 {
-	for (size_t i = 0; i < p->njobs; i++)
-		if (p->jobs[i].state == JOB_WORKING)
-			return 1;
-	return 0;
+	if (h->loop != NULL && !uv_is_closing(h))
+		uv_close(h, NULL);
 }
 
-/* Closes every handle once no worker is left; uv_run then returns. */
+/* Closes every handle once no poll or merge is under way; uv_run returns. */
 static void
 poller_shutdown(struct poller *p)
 {
-	if (p->fetcher == NULL || busy_jobs(p) || p->merge_running)
+	for (size_t i = 0; i < p->njobs; i++)
+		if (p->jobs[i]->state != JOB_IDLE)
+			return;
+	if (p->merge_running)
 		return;
+	if (p->fetcher != NULL) {
+		fetch_free(p->fetcher);
+		p->fetcher = NULL;
+	}
+	for (size_t i = 0; i < p->njobs; i++)
+		job_close(p->jobs[i]);
+	if (!p->once) {
+		close_if_open((uv_handle_t *)&p->sigterm);
+		close_if_open((uv_handle_t *)&p->sigint);
+		/* Closing restored the default; a late signal must not kill
+		 * a clean exit. */
+		signal(SIGTERM, SIG_IGN);
+		signal(SIGINT, SIG_IGN);
+		close_if_open((uv_handle_t *)&p->sighup);
+		close_if_open((uv_handle_t *)&p->stop_timer);
+		close_if_open((uv_handle_t *)&p->watchdog);
+	}
+}
+
+/* The grace period is over (or a second signal came): cancel transfers. */
+static void
+stop_now(struct poller *p)
+{
+	size_t running = fetch_running(p->fetcher);
+
+	if (running > 0)
+		log_warnx("stopping: cancelling %zu transfers still under way",
+		    running);
+	/* Cancelled fetches never call back; nothing was delivered. */
 	fetch_free(p->fetcher);
 	p->fetcher = NULL;
 	for (size_t i = 0; i < p->njobs; i++)
-		uv_close((uv_handle_t *)&p->jobs[i].timer, NULL);
-	if (!p->once) {
-		uv_close((uv_handle_t *)&p->sigterm, NULL);
-		uv_close((uv_handle_t *)&p->sigint, NULL);
-	}
+		if (p->jobs[i]->state == JOB_FETCHING)
+			p->jobs[i]->state = JOB_IDLE;
+	poller_shutdown(p);
+}
+
+static void
+on_stop_deadline(uv_timer_t *t)
+{
+	stop_now(t->data);
 }
 
 static void
@@ -464,36 +502,64 @@ on_stop_signal(uv_signal_t *sig, int signum)
 {
 	struct poller *p = sig->data;
 
-	log_info("signal %d: stopping", signum);
-	p->stopping = 1;
-	for (size_t i = 0; i < p->njobs; i++) {
-		uv_timer_stop(&p->jobs[i].timer);
-		/* Cancelled fetches never call back; nothing was delivered. */
-		if (p->jobs[i].state == JOB_FETCHING)
-			p->jobs[i].state = JOB_IDLE;
+	if (p->stopping) {
+		log_info("signal %d again: stopping now", signum);
+		stop_now(p);
+		return;
 	}
-	uv_signal_stop(&p->sigterm);
-	uv_signal_stop(&p->sigint);
+	log_info("signal %d: stopping", signum);
+	notify_stopping();
+	p->stopping = 1;
+	for (size_t i = 0; i < p->njobs; i++)
+		uv_timer_stop(&p->jobs[i]->timer);
+	uv_signal_stop(&p->sighup);
+	fetch_drop_queued(p->fetcher);
+	uv_timer_start(&p->stop_timer, on_stop_deadline, STOP_GRACE * 1000,
+	    0);
 	poller_shutdown(p);
 }
 
-static int
-poller_init(struct poller *p, const struct config *cfg, int once)
+static void
+on_hup(uv_signal_t *sig, int signum)
 {
-	struct fetch_limits limits = {
-		.max_total = (int)cfg->max_connections,
-		.max_per_host = (int)cfg->max_per_host,
-		.timeout = cfg->timeout,
-		.max_body = (size_t)cfg->max_body,
-	};
+	struct poller *p = sig->data;
+
+	(void)signum;
+	if (!p->stopping)
+		reload_config(p);
+	poller_status(p);
+}
+
+static void
+on_watchdog(uv_timer_t *t)
+{
+	(void)t;
+	notify_watchdog();
+}
+
+static int
+poller_init(struct poller *p, const char *path, const struct config *cfg,
+    int once)
+{
 	char err[512] = "", key[KEY_HEX_SIZE];
 	size_t recovered;
 
 	memset(p, 0, sizeof(*p));
-	p->cfg = cfg;
 	p->once = once;
+	p->config_path = path;
+	p->spool = xstrdup(cfg->spool);
+	p->output = xstrdup(cfg->output);
+	p->state_path = xstrdup(cfg->state);
+	p->title = xstrdup_or_null(cfg->title);
+	p->max_entries = cfg->max_entries;
+	p->limits.max_total = (int)cfg->max_connections;
+	p->limits.max_per_host = (int)cfg->max_per_host;
+	p->limits.timeout = cfg->timeout;
+	p->limits.max_body = (size_t)cfg->max_body;
 	/* Over RLIMIT_FSIZE a write must fail with EFBIG, not kill us. */
 	signal(SIGXFSZ, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
 	if (maildir_init(cfg->spool, err, sizeof(err)) == -1) {
 		log_error("spool %s: %s", cfg->spool, err);
 		return -1;
@@ -516,39 +582,38 @@ poller_init(struct poller *p, const struct config *cfg, int once)
 	/* The merged feed's id stays the same as long as its path does. */
 	key_hash(cfg->output, strlen(cfg->output), key);
 	p->feed_id = xasprintf("urn:aggregator:feed:%.32s", key);
-	p->fetcher = fetch_new(&p->loop, &limits);
-	p->jobs = xcalloc(cfg->nfeeds, sizeof(*p->jobs));
-	for (size_t i = 0; i < cfg->nfeeds; i++) {
-		struct job *j = &p->jobs[p->njobs];
-
-		if (!cfg->feeds[i].enabled)
-			continue;
-		j->p = p;
-		j->fc = &cfg->feeds[i];
-		buf_init(&j->body);
-		if (store_feed_get(p->store, j->fc->name, &j->st) == -1) {
-			log_error("state %s: %s", cfg->state,
-			    store_errmsg(p->store));
-			return -1;
-		}
-		uv_timer_init(&p->loop, &j->timer);
-		j->timer.data = j;
-		p->njobs++;
-	}
+	p->fetcher = fetch_new(&p->loop, &p->limits);
+	for (size_t i = 0; i < cfg->nfeeds; i++)
+		if (cfg->feeds[i].enabled)
+			job_new(p, &cfg->feeds[i]);
 	return 0;
 }
 
+/* After uv_run: frees what is left and turns the outcome into a status. */
 static int
 poller_finish(struct poller *p)
 {
 	int rc;
 
-	for (size_t i = 0; i < p->njobs; i++) {
-		job_reset_fetch(&p->jobs[i]);
-		feed_state_clear(&p->jobs[i].st);
+	/* Jobs are freed by their close callbacks; any left never ran. */
+	while (p->njobs > 0) {
+		struct job *j = p->jobs[--p->njobs];
+
+		job_reset_fetch(j);
+		feed_state_clear(&j->st);
+		feed_conf_clear(&j->conf);
+		if (j->next_conf != NULL)
+			feed_conf_clear(j->next_conf);
+		free(j->next_conf);
+		free(j);
 	}
 	free(p->jobs);
 	free(p->feed_id);
+	free(p->spool);
+	free(p->output);
+	free(p->state_path);
+	free(p->title);
+	free(p->merge_title);
 	store_close(p->store);
 	uv_mutex_destroy(&p->store_lock);
 	rc = uv_loop_close(&p->loop);
@@ -560,19 +625,34 @@ poller_finish(struct poller *p)
 	return p->failed > 0 ? EXIT_FEED_FAILED : EXIT_OK;
 }
 
+/* Frees what poller_init set up before it failed. */
+static void
+poller_abandon(struct poller *p)
+{
+	store_close(p->store);
+	free(p->spool);
+	free(p->output);
+	free(p->state_path);
+	free(p->title);
+}
+
 int
-run_once(const struct config *cfg)
+run_once(const char *path, const struct config *cfg)
 {
 	struct poller p;
+	time_t now = time(NULL);
 
-	if (poller_init(&p, cfg, 1) == -1) {
-		store_close(p.store);
+	if (poller_init(&p, path, cfg, 1) == -1) {
+		poller_abandon(&p);
 		return EXIT_LOCAL;
 	}
 	p.outstanding = p.njobs;
 	for (size_t i = 0; i < p.njobs; i++)
-		job_poll(&p.jobs[i]);
-	if (p.njobs == 0)
+		if (job_start(p.jobs[i], now) == -1) {
+			p.outstanding--;
+			p.failed++;
+		}
+	if (p.outstanding == 0)
 		merge_start(&p);
 	uv_run(&p.loop, UV_RUN_DEFAULT);
 	printf("aggregator: %zu new entries from %zu feeds (%zu failed); "
@@ -583,37 +663,37 @@ run_once(const struct config *cfg)
 }
 
 int
-run_daemon(const struct config *cfg)
+run_daemon(const char *path, const struct config *cfg)
 {
 	struct poller p;
 	time_t now = time(NULL);
+	uint64_t wd;
 
-	if (poller_init(&p, cfg, 0) == -1) {
-		store_close(p.store);
+	if (poller_init(&p, path, cfg, 0) == -1) {
+		poller_abandon(&p);
 		return EXIT_LOCAL;
 	}
 	uv_signal_init(&p.loop, &p.sigterm);
 	uv_signal_init(&p.loop, &p.sigint);
-	p.sigterm.data = p.sigint.data = &p;
+	uv_signal_init(&p.loop, &p.sighup);
+	p.sigterm.data = p.sigint.data = p.sighup.data = &p;
 	uv_signal_start(&p.sigterm, on_stop_signal, SIGTERM);
 	uv_signal_start(&p.sigint, on_stop_signal, SIGINT);
-	signal(SIGPIPE, SIG_IGN);
-	/*
-	 * A feed polled recently waits for the rest of its interval, so a
-	 * restart does not poll everything at once; the others start spread
-	 * over a few seconds.
-	 */
-	for (size_t i = 0; i < p.njobs; i++) {
-		struct job *j = &p.jobs[i];
-		uint64_t delay = (uint64_t)(rand() % 5000);
-
-		if (j->st.next_due > now)
-			delay = (uint64_t)(j->st.next_due - now) * 1000;
-		job_schedule(j, delay);
-	}
+	uv_signal_start(&p.sighup, on_hup, SIGHUP);
+	uv_timer_init(&p.loop, &p.stop_timer);
+	uv_timer_init(&p.loop, &p.watchdog);
+	p.stop_timer.data = p.watchdog.data = &p;
+	/* Pings come from the loop, so a stuck loop stops them. */
+	if ((wd = notify_watchdog_interval()) > 0)
+		uv_timer_start(&p.watchdog, on_watchdog, wd, wd);
+	for (size_t i = 0; i < p.njobs; i++)
+		job_start(p.jobs[i], now);
 	log_info("polling %zu feeds", p.njobs);
+	notify_ready();
+	poller_status(&p);
 	uv_run(&p.loop, UV_RUN_DEFAULT);
 	/* A daemon stopped by a signal succeeded, whatever its feeds did. */
 	p.failed = 0;
+	p.fatal = 0;
 	return poller_finish(&p);
 }

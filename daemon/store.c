@@ -18,7 +18,7 @@
 #include "xmalloc.h"
 
 /* Bumped whenever the schema changes; store_migrate knows every step. */
-#define STORE_SCHEMA_VERSION	2
+#define STORE_SCHEMA_VERSION	3
 
 enum store_stmt {
 	ST_BEGIN,
@@ -41,7 +41,8 @@ enum store_stmt {
 #define RECENT_COLUMNS	"key, feed_name, feed_title, feed_url, title, link, " \
 			"id, author, content, date, seen"
 #define FEED_COLUMNS	"url, etag, last_modified, title, last_poll, " \
-			"last_status, last_error, delivered, failures, next_due"
+			"last_status, last_error, delivered, failures, next_due, " \
+			"moved_to, gone"
 
 static const char *const store_sql[ST_COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -65,7 +66,7 @@ static const char *const store_sql[ST_COUNT] = {
 	    "ORDER BY date DESC, seen DESC, key LIMIT ?1",
 	[ST_FEED_GET] = "SELECT " FEED_COLUMNS " FROM feeds WHERE name = ?1",
 	[ST_FEED_PUT] = "INSERT OR REPLACE INTO feeds (name, " FEED_COLUMNS
-	    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
 	[ST_FEED_EACH] = "SELECT " FEED_COLUMNS ", name FROM feeds "
 	    "ORDER BY name",
 };
@@ -97,6 +98,9 @@ static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	"  name TEXT NOT NULL,"
 	"  message BLOB NOT NULL"
 	") WITHOUT ROWID;",
+	/* The schedule's view of a feed: a permanent move, a 410. */
+	"ALTER TABLE feeds ADD COLUMN moved_to TEXT;"
+	"ALTER TABLE feeds ADD COLUMN gone INTEGER DEFAULT 0;",
 };
 
 /* The connection and its prepared statements. */
@@ -563,6 +567,8 @@ store_row_feed(sqlite3_stmt *q, struct feed_state *st)
 	st->delivered = (long)sqlite3_column_int64(q, 7);
 	st->failures = sqlite3_column_int(q, 8);
 	st->next_due = (time_t)sqlite3_column_int64(q, 9);
+	st->moved_to = store_col_text(q, 10);
+	st->gone = (time_t)sqlite3_column_int64(q, 11);
 }
 
 int
@@ -605,6 +611,8 @@ store_feed_put(struct store *s, const char *name, const struct feed_state *st)
 	sqlite3_bind_int64(q, 9, (sqlite3_int64)st->delivered);
 	sqlite3_bind_int64(q, 10, (sqlite3_int64)st->failures);
 	sqlite3_bind_int64(q, 11, (sqlite3_int64)st->next_due);
+	store_bind_text(q, 12, st->moved_to);
+	sqlite3_bind_int64(q, 13, (sqlite3_int64)st->gone);
 	rc = sqlite3_step(q);
 	sqlite3_reset(q);
 	if (rc != SQLITE_DONE) {
@@ -628,7 +636,7 @@ store_feed_each(struct store *s,
 		return -1;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		store_row_feed(q, &st);
-		name = store_col_text(q, 10);
+		name = store_col_text(q, 12);
 		cb(name != NULL ? name : "", &st, arg);
 		free(name);
 		feed_state_clear(&st);
@@ -651,6 +659,7 @@ feed_state_clear(struct feed_state *st)
 	free(st->last_modified);
 	free(st->title);
 	free(st->last_error);
+	free(st->moved_to);
 	memset(st, 0, sizeof(*st));
 }
 

@@ -107,6 +107,7 @@ struct feed_doc {
 	size_t			 ntags;
 	struct feed_entry	*entries;
 	size_t			 nentries;
+	long			 ttl;		/* RSS <ttl> in minutes, 0 if none */
 };
 
 #endif

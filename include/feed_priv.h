@@ -152,6 +152,7 @@ struct fp {
 	int			 entry_overflow;
 
 	char			*version;
+	long			 ttl;		/* the channel's <ttl>, minutes */
 	int			 infeed, inentry, incontent, intextinput;
 	int			 inimage, inauthor, incontributor, inpublisher;
 	int			 insource;

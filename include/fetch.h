@@ -36,7 +36,13 @@ struct fetch_result {
 	const char	*content_language;
 	const char	*etag;
 	const char	*last_modified;
+	const char	*cache_control;	/* raw header values, or NULL */
+	const char	*expires;
+	const char	*retry_after;
 	const char	*effective_url;
+	/* Where every redirect hop was a 301 or 308: the new home, else NULL. */
+	const char	*moved_to;
+	int		 cancelled;	/* dropped by fetch_drop_queued */
 	const char	*error;		/* one line when !ok */
 };
 
@@ -54,6 +60,13 @@ struct fetcher	*fetch_new(uv_loop_t *, const struct fetch_limits *);
  */
 int		 fetch_start(struct fetcher *, const struct fetch_request *,
 		    fetch_cb cb, void *arg);
+/*
+ * Ends every fetch still waiting for a slot: its callback runs on the next
+ * turn of the loop with ok 0 and cancelled set.  Running ones go on.
+ */
+void		 fetch_drop_queued(struct fetcher *);
+/* Transfers under way (not those waiting in the queue). */
+size_t		 fetch_running(const struct fetcher *);
 /*
  * Cancels what is left (their callbacks do not run), closes the handles and
  * frees the fetcher once they are closed; the loop must run after this.

@@ -7,9 +7,15 @@
 
 #include "config.h"
 
-/* Polls every enabled feed once, rewrites the merged feed; exit status. */
-int	run_once(const struct config *cfg);
-/* Polls every enabled feed at its interval until SIGTERM or SIGINT. */
-int	run_daemon(const struct config *cfg);
+/*
+ * Polls every enabled feed once, rewrites the merged feed; exit status.
+ * path is the config cfg was loaded from.
+ */
+int	run_once(const char *path, const struct config *cfg);
+/*
+ * Polls every enabled feed on its schedule until SIGTERM or SIGINT;
+ * SIGHUP reads path again.  cfg is only read during the call's start.
+ */
+int	run_daemon(const char *path, const struct config *cfg);
 
 #endif

@@ -15,7 +15,7 @@ struct store;
 
 /* What is kept about a feed between polls. */
 struct feed_state {
-	char	*url;		/* the URL polled last */
+	char	*url;		/* the config URL this state belongs to */
 	char	*etag;		/* validators from the last 200 */
 	char	*last_modified;
 	char	*title;		/* the feed's own title, as last parsed */
@@ -25,6 +25,8 @@ struct feed_state {
 	long	 delivered;	/* entries delivered over the feed's lifetime */
 	int	 failures;	/* consecutive failed polls */
 	time_t	 next_due;	/* when the next poll is due, 0 if unknown */
+	char	*moved_to;	/* where a 301/308 sent the feed, or NULL */
+	time_t	 gone;		/* when the server said 410 Gone, or 0 */
 };
 
 /* Opens (creating when missing) the store at path.  0, or -1 with err. */

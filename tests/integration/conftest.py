@@ -173,7 +173,9 @@ class Work:
         return [Message(p) for p in self.message_files()]
 
     def maildir_count(self):
-        """The number of messages mailbox.Maildir sees."""
+        """The number of messages mailbox.Maildir sees (0 before a spool)."""
+        if not self.spool.is_dir():
+            return 0
         return len(mailbox.Maildir(str(self.spool), factory=None, create=False))
 
     def merged(self):

@@ -44,6 +44,7 @@ class Request:
         self.path = path
         self.headers = headers      # dict with lower-case names
         self.status = status
+        self.at = time.monotonic()  # when it arrived
 
     def __repr__(self):
         return "Request(%s %s -> %s)" % (self.method, self.path, self.status)
@@ -145,8 +146,10 @@ class FeedServer:
         else:
             not_modified = False
         if not_modified:
+            # RFC 9110 15.4.5: a 304 repeats these headers of the 200.
             return 304, b"", {k: v for k, v in extra.items()
-                              if k in ("ETag", "Last-Modified")}
+                              if k in ("ETag", "Last-Modified", "Cache-Control",
+                                       "Expires", "Content-Location", "Vary")}
         return 200, route.body, extra
 
     # --- used by the tests ---

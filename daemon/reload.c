@@ -1,0 +1,158 @@
+/*
+ * SIGHUP: read the config again and bring the running feeds in line with
+ * it, by feed name: new feeds are scheduled, removed ones dropped, changed
+ * ones updated (a poll under way finishes with the old settings first).
+ * A config with problems changes nothing: its problems are logged with
+ * file and line and the running config stays.  The spool, state and
+ * output paths and the connection limits are fixed for the process's
+ * life; a change to them is reported and waits for a restart.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "log.h"
+#include "notify.h"
+#include "poller.h"
+#include "xmalloc.h"
+
+void
+feed_conf_copy(struct feed_conf *out, const struct feed_conf *fc)
+{
+	*out = *fc;
+	out->name = xstrdup(fc->name);
+	out->url = xstrdup(fc->url);
+	out->title = xstrdup_or_null(fc->title);
+}
+
+void
+feed_conf_clear(struct feed_conf *fc)
+{
+	free(fc->name);
+	free(fc->url);
+	free(fc->title);
+	memset(fc, 0, sizeof(*fc));
+}
+
+static int
+same_str(const char *a, const char *b)
+{
+	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
+
+static int
+same_conf(const struct feed_conf *a, const struct feed_conf *b)
+{
+	return strcmp(a->url, b->url) == 0 && same_str(a->title, b->title) &&
+	    a->interval == b->interval;
+}
+
+static const struct feed_conf *
+find_feed(const struct config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->nfeeds; i++)
+		if (cfg->feeds[i].enabled &&
+		    strcmp(cfg->feeds[i].name, name) == 0)
+			return &cfg->feeds[i];
+	return NULL;
+}
+
+static struct job *
+find_job(const struct poller *p, const char *name)
+{
+	for (size_t i = 0; i < p->njobs; i++)
+		if (!p->jobs[i]->removed &&
+		    strcmp(p->jobs[i]->conf.name, name) == 0)
+			return p->jobs[i];
+	return NULL;
+}
+
+static void
+fixed_setting(const char *key, int changed)
+{
+	if (changed)
+		log_warnx("reload: a new %s takes effect at the next restart",
+		    key);
+}
+
+/* The global settings: some apply now, the rest wait for a restart. */
+static void
+reload_settings(struct poller *p, const struct config *cfg)
+{
+	fixed_setting("spool", strcmp(p->spool, cfg->spool) != 0);
+	fixed_setting("output", strcmp(p->output, cfg->output) != 0);
+	fixed_setting("state", strcmp(p->state_path, cfg->state) != 0);
+	fixed_setting("max_connections",
+	    p->limits.max_total != (int)cfg->max_connections);
+	fixed_setting("max_per_host",
+	    p->limits.max_per_host != (int)cfg->max_per_host);
+	fixed_setting("timeout", p->limits.timeout != cfg->timeout);
+	fixed_setting("max_body", p->limits.max_body != (size_t)cfg->max_body);
+	free(p->title);
+	p->title = xstrdup_or_null(cfg->title);
+	p->max_entries = cfg->max_entries;
+}
+
+void
+reload_config(struct poller *p)
+{
+	struct config cfg;
+	const struct feed_conf *fc;
+	struct job *j;
+	size_t added = 0, removed = 0, changed = 0, n;
+	time_t now = time(NULL);
+	int problems;
+
+	notify_reloading();
+	log_info("reload: reading %s", p->config_path);
+	problems = config_load(p->config_path, &cfg);
+	if (problems != 0) {
+		if (problems == -1)
+			log_error("reload: cannot read %s; the running config "
+			    "stays", p->config_path);
+		else
+			log_error("reload: %s: %d problem%s; the running "
+			    "config stays", p->config_path, problems,
+			    problems == 1 ? "" : "s");
+		config_free(&cfg);
+		notify_ready();
+		return;
+	}
+	reload_settings(p, &cfg);
+
+	/* Removed jobs are freed by a later close callback, not here. */
+	n = p->njobs;
+	for (size_t i = 0; i < n; i++) {
+		j = p->jobs[i];
+		if (j->removed)
+			continue;
+		if ((fc = find_feed(&cfg, j->conf.name)) == NULL) {
+			job_remove(j);
+			removed++;
+		} else if (!same_conf(&j->conf, fc)) {
+			changed++;
+			if (j->state == JOB_IDLE) {
+				job_apply_conf(j, fc, now);
+				continue;
+			}
+			if (j->next_conf != NULL)
+				feed_conf_clear(j->next_conf);
+			else
+				j->next_conf = xcalloc(1, sizeof(*j->next_conf));
+			feed_conf_copy(j->next_conf, fc);
+		}
+	}
+	for (size_t i = 0; i < cfg.nfeeds; i++) {
+		fc = &cfg.feeds[i];
+		if (!fc->enabled || find_job(p, fc->name) != NULL)
+			continue;
+		j = job_new(p, fc);
+		job_start(j, now);
+		added++;
+	}
+	config_free(&cfg);
+	log_info("reload: %zu added, %zu removed, %zu changed", added, removed,
+	    changed);
+	notify_ready();
+}

@@ -1,0 +1,150 @@
+/*
+ * The polling policy (see schedule.h).  The rules, in order:
+ *  - 429 or 503 with a usable Retry-After: wait that long;
+ *  - any other failure: the interval doubled per consecutive failure;
+ *  - success: the interval, or longer when the server's caching headers
+ *    or the feed's <ttl> say the document will not change sooner.
+ * Every delay is at least the interval and at most a day (or the interval
+ * when that is longer); backoff gets up to 10% random jitter on top so
+ * that feeds failing together do not retry together.
+ */
+#include <ctype.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "date.h"
+#include "schedule.h"
+
+static long
+clamp(long v, long lo, long hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* Reads a run of digits as seconds; -1 when there is none or junk follows. */
+static long
+parse_seconds(const char *s, const char **rest)
+{
+	long v = 0;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	for (; isdigit((unsigned char)*s); s++)
+		v = v > (LONG_MAX - 9) / 10 ? LONG_MAX : v * 10 + (*s - '0');
+	*rest = s;
+	return v;
+}
+
+long
+schedule_retry_after(const char *value, time_t now)
+{
+	const char *rest;
+	time_t t;
+	long v;
+
+	if (value == NULL)
+		return -1;
+	while (*value == ' ' || *value == '\t')
+		value++;
+	if ((v = parse_seconds(value, &rest)) != -1) {
+		while (*rest == ' ' || *rest == '\t')
+			rest++;
+		return *rest == '\0' ? v : -1;
+	}
+	if (date_parse(value, &t) == -1)
+		return -1;
+	return t > now ? (long)(t - now) : 0;
+}
+
+long
+schedule_max_age(const char *cc)
+{
+	const char *p, *rest;
+	long age = -1, v;
+	size_t n;
+
+	if (cc == NULL)
+		return -1;
+	for (p = cc; *p != '\0'; p += strspn(p, ", \t")) {
+		n = strcspn(p, ",");
+		/* Nothing may be reused: no hint at all. */
+		if ((n >= 8 && strncasecmp(p, "no-store", 8) == 0) ||
+		    (n >= 8 && strncasecmp(p, "no-cache", 8) == 0))
+			return -1;
+		if (n > 8 && strncasecmp(p, "max-age=", 8) == 0) {
+			const char *q = p + 8;
+
+			if (*q == '"')
+				q++;
+			if ((v = parse_seconds(q, &rest)) != -1)
+				age = v;
+		}
+		p += n;
+	}
+	return age;
+}
+
+/* The longest the server asked us to wait, or -1 when it did not say. */
+static long
+server_hint(const struct poll_outcome *o)
+{
+	long hint = -1, age;
+	time_t t;
+
+	/* HTTP: max-age wins over Expires. */
+	if ((age = schedule_max_age(o->cache_control)) != -1)
+		hint = age;
+	else if (o->expires != NULL && date_parse(o->expires, &t) == 0 &&
+	    t > o->now)
+		hint = (long)(t - o->now);
+	if (o->ttl > 0 && o->ttl * 60 > hint)
+		hint = o->ttl * 60;
+	return hint;
+}
+
+long
+schedule_next(const struct poll_outcome *o, unsigned long rnd,
+    const char **why)
+{
+	long interval = o->interval > 0 ? o->interval : 1;
+	long cap = interval > SCHEDULE_MAX_DELAY ? interval :
+	    SCHEDULE_MAX_DELAY;
+	long d, hint;
+	int n;
+
+	if (!o->ok && (o->status == 429 || o->status == 503) &&
+	    (d = schedule_retry_after(o->retry_after, o->now)) != -1) {
+		*why = "Retry-After";
+		return clamp(d, interval, cap);
+	}
+	if (!o->ok) {
+		*why = "backoff";
+		d = interval;
+		for (n = o->failures; n > 1 && d < cap; n--)
+			d *= 2;
+		d = clamp(d, interval, cap);
+		/* Jitter only upwards: never sooner than the rule says. */
+		return d + (long)(rnd % ((unsigned long)d / 10 + 1));
+	}
+	hint = server_hint(o);
+	if (hint > interval) {
+		*why = "server's caching hint";
+		return clamp(hint, interval, cap);
+	}
+	*why = "interval";
+	return interval;
+}
+
+long
+schedule_first(long interval, time_t next_due, time_t now, unsigned long rnd)
+{
+	long spread = clamp(interval, 1, SCHEDULE_MAX_SPREAD);
+	long cap = interval > SCHEDULE_MAX_DELAY ? interval :
+	    SCHEDULE_MAX_DELAY;
+
+	if (next_due > now)
+		return clamp((long)(next_due - now), 0, cap);
+	return (long)(rnd % (unsigned long)spread);
+}

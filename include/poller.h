@@ -1,0 +1,125 @@
+/*
+ * The poller's insides, shared by run.c (the loop side: timers, fetches,
+ * signals, shutdown), poll_work.c (the thread-pool side: parse, deliver,
+ * record) and reload.c (SIGHUP: the new config against the running one).
+ * Not an interface for anything else.
+ */
+#ifndef POLLER_H
+#define POLLER_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <uv.h>
+
+#include "config.h"
+#include "fetch.h"
+#include "store.h"
+#include "xmalloc.h"
+
+enum job_state {
+	JOB_IDLE,
+	JOB_FETCHING,
+	JOB_WORKING,
+};
+
+struct poller;
+
+/*
+ * One feed: its own copy of its config, its state and the poll under way.
+ * Workers read conf and own st only while the job is JOB_WORKING, so the
+ * loop changes either only when the job is idle.
+ */
+struct job {
+	struct poller		*p;
+	struct feed_conf	 conf;
+	struct feed_conf	*next_conf;	/* a reload's, for after this poll */
+	int			 removed;	/* a reload dropped it */
+	int			 closing;
+	struct feed_state	 st;
+	enum job_state		 state;
+	uv_timer_t		 timer;		/* daemon: the next poll */
+	uv_work_t		 work;
+	unsigned long		 rnd;		/* the worker's jitter */
+
+	/* The fetch outcome, copied out of the fetcher. */
+	int			 fetch_ok;
+	long			 status;
+	struct buf		 body;
+	char			*content_type;
+	char			*content_location;
+	char			*content_language;
+	char			*etag;
+	char			*last_modified;
+	char			*effective_url;
+	char			*moved_to;
+	char			*retry_after;
+	char			*cache_control;
+	char			*expires;
+
+	/* The worker's outcome, read back on the loop. */
+	const char		*stage;		/* "fetch", "parse", "deliver", "state" */
+	char			 err[512];
+	char			 warning[512];
+	int			 failed;
+	int			 fatal;		/* spool or state unusable */
+	int			 moved;		/* this poll followed a permanent move */
+	int			 gone;		/* this poll got 410 Gone */
+	const char		*why;		/* the schedule rule applied */
+	long			 delay;		/* seconds to the next poll */
+	size_t			 delivered;
+};
+
+struct poller {
+	uv_loop_t		 loop;
+	int			 once;
+	const char		*config_path;	/* read again on SIGHUP */
+	char			*spool;		/* fixed for the process's life */
+	char			*output;
+	char			*state_path;
+	struct fetch_limits	 limits;
+	char			*title;		/* the merged feed's; a reload may change it */
+	long			 max_entries;
+	struct store		*store;
+	uv_mutex_t		 store_lock;
+	struct fetcher		*fetcher;
+	struct job		**jobs;		/* every live job, removed ones too */
+	size_t			 njobs;
+	size_t			 outstanding;	/* --once: jobs not done yet */
+	int			 stopping;
+	uv_signal_t		 sigterm;
+	uv_signal_t		 sigint;
+	uv_signal_t		 sighup;
+	uv_timer_t		 stop_timer;	/* the deadline for in-flight work */
+	uv_timer_t		 watchdog;
+
+	uv_work_t		 merge_work;
+	int			 merge_running;
+	int			 merge_again;	/* new entries since it started */
+	char			*merge_title;	/* what the running merge uses */
+	long			 merge_max;
+	char			 merge_err[512];
+	char			*feed_id;
+
+	size_t			 delivered;
+	size_t			 polled;
+	size_t			 failed;
+	int			 fatal;
+};
+
+/* poll_work.c: the uv_work_t callback of a fetched job. */
+void	poll_work(uv_work_t *);
+
+/* run.c, for reload.c. */
+struct job *job_new(struct poller *, const struct feed_conf *);
+int	job_start(struct job *, time_t now);
+void	job_remove(struct job *);
+void	job_apply_conf(struct job *, const struct feed_conf *, time_t now);
+
+/* reload.c */
+void	reload_config(struct poller *);
+/* A deep copy of fc into out, and its release. */
+void	feed_conf_copy(struct feed_conf *out, const struct feed_conf *fc);
+void	feed_conf_clear(struct feed_conf *);
+
+#endif
