@@ -119,3 +119,30 @@ def test_units_security_exposure(binary, tmp_path):
     for line in ("Type=notify", "ExecReload=/bin/kill -HUP $MAINPID",
                  "WatchdogSec=", "StateDirectory=aggregator", "DynamicUser=yes"):
         assert line in unit, line
+
+
+def run_logged(work, *args, journal):
+    env = dict(os.environ)
+    env.pop("JOURNAL_STREAM", None)
+    if journal:
+        env["JOURNAL_STREAM"] = "8:12345"
+    res = subprocess.run([work.binary, "-c", str(work.config)] + list(args),
+                         capture_output=True, text=True, env=env, timeout=30,
+                         cwd=str(work.path))
+    return res.returncode, res.stderr.splitlines()
+
+
+def test_log_priorities_for_journald_and_verbosity(server, work):
+    server.set("/a.xml", b"<rss version='2.0'><channel><title>a</title>"
+               b"<item><link>http://example.com/1</link></item></channel></rss>")
+    work.write_config({"good": server.url("/a.xml"),
+                       "bad": server.url("/missing.xml")})
+    rc, lines = run_logged(work, "--once", "-v", journal=True)
+    assert rc == 1
+    # One line per event, each with its sd-daemon priority.
+    assert "<3>aggregator: feed bad: fetch: HTTP 404 (%s)" % server.url("/missing.xml") in lines
+    assert "<6>aggregator: feed good: 1 new entries" in lines
+    assert all(re.match(r"<[3467]>aggregator: ", l) for l in lines), lines
+    # -q keeps errors only; without journald there is no prefix.
+    rc, lines = run_logged(work, "--once", "-q", journal=False)
+    assert lines == ["aggregator: feed bad: fetch: HTTP 404 (%s)" % server.url("/missing.xml")], lines
