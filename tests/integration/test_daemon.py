@@ -251,3 +251,51 @@ def test_idle_daemon_uses_no_cpu(server, work):
         assert d.stop() == 0
     # Under 1% of one core (sanitizer builds: 2%).
     assert used <= (0.08 if SANITIZED else 0.04), used
+
+
+def test_sighup_storm(server, work):
+    # P04: a hundred reloads in a burst neither crash nor corrupt anything.
+    server.set("/a.xml", rss("a", 2))
+    server.set("/b.xml", rss("b", 2))
+    feeds = {"a": {"url": server.url("/a.xml"), "interval": "1s"}}
+    work.write_config(feeds)
+    with Daemon(work) as d:
+        assert d.wait_for(lambda: work.maildir_count() == 2, 5), d.log()
+        feeds["b"] = {"url": server.url("/b.xml"), "interval": "1s"}
+        work.write_config(feeds)
+        for _ in range(100):
+            d.send(signal.SIGHUP)
+            time.sleep(0.002)
+        assert d.wait_for(lambda: work.maildir_count() == 4, 5), d.log()
+        n = len(server.requests_for("/b.xml"))
+        assert d.wait_for(lambda: len(server.requests_for("/b.xml")) >= n + 2, 5)
+        assert d.proc.poll() is None
+        assert d.stop() == 0, d.log()
+    assert "reload: 1 added" in d.log()
+    # However many reloads ran, b is one feed: one poll per interval.
+    assert all(g >= 0.9 for g in gaps(server.requests_for("/b.xml"))), \
+        gaps(server.requests_for("/b.xml"))
+
+
+def test_state_locked_by_another_writer_is_waited_for(server, work):
+    # S01: an outside writer holding SQLite's write lock for a while makes
+    # the poll wait (busy timeout), not fail or lose entries.
+    import sqlite3
+    server.set("/a.xml", rss("a", 3))
+    work.write_config({"a": server.url("/a.xml")})
+    assert work.once().rc == 0
+    server.set("/a.xml", rss("a", 3, start=3))
+    db = sqlite3.connect(str(work.path / "state.db"), isolation_level=None,
+                         check_same_thread=False)
+    db.execute("BEGIN IMMEDIATE")
+    import threading
+    release = threading.Timer(2.0, lambda: db.execute("COMMIT"))
+    release.start()
+    try:
+        res = work.once()
+    finally:
+        release.join()
+        db.close()
+    assert res.rc == 0, res
+    assert res.elapsed >= 1.5, res
+    assert work.maildir_count() == 6
