@@ -1,8 +1,8 @@
 #!/bin/bash
 # bench/parse.sh [-k K] [-R RUNS] [-b BINARY] [-o OUTDIR]: parse throughput of
-# `aggregator parse FILE` (SAX parse + entry model + JSON; hyperfine sends
-# the JSON to /dev/null)
-# next to `xmllint --stream --noout` on the same bytes, timed with hyperfine.
+# `aggregator parse FILE` (SAX parse + entry model + HTML sanitizer + JSON;
+# hyperfine sends the JSON to /dev/null) next to `xmllint --stream --noout`
+# on the same bytes, timed with hyperfine.
 #
 # Three shapes of input, because per-process start-up weighs on small files:
 #   * all K corpus files, one process for xmllint (it takes many files) and
@@ -11,8 +11,9 @@
 #     item in one channel, every Atom entry in one feed, every RSS 1.0 item
 #     in one rdf:RDF (head and tail from the first file of each kind);
 #   * a one-entry feed, for the fixed cost of a process.
-# Writes OUTDIR/parse.json (hyperfine), OUTDIR/parse.md (table with MB/s and
-# the xmllint/aggregator time ratio: >= 0.5 means the 50% target is met).
+# Writes OUTDIR/parse[-K<K>].json and .md (MB/s and the xmllint/aggregator
+# time ratio: >= 0.5 means the 50% target is met) and parse-profile-K<K>.txt
+# (perf, inclusive time, on big-rss.xml).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
@@ -30,6 +31,7 @@ if [ -z "$BIN" ]; then
 	    { make -C "$ROOT" >/dev/null; BIN=$ROOT/aggregator; }
 fi
 mkdir -p "$OUT"
+TAG=""; [ "$K" = 200 ] || TAG=-K$K
 CORP=$BENCH_TMP/corpus-K$K-N$N-s$SEED/base
 [ -f "$CORP/manifest.json" ] || /usr/bin/python3 "$KIT/bin/gen_corpus.py" gen \
     --out "$CORP" -k "$K" -n "$N" --seed "$SEED" --base-url "http://127.0.0.1:$PORT"
@@ -79,7 +81,7 @@ for f in $F/*.xml; do
 	else xmllint --stream --noout "\$f"; fi
 done
 EOF
-hyperfine --style basic -N --runs "$RUNS" --warmup 1 --export-json "$OUT/parse.json" \
+hyperfine --style basic -N --runs "$RUNS" --warmup 1 --export-json "$OUT/parse$TAG.json" \
     -n "xmllint --stream --noout: all $files files, 1 process" "xmllint --stream --noout $(echo $F/*.xml)" \
     -n "xmllint --stream --noout: 1 process per file" "sh $BIG/each.sh xmllint" \
     -n "aggregator parse: 1 process per file" "sh $BIG/each.sh aggregator" \
@@ -91,9 +93,9 @@ hyperfine --style basic -N --runs "$RUNS" --warmup 1 --export-json "$OUT/parse.j
     -n "aggregator parse: big-rdf.xml" "$BIN parse $BIG/big-rdf.xml" \
     -n "xmllint --stream --noout: one.xml (1 item)" "xmllint --stream --noout $BIG/one.xml" \
     -n "aggregator parse: one.xml (1 item)" "$BIN parse $BIG/one.xml" \
-    > "$OUT/parse.txt"
+    > "$OUT/parse$TAG.txt"
 
-/usr/bin/python3 - "$OUT/parse.json" "$F" "$BIG" "$K" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" > "$OUT/parse.md" <<'PY'
+/usr/bin/python3 - "$OUT/parse$TAG.json" "$F" "$BIG" "$K" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" > "$OUT/parse$TAG.md" <<'PY'
 import glob, json, os, sys
 res, feeds, big, k, cores, load = sys.argv[1:]
 r = {x["command"]: x for x in json.load(open(res))["results"]}
@@ -123,4 +125,16 @@ for name, b, xn, an, sub in rows:
         name, b / 1e6, x["mean"], x["stddev"] or 0, b / 1e6 / x["mean"], am, a["stddev"] or 0,
         b / 1e6 / am, x["mean"] / am))
 PY
-cat "$OUT/parse.md"
+cat "$OUT/parse$TAG.md"
+
+# Where `aggregator parse` spends its time on the largest document.
+if command -v perf >/dev/null; then
+	perf record -q -F 4999 --call-graph dwarf,16384 -o "$BIG/perf.data" -- \
+	    "$BIN" parse "$BIG/big-rss.xml" > /dev/null 2>&1
+	{
+		echo "# aggregator parse big-rss.xml (K=$K): inclusive time (perf --call-graph dwarf)"
+		perf report -i "$BIG/perf.data" --children --sort dso,symbol --stdio -g none 2>/dev/null |
+		    grep -v '^#' | grep -v '^$' | cut -c1-120 | head -60
+	} > "$OUT/parse-profile-K$K.txt" || true
+	echo "profile: $OUT/parse-profile-K$K.txt"
+fi

@@ -38,7 +38,7 @@ mkdir -p "$OUT"
 need_pkgs() {
 	local miss="" p
 	for p in nginx sfeed newsboat rss2email feed2exec hyperfine time \
-	    gnuplot-nox libxml2-utils curl python3-feedparser linux-perf; do
+	    gnuplot-nox libxml2-utils curl python3-feedparser; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
 		    grep -q 'ok installed' || miss="$miss $p"
 	done
