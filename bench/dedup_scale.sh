@@ -19,23 +19,15 @@
 # plus the state's size and a bare SQLite lookup rate (Python, the daemon's own
 # SELECT) on both states.  Results: OUTDIR/dedup_scale.md and .jsonl.
 set -euo pipefail
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/.." && pwd)
-: "${KIT:=$(cd "$ROOT/../shared/bench" && pwd)}"
-: "${BENCH_TMP:=/tmp/feedbench}"; : "${PORT:=8089}"
+. "$(dirname "$0")/common.sh"
 NKEYS=1000000; K=200; NF=20; N=30; SEED=42; BIN=""; OUT=$HERE/results; STATES="s0 s1"
 while getopts n:k:f:S:b:o: o; do case $o in
 	S) STATES=$OPTARG;;
 	n) NKEYS=$OPTARG;; k) K=$OPTARG;; f) NF=$OPTARG;; b) BIN=$OPTARG;; o) OUT=$OPTARG;;
 	*) sed -n '2,17p' "$0" >&2; exit 2;; esac; done
-if [ -z "$BIN" ]; then
-	[ -x "$BENCH_TMP/bin/aggregator" ] && BIN=$BENCH_TMP/bin/aggregator ||
-	    { make -C "$ROOT" >/dev/null; BIN=$ROOT/aggregator; }
-fi
+pick_binary
 mkdir -p "$OUT"
-CORP=$BENCH_TMP/corpus-K$K-N$N-s$SEED/base
-[ -f "$CORP/manifest.json" ] || /usr/bin/python3 "$KIT/bin/gen_corpus.py" gen \
-    --out "$CORP" -k "$K" -n "$N" --seed "$SEED" --base-url "http://127.0.0.1:$PORT"
+corpus "$K" "$N" "$SEED"
 W=$BENCH_TMP/dedup-n$NKEYS-k$K-f$NF
 TAG=""; [ "$K.$NF" = 200.20 ] || TAG=-k$K-f$NF
 # a pause after deleting an old run: see run.sh on ext4 and recently freed inodes

@@ -15,26 +15,16 @@
 # time ratio: >= 0.5 means the 50% target is met) and parse-profile-K<K>.txt
 # (perf, inclusive time, on big-rss.xml).
 set -euo pipefail
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/.." && pwd)
-: "${KIT:=$(cd "$ROOT/../shared/bench" && pwd)}"
-: "${BENCH_TMP:=/tmp/feedbench}"; : "${PORT:=8089}"
+. "$(dirname "$0")/common.sh"
 K=200; N=30; SEED=42; RUNS=5; BIN=""; OUT=$HERE/results
 while getopts k:R:b:o: o; do case $o in
 	k) K=$OPTARG;; R) RUNS=$OPTARG;; b) BIN=$OPTARG;; o) OUT=$OPTARG;;
 	*) sed -n '2,15p' "$0" >&2; exit 2;; esac; done
-for c in hyperfine xmllint; do command -v $c >/dev/null || {
-	apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    hyperfine libxml2-utils >/dev/null; break; }; done
-if [ -z "$BIN" ]; then
-	[ -x "$BENCH_TMP/bin/aggregator" ] && BIN=$BENCH_TMP/bin/aggregator ||
-	    { make -C "$ROOT" >/dev/null; BIN=$ROOT/aggregator; }
-fi
+need "hyperfine xmllint" "hyperfine libxml2-utils"
+pick_binary
 mkdir -p "$OUT"
 TAG=""; [ "$K" = 200 ] || TAG=-K$K
-CORP=$BENCH_TMP/corpus-K$K-N$N-s$SEED/base
-[ -f "$CORP/manifest.json" ] || /usr/bin/python3 "$KIT/bin/gen_corpus.py" gen \
-    --out "$CORP" -k "$K" -n "$N" --seed "$SEED" --base-url "http://127.0.0.1:$PORT"
+corpus "$K" "$N" "$SEED"
 F=$CORP/feeds
 BIG=$BENCH_TMP/parse-K$K; mkdir -p "$BIG"
 

@@ -10,26 +10,16 @@
 # Writes OUTDIR/profile-K<K>.txt; perf.data files stay under $BENCH_TMP
 # (-R: only the report, from the perf.data of the last run).
 set -euo pipefail
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/.." && pwd)
-: "${KIT:=$(cd "$ROOT/../shared/bench" && pwd)}"
-: "${BENCH_TMP:=/tmp/feedbench}"; : "${PORT:=8089}"
+. "$(dirname "$0")/common.sh"
 export BENCH_TMP PORT
 K=200; N=30; SEED=42; BIN=""; HZ=499; OUT=$HERE/results; REPORT_ONLY=0
 while getopts k:b:F:o:R o; do case $o in
 	R) REPORT_ONLY=1;; k) K=$OPTARG;; b) BIN=$OPTARG;; F) HZ=$OPTARG;; o) OUT=$OPTARG;;
 	*) sed -n '2,11p' "$0" >&2; exit 2;; esac; done
-for c in perf strace nginx; do command -v $c >/dev/null || {
-	apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    linux-perf strace nginx >/dev/null; break; }; done
-if [ -z "$BIN" ]; then
-	[ -x "$BENCH_TMP/bin/aggregator" ] && BIN=$BENCH_TMP/bin/aggregator ||
-	    { make -C "$ROOT" >/dev/null; BIN=$ROOT/aggregator; }
-fi
+need "perf strace nginx" "linux-perf strace nginx"
+pick_binary
 mkdir -p "$OUT"
-CORP=$BENCH_TMP/corpus-K$K-N$N-s$SEED/base
-[ -f "$CORP/manifest.json" ] || /usr/bin/python3 "$KIT/bin/gen_corpus.py" gen \
-    --out "$CORP" -k "$K" -n "$N" --seed "$SEED" --base-url "http://127.0.0.1:$PORT"
+corpus "$K" "$N" "$SEED"
 P=$BENCH_TMP/profile-K$K; REP=$OUT/profile-K$K.txt
 
 record() {

@@ -20,10 +20,7 @@
 #          anchors.sh)  -P (report and plot only)  -o DIR (results, bench/results)
 # Environment: BENCH_TMP (/tmp/feedbench), PORT (8089), as for the kit.
 set -euo pipefail
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/.." && pwd)
-: "${KIT:=$(cd "$ROOT/../shared/bench" && pwd)}"
-: "${BENCH_TMP:=/tmp/feedbench}"; : "${PORT:=8089}"
+. "$(dirname "$0")/common.sh"
 export BENCH_TMP PORT
 KS=""; RUNNERS=""; N=30; SEED=42; TMO=300; F2E_MAX=200; BIN=""; ANCHORS=0
 REPORT_ONLY=0; OUT=$HERE/results
