@@ -8,14 +8,6 @@
 #include "feed_priv.h"
 #include "xmalloc.h"
 
-static int
-streq_null(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	return strcmp(a, b) == 0;
-}
-
 static void
 fp_add_tag(struct fp *p, const char *term, const char *scheme,
     const char *label)

@@ -20,11 +20,7 @@
 #include "store.h"
 #include "xmalloc.h"
 
-static void
-job_fail(struct job *j, const char *stage, const char *fmt, ...)
-    __attribute__((__format__(__printf__, 3, 4)));
-
-static void
+void
 job_fail(struct job *j, const char *stage, const char *fmt, ...)
 {
 	va_list ap;
@@ -74,8 +70,7 @@ job_deliver(struct job *j, const struct feed_doc *doc, time_t now)
 		int seen;
 
 		entry_from_feed(e, doc, &doc->entries[i], j->conf.name,
-		    j->st.moved_to != NULL ? j->st.moved_to : j->conf.url,
-		    j->conf.title, now);
+		    job_target(j), j->conf.title, now);
 		if ((seen = store_is_seen(p->store, e->key)) != 0) {
 			if (seen == -1) {
 				job_fail(j, "state", "%s",

@@ -36,15 +36,9 @@ feed_conf_clear(struct feed_conf *fc)
 }
 
 static int
-same_str(const char *a, const char *b)
-{
-	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
-}
-
-static int
 same_conf(const struct feed_conf *a, const struct feed_conf *b)
 {
-	return strcmp(a->url, b->url) == 0 && same_str(a->title, b->title) &&
+	return strcmp(a->url, b->url) == 0 && streq_null(a->title, b->title) &&
 	    a->interval == b->interval;
 }
 

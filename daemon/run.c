@@ -64,8 +64,7 @@ job_reset_fetch(struct job *j)
 	j->delay = 0;
 }
 
-/* The URL polled: where the feed moved to, else the config's. */
-static const char *
+const char *
 job_target(const struct job *j)
 {
 	return j->st.moved_to != NULL ? j->st.moved_to : j->conf.url;
@@ -114,6 +113,19 @@ job_new(struct poller *p, const struct feed_conf *fc)
 	return j;
 }
 
+static void
+job_free(struct job *j)
+{
+	job_reset_fetch(j);
+	feed_state_clear(&j->st);
+	feed_conf_clear(&j->conf);
+	if (j->next_conf != NULL) {
+		feed_conf_clear(j->next_conf);
+		free(j->next_conf);
+	}
+	free(j);
+}
+
 /* Frees a job whose timer is closed and drops it from the list. */
 static void
 job_closed(uv_handle_t *h)
@@ -126,14 +138,7 @@ job_closed(uv_handle_t *h)
 			p->jobs[i] = p->jobs[--p->njobs];
 			break;
 		}
-	job_reset_fetch(j);
-	feed_state_clear(&j->st);
-	feed_conf_clear(&j->conf);
-	if (j->next_conf != NULL) {
-		feed_conf_clear(j->next_conf);
-		free(j->next_conf);
-	}
-	free(j);
+	job_free(j);
 }
 
 static void
@@ -323,12 +328,9 @@ job_fetched(const struct fetch_result *res, void *arg)
 	j->retry_after = xstrdup_or_null(res->retry_after);
 	j->cache_control = xstrdup_or_null(res->cache_control);
 	j->expires = xstrdup_or_null(res->expires);
-	if (!res->ok) {
-		snprintf(j->err, sizeof(j->err), "%s (%s)",
+	if (!res->ok)
+		job_fail(j, "fetch", "%s (%s)",
 		    res->error != NULL ? res->error : "failed", job_target(j));
-		j->stage = "fetch";
-		j->failed = 1;
-	}
 	/* A 304 keeps the validators we sent. */
 	if (res->ok && res->status == 304) {
 		free(j->etag);
@@ -589,43 +591,7 @@ poller_init(struct poller *p, const char *path, const struct config *cfg,
 	return 0;
 }
 
-/* After uv_run: frees what is left and turns the outcome into a status. */
-static int
-poller_finish(struct poller *p)
-{
-	int rc;
-
-	/* Jobs are freed by their close callbacks; any left never ran. */
-	while (p->njobs > 0) {
-		struct job *j = p->jobs[--p->njobs];
-
-		job_reset_fetch(j);
-		feed_state_clear(&j->st);
-		feed_conf_clear(&j->conf);
-		if (j->next_conf != NULL)
-			feed_conf_clear(j->next_conf);
-		free(j->next_conf);
-		free(j);
-	}
-	free(p->jobs);
-	free(p->feed_id);
-	free(p->spool);
-	free(p->output);
-	free(p->state_path);
-	free(p->title);
-	free(p->merge_title);
-	store_close(p->store);
-	uv_mutex_destroy(&p->store_lock);
-	rc = uv_loop_close(&p->loop);
-	if (rc != 0)
-		log_warnx("event loop closed with handles open: %s",
-		    uv_strerror(rc));
-	if (p->fatal)
-		return EXIT_LOCAL;
-	return p->failed > 0 ? EXIT_FEED_FAILED : EXIT_OK;
-}
-
-/* Frees what poller_init set up before it failed. */
+/* Frees what poller_init sets up before the loop: the store and settings. */
 static void
 poller_abandon(struct poller *p)
 {
@@ -634,6 +600,29 @@ poller_abandon(struct poller *p)
 	free(p->output);
 	free(p->state_path);
 	free(p->title);
+}
+
+/* After uv_run: frees what is left and turns the outcome into a status. */
+static int
+poller_finish(struct poller *p)
+{
+	int rc;
+
+	/* Jobs are freed by their close callbacks; any left never ran. */
+	while (p->njobs > 0)
+		job_free(p->jobs[--p->njobs]);
+	free(p->jobs);
+	free(p->feed_id);
+	free(p->merge_title);
+	poller_abandon(p);
+	uv_mutex_destroy(&p->store_lock);
+	rc = uv_loop_close(&p->loop);
+	if (rc != 0)
+		log_warnx("event loop closed with handles open: %s",
+		    uv_strerror(rc));
+	if (p->fatal)
+		return EXIT_LOCAL;
+	return p->failed > 0 ? EXIT_FEED_FAILED : EXIT_OK;
 }
 
 int

@@ -23,6 +23,13 @@ clamp(long v, long lo, long hi)
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
+/* The longest any rule holds a feed back: a day, or a longer interval. */
+static long
+max_delay(long interval)
+{
+	return interval > SCHEDULE_MAX_DELAY ? interval : SCHEDULE_MAX_DELAY;
+}
+
 /* Reads a run of digits as seconds; -1 when there is none or junk follows. */
 static long
 parse_seconds(const char *s, const char **rest)
@@ -109,8 +116,7 @@ schedule_next(const struct poll_outcome *o, unsigned long rnd,
     const char **why)
 {
 	long interval = o->interval > 0 ? o->interval : 1;
-	long cap = interval > SCHEDULE_MAX_DELAY ? interval :
-	    SCHEDULE_MAX_DELAY;
+	long cap = max_delay(interval);
 	long d, hint;
 	int n;
 
@@ -141,10 +147,8 @@ long
 schedule_first(long interval, time_t next_due, time_t now, unsigned long rnd)
 {
 	long spread = clamp(interval, 1, SCHEDULE_MAX_SPREAD);
-	long cap = interval > SCHEDULE_MAX_DELAY ? interval :
-	    SCHEDULE_MAX_DELAY;
 
 	if (next_due > now)
-		return clamp((long)(next_due - now), 0, cap);
+		return clamp((long)(next_due - now), 0, max_delay(interval));
 	return (long)(rnd % (unsigned long)spread);
 }

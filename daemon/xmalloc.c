@@ -83,6 +83,14 @@ xstrdup_or_null(const char *s)
 	return s == NULL ? NULL : xstrdup(s);
 }
 
+int
+streq_null(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
 char *
 xvasprintf(const char *fmt, va_list ap)
 {

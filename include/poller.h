@@ -109,6 +109,12 @@ struct poller {
 
 /* poll_work.c: the uv_work_t callback of a fetched job. */
 void	poll_work(uv_work_t *);
+/* Records why the poll failed (the first reason only). */
+void	job_fail(struct job *, const char *stage, const char *fmt, ...)
+	    __attribute__((__format__(__printf__, 3, 4)));
+
+/* The URL polled: where the feed moved to, else the config's. */
+const char *job_target(const struct job *);
 
 /* run.c, for reload.c. */
 struct job *job_new(struct poller *, const struct feed_conf *);

@@ -16,6 +16,8 @@ char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
 /* Returns a copy of s, or NULL when s is NULL. */
 char	*xstrdup_or_null(const char *);
+/* 1 when a and b are equal strings or both NULL. */
+int	 streq_null(const char *, const char *);
 char	*xasprintf(const char *, ...)
 	    __attribute__((__format__(__printf__, 1, 2)));
 char	*xvasprintf(const char *, va_list)

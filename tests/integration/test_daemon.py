@@ -6,6 +6,8 @@ SIGTERM during a poll, the state lock and the idle CPU.
 """
 
 import signal
+import sqlite3
+import threading
 import time
 
 from conftest import SANITIZED
@@ -280,7 +282,6 @@ def test_sighup_storm(server, work):
 def test_state_locked_by_another_writer_is_waited_for(server, work):
     # S01: an outside writer holding SQLite's write lock for a while makes
     # the poll wait (busy timeout), not fail or lose entries.
-    import sqlite3
     server.set("/a.xml", rss("a", 3))
     work.write_config({"a": server.url("/a.xml")})
     assert work.once().rc == 0
@@ -288,7 +289,6 @@ def test_state_locked_by_another_writer_is_waited_for(server, work):
     db = sqlite3.connect(str(work.path / "state.db"), isolation_level=None,
                          check_same_thread=False)
     db.execute("BEGIN IMMEDIATE")
-    import threading
     release = threading.Timer(2.0, lambda: db.execute("COMMIT"))
     release.start()
     try:

@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 import time
 
-from conftest import REPO
+from conftest import REPO, run_process
 from daemonproc import Daemon
 
 
@@ -126,10 +126,9 @@ def run_logged(work, *args, journal):
     env.pop("JOURNAL_STREAM", None)
     if journal:
         env["JOURNAL_STREAM"] = "8:12345"
-    res = subprocess.run([work.binary, "-c", str(work.config)] + list(args),
-                         capture_output=True, text=True, env=env, timeout=30,
-                         cwd=str(work.path))
-    return res.returncode, res.stderr.splitlines()
+    res = run_process([work.binary, "-c", str(work.config)] + list(args),
+                      cwd=str(work.path), env=env)
+    return res.rc, res.stderr.splitlines()
 
 
 def test_log_priorities_for_journald_and_verbosity(server, work):
