@@ -9,7 +9,7 @@ DESTDIR		?=
 PKG_CONFIG	?= pkg-config
 PYTHON		?= /usr/bin/python3
 
-PKGS		:= libcurl libxml-2.0 libuv sqlite3 libcrypto libsystemd
+PKGS		:= libcurl libxml-2.0 libuv sqlite3 libcrypto libsystemd jansson
 BUILD		?= build
 BIN		?= aggregator
 
@@ -29,7 +29,8 @@ SANITIZE	:= -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 		   -fno-sanitize-recover=undefined
 
 .PHONY: all deps deps-test run check check-unit check-integration \
-	check-conformance asan-check install clean
+	check-conformance asan-check install clean \
+	deps-fuzz fuzz fuzz-smoke fuzz-regress
 
 all: $(BIN)
 
@@ -77,6 +78,72 @@ asan-check: deps-test
 	    LDFLAGS="-fsanitize=address,undefined" \
 	    build-asan/aggregator check-unit check-integration
 
+# libFuzzer targets (tests/fuzz/README.md), built with clang into
+# build-fuzz/.  New corpus entries go to build-fuzz/corpus/TARGET, crash
+# artifacts to build-fuzz/crashes/; the seeds in tests/fuzz/corpus are
+# only read.
+FUZZ_CC		?= clang
+FUZZ_SECONDS	?= 300
+FUZZ_SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS	 = -O1 -g -fno-omit-frame-pointer -std=c11 -Wall -Wextra \
+		   -Werror -D_GNU_SOURCE -Iinclude \
+		   $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+FUZZ_TARGETS	:= $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS	:= $(FUZZ_TARGETS:%=build-fuzz/%)
+FUZZ_OBJS	:= $(patsubst daemon/%.c,build-fuzz/%.o,\
+		   $(filter-out daemon/main.c,$(SRCS)))
+FUZZ_OPTS	 = -timeout=10 -rss_limit_mb=512 -print_final_stats=1
+FUZZ_MAXLEN_fuzz_feed	:= 65536
+FUZZ_MAXLEN_fuzz_html	:= 4096
+FUZZ_DICT_fuzz_feed	:= tests/fuzz/xml.dict
+FUZZ_DICT_fuzz_html	:= tests/fuzz/xml.dict
+
+# One target's run: $(1) is its name.
+fuzz_run = mkdir -p build-fuzz/corpus/$(1) tests/fuzz/corpus/$(1) && \
+	echo "fuzz: $(1) for $(FUZZ_SECONDS)s" && \
+	build-fuzz/$(1) $(FUZZ_OPTS) -max_total_time=$(FUZZ_SECONDS) \
+	    -max_len=$(or $(FUZZ_MAXLEN_$(1)),256) \
+	    $(if $(FUZZ_DICT_$(1)),-dict=$(FUZZ_DICT_$(1))) \
+	    -artifact_prefix=build-fuzz/crashes/$(1)- \
+	    build-fuzz/corpus/$(1) tests/fuzz/corpus/$(1)
+
+# Every saved regression input, run once without fuzzing.
+fuzz_regress = set -- tests/fuzz/regressions/$(1)/*; \
+	if [ -f "$$1" ]; then \
+		echo "fuzz-regress: $(1): $$\# inputs"; \
+		build-fuzz/$(1) $(FUZZ_OPTS) "$$@" 2>build-fuzz/$(1).log || \
+		    { cat build-fuzz/$(1).log; exit 1; }; \
+	fi
+
+build-fuzz/%.o: daemon/%.c include/*.h | build-fuzz
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(FUZZ_SAN) \
+	    -c -o $@ $<
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS) | build-fuzz
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< \
+	    $(FUZZ_OBJS) $(LDLIBS)
+
+.SECONDARY: $(FUZZ_OBJS)
+
+build-fuzz build-fuzz/crashes:
+	mkdir -p $@
+
+deps-fuzz:
+	@sh .ci/install-deps fuzz
+
+fuzz: deps-fuzz
+	@$(MAKE) --no-print-directory $(FUZZ_BINS) build-fuzz/crashes
+	@$(foreach t,$(FUZZ_TARGETS),$(call fuzz_run,$(t)) &&) true
+
+fuzz-regress: deps-fuzz
+	@$(MAKE) --no-print-directory $(FUZZ_BINS)
+	@$(foreach t,$(FUZZ_TARGETS),$(call fuzz_regress,$(t));) true
+
+# What CI runs: the regressions, then every target for 20 seconds.
+fuzz-smoke: deps-fuzz
+	@$(MAKE) --no-print-directory fuzz-regress
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20
+
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/aggregator \
 	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(MANDIR)/man1
@@ -91,4 +158,4 @@ install: $(BIN)
 	done
 
 clean:
-	rm -rf build build-asan aggregator demo
+	rm -rf build build-asan build-fuzz aggregator demo

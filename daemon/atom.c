@@ -4,16 +4,18 @@
  * characters XML 1.0 forbids (C0 controls but tab, LF and CR; U+FFFE and
  * U+FFFF), so that one bad feed cannot make the merged feed unreadable.
  * It is then written to "PATH.tmp.PID" next to PATH, flushed, synced and
- * renamed over PATH.
+ * renamed over PATH; such files that killed runs left behind are removed.
  *
  * An entry's atom:id is "urn:aggregator:KEYHEX": the dedup key, stable
  * across polls and unique across feeds, where the feeds' own ids are
  * neither.  atom:source names the feed it came from, its self link being
  * the feed URL.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +35,7 @@ static void	atom_escape(struct buf *, const char *, int);
 static void	atom_elem(struct buf *, const char *, const char *, const char *);
 static void	atom_date(struct buf *, const char *, const char *, time_t);
 static void	atom_entry(struct buf *, const struct entry *);
+static void	atom_sweep(const char *);
 static int	atom_save(const char *, const char *, size_t, char *, size_t);
 
 /*
@@ -195,6 +198,48 @@ atom_entry(struct buf *b, const struct entry *e)
 	buf_addstr(b, "  </entry>\n");
 }
 
+/*
+ * Removes the "BASE.tmp.PID" files beside path whose PID is no longer a
+ * process: a run killed while writing left them, and each is a whole
+ * merged feed.  A live writer's file is kept, so is any whose PID was
+ * reused.  Best effort: the merged feed is already in place.
+ */
+static void
+atom_sweep(const char *path)
+{
+	char dir[4096], base[4096], prefix[4096];
+	struct dirent *d;
+	const char *p;
+	DIR *dp;
+	size_t plen;
+	long pid;
+	int n;
+
+	n = snprintf(dir, sizeof(dir), "%s", path);
+	if (n < 0 || (size_t)n >= sizeof(dir))
+		return;
+	memcpy(base, dir, (size_t)n + 1);
+	n = snprintf(prefix, sizeof(prefix), "%s.tmp.", basename(base));
+	if (n < 0 || (size_t)n >= sizeof(prefix))
+		return;
+	plen = (size_t)n;
+	if ((dp = opendir(dirname(dir))) == NULL)
+		return;
+	while ((d = readdir(dp)) != NULL) {
+		if (strncmp(d->d_name, prefix, plen) != 0)
+			continue;
+		p = d->d_name + plen;
+		if (*p == '\0' || strspn(p, "0123456789") != strlen(p) ||
+		    strlen(p) > 9)
+			continue;
+		pid = strtol(p, NULL, 10);
+		if (pid > 0 && pid != (long)getpid() &&
+		    kill((pid_t)pid, 0) == -1 && errno == ESRCH)
+			unlinkat(dirfd(dp), d->d_name, 0);
+	}
+	closedir(dp);
+}
+
 /* Writes data to path through a synced temporary file and a rename. */
 static int
 atom_save(const char *path, const char *data, size_t len, char *err,
@@ -257,6 +302,7 @@ atom_save(const char *path, const char *data, size_t len, char *err,
 		fsync(fd);
 		close(fd);
 	}
+	atom_sweep(path);
 	return 0;
 fail:
 	saved_errno = errno;

@@ -177,14 +177,15 @@ date_valid(const struct date_fields *f)
 }
 
 /*
- * hh:mm[:ss[.fraction]]; the fraction is dropped.  One-digit hours are
- * accepted ("9:05").
+ * hh:mm[:ss[.fraction]] [AM|PM]; the fraction is dropped.  One-digit
+ * hours are accepted ("9:05").  12 AM is midnight and 12 PM noon; a PM
+ * after a 24-hour time ("18:30 PM") is redundant, an AM contradicts it.
  */
 static int
 date_parse_time(const char **pp, struct date_fields *f)
 {
-	const char *p = *pp;
-	int v;
+	const char *p = *pp, *q;
+	int v, pm;
 
 	if (date_digits(&p, 1, 2, &f->hour) == -1 || *p++ != ':' ||
 	    date_digits(&p, 2, 2, &f->min) == -1)
@@ -199,6 +200,16 @@ date_parse_time(const char **pp, struct date_fields *f)
 			while (date_digits(&p, 1, 1, &v) == 0)
 				;
 		}
+	}
+	q = date_skip_space(p);
+	if (date_word(q) == 2 && (q[1] == 'm' || q[1] == 'M') &&
+	    strchr("aApP", q[0]) != NULL) {
+		pm = q[0] == 'p' || q[0] == 'P';
+		if ((pm && f->hour == 0) || (!pm && f->hour > 12))
+			return -1;
+		if (f->hour <= 12)
+			f->hour = f->hour % 12 + (pm ? 12 : 0);
+		p = q + 2;
 	}
 	*pp = p;
 	return 0;
@@ -232,14 +243,16 @@ date_parse_offset(const char **pp, long *off)
 }
 
 /*
- * A numeric offset, a zone name, "GMT+9"-style name plus offset, or a
- * military letter.  Leaves *pp alone and returns -1 when there is none.
+ * A numeric offset, a zone name, a name plus offset ("GMT+9", "KST+9"),
+ * or a military letter.  Leaves *pp alone and returns -1 when there is
+ * none.
  */
 static int
 date_parse_zone(const char **pp, long *off)
 {
 	const char *p = *pp;
 	size_t len, i;
+	long num;
 	int h;
 
 	if (*p == '+' || *p == '-') {
@@ -268,20 +281,27 @@ date_parse_zone(const char **pp, long *off)
 		}
 	}
 	p += len;
-	if ((*p == '+' || *p == '-') && len <= 3 && *off == 0) {
-		/* "GMT+0900", "UTC-05:00", "GMT+9" */
+	if (*p == '+' || *p == '-') {
+		/* "GMT+0900", "UTC-05:00", "GMT+9", "KST+9" */
 		const char *q = p;
 
-		if (date_parse_offset(&q, off) == 0)
+		if (date_parse_offset(&q, &num) == 0)
 			p = q;
 		else {
 			q = p + 1;
 			if (date_digits(&q, 1, 2, &h) == -1 || h > 23 ||
 			    isdigit((unsigned char)*q))
 				return -1;
-			*off = (*p == '-' ? -1 : 1) * h * 3600L;
+			num = (*p == '-' ? -1 : 1) * h * 3600L;
 			p = q;
 		}
+		/*
+		 * A name we know keeps its own offset: the number restates
+		 * it, or has POSIX's inverted sign ("EST+5").  After UTC
+		 * names and unknown ones the number is the offset.
+		 */
+		if (*off == 0)
+			*off = num;
 	}
 	*pp = p;
 	return 0;

@@ -1,22 +1,27 @@
 /*
  * The delivery protocol.  Every key is in one of three states: absent,
- * pending (the intent is recorded with the maildir name and the whole
- * message; the file may or may not exist) or seen (the file was durable in
- * new/ before the key was).  A batch runs:
+ * pending (the intent is recorded with the maildir name, and the file is
+ * durable in tmp/ or already in new/) or seen (the file was durable in new/
+ * before the key was).  A commit of many feeds' deliveries runs:
  *
- *   1. one transaction: a pending row per entry;
- *   2. per entry: write tmp/NAME, fsync, rename into new/NAME;
- *   3. one fsync of new/ for the whole batch;
- *   4. one transaction: every pending row that reached new/ becomes seen.
+ *   0. (each feed, beforehand, in parallel) render and write tmp/NAME;
+ *   1. one syncfs: every tmp/ file durable;
+ *   2. one transaction: a pending row per entry not seen or pending yet;
+ *   3. per entry: rename tmp/NAME into new/NAME;
+ *   4. one fsync of new/;
+ *   5. one transaction: the keys that reached new/ become seen, and the
+ *      feeds' states are written; an entry whose rename failed loses its
+ *      row (then its file), so it stays unseen and comes again.
  *
  * Recovery turns every pending row into a seen one without ever making a
- * second file: if NAME is in new/, or in cur/ where a reader moved it, the
- * message was delivered; otherwise it is written again from the row.  The
- * one duplicate this cannot rule out needs the reader to delete the message
- * between a crash and the next start, and then the entry comes back once
- * rather than being lost.
+ * second file: NAME in new/, or in cur/ where a reader moved it, was
+ * delivered; NAME still in tmp/ is renamed into new/; NAME nowhere was
+ * delivered and then deleted by a reader (the file was durable before its
+ * row, so it cannot have been lost).  Rows written by earlier versions
+ * carry the whole message, and a missing file is written again from it.
+ * A crash before step 2 leaves only files in tmp/, which maildir_clean_tmp
+ * removes at the next start; the entries are still unseen and come again.
  */
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,10 +29,21 @@
 
 #include "deliver.h"
 #include "fault.h"
+#include "log.h"
 #include "maildir.h"
 #include "message.h"
 #include "store.h"
 #include "xmalloc.h"
+
+/* How far an entry of a delivery got. */
+enum {
+	STEP_NONE,	/* nothing written */
+	STEP_TMP,	/* in tmp/ */
+	STEP_DROPPED,	/* seen or pending already: its tmp/ file removed */
+	STEP_PENDING,	/* pending row committed */
+	STEP_NEW,	/* renamed into new/ */
+	STEP_FAILED,	/* the rename failed: its row is dropped, then the file */
+};
 
 struct recovery {
 	struct store	*store;
@@ -40,30 +56,303 @@ struct recovery {
 	size_t		 nkeys;
 };
 
-static int
-deliver_fail(char *err, size_t errlen, struct store *store)
+static void
+store_enter(uv_mutex_t *lock)
 {
-	snprintf(err, errlen, "state: %s", store_errmsg(store));
+	if (lock != NULL)
+		uv_mutex_lock(lock);
+}
+
+static void
+store_leave(uv_mutex_t *lock)
+{
+	if (lock != NULL)
+		uv_mutex_unlock(lock);
+}
+
+void
+deliver_init(struct delivery *d, const struct entry *entries, size_t n)
+{
+	memset(d, 0, sizeof(*d));
+	d->entries = entries;
+	d->n = n;
+	if (n > 0) {
+		d->names = xcalloc(n, sizeof(*d->names));
+		d->step = xcalloc(n, sizeof(*d->step));
+	}
+}
+
+void
+deliver_clear(struct delivery *d)
+{
+	free(d->names);
+	free(d->step);
+	d->names = NULL;
+	d->step = NULL;
+}
+
+static void
+delivery_fail(struct delivery *d, const char *fmt, const char *detail)
+{
+	if (d->failed)
+		return;
+	d->failed = 1;
+	snprintf(d->err, sizeof(d->err), fmt, detail);
+}
+
+/* Removes what d has in tmp/, after a failure before its rows exist. */
+static void
+delivery_discard(struct delivery *d, const char *spool)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->step[i] == STEP_TMP) {
+			maildir_discard(spool, d->names[i]);
+			d->step[i] = STEP_NONE;
+		}
+}
+
+int
+deliver_prepare(struct delivery *d, const char *spool)
+{
+	char err[512];
+
+	for (size_t i = 0; i < d->n; i++) {
+		char *msg;
+		size_t len;
+		int rc;
+
+		if (maildir_name(d->entries[i].key, d->names[i],
+		    sizeof(d->names[i])) == -1) {
+			delivery_fail(d, "no name for %s", d->entries[i].key);
+			break;
+		}
+		msg = message_render(&d->entries[i], &len);
+		rc = maildir_write_tmp(spool, d->names[i], msg, len, err,
+		    sizeof(err));
+		free(msg);
+		if (rc == -1) {
+			delivery_fail(d, "%s", err);
+			break;
+		}
+		d->step[i] = STEP_TMP;
+		fault_point("after-tmp");
+	}
+	if (d->failed) {
+		delivery_discard(d, spool);
+		return -1;
+	}
+	return 0;
+}
+
+/* Every delivery of the commit that has entries in tmp/ fails with err. */
+static void
+commit_fail_all(struct delivery **ds, size_t n, const char *spool,
+    const char *fmt, const char *detail)
+{
+	for (size_t k = 0; k < n; k++) {
+		int any = 0;
+
+		for (size_t i = 0; i < ds[k]->n; i++)
+			any |= ds[k]->step[i] == STEP_TMP;
+		if (any) {
+			delivery_fail(ds[k], fmt, detail);
+			delivery_discard(ds[k], spool);
+		}
+	}
+}
+
+/* Step 2; a failure leaves no row and no file. */
+static int
+commit_pending(struct store *store, const char *spool, struct delivery **ds,
+    size_t n)
+{
+	char err[512] = "";
+	size_t recovered;
+
+	/* What an earlier failure left pending goes first. */
+	if (deliver_recover(store, spool, &recovered, err,
+	    sizeof(err)) == -1) {
+		commit_fail_all(ds, n, spool, "%s", err);
+		return -1;
+	}
+	if (recovered > 0)
+		log_warnx("deliver: %zu interrupted deliveries finished",
+		    recovered);
+	if (store_begin(store) == -1)
+		goto fail;
+	for (size_t k = 0; k < n; k++) {
+		struct delivery *d = ds[k];
+
+		for (size_t i = 0; i < d->n; i++) {
+			int rc;
+
+			if (d->step[i] != STEP_TMP)
+				continue;
+			rc = store_is_seen(store, d->entries[i].key);
+			if (rc == 0)
+				rc = store_add_pending(store, &d->entries[i],
+				    d->names[i], "", 0);
+			if (rc == -1)
+				goto fail;
+			if (rc == 1)
+				d->step[i] = STEP_DROPPED;
+		}
+	}
+	if (store_commit(store) == -1)
+		goto fail;
+	for (size_t k = 0; k < n; k++)
+		for (size_t i = 0; i < ds[k]->n; i++) {
+			if (ds[k]->step[i] == STEP_TMP)
+				ds[k]->step[i] = STEP_PENDING;
+			else if (ds[k]->step[i] == STEP_DROPPED)
+				maildir_discard(spool, ds[k]->names[i]);
+		}
+	return 0;
+fail:
+	snprintf(err, sizeof(err), "state: %s", store_errmsg(store));
 	store_rollback(store);
+	for (size_t k = 0; k < n; k++)
+		for (size_t i = 0; i < ds[k]->n; i++)
+			if (ds[k]->step[i] == STEP_DROPPED)
+				ds[k]->step[i] = STEP_TMP;
+	commit_fail_all(ds, n, spool, "%s", err);
 	return -1;
 }
 
-/* Step 4 for keys[0..n): key and feed alternate in keys. */
-static int
-deliver_mark_seen(struct store *store, const char **keys, size_t n,
-    time_t now, char *err, size_t errlen)
+/* Steps 3 and 4: what fails stays pending, for recovery. */
+static void
+commit_publish(const char *spool, struct delivery **ds, size_t n)
 {
-	if (n == 0)
-		return 0;
+	char err[512];
+	size_t moved = 0;
+
+	for (size_t k = 0; k < n; k++)
+		for (size_t i = 0; i < ds[k]->n; i++) {
+			if (ds[k]->step[i] != STEP_PENDING)
+				continue;
+			if (maildir_publish(spool, ds[k]->names[i], err,
+			    sizeof(err)) == -1) {
+				ds[k]->step[i] = STEP_FAILED;
+				delivery_fail(ds[k], "%s", err);
+				continue;
+			}
+			ds[k]->step[i] = STEP_NEW;
+			moved++;
+			fault_point("after-put");
+		}
+	if (moved == 0 || maildir_sync(spool, err, sizeof(err)) == 0)
+		return;
+	/* Not durable, so not delivered yet: recovery will say. */
+	for (size_t k = 0; k < n; k++)
+		for (size_t i = 0; i < ds[k]->n; i++)
+			if (ds[k]->step[i] == STEP_NEW) {
+				ds[k]->step[i] = STEP_PENDING;
+				delivery_fail(ds[k], "%s", err);
+			}
+}
+
+/* Step 5, with the states the deliveries' record callbacks ask for. */
+static int
+commit_seen(struct store *store, const char *spool, struct delivery **ds,
+    size_t n)
+{
+	time_t now = time(NULL);
+	char err[512];
+
 	if (store_begin(store) == -1)
-		return deliver_fail(err, errlen, store);
-	for (size_t i = 0; i < n; i += 2)
-		if (store_delivered(store, keys[i], keys[i + 1], now) == -1)
-			return deliver_fail(err, errlen, store);
+		goto fail;
+	for (size_t k = 0; k < n; k++) {
+		struct delivery *d = ds[k];
+
+		for (size_t i = 0; i < d->n; i++) {
+			if (d->step[i] == STEP_NEW &&
+			    store_delivered(store, d->entries[i].key,
+			    d->entries[i].feed_name, now) == -1)
+				goto fail;
+			/*
+			 * The row goes before the file: a row whose file is
+			 * nowhere would count as delivered.
+			 */
+			if (d->step[i] == STEP_FAILED &&
+			    store_forget_pending(store,
+			    d->entries[i].key) == -1)
+				goto fail;
+		}
+		if (d->st != NULL &&
+		    store_feed_put(store, d->feed, d->st) == -1)
+			goto fail;
+	}
 	fault_point("before-seen-commit");
 	if (store_commit(store) == -1)
-		return deliver_fail(err, errlen, store);
+		goto fail;
+	for (size_t k = 0; k < n; k++)
+		for (size_t i = 0; i < ds[k]->n; i++)
+			if (ds[k]->step[i] == STEP_FAILED) {
+				maildir_discard(spool, ds[k]->names[i]);
+				ds[k]->step[i] = STEP_NONE;
+			}
 	return 0;
+fail:
+	snprintf(err, sizeof(err), "state: %s", store_errmsg(store));
+	store_rollback(store);
+	for (size_t k = 0; k < n; k++) {
+		int any = 0;
+
+		for (size_t i = 0; i < ds[k]->n; i++)
+			any |= ds[k]->step[i] == STEP_NEW;
+		if (any)
+			delivery_fail(ds[k], "%s", err);
+		if (ds[k]->st != NULL) {
+			ds[k]->state_failed = 1;
+			if (ds[k]->err[0] == '\0')
+				snprintf(ds[k]->err, sizeof(ds[k]->err),
+				    "%s", err);
+		}
+	}
+	return -1;
+}
+
+int
+deliver_commit(struct store *store, uv_mutex_t *lock, const char *spool,
+    struct delivery **ds, size_t n)
+{
+	char err[512];
+	int files = 0, rc = 0;
+
+	for (size_t k = 0; k < n; k++)
+		for (size_t i = 0; i < ds[k]->n; i++)
+			files |= ds[k]->step[i] == STEP_TMP;
+	if (files && maildir_sync_tmp(spool, err, sizeof(err)) == -1) {
+		commit_fail_all(ds, n, spool, "%s", err);
+		files = 0;
+	}
+	if (files) {
+		store_enter(lock);
+		if (commit_pending(store, spool, ds, n) == -1)
+			files = 0;
+		store_leave(lock);
+	}
+	if (files) {
+		fault_point("after-pending");
+		commit_publish(spool, ds, n);
+		fault_point("after-sync");
+	}
+	for (size_t k = 0; k < n; k++) {
+		ds[k]->delivered = 0;
+		for (size_t i = 0; i < ds[k]->n; i++)
+			ds[k]->delivered += ds[k]->step[i] == STEP_NEW;
+		if (ds[k]->record != NULL)
+			ds[k]->record(ds[k], ds[k]->arg);
+	}
+	store_enter(lock);
+	if (commit_seen(store, spool, ds, n) == -1)
+		for (size_t k = 0; k < n; k++)
+			ds[k]->delivered = 0;
+	store_leave(lock);
+	for (size_t k = 0; k < n; k++)
+		if (ds[k]->failed || ds[k]->state_failed)
+			rc = -1;
+	return rc;
 }
 
 int
@@ -71,85 +360,20 @@ deliver_batch(struct store *store, const char *spool,
     const struct entry *entries, size_t n, size_t *delivered, char *err,
     size_t errlen)
 {
-	char (*names)[NAME_MAX + 1];
-	const char **keys;
-	char **msgs;
-	size_t *lens, put = 0, nkeys = 0;
-	int rc = -1;
+	struct delivery d, *dp = &d;
+	int rc;
 
 	*delivered = 0;
 	if (n == 0)
 		return 0;
-	names = xcalloc(n, sizeof(*names));
-	msgs = xcalloc(n, sizeof(*msgs));
-	lens = xcalloc(n, sizeof(*lens));
-	keys = xcalloc(2 * n, sizeof(*keys));
-
-	/* 1: the intent, with everything needed to finish it later. */
-	if (store_begin(store) == -1) {
-		deliver_fail(err, errlen, store);
-		goto out;
-	}
-	for (size_t i = 0; i < n; i++) {
-		msgs[i] = message_render(&entries[i], &lens[i]);
-		if (maildir_name(entries[i].key, names[i],
-		    sizeof(names[i])) == -1) {
-			snprintf(err, errlen, "no name for %s",
-			    entries[i].key);
-			store_rollback(store);
-			goto out;
-		}
-		switch (store_add_pending(store, &entries[i], names[i],
-		    msgs[i], lens[i])) {
-		case -1:
-			deliver_fail(err, errlen, store);
-			goto out;
-		case 1:
-			names[i][0] = '\0';	/* a repeat within the batch */
-			break;
-		}
-	}
-	if (store_commit(store) == -1) {
-		deliver_fail(err, errlen, store);
-		goto out;
-	}
-	fault_point("after-pending");
-
-	/* 2 and 3: the files, then one sync for all of them. */
-	for (; put < n; put++) {
-		if (names[put][0] == '\0')
-			continue;
-		if (maildir_put(spool, names[put], msgs[put], lens[put], err,
-		    errlen) == -1)
-			break;
-		fault_point("after-put");
-	}
-	if (put > 0 && maildir_sync(spool, put < n ? NULL : err,
-	    put < n ? 0 : errlen) == -1) {
-		put = 0;
-		goto out;
-	}
-	fault_point("after-sync");
-
-	/* 4: what reached new/ is seen; the rest stays pending. */
-	for (size_t i = 0; i < put; i++) {
-		if (names[i][0] == '\0')
-			continue;
-		keys[nkeys++] = entries[i].key;
-		keys[nkeys++] = entries[i].feed_name;
-	}
-	if (deliver_mark_seen(store, keys, nkeys, time(NULL), err,
-	    errlen) == -1)
-		goto out;
-	*delivered = nkeys / 2;
-	rc = put == n ? 0 : -1;
-out:
-	for (size_t i = 0; i < n; i++)
-		free(msgs[i]);
-	free(msgs);
-	free(lens);
-	free(names);
-	free(keys);
+	deliver_init(&d, entries, n);
+	rc = deliver_prepare(&d, spool);
+	if (rc == 0)
+		rc = deliver_commit(store, NULL, spool, &dp, 1);
+	*delivered = d.delivered;
+	if (rc == -1)
+		snprintf(err, errlen, "%s", d.err);
+	deliver_clear(&d);
 	return rc;
 }
 
@@ -165,9 +389,14 @@ recover_one(const char *key, const char *feed, const char *name,
 		    name, r->spool);
 		return -1;
 	}
-	if (!found) {
+	if (len > 0 && found != 1) {
+		/* An older row: its tmp/ file was never synced. */
 		if (maildir_put(r->spool, name, msg, len, r->err,
 		    r->errlen) == -1)
+			return -1;
+		r->written++;
+	} else if (found == 2) {
+		if (maildir_publish(r->spool, name, r->err, r->errlen) == -1)
 			return -1;
 		r->written++;
 	}
@@ -184,6 +413,7 @@ deliver_recover(struct store *store, const char *spool, size_t *recovered,
 	struct recovery r = {
 		.store = store, .spool = spool, .err = err, .errlen = errlen,
 	};
+	time_t now = time(NULL);
 	int rc = -1;
 
 	*recovered = 0;
@@ -192,13 +422,26 @@ deliver_recover(struct store *store, const char *spool, size_t *recovered,
 			snprintf(err, errlen, "state: %s", store_errmsg(store));
 		goto out;
 	}
+	if (r.nkeys == 0) {
+		rc = 0;
+		goto out;
+	}
 	if (r.written > 0 && maildir_sync(spool, err, errlen) == -1)
 		goto out;
-	if (deliver_mark_seen(store, r.keys, r.nkeys, time(NULL), err,
-	    errlen) == -1)
-		goto out;
+	if (store_begin(store) == -1)
+		goto fail;
+	for (size_t i = 0; i < r.nkeys; i += 2)
+		if (store_delivered(store, r.keys[i], r.keys[i + 1],
+		    now) == -1)
+			goto fail;
+	if (store_commit(store) == -1)
+		goto fail;
 	*recovered = r.written;
 	rc = 0;
+	goto out;
+fail:
+	snprintf(err, errlen, "state: %s", store_errmsg(store));
+	store_rollback(store);
 out:
 	for (size_t i = 0; i < r.nkeys; i++)
 		free((char *)r.keys[i]);

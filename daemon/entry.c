@@ -9,20 +9,26 @@
 #include <string.h>
 #include <strings.h>
 
+#include <libxml/HTMLparser.h>
+
 #include "entry.h"
 #include "url.h"
 #include "xmalloc.h"
 
 static int	 entry_type_html(const char *);
-static int	 entry_type_plain(const char *);
 static char	*entry_plain_text(const char *, const char *);
 static size_t	 entry_decode_ref(const char *, struct buf *);
 static void	 entry_add_utf8(struct buf *, unsigned long);
 static char	*entry_html_content(const struct feed_text *);
+static const struct feed_text *entry_body(const struct feed_entry *);
 static void	 entry_key(struct entry *, const struct feed_entry *,
 		    const char *);
 
-/* Named references decoded in titles; others are left as written. */
+/*
+ * Named references decoded in titles before the HTML 4 ones (the names
+ * feedparser's sanitizer keeps): apos is XML's, and a no-break space
+ * becomes a plain one in a Subject.
+ */
 static const struct {
 	const char	*name;
 	const char	*text;
@@ -38,13 +44,6 @@ entry_type_html(const char *type)
 	    strcasecmp(type, "html") == 0 ||
 	    strcasecmp(type, "application/xhtml+xml") == 0 ||
 	    strcasecmp(type, "xhtml") == 0);
-}
-
-static int
-entry_type_plain(const char *type)
-{
-	return type != NULL && (strcasecmp(type, "text/plain") == 0 ||
-	    strcasecmp(type, "text") == 0);
 }
 
 static void
@@ -77,10 +76,12 @@ entry_add_utf8(struct buf *b, unsigned long c)
 static size_t
 entry_decode_ref(const char *s, struct buf *b)
 {
+	const htmlEntityDesc *hd;
 	const char *semi, *p;
 	unsigned long c = 0;
 	size_t i, len;
 	int base = 10, n = 0;
+	char name[16];
 
 	if ((semi = strchr(s + 1, ';')) == NULL || semi - s > 12)
 		return 0;
@@ -112,6 +113,12 @@ entry_decode_ref(const char *s, struct buf *b)
 			buf_addstr(b, entry_refs[i].text);
 			return len + 2;
 		}
+	}
+	memcpy(name, s + 1, len);
+	name[len] = '\0';
+	if ((hd = htmlEntityLookup((const xmlChar *)name)) != NULL) {
+		entry_add_utf8(b, hd->value);
+		return len + 2;
 	}
 	return 0;
 }
@@ -160,7 +167,12 @@ entry_plain_text(const char *value, const char *type)
 	return buf_release(&out);
 }
 
-/* Content as HTML: plain text is escaped and its line breaks kept. */
+/*
+ * Content as HTML.  HTML and xhtml come sanitized from the parser; every
+ * other type (plain text, XML types, decoded base64) is not HTML, as in
+ * feedparser, and is escaped as text with its line breaks kept, so that
+ * nothing unsanitized reaches the mail or the merged feed.
+ */
 static char *
 entry_html_content(const struct feed_text *t)
 {
@@ -169,7 +181,7 @@ entry_html_content(const struct feed_text *t)
 
 	if (t->value == NULL)
 		return xstrdup("");
-	if (!entry_type_plain(t->type))
+	if (entry_type_html(t->type))
 		return xstrdup(t->value);
 	buf_init(&out);
 	buf_add(&out, "", 0);
@@ -202,14 +214,31 @@ entry_html_content(const struct feed_text *t)
 }
 
 /*
+ * The text that stands for the body: the first content that has text,
+ * else the summary.  An empty or out-of-line (src=) content has none and
+ * must not hide the summary.
+ */
+static const struct feed_text *
+entry_body(const struct feed_entry *fe)
+{
+	size_t i;
+
+	for (i = 0; i < fe->ncontent; i++)
+		if (fe->content[i].value != NULL &&
+		    fe->content[i].value[0] != '\0')
+			return &fe->content[i];
+	return &fe->summary;
+}
+
+/*
  * The key is SHA-256 over exactly these bytes, first that applies:
  *   link:    url_canonical(link), when that is not empty
  *   id:      "id\n" NAME "\n" ID
  *   neither: "content\n" NAME "\n" TITLE "\n" CONTENT
  * NAME is the feed's config name; ID, TITLE and CONTENT are the values as
  * parsed (TITLE before plain-text conversion, CONTENT the first content
- * value, else the summary, else empty).  The prefixes keep the three
- * kinds from colliding, and NAME scopes ids to their feed.
+ * value that is not empty, else the summary, else empty).  The prefixes
+ * keep the three kinds from colliding, and NAME scopes ids to their feed.
  */
 static void
 entry_key(struct entry *e, const struct feed_entry *fe, const char *name)
@@ -225,10 +254,8 @@ entry_key(struct entry *e, const struct feed_entry *fe, const char *name)
 	if (s == NULL && fe->id != NULL && fe->id[0] != '\0')
 		s = xasprintf("id\n%s\n%s", name, fe->id);
 	if (s == NULL) {
-		if (fe->ncontent > 0 && fe->content[0].value != NULL)
-			content = fe->content[0].value;
-		else if (fe->summary.value != NULL)
-			content = fe->summary.value;
+		if (entry_body(fe)->value != NULL)
+			content = entry_body(fe)->value;
 		s = xasprintf("content\n%s\n%s\n%s", name,
 		    fe->title.value != NULL ? fe->title.value : "", content);
 	}
@@ -269,10 +296,7 @@ entry_from_feed(struct entry *e, const struct feed_doc *doc,
 	else if (fe->author_detail.name != NULL &&
 	    fe->author_detail.name[0] != '\0')
 		e->author = xstrdup(fe->author_detail.name);
-	if (fe->ncontent > 0 && fe->content[0].value != NULL)
-		e->content = entry_html_content(&fe->content[0]);
-	else
-		e->content = entry_html_content(&fe->summary);
+	e->content = entry_html_content(entry_body(fe));
 
 	if (fe->published.ok)
 		e->date = fe->published.t;

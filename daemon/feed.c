@@ -1,5 +1,6 @@
 /*
- * Feed parser: RSS 0.9x/1.0/2.0, Atom 0.3/1.0 and CDF into struct feed_doc.
+ * Feed parser: RSS 0.9x/1.0/2.0, Atom 0.3/1.0 and CDF into struct feed_doc
+ * (JSON Feed goes to feed_jsonfeed.c before any of this).
  *
  * The bytes are converted to UTF-8 first (feed_encoding.c) and then streamed
  * through a libxml2 SAX2 push parser; no tree is built, so memory is bounded
@@ -22,6 +23,9 @@
 #include "feed.h"
 #include "feed_priv.h"
 #include "xmalloc.h"
+
+#define FEED_MAX_NESTING	1024	/* open elements; the parse stops here */
+#define FEED_MAX_ATTRS		256	/* attributes and xmlns: one element */
 
 /* Errors: the first one is kept; a hostile document stops the parse. */
 
@@ -108,6 +112,21 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	(void)nb_defaulted;
 	if (p->hostile)
 		return;
+	/* Each attribute is checked against the others: keep them few. */
+	if (nb_attributes + nb_namespaces > FEED_MAX_ATTRS) {
+		feed__hostile(p, "too many attributes on one element");
+		return;
+	}
+	/*
+	 * Past FEED_MAX_DEPTH elements are ignored, but each level still costs
+	 * memory here and in libxml2 (650 MB for 5 million "<a>"s): stop the
+	 * parse and keep what was read, as at the end of a truncated document.
+	 */
+	if (p->nopen >= FEED_MAX_NESTING) {
+		feed__set_error(p, "elements nested too deep");
+		xmlStopParser(p->ctxt);
+		return;
+	}
 	if (!p->root_seen) {
 		p->root_seen = 1;
 		p->root = prefix ? xasprintf("%s:%s", (const char *)prefix,
@@ -333,6 +352,53 @@ netscape_doctype(const char *s, size_t len)
 	return r;
 }
 
+/*
+ * libxml2 2.9 compares a start tag's attributes pairwise before any
+ * callback runs (200,000 of them cost seconds), so they are counted first:
+ * each '=' outside quotes between '<' and '>'.  A quoted value ends at a
+ * '<', as it does for libxml2.  Comments, CDATA and PIs are skipped.
+ */
+static int
+too_many_attrs(const char *s, size_t len)
+{
+	static const char *const skip[][2] = {
+		{ "<!--", "-->" }, { "<![CDATA[", "]]>" }, { "<?", "?>" },
+	};
+	const char *p = s, *end = s + len;
+	size_t i, n, ol;
+	char q;
+
+	while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+		for (i = 0, ol = 0; i < NELEM(skip); i++) {
+			ol = strlen(skip[i][0]);
+			if ((size_t)(end - p) >= ol &&
+			    memcmp(p, skip[i][0], ol) == 0)
+				break;
+		}
+		if (i < NELEM(skip)) {
+			p = memmem(p + ol, (size_t)(end - p) - ol, skip[i][1],
+			    strlen(skip[i][1]));
+			if (p == NULL)
+				return 0;
+			continue;
+		}
+		n = 0;
+		q = '\0';
+		for (p++; p < end && *p != '<'; p++) {
+			if (q != '\0') {
+				if (*p == q)
+					q = '\0';
+			} else if (*p == '"' || *p == '\'')
+				q = *p;
+			else if (*p == '>')
+				break;
+			else if (*p == '=' && ++n > FEED_MAX_ATTRS)
+				return 1;
+		}
+	}
+	return 0;
+}
+
 struct feed_doc *
 feed_parse(const char *buf, size_t len, const struct feed_source *src,
     char *err, size_t errlen)
@@ -353,6 +419,8 @@ feed_parse(const char *buf, size_t len, const struct feed_source *src,
 		clang = src->content_language;
 		have_headers = ctype != NULL || cloc != NULL || clang != NULL;
 	}
+	if (feed__jsonfeed_sniff(buf, len, ctype))
+		return feed__jsonfeed_parse(buf, len, src, err, errlen);
 	if (feed__decode(buf, len, ctype, have_headers, &dec, err,
 	    errlen) == -1)
 		return NULL;
@@ -413,6 +481,8 @@ feed_parse(const char *buf, size_t len, const struct feed_source *src,
 		dec.utf8 = fixed;
 		dec.len = fixedlen;
 	}
+	if (too_many_attrs(dec.utf8, dec.len))
+		feed__hostile(&p, "too many attributes on one element");
 	for (off = 0; off < dec.len && !p.hostile; off += chunk) {
 		chunk = dec.len - off < 65536 ? dec.len - off : 65536;
 		if (xmlParseChunk(p.ctxt, dec.utf8 + off, (int)chunk, 0) != 0 &&

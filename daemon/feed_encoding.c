@@ -565,6 +565,25 @@ feed__decode(const char *buf, size_t len, const char *content_type,
 			res = nb;
 		}
 	}
+	/*
+	 * libxml2 takes a NUL for the end of the input: the items after it
+	 * would be lost.  It becomes U+FFFD, as in an HTML parser.
+	 */
+	if (memchr(res.data, '\0', res.len) != NULL) {
+		buf_reset(&tmp);
+		for (i = 0; i < res.len; i++)
+			if (res.data[i] == '\0')
+				feed__utf8_put(&tmp, 0xfffd);
+			else
+				buf_addc(&tmp, res.data[i]);
+		buf_free(&res);
+		res = tmp;
+		buf_init(&tmp);
+		if (out->error == NULL) {
+			out->bozo = 1;
+			out->error = xstrdup("document contains NUL bytes");
+		}
+	}
 	out->len = res.len;
 	out->utf8 = buf_release(&res);
 	buf_free(&tmp);

@@ -2,9 +2,10 @@
  * Entities and references.  External entities and DTDs are never loaded:
  * entities from the internal subset, and HTML entities the document uses
  * without declaring them, are expanded by our own getEntity callback,
- * every byte charged to a per-document budget so that "billion laughs"
- * documents are rejected as hostile.  Before parsing, bare ampersands are
- * escaped, because they are the commonest way feeds break XML.
+ * every byte a declared entity expands to charged to a per-document
+ * budget so that "billion laughs" documents are rejected as hostile.
+ * Before parsing, bare ampersands are escaped, because they are the
+ * commonest way feeds break XML.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -131,6 +132,16 @@ sax_get_entity(void *ctx, const xmlChar *name)
 			feed__hostile(p, "entity expansion limit exceeded");
 			return NULL;
 		}
+		/*
+		 * Only declared entities are charged: an HTML or unknown
+		 * name cannot nest and expands to no more bytes than its
+		 * reference takes, so it cannot amplify the input.
+		 */
+		p->expansion += p->entbuf.len;
+		if (p->expansion > FEED_MAX_EXPANSION) {
+			feed__hostile(p, "entity expansion limit exceeded");
+			return NULL;
+		}
 	} else if ((hd = htmlEntityLookup(name)) != NULL ||
 	    strcmp((const char *)name, "apos") == 0) {
 		feed__utf8_put(&p->entbuf, hd ? hd->value : '\'');
@@ -143,11 +154,6 @@ sax_get_entity(void *ctx, const xmlChar *name)
 		snprintf(msg, sizeof(msg), "undefined entity &%s;",
 		    (const char *)name);
 		feed__set_error(p, msg);
-	}
-	p->expansion += p->entbuf.len;
-	if (p->expansion > FEED_MAX_EXPANSION) {
-		feed__hostile(p, "entity expansion limit exceeded");
-		return NULL;
 	}
 	buf_addstr(&p->entbuf, "");
 	memset(&p->ent, 0, sizeof(p->ent));
@@ -186,6 +192,27 @@ sax_resolve(void *ctx, const xmlChar *publicId, const xmlChar *systemId)
 	return NULL;
 }
 
+/*
+ * Runs once the internal subset is read; the external one is never loaded.
+ * The subset's attribute defaults are dropped: libxml2 2.9 adds them to
+ * every matching start tag, checking each against all the others, so a
+ * few thousand of them make every tag cost a second.
+ */
+static void
+sax_external_subset(void *ctx, const xmlChar *name, const xmlChar *eid,
+    const xmlChar *sid)
+{
+	struct fp *p = ctx;
+
+	(void)name;
+	(void)eid;
+	(void)sid;
+	if (p->ctxt != NULL && p->ctxt->attsDefault != NULL) {
+		xmlHashFree(p->ctxt->attsDefault, xmlHashDefaultDeallocator);
+		p->ctxt->attsDefault = NULL;
+	}
+}
+
 void
 feed__entity_sax(xmlSAXHandler *sax)
 {
@@ -193,6 +220,7 @@ feed__entity_sax(xmlSAXHandler *sax)
 	sax->getParameterEntity = sax_get_pentity;
 	sax->entityDecl = sax_entity_decl;
 	sax->resolveEntity = sax_resolve;
+	sax->externalSubset = sax_external_subset;
 }
 
 static int

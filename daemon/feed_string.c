@@ -16,8 +16,9 @@ feed__lower_dup(const char *s, size_t n)
 	char *r;
 	size_t i;
 
+	/* The copy stops at a NUL among the n bytes. */
 	r = xstrndup(s, n);
-	for (i = 0; i < n; i++)
+	for (i = 0; r[i] != '\0'; i++)
 		r[i] = (char)tolower((unsigned char)r[i]);
 	return r;
 }

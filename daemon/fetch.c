@@ -34,6 +34,11 @@
 #define FETCH_LOW_SPEED_LIMIT	1L	/* bytes per second ... */
 #define FETCH_LOW_SPEED_TIME	30L	/* ... sustained over this many seconds */
 #define FETCH_FILE_HOST		"file://"
+/* The feed types the parser reads first, generic XML and JSON after. */
+#define FETCH_ACCEPT		"Accept: application/rss+xml, " \
+	"application/atom+xml, application/rdf+xml, application/feed+json, " \
+	"application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, " \
+	"*/*;q=0.5"
 
 /* Response headers we keep; the order is the order of the result fields. */
 enum fetch_hdr {
@@ -482,6 +487,11 @@ fetch_job_begin(struct fetch_job *job)
 	FETCH_SETOPT(job, CURLOPT_HEADERFUNCTION, fetch_header_cb);
 	FETCH_SETOPT(job, CURLOPT_HEADERDATA, (void *)job);
 
+	if ((l = curl_slist_append(job->reqhdrs, FETCH_ACCEPT)) == NULL) {
+		fetch_job_fail(job, "curl_slist_append failed");
+		return -1;
+	}
+	job->reqhdrs = l;
 	if (job->etag != NULL) {
 		line = xasprintf("If-None-Match: %s", job->etag);
 		l = curl_slist_append(job->reqhdrs, line);

@@ -15,6 +15,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <time.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -29,7 +33,7 @@ static _Atomic unsigned int	maildir_counter;
 
 static int	maildir_path(char *, size_t, const char *, const char *,
 		    const char *);
-static void	maildir_hostname(char *, size_t);
+static const char *maildir_hostname(void);
 static void	maildir_safe(char *, size_t, const char *);
 static int	maildir_mkdir(const char *, const char *, char *, size_t);
 static int	maildir_write(int, const char *, size_t);
@@ -68,15 +72,28 @@ maildir_safe(char *buf, size_t size, const char *s)
 	buf[i] = '\0';
 }
 
+/* The host and pid parts of names, looked up once: they are in every name. */
+static char		maildir_host[128];
+static long		maildir_pid;
+static pthread_once_t	maildir_host_once = PTHREAD_ONCE_INIT;
+
 static void
-maildir_hostname(char *buf, size_t size)
+maildir_hostname_init(void)
 {
 	char host[256];
 
 	if (gethostname(host, sizeof(host)) == -1 || host[0] == '\0')
 		snprintf(host, sizeof(host), "localhost");
 	host[sizeof(host) - 1] = '\0';
-	maildir_safe(buf, size, host);
+	maildir_safe(maildir_host, sizeof(maildir_host), host);
+	maildir_pid = (long)getpid();
+}
+
+static const char *
+maildir_hostname(void)
+{
+	pthread_once(&maildir_host_once, maildir_hostname_init);
+	return maildir_host;
 }
 
 /* "OP PATH: strerror(errno)", errno kept; the caller names the stage. */
@@ -117,6 +134,33 @@ maildir_mkdir(const char *dir, const char *sub, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * A message moves from tmp/ to new/ by rename(2), which cannot cross
+ * filesystems: a tmp/ linked elsewhere is refused before anything is
+ * written there.
+ */
+static int
+maildir_same_fs(const char *dir, char *err, size_t errlen)
+{
+	char tmp[PATH_MAX], new[PATH_MAX];
+	struct stat st, sn;
+
+	if (maildir_path(tmp, sizeof(tmp), dir, "tmp", NULL) == -1 ||
+	    maildir_path(new, sizeof(new), dir, "new", NULL) == -1 ||
+	    stat(tmp, &st) == -1 || stat(new, &sn) == -1) {
+		maildir_err(err, errlen, "stat", dir);
+		return -1;
+	}
+	if (st.st_dev != sn.st_dev) {
+		errno = EXDEV;
+		snprintf(err, errlen, "%s and %s are on different "
+		    "filesystems; a maildir's tmp/ and new/ must share one",
+		    tmp, new);
+		return -1;
+	}
+	return 0;
+}
+
 int
 maildir_init(const char *dir, char *err, size_t errlen)
 {
@@ -125,7 +169,7 @@ maildir_init(const char *dir, char *err, size_t errlen)
 	    maildir_mkdir(dir, "new", err, errlen) == -1 ||
 	    maildir_mkdir(dir, "cur", err, errlen) == -1)
 		return -1;
-	return 0;
+	return maildir_same_fs(dir, err, errlen);
 }
 
 /* Writes all of buf, across short writes and signals. */
@@ -170,16 +214,16 @@ maildir_sync_dir(const char *path)
 int
 maildir_name(const char *key, char *name, size_t size)
 {
-	char host[128], safekey[128];
+	char safekey[128];
 	struct timeval tv;
 	int n;
 
-	maildir_hostname(host, sizeof(host));
 	maildir_safe(safekey, sizeof(safekey), key);
+	maildir_hostname();
 	gettimeofday(&tv, NULL);
 	n = snprintf(name, size, "%lld.M%06ldP%ldQ%u.%s.%s",
-	    (long long)tv.tv_sec, (long)tv.tv_usec, (long)getpid(),
-	    ++maildir_counter, safekey, host);
+	    (long long)tv.tv_sec, (long)tv.tv_usec, maildir_pid,
+	    ++maildir_counter, safekey, maildir_hostname());
 	if (n < 0 || (size_t)n >= size) {
 		errno = ENAMETOOLONG;
 		return -1;
@@ -187,25 +231,32 @@ maildir_name(const char *key, char *name, size_t size)
 	return 0;
 }
 
-int
-maildir_put(const char *dir, const char *name, const char *msg, size_t len,
-    char *err, size_t errlen)
+/*
+ * Writes msg to tmp/NAME, replacing a stale file a crash may have left
+ * there (it may be partial: never trust it); fsyncs it when durable.
+ * Nothing is left in tmp/ on failure.
+ */
+static int
+maildir_write_file(const char *dir, const char *name, const char *msg,
+    size_t len, int durable, char *err, size_t errlen)
 {
-	char tmp[PATH_MAX], new[PATH_MAX];
+	char tmp[PATH_MAX];
 	int fd, n, saved_errno;
 
-	if (maildir_path(tmp, sizeof(tmp), dir, "tmp", name) == -1 ||
-	    maildir_path(new, sizeof(new), dir, "new", name) == -1) {
+	if (maildir_path(tmp, sizeof(tmp), dir, "tmp", name) == -1) {
 		maildir_err(err, errlen, "name in", dir);
-		return -1;
-	}
-	/* A file left in tmp/ by a crash may be partial: never trust it. */
-	if (unlink(tmp) == -1 && errno != ENOENT) {
-		maildir_err(err, errlen, "unlink", tmp);
 		return -1;
 	}
 	fd = open(tmp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW,
 	    0600);
+	if (fd == -1 && errno == EEXIST) {
+		if (unlink(tmp) == -1) {
+			maildir_err(err, errlen, "unlink", tmp);
+			return -1;
+		}
+		fd = open(tmp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC |
+		    O_NOFOLLOW, 0600);
+	}
 	if (fd == -1) {
 		maildir_err(err, errlen, "open", tmp);
 		return -1;
@@ -214,7 +265,7 @@ maildir_put(const char *dir, const char *name, const char *msg, size_t len,
 		maildir_err(err, errlen, "write", tmp);
 		goto fail;
 	}
-	if (fsync(fd) == -1) {
+	if (durable && fsync(fd) == -1) {
 		maildir_err(err, errlen, "fsync", tmp);
 		goto fail;
 	}
@@ -222,10 +273,6 @@ maildir_put(const char *dir, const char *name, const char *msg, size_t len,
 	fd = -1;
 	if (n == -1) {
 		maildir_err(err, errlen, "close", tmp);
-		goto fail;
-	}
-	if (rename(tmp, new) == -1) {
-		maildir_err(err, errlen, "rename to", new);
 		goto fail;
 	}
 	return 0;
@@ -236,6 +283,78 @@ fail:
 	unlink(tmp);
 	errno = saved_errno;
 	return -1;
+}
+
+int
+maildir_write_tmp(const char *dir, const char *name, const char *msg,
+    size_t len, char *err, size_t errlen)
+{
+	return maildir_write_file(dir, name, msg, len, 0, err, errlen);
+}
+
+/*
+ * One syncfs(2) makes every file written into tmp/ durable at once, which
+ * costs about what two or three fsync(2)s do however many files there are.
+ */
+int
+maildir_sync_tmp(const char *dir, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	int fd, saved_errno;
+
+	if (maildir_path(path, sizeof(path), dir, "tmp", NULL) == -1 ||
+	    (fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		maildir_err(err, errlen, "open", dir);
+		return -1;
+	}
+	if (syncfs(fd) == -1) {
+		saved_errno = errno;
+		close(fd);
+		errno = saved_errno;
+		maildir_err(err, errlen, "syncfs", path);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+int
+maildir_publish(const char *dir, const char *name, char *err, size_t errlen)
+{
+	char tmp[PATH_MAX], new[PATH_MAX];
+
+	if (maildir_path(tmp, sizeof(tmp), dir, "tmp", name) == -1 ||
+	    maildir_path(new, sizeof(new), dir, "new", name) == -1) {
+		maildir_err(err, errlen, "name in", dir);
+		return -1;
+	}
+	if (rename(tmp, new) == -1) {
+		maildir_err(err, errlen, "rename to", new);
+		return -1;
+	}
+	return 0;
+}
+
+void
+maildir_discard(const char *dir, const char *name)
+{
+	char tmp[PATH_MAX];
+
+	if (maildir_path(tmp, sizeof(tmp), dir, "tmp", name) == 0)
+		unlink(tmp);
+}
+
+int
+maildir_put(const char *dir, const char *name, const char *msg, size_t len,
+    char *err, size_t errlen)
+{
+	if (maildir_write_file(dir, name, msg, len, 1, err, errlen) == -1)
+		return -1;
+	if (maildir_publish(dir, name, err, errlen) == -1) {
+		maildir_discard(dir, name);
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -254,6 +373,7 @@ maildir_sync(const char *dir, char *err, size_t errlen)
 /*
  * Readers move messages from new/ to cur/ and append ":2,FLAGS" (some
  * write "!2,FLAGS"), so a name in cur/ is ours when it starts with ours.
+ * tmp/ is looked at between the two: a file there was never published.
  */
 int
 maildir_find(const char *dir, const char *name)
@@ -268,6 +388,12 @@ maildir_find(const char *dir, const char *name)
 		return -1;
 	if (access(path, F_OK) == 0)
 		return 1;
+	if (errno != ENOENT)
+		return -1;
+	if (maildir_path(path, sizeof(path), dir, "tmp", name) == -1)
+		return -1;
+	if (access(path, F_OK) == 0)
+		return 2;
 	if (errno != ENOENT)
 		return -1;
 	if (maildir_path(path, sizeof(path), dir, "cur", NULL) == -1)
@@ -306,5 +432,57 @@ maildir_deliver(const char *dir, const char *key, const char *msg,
 		errno = saved_errno;
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * The pid in one of our names ("SEC.MUSECPPIDQN.KEY.HOST" with our host),
+ * or 0 when the name is not ours.
+ */
+static long
+maildir_name_pid(const char *name)
+{
+	const char *p, *host;
+	char *end;
+	size_t hl;
+	long pid;
+
+	if ((p = strchr(name, 'P')) == NULL)
+		return 0;
+	pid = strtol(p + 1, &end, 10);
+	if (end == p + 1 || *end != 'Q' || pid <= 0)
+		return 0;
+	host = maildir_hostname();
+	hl = strlen(host);
+	if ((p = strrchr(name, '.')) == NULL || strlen(p + 1) != hl ||
+	    memcmp(p + 1, host, hl) != 0)
+		return 0;
+	return pid;
+}
+
+int
+maildir_clean_tmp(const char *dir, size_t *removed)
+{
+	char path[PATH_MAX], file[PATH_MAX];
+	struct dirent *d;
+	DIR *dp;
+	long pid;
+
+	*removed = 0;
+	if (maildir_path(path, sizeof(path), dir, "tmp", NULL) == -1 ||
+	    (dp = opendir(path)) == NULL)
+		return -1;
+	while ((d = readdir(dp)) != NULL) {
+		if ((pid = maildir_name_pid(d->d_name)) == 0 ||
+		    pid == (long)getpid())
+			continue;
+		/* Another process's file is its own while it runs. */
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (maildir_path(file, sizeof(file), dir, "tmp",
+		    d->d_name) == 0 && unlink(file) == 0)
+			(*removed)++;
+	}
+	closedir(dp);
 	return 0;
 }

@@ -1,9 +1,8 @@
 /*
- * The thread-pool half of a poll: parse what was fetched, deliver what is
- * new, and record the feed's state and schedule.  Delivery and state
- * updates of all workers are serialised by the poller's store_lock, so a
- * key is checked, delivered and marked seen as one step: the same article
- * in two feeds is delivered once.  Nothing here touches the loop.
+ * The thread-pool half of a poll: parse what was fetched, write what is
+ * new into tmp/, and hand it to the group commit (group.c), which delivers
+ * it together with other feeds' and records the feed's state and schedule
+ * in the same transaction.  Nothing here touches the loop.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,6 +13,7 @@
 #include "deliver.h"
 #include "entry.h"
 #include "feed.h"
+#include "group.h"
 #include "log.h"
 #include "poller.h"
 #include "schedule.h"
@@ -42,29 +42,19 @@ job_url(const struct job *j)
 }
 
 /*
- * Delivers what doc has that was never delivered, after finishing what an
- * earlier crash or failure left pending.  Runs under store_lock, so that
- * an article in several feeds is checked and delivered by one worker.
+ * The entries of doc not delivered yet, oldest first (feeds list newest
+ * first).  The seen check runs under store_lock; two workers may both
+ * find the same article new, and the commit keeps the first.
  */
-static void
-job_deliver(struct job *j, const struct feed_doc *doc, time_t now)
+static struct entry *
+job_fresh(struct job *j, const struct feed_doc *doc, time_t now, size_t *n)
 {
 	struct poller *p = j->p;
 	struct entry *fresh;
-	size_t nfresh = 0, recovered;
-	char err[512] = "";
+	size_t nfresh = 0;
 
-	if (deliver_recover(p->store, p->spool, &recovered, err,
-	    sizeof(err)) == -1) {
-		job_fail(j, "deliver", "%s", err);
-		j->fatal = 1;
-		return;
-	}
-	if (recovered > 0)
-		log_warnx("deliver: %zu interrupted deliveries finished",
-		    recovered);
 	fresh = xcalloc(doc->nentries, sizeof(*fresh));
-	/* Feeds list newest first; deliver oldest first. */
+	uv_mutex_lock(&p->store_lock);
 	for (size_t i = doc->nentries; i-- > 0;) {
 		struct entry *e = &fresh[nfresh];
 		int seen;
@@ -72,31 +62,25 @@ job_deliver(struct job *j, const struct feed_doc *doc, time_t now)
 		entry_from_feed(e, doc, &doc->entries[i], j->conf.name,
 		    job_target(j), j->conf.title, now);
 		if ((seen = store_is_seen(p->store, e->key)) != 0) {
+			entry_clear(e);
 			if (seen == -1) {
 				job_fail(j, "state", "%s",
 				    store_errmsg(p->store));
 				j->fatal = 1;
-			}
-			entry_clear(e);
-			if (seen == -1)
 				break;
+			}
 			continue;
 		}
 		nfresh++;
 	}
-	if (!j->failed && deliver_batch(p->store, p->spool, fresh,
-	    nfresh, &j->delivered, err, sizeof(err)) == -1) {
-		job_fail(j, "deliver", "%s", err);
-		j->fatal = 1;
-	}
-	for (size_t i = 0; i < nfresh; i++)
-		entry_clear(&fresh[i]);
-	free(fresh);
+	uv_mutex_unlock(&p->store_lock);
+	*n = nfresh;
+	return fresh;
 }
 
-/* Returns the feed's <ttl> in minutes, for the schedule. */
-static long
-job_parse_and_deliver(struct job *j, time_t now)
+/* Parses the body; NULL (the job failed) when it is not a feed. */
+static struct feed_doc *
+job_parse(struct job *j)
 {
 	struct feed_source src = {
 		.url = job_url(j),
@@ -106,37 +90,23 @@ job_parse_and_deliver(struct job *j, time_t now)
 	};
 	struct feed_doc *doc;
 	char err[512];
-	long ttl;
 
 	doc = feed_parse(j->body.data != NULL ? j->body.data : "",
 	    j->body.len, &src, err, sizeof(err));
 	if (doc == NULL) {
 		job_fail(j, "parse", "%s", err);
-		return 0;
+		return NULL;
 	}
 	if (!doc->wellformed)
 		snprintf(j->warning, sizeof(j->warning), "parse: recovered "
 		    "from a malformed document: %s",
 		    doc->error != NULL ? doc->error : "?");
-
-	uv_mutex_lock(&j->p->store_lock);
-	job_deliver(j, doc, now);
-	uv_mutex_unlock(&j->p->store_lock);
-
 	if (doc->title.value != NULL && *doc->title.value != '\0') {
 		free(j->st.title);
 		j->st.title = xstrdup(doc->title.value);
 	}
-	/* Validators only once everything is delivered: else fetch again. */
-	free(j->st.etag);
-	free(j->st.last_modified);
-	j->st.etag = j->failed ? NULL : xstrdup_or_null(j->etag);
-	j->st.last_modified = j->failed ? NULL :
-	    xstrdup_or_null(j->last_modified);
-	j->st.delivered += (long)j->delivered;
-	ttl = doc->ttl;
-	feed_doc_free(doc);
-	return ttl;
+	j->ttl = doc->ttl;
+	return doc;
 }
 
 /* What this poll changes in the feed's record, and when it is due again. */
@@ -181,25 +151,64 @@ job_record(struct job *j, long ttl, time_t now)
 	j->st.next_due = j->gone ? 0 : now + j->delay;
 }
 
+/*
+ * Called by the committer once this job's entries are delivered or not:
+ * what the poll changes in the feed's state, written in the transaction
+ * that marks the entries seen.
+ */
+static void
+job_recorded(struct delivery *d, void *arg)
+{
+	struct job *j = arg;
+
+	j->delivered = d->delivered;
+	if (d->failed) {
+		job_fail(j, "deliver", "%s", d->err);
+		j->fatal = 1;
+	}
+	/* Validators only once everything is delivered: else fetch again. */
+	if (j->fetch_ok && j->status != 304) {
+		free(j->st.etag);
+		free(j->st.last_modified);
+		j->st.etag = j->failed ? NULL : xstrdup_or_null(j->etag);
+		j->st.last_modified = j->failed ? NULL :
+		    xstrdup_or_null(j->last_modified);
+	}
+	j->st.delivered += (long)j->delivered;
+	job_record(j, j->ttl, j->now);
+	d->feed = j->conf.name;
+	d->st = &j->st;
+}
+
 void
 poll_work(uv_work_t *req)
 {
 	struct job *j = req->data;
-	time_t now = time(NULL);
-	long ttl = 0;
+	struct feed_doc *doc = NULL;
+	struct entry *fresh = NULL;
+	struct delivery d;
+	size_t nfresh = 0;
 
+	j->now = time(NULL);
+	j->ttl = 0;
 	if (!j->fetch_ok)
 		j->failed = 1;
-	else if (j->status != 304)
-		ttl = job_parse_and_deliver(j, now);
-	job_record(j, ttl, now);
-
-	uv_mutex_lock(&j->p->store_lock);
-	if (store_feed_put(j->p->store, j->conf.name, &j->st) == -1 &&
-	    !j->fatal) {
+	else if (j->status != 304 && (doc = job_parse(j)) != NULL)
+		fresh = job_fresh(j, doc, j->now, &nfresh);
+	deliver_init(&d, fresh, j->failed ? 0 : nfresh);
+	d.record = job_recorded;
+	d.arg = j;
+	if (d.n > 0)
+		deliver_prepare(&d, j->p->spool);
+	group_submit(j->p->group, &d);
+	if (d.state_failed && !j->fatal) {
 		if (!j->failed)
-			job_fail(j, "state", "%s", store_errmsg(j->p->store));
+			job_fail(j, "state", "%s", d.err);
 		j->fatal = 1;
 	}
-	uv_mutex_unlock(&j->p->store_lock);
+	deliver_clear(&d);
+	for (size_t i = 0; i < nfresh; i++)
+		entry_clear(&fresh[i]);
+	free(fresh);
+	feed_doc_free(doc);
 }

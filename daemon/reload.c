@@ -86,6 +86,9 @@ reload_settings(struct poller *p, const struct config *cfg)
 	free(p->title);
 	p->title = xstrdup_or_null(cfg->title);
 	p->max_entries = cfg->max_entries;
+	uv_mutex_lock(&p->store_lock);
+	store_set_recent_limit(p->store, (size_t)p->max_entries);
+	uv_mutex_unlock(&p->store_lock);
 }
 
 void

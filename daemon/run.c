@@ -21,6 +21,7 @@
 #include "date.h"
 #include "deliver.h"
 #include "fetch.h"
+#include "group.h"
 #include "log.h"
 #include "maildir.h"
 #include "notify.h"
@@ -32,11 +33,13 @@
 #include "xmalloc.h"
 
 /* Seconds that transfers under way get to finish after SIGTERM. */
+#define POLL_THREADS	8	/* the thread pool's size */
 #define STOP_GRACE	10
 
 static void	job_poll(struct job *);
 static void	job_schedule(struct job *, long delay);
 static void	job_close(struct job *);
+static void	job_leave(struct job *);
 static void	merge_start(struct poller *);
 static void	poller_shutdown(struct poller *);
 
@@ -261,7 +264,7 @@ job_done(uv_work_t *req, int status)
 	struct feed_conf *next;
 
 	(void)status;
-	j->state = JOB_IDLE;
+	job_leave(j);
 	p->polled++;
 	if (j->failed)
 		p->failed++;
@@ -307,7 +310,7 @@ job_fetched(const struct fetch_result *res, void *arg)
 	struct poller *p = j->p;
 
 	if (res->cancelled) {
-		j->state = JOB_IDLE;
+		job_leave(j);
 		if (j->removed)
 			job_close(j);
 		poller_shutdown(p);
@@ -348,16 +351,60 @@ job_fetched(const struct fetch_result *res, void *arg)
 static void
 job_poll(struct job *j)
 {
+	struct poller *p = j->p;
 	struct fetch_request req = {
 		.url = job_target(j),
 		.etag = j->st.etag,
 		.last_modified = j->st.last_modified,
 	};
 
+	if (p->active >= p->max_active) {
+		j->state = JOB_WAITING;
+		j->next_waiting = NULL;
+		if (p->waiting_tail != NULL)
+			p->waiting_tail->next_waiting = j;
+		else
+			p->waiting_head = j;
+		p->waiting_tail = j;
+		return;
+	}
+	p->active++;
 	job_reset_fetch(j);
 	j->state = JOB_FETCHING;
-	if (fetch_start(j->p->fetcher, &req, job_fetched, j) == -1)
+	if (fetch_start(p->fetcher, &req, job_fetched, j) == -1)
 		fatalx("feed %s: cannot start a fetch", j->conf.name);
+}
+
+static struct job *
+waiting_pop(struct poller *p)
+{
+	struct job *j = p->waiting_head;
+
+	if (j != NULL) {
+		p->waiting_head = j->next_waiting;
+		if (p->waiting_head == NULL)
+			p->waiting_tail = NULL;
+		j->next_waiting = NULL;
+		j->state = JOB_IDLE;
+	}
+	return j;
+}
+
+/* A job stopped fetching or working: the next in line may start. */
+static void
+job_leave(struct job *j)
+{
+	struct poller *p = j->p;
+	struct job *next;
+
+	j->state = JOB_IDLE;
+	p->active--;
+	while (p->active < p->max_active && (next = waiting_pop(p)) != NULL) {
+		if (next->removed)
+			job_close(next);
+		else if (!p->stopping)
+			job_poll(next);
+	}
 }
 
 static void
@@ -488,8 +535,10 @@ stop_now(struct poller *p)
 	fetch_free(p->fetcher);
 	p->fetcher = NULL;
 	for (size_t i = 0; i < p->njobs; i++)
-		if (p->jobs[i]->state == JOB_FETCHING)
+		if (p->jobs[i]->state == JOB_FETCHING) {
 			p->jobs[i]->state = JOB_IDLE;
+			p->active--;
+		}
 	poller_shutdown(p);
 }
 
@@ -515,6 +564,8 @@ on_stop_signal(uv_signal_t *sig, int signum)
 	for (size_t i = 0; i < p->njobs; i++)
 		uv_timer_stop(&p->jobs[i]->timer);
 	uv_signal_stop(&p->sighup);
+	while (waiting_pop(p) != NULL)
+		;
 	fetch_drop_queued(p->fetcher);
 	uv_timer_start(&p->stop_timer, on_stop_deadline, STOP_GRACE * 1000,
 	    0);
@@ -558,9 +609,17 @@ poller_init(struct poller *p, const char *path, const struct config *cfg,
 	p->limits.max_per_host = (int)cfg->max_per_host;
 	p->limits.timeout = cfg->timeout;
 	p->limits.max_body = (size_t)cfg->max_body;
+	p->max_active = cfg->max_connections + 2 * POLL_THREADS;
 	/* Over RLIMIT_FSIZE a write must fail with EFBIG, not kill us. */
 	signal(SIGXFSZ, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * Workers wait for the group commit while others parse; more of them
+	 * than cores make the groups larger.  A setting of the user's stays.
+	 */
+	snprintf(err, sizeof(err), "%d", POLL_THREADS);
+	setenv("UV_THREADPOOL_SIZE", err, 0);
+	err[0] = '\0';
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
 	if (maildir_init(cfg->spool, err, sizeof(err)) == -1) {
 		log_error("spool %s: %s", cfg->spool, err);
@@ -570,6 +629,7 @@ poller_init(struct poller *p, const char *path, const struct config *cfg,
 		log_error("state %s: %s", cfg->state, err);
 		return -1;
 	}
+	store_set_recent_limit(p->store, (size_t)p->max_entries);
 	/* Deliveries a crash interrupted are finished before anything else. */
 	if (deliver_recover(p->store, cfg->spool, &recovered, err,
 	    sizeof(err)) == -1) {
@@ -579,8 +639,13 @@ poller_init(struct poller *p, const char *path, const struct config *cfg,
 	if (recovered > 0)
 		log_warnx("deliver: %zu interrupted deliveries finished",
 		    recovered);
+	/* Files of ours in tmp/ that never got a pending row are orphans. */
+	if (maildir_clean_tmp(cfg->spool, &recovered) == 0 && recovered > 0)
+		log_info("deliver: %zu unfinished files removed from %s/tmp",
+		    recovered, cfg->spool);
 	if (uv_loop_init(&p->loop) != 0 || uv_mutex_init(&p->store_lock) != 0)
 		fatalx("cannot initialise the event loop");
+	p->group = group_new(p->store, &p->store_lock, p->spool);
 	/* The merged feed's id stays the same as long as its path does. */
 	key_hash(cfg->output, strlen(cfg->output), key);
 	p->feed_id = xasprintf("urn:aggregator:feed:%.32s", key);
@@ -615,6 +680,7 @@ poller_finish(struct poller *p)
 	free(p->feed_id);
 	free(p->merge_title);
 	poller_abandon(p);
+	group_free(p->group);
 	uv_mutex_destroy(&p->store_lock);
 	rc = uv_loop_close(&p->loop);
 	if (rc != 0)

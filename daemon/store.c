@@ -31,6 +31,7 @@ enum store_stmt {
 	ST_PENDING,
 	ST_ADD_RECENT,
 	ST_PRUNE,
+	ST_RECENT_FLOOR,
 	ST_RECENT,
 	ST_FEED_GET,
 	ST_FEED_PUT,
@@ -62,6 +63,8 @@ static const char *const store_sql[ST_COUNT] = {
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 	[ST_PRUNE] = "DELETE FROM recent WHERE key NOT IN (SELECT key FROM "
 	    "recent ORDER BY date DESC, seen DESC, key LIMIT ?1)",
+	[ST_RECENT_FLOOR] = "SELECT date FROM recent "
+	    "ORDER BY date DESC, seen DESC, key LIMIT 1 OFFSET ?1",
 	[ST_RECENT] = "SELECT " RECENT_COLUMNS " FROM recent "
 	    "ORDER BY date DESC, seen DESC, key LIMIT ?1",
 	[ST_FEED_GET] = "SELECT " FEED_COLUMNS " FROM feeds WHERE name = ?1",
@@ -99,8 +102,8 @@ static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	"  message BLOB NOT NULL"
 	") WITHOUT ROWID;",
 	/* The schedule's view of a feed: a permanent move, a 410. */
-	"ALTER TABLE feeds ADD COLUMN moved_to TEXT;"
-	"ALTER TABLE feeds ADD COLUMN gone INTEGER DEFAULT 0;",
+	("ALTER TABLE feeds ADD COLUMN moved_to TEXT;"
+	"ALTER TABLE feeds ADD COLUMN gone INTEGER DEFAULT 0;"),
 };
 
 /* The connection and its prepared statements. */
@@ -108,6 +111,14 @@ struct store {
 	sqlite3		*db;
 	sqlite3_stmt	*stmt[ST_COUNT];
 	char		 errmsg[512];
+	/*
+	 * The merged feed keeps recent_keep entries: one older than the
+	 * recent_keep-th newest (recent_floor, once known) is never kept.
+	 */
+	size_t		 recent_keep;
+	time_t		 recent_floor;
+	int		 floor_known;
+	size_t		 since_floor;	/* rows added since it was read */
 };
 
 static void	store_seterr(struct store *, const char *, ...)
@@ -117,6 +128,7 @@ static int	store_check(struct store *, const char *, char *, size_t);
 static int	store_migrate(struct store *, const char *, char *, size_t);
 static sqlite3_stmt *store_stmt(struct store *, enum store_stmt);
 static int	store_simple(struct store *, enum store_stmt);
+static int	store_recent_skip(struct store *, time_t);
 static int	store_bind_text(sqlite3_stmt *, int, const char *);
 static char	*store_col_text(sqlite3_stmt *, int);
 static void	store_row_feed(sqlite3_stmt *, struct feed_state *);
@@ -402,8 +414,11 @@ store_add_pending(struct store *s, const struct entry *e, const char *name,
 	/* The same key twice in one batch: the first one stands. */
 	if (sqlite3_changes(s->db) == 0)
 		return 1;
+	if (store_recent_skip(s, e->date))
+		return 0;
 	if ((st = store_stmt(s, ST_ADD_RECENT)) == NULL)
 		return -1;
+	s->since_floor++;
 	store_bind_text(st, 1, e->key);
 	store_bind_text(st, 2, e->feed_name);
 	store_bind_text(st, 3, e->feed_title);
@@ -438,6 +453,17 @@ store_delivered(struct store *s, const char *key, const char *feed,
 }
 
 int
+store_forget_pending(struct store *s, const char *key)
+{
+	sqlite3_stmt *st;
+
+	if ((st = store_stmt(s, ST_DEL_PENDING)) == NULL)
+		return -1;
+	store_bind_text(st, 1, key);
+	return store_step_done(s, st, "forgetting", key);
+}
+
+int
 store_pending_each(struct store *s, int (*cb)(const char *key,
     const char *feed, const char *name, const char *msg, size_t len,
     void *arg), void *arg)
@@ -465,6 +491,44 @@ store_pending_each(struct store *s, int (*cb)(const char *key,
 		return -1;
 	}
 	return 0;
+}
+
+void
+store_set_recent_limit(struct store *s, size_t keep)
+{
+	s->recent_keep = keep;
+	s->floor_known = 0;
+}
+
+/*
+ * Whether an entry dated date would fall out of the merged feed at the
+ * next prune anyway.  The floor is read again after every keep/2 rows
+ * added; a stale floor is lower than the real one, so it only lets more in.
+ */
+static int
+store_recent_skip(struct store *s, time_t date)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (s->recent_keep == 0)
+		return 0;
+	if (!s->floor_known || s->since_floor >= s->recent_keep / 2 + 1) {
+		if ((st = store_stmt(s, ST_RECENT_FLOOR)) == NULL)
+			return 0;
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)s->recent_keep - 1);
+		rc = sqlite3_step(st);
+		s->floor_known = rc == SQLITE_ROW || rc == SQLITE_DONE;
+		s->recent_floor = rc == SQLITE_ROW ?
+		    (time_t)sqlite3_column_int64(st, 0) : 0;
+		sqlite3_reset(st);
+		s->since_floor = 0;
+		if (rc == SQLITE_DONE)	/* fewer than keep rows */
+			s->floor_known = 0;
+		if (!s->floor_known)
+			return 0;
+	}
+	return date < s->recent_floor;
 }
 
 int

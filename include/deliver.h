@@ -6,18 +6,66 @@
 #ifndef DELIVER_H
 #define DELIVER_H
 
+#include <limits.h>
 #include <stddef.h>
+
+#include <uv.h>
 
 #include "entry.h"
 
 struct store;
+struct feed_state;
 
 /*
- * Delivers entries (none of them seen before) into the maildir at spool.
- * The caller holds the store to itself and has no transaction open.
- * *delivered counts those now durable in new/; returns 0, or -1 with a
- * reason in err (entries not delivered stay pending and are retried by the
- * next deliver_recover).
+ * One feed's share of a commit.  deliver_prepare writes its messages into
+ * tmp/; deliver_commit then makes the prepared deliveries of many feeds
+ * durable together.  Before the transaction that marks the entries seen,
+ * the committer calls record (when set), which may point feed and st at
+ * the feed's state: it is written in that same transaction, so validators
+ * are never stored ahead of the entries they cover.
+ */
+struct delivery {
+	const struct entry	 *entries;	/* borrowed */
+	size_t			  n;
+	char			(*names)[NAME_MAX + 1];
+	unsigned char		 *step;		/* how far each entry got */
+	void			(*record)(struct delivery *, void *);
+	void			 *arg;
+	const char		 *feed;
+	const struct feed_state	 *st;
+	size_t			  delivered;	/* entries now durable in new/ */
+	int			  failed;	/* some entries were not: err says why */
+	int			  state_failed;	/* st was not written: err says why */
+	char			  err[512];
+};
+
+void	deliver_init(struct delivery *, const struct entry *entries,
+	    size_t n);
+void	deliver_clear(struct delivery *);
+
+/*
+ * Renders and writes every entry into tmp/ (nothing durable yet).  Returns
+ * 0, or -1 with d->failed and d->err set and nothing left in tmp/.
+ */
+int	deliver_prepare(struct delivery *d, const char *spool);
+
+/*
+ * Commits n prepared deliveries: one sync of tmp/, one transaction of
+ * pending rows, the renames into new/, one fsync of new/, one transaction
+ * marking the keys seen (with the states record set).  Entries already
+ * seen or pending by then are dropped, so two feeds racing with the same
+ * article deliver it once.  lock, when not NULL, is held around the store
+ * work only.  Each delivery's outcome is in it; returns 0, or -1 when any
+ * failed.  Entries not delivered stay pending or unseen, and the next
+ * commit's recovery (or the next run) finishes them.
+ */
+int	deliver_commit(struct store *store, uv_mutex_t *lock,
+	    const char *spool, struct delivery **ds, size_t n);
+
+/*
+ * Prepare and commit of one batch of entries (none of them seen before),
+ * for callers that hold the store to themselves.  *delivered counts those
+ * now durable in new/; returns 0, or -1 with a reason in err.
  */
 int	deliver_batch(struct store *store, const char *spool,
 	    const struct entry *entries, size_t n, size_t *delivered,
@@ -25,8 +73,9 @@ int	deliver_batch(struct store *store, const char *spool,
 
 /*
  * Finishes the deliveries a crash or a failure left pending: a message
- * found in new/ or cur/ is marked delivered, any other is written again.
- * *recovered counts the messages written again.  0, or -1 with err.
+ * found in new/ or cur/ is marked delivered, one still in tmp/ is moved
+ * into new/.  *recovered counts the messages moved or written again.
+ * The caller holds the store.  0, or -1 with err.
  */
 int	deliver_recover(struct store *store, const char *spool,
 	    size_t *recovered, char *err, size_t errlen);

@@ -1,6 +1,7 @@
 /*
- * Feed parser: RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 bytes in, struct feed_doc
- * out.  Never loads external entities or DTDs; entity expansion is bounded.
+ * Feed parser: RSS 0.9x/1.0/2.0, Atom 0.3/1.0 and JSON Feed 1.0/1.1 bytes
+ * in, struct feed_doc out.  Never loads external entities or DTDs; entity
+ * expansion and JSON nesting are bounded.
  */
 #ifndef FEED_H
 #define FEED_H

@@ -279,6 +279,16 @@ void	 feed__en_link(struct fp *, const char *);
 /* feed_people.c */
 void	 feed__person_free(struct feed_person *);
 
+/*
+ * feed_jsonfeed.c: JSON Feed 1.0/1.1.  sniff says whether feed_parse
+ * should read the bytes as JSON (by a JSON media type, else by a '{'
+ * after an optional BOM and white space); parse is feed_parse's contract.
+ */
+struct feed_source;
+int	 feed__jsonfeed_sniff(const char *, size_t, const char *content_type);
+struct feed_doc *feed__jsonfeed_parse(const char *, size_t,
+	    const struct feed_source *, char *err, size_t errlen);
+
 /* feed_string.c; the char * results are allocated. */
 char	*feed__lower_dup(const char *, size_t);
 void	 feed__set_str(char **dst, const char *src);

@@ -19,6 +19,7 @@
 
 enum job_state {
 	JOB_IDLE,
+	JOB_WAITING,	/* due, waiting for a free place (poller.active) */
 	JOB_FETCHING,
 	JOB_WORKING,
 };
@@ -40,6 +41,7 @@ struct job {
 	enum job_state		 state;
 	uv_timer_t		 timer;		/* daemon: the next poll */
 	uv_work_t		 work;
+	struct job		*next_waiting;
 	unsigned long		 rnd;		/* the worker's jitter */
 
 	/* The fetch outcome, copied out of the fetcher. */
@@ -68,6 +70,8 @@ struct job {
 	const char		*why;		/* the schedule rule applied */
 	long			 delay;		/* seconds to the next poll */
 	size_t			 delivered;
+	long			 ttl;		/* the feed's <ttl>, minutes */
+	time_t			 now;		/* when the worker started */
 };
 
 struct poller {
@@ -82,9 +86,18 @@ struct poller {
 	long			 max_entries;
 	struct store		*store;
 	uv_mutex_t		 store_lock;
+	struct group		*group;		/* commits the workers' deliveries */
 	struct fetcher		*fetcher;
 	struct job		**jobs;		/* every live job, removed ones too */
 	size_t			 njobs;
+	/*
+	 * Fetched bodies wait for a worker in memory, so at most max_active
+	 * jobs fetch or work at once; the others wait in line, in order.
+	 */
+	size_t			 active;
+	size_t			 max_active;
+	struct job		*waiting_head;
+	struct job		*waiting_tail;
 	size_t			 outstanding;	/* --once: jobs not done yet */
 	int			 stopping;
 	uv_signal_t		 sigterm;

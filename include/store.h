@@ -53,9 +53,16 @@ int	store_add_pending(struct store *, const struct entry *e,
 	    const char *name, const char *msg, size_t len);
 int	store_delivered(struct store *, const char *key, const char *feed,
 	    time_t when);
+/* Drops key's pending row: the delivery failed and will start afresh. */
+int	store_forget_pending(struct store *, const char *key);
 int	store_pending_each(struct store *, int (*cb)(const char *key,
 	    const char *feed, const char *name, const char *msg, size_t len,
 	    void *arg), void *arg);
+/*
+ * The merged feed's size: entries older than the keep newest are not kept
+ * by store_add_pending at all (0, the default, keeps every one).
+ */
+void	store_set_recent_limit(struct store *, size_t keep);
 /* Drops the data (never the key) of all but the newest keep entries. */
 int	store_prune(struct store *, size_t keep);
 /*

@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
@@ -34,9 +35,32 @@ void	 buf_init(struct buf *);
 void	 buf_free(struct buf *);
 void	 buf_reset(struct buf *);
 void	 buf_grow(struct buf *, size_t);
-void	 buf_add(struct buf *, const void *, size_t);
+void	 buf_add_grow(struct buf *, const void *, size_t);
 void	 buf_addstr(struct buf *, const char *);
-void	 buf_addc(struct buf *, char);
+
+/* Inline: the parser and the renderer add text a byte at a time. */
+static inline void
+buf_add(struct buf *b, const void *p, size_t n)
+{
+	if (b->cap - b->len <= n) {
+		buf_add_grow(b, p, n);
+		return;
+	}
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+static inline void
+buf_addc(struct buf *b, char c)
+{
+	if (b->cap - b->len <= 1) {
+		buf_add_grow(b, &c, 1);
+		return;
+	}
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+}
 void	 buf_printf(struct buf *, const char *, ...)
 	    __attribute__((__format__(__printf__, 2, 3)));
 /* Hands the data to the caller (never NULL) and leaves the buffer empty. */

@@ -69,6 +69,14 @@ TEST(rfc822_zones)
 		{ "Sat, 13 Dec 2003 14:00:02 -0430", T0 },
 		{ "Sun, 14 Dec 2003 03:30:02 GMT+0900", T0 },
 		{ "Sun, 14 Dec 2003 03:30:02 GMT+9", T0 },
+		/* A name plus offset; a name we know keeps its own offset. */
+		{ "Sun, 14 Dec 2003 03:30:02 KST+9", T0 },
+		{ "Sun, 14 Dec 2003 03:30:02 KST+0900", T0 },
+		{ "Sat, 13 Dec 2003 13:30:02 EST-0500", T0 },
+		{ "Sat, 13 Dec 2003 13:30:02 EST+5", T0 },
+		{ "Sun, 14 Dec 2003 03:30:02 XYZT+09:00", T0 },
+		{ "Sun, 14 Dec 2003 03:30:02 UTC+9", T0 },
+		{ "2003-12-14 03:30:02 KST+9", T0 },
 		/* Military letters are unreliable; RFC 2822 reads them as 0. */
 		{ "Sat, 13 Dec 2003 18:30:02 A", T0 },
 		{ "Sat, 13 Dec 2003 18:30:02 y", T0 },
@@ -111,6 +119,29 @@ TEST(rfc822_sloppy)
 		{ "Sat, 13 Dec 2003 13:30:02 ET", T0 },
 		{ "Sat, 2003/12/13 13:30:02 EST", T0 },
 		{ "Saturday, 2003-12-13T18:30:02Z", T0 },
+	};
+
+	check_dates(c, sizeof(c) / sizeof(c[0]));
+}
+
+TEST(am_pm)
+{
+	static const struct date_case c[] = {
+		{ "Sat, 13 Dec 2003 06:30:02 PM GMT", T0 },
+		{ "Sat, 13 Dec 2003 06:30:02 PM", T0 },
+		{ "Sat, 13 Dec 2003 06:30:02PM", T0 },
+		{ "Sat, 13 Dec 2003 6:30 pm", T0 - 2 },
+		{ "Sat, 13 Dec 2003 12:00:00 AM GMT", 1071273600LL },
+		{ "Sat, 13 Dec 2003 12:00:00 PM GMT", 1071273600LL + 43200 },
+		{ "Sat, 13 Dec 2003 00:00:00 AM GMT", 1071273600LL },
+		{ "Sat, 13 Dec 2003 01:30:02 AM", 1071273600LL + 5402 },
+		{ "Sat, 13 Dec 2003 11:30:02 AM +0900", T0 - 16 * 3600 },
+		/* A PM after a 24-hour time is redundant. */
+		{ "Sat, 13 Dec 2003 18:30:02 PM", T0 },
+		{ "Dec 13, 2003 01:30:02 PM EST", T0 },
+		{ "Sat Dec 13 06:30:02 PM 2003", T0 },
+		{ "2003-12-13 06:30:02 PM", T0 },
+		{ "2003-12-14 03:30:02 AM KST", T0 },
 	};
 
 	check_dates(c, sizeof(c) / sizeof(c[0]));
@@ -202,6 +233,9 @@ TEST(garbage_rejected)
 		"2003T2003", "2003 200312", "2003-12 18:30", "2003-12-13 1830",
 		"2003Z", "Sat 2003", "x, 3030", "Sat, 2003-12", "13Dec2003",
 		"Sat, 13 Dec2003 18:30:02 GMT", "Dec13, 2003",
+		"Sat, 13 Dec 2003 18:30:02 AM", "Sat, 13 Dec 2003 00:30:02 PM",
+		"Sat, 13 Dec 2003 06:30:02 p.m.x", "2003-12-13 18:30 AM",
+		"Sat, 13 Dec 2003 06:30:02 AMT+",
 	};
 	time_t t;
 	size_t i;
@@ -257,6 +291,7 @@ main(void)
 {
 	RUN(rfc822_zones);
 	RUN(rfc822_sloppy);
+	RUN(am_pm);
 	RUN(rfc822_two_digit_year);
 	RUN(iso8601);
 	RUN(korean_feeds);

@@ -2,7 +2,8 @@
  * Tests for entry.c: keys per SPEC.md (canonical link, id scoped to its
  * feed, content hash), feed title choice, title to plain text, content as
  * HTML, and the date fallbacks.  The feed structures are built and freed
- * here by hand so the test needs only entry.c, url.c and xmalloc.c.
+ * here by hand so the test needs only entry.c, url.c, xmalloc.c and
+ * libxml2.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -232,6 +233,12 @@ TEST(title_plain_text)
 		{ "<p>x</p><p>y</p>", "application/xhtml+xml", "x y" },
 		{ "AT&T &bogus; a < b", "text/html", "AT&T &bogus; a < b" },
 		{ "a&nbsp;b", "text/html", "a b" },
+		/* HTML 4 names, which feedparser's sanitizer keeps. */
+		{ "Caf&eacute; &hellip; &Eacute;&rsquo;", "text/html",
+		    "Caf\xc3\xa9 \xe2\x80\xa6 \xc3\x89\xe2\x80\x99" },
+		{ "&eacute &Bogus; &EACUTE;", "text/html",
+		    "&eacute &Bogus; &EACUTE;" },
+		{ "Caf&eacute;", "text/plain", "Caf&eacute;" },
 		{ "<b>kept</b> &amp;", "text/plain", "<b>kept</b> &amp;" },
 		{ "  plain\n title ", "text/plain", "plain title" },
 		{ "", "text/plain", "(untitled)" },
@@ -278,6 +285,66 @@ TEST(content_as_html)
 	entry_from_feed(&e, NULL, &fe, "n", "u", NULL, 5);
 	ASSERT_STR(e.content, "");
 	ASSERT(e.link == NULL && e.id == NULL && e.author == NULL);
+	entry_clear(&e);
+	fe_free(&fe);
+}
+
+/* Types that are neither text nor HTML are not HTML: escaped as text. */
+TEST(content_other_types_escaped)
+{
+	static const char *const types[] = {
+		"text/xml", "application/xml", "image/svg+xml",
+		"application/atom+xml", "text/markdown", "image/png", NULL,
+	};
+	struct feed_entry fe;
+	struct entry e;
+	size_t i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		fe_init(&fe);
+		fe_add_content(&fe, "<script>alert(1)</script>\nx", types[i]);
+		entry_from_feed(&e, NULL, &fe, "n", "u", NULL, 5);
+		ASSERT_STR(e.content,
+		    "&lt;script&gt;alert(1)&lt;/script&gt;<br>\nx");
+		entry_clear(&e);
+		fe_free(&fe);
+	}
+}
+
+/* An empty or out-of-line content does not hide the summary. */
+TEST(content_empty_uses_summary)
+{
+	struct feed_entry fe;
+	struct entry e;
+	char want[KEY_HEX_SIZE];
+	const char *bytes = "content\nfeed-a\nHello\n<p>sum</p>";
+
+	key_hash(bytes, strlen(bytes), want);
+	fe_init(&fe);
+	text_set(&fe.title, "Hello", "text/plain");
+	text_set(&fe.summary, "<p>sum</p>", "text/html");
+	fe_add_content(&fe, "", "text/html");
+	entry_from_feed(&e, NULL, &fe, "feed-a", "u", NULL, 5);
+	ASSERT_STR(e.content, "<p>sum</p>");
+	ASSERT_STR(e.key, want);
+	entry_clear(&e);
+
+	/* A later content with text is still content. */
+	fe_add_content(&fe, "<p>body</p>", "text/html");
+	entry_from_feed(&e, NULL, &fe, "feed-a", "u", NULL, 5);
+	ASSERT_STR(e.content, "<p>body</p>");
+	entry_clear(&e);
+	fe_free(&fe);
+
+	/* Only the empty content: an empty body, keyed on nothing. */
+	fe_init(&fe);
+	text_set(&fe.title, "Hello", "text/plain");
+	fe_add_content(&fe, "", "text/html");
+	entry_from_feed(&e, NULL, &fe, "feed-a", "u", NULL, 5);
+	ASSERT_STR(e.content, "");
+	bytes = "content\nfeed-a\nHello\n";
+	key_hash(bytes, strlen(bytes), want);
+	ASSERT_STR(e.key, want);
 	entry_clear(&e);
 	fe_free(&fe);
 }
@@ -350,6 +417,8 @@ main(void)
 	RUN(feed_title_choice);
 	RUN(title_plain_text);
 	RUN(content_as_html);
+	RUN(content_other_types_escaped);
+	RUN(content_empty_uses_summary);
 	RUN(fields_copied);
 	RUN(date_fallback);
 	return TEST_DONE();

@@ -451,6 +451,49 @@ TEST(quadratic_blowup)
 	buf_free(&b);
 }
 
+/*
+ * 530,000 undeclared &nbsp; (1 MiB of U+00A0) in a 6 MB feed: HTML names
+ * cannot amplify, so they do not count against the expansion budget.
+ */
+TEST(many_html_entities)
+{
+	struct buf b;
+	struct feed_doc *d;
+	double t0;
+	int i, j;
+
+	buf_init(&b);
+	buf_addstr(&b, "<rss version=\"2.0\"><channel><title>Spaces</title>\n");
+	for (i = 0; i < 1000; i++) {
+		buf_printf(&b, "<item><title>Item %d</title><link>"
+		    "http://example.org/%d</link><description>", i, i);
+		for (j = 0; j < 530; j++)
+			buf_addstr(&b, "&nbsp;word");
+		for (j = 0; j < 40; j++)
+			buf_addstr(&b, "Lorem ipsum dolor sit amet, elit. ");
+		buf_addstr(&b, "</description></item>\n");
+	}
+	buf_addstr(&b, "</channel></rss>\n");
+	ASSERT(b.len > 6000000);
+	t0 = now();
+	d = feed_parse(b.data, b.len, NULL, err, sizeof(err));
+	ASSERT(d != NULL);
+	if (d != NULL) {
+		ASSERT_INT(d->wellformed, 0);
+		ASSERT_INT(d->nentries, 1000);
+		if (d->nentries == 1000) {
+			ASSERT_STR(d->entries[999].title.value, "Item 999");
+			/* The value is stripped: the first one is gone. */
+			ASSERT(strncmp(d->entries[999].summary.value,
+			    "word\xc2\xa0word\xc2\xa0", 12) == 0);
+		}
+	} else
+		printf("# %s\n", err);
+	ASSERT(now() - t0 < 20.0);
+	feed_doc_free(d);
+	buf_free(&b);
+}
+
 TEST(not_a_feed)
 {
 	struct feed_doc *d;
@@ -519,6 +562,7 @@ main(void)
 	RUN(xxe_not_loaded);
 	RUN(billion_laughs);
 	RUN(quadratic_blowup);
+	RUN(many_html_entities);
 	RUN(not_a_feed);
 	RUN(json_output);
 	RUN(headers_json);

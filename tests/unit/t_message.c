@@ -3,11 +3,15 @@
  * title, line limits, header injection from feed text, From: quoting,
  * Message-ID, and the text and HTML parts.
  */
+#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "agg.h"
+#include "entry.h"
+#include "feed.h"
 #include "message.h"
 #include "test.h"
 #include "xmalloc.h"
@@ -409,6 +413,68 @@ TEST(test_body_parts)
 	free(msg);
 }
 
+/*
+ * From feed bytes to the rendered message: content of a type that is
+ * neither text nor HTML never reaches the HTML part as live markup (the
+ * text part may show it: there it is only text).
+ */
+TEST(test_no_script_from_feed)
+{
+	static const char feed[] =
+	    "<feed xmlns=\"http://www.w3.org/2005/Atom\">"
+	    "<title>F</title>"
+	    "<entry><title>xml</title><id>tag:a,1:1</id>"
+	    "<content type=\"text/xml\">&lt;script&gt;alert(1)&lt;/script&gt;"
+	    "</content></entry>"
+	    "<entry><title>appxml</title><id>tag:a,1:2</id>"
+	    "<content type=\"application/xml\"><![CDATA[<script>alert(2)"
+	    "</script>]]></content></entry>"
+	    "<entry><title>svg</title><id>tag:a,1:3</id>"
+	    "<summary type=\"image/svg+xml\">&lt;SCRIPT&gt;alert(3)"
+	    "&lt;/SCRIPT&gt;</summary></entry>"
+	    "<entry><title>html</title><id>tag:a,1:4</id>"
+	    "<content type=\"html\">&lt;script&gt;alert(4)&lt;/script&gt;"
+	    "&lt;p&gt;ok&lt;/p&gt;</content></entry>"
+	    "</feed>";
+	struct feed_doc *doc;
+	struct entry e;
+	char err[256], *msg, *html, *p, *q;
+	size_t i, len;
+
+	doc = feed_parse(feed, sizeof(feed) - 1, NULL, err, sizeof(err));
+	ASSERT(doc != NULL);
+	if (doc == NULL)
+		return;
+	ASSERT_INT(doc->nentries, 4);
+	for (i = 0; i < doc->nentries; i++) {
+		entry_from_feed(&e, doc, &doc->entries[i], "n",
+		    "http://f/feed", NULL, 5);
+		msg = message_render(&e, &len);
+		html = part(msg, "Content-Type: text/html; charset=utf-8\n"
+		    "Content-Transfer-Encoding: quoted-printable");
+		ASSERT(html != NULL);
+		if (html == NULL)
+			html = xstrdup("");
+		/* Soft line breaks undone, case folded. */
+		for (p = q = html; *p != '\0'; p++) {
+			if (p[0] == '=' && p[1] == '\n')
+				p++;
+			else
+				*q++ = (char)tolower((unsigned char)*p);
+		}
+		*q = '\0';
+		if (strstr(html, "<script") != NULL ||
+		    strstr(e.content, "<script") != NULL)
+			TEST_FAIL("entry %zu: <script in \"%s\"", i,
+			    e.content);
+		ASSERT(strstr(html, "alert(") != NULL || i == 3);
+		entry_clear(&e);
+		free(html);
+		free(msg);
+	}
+	feed_doc_free(doc);
+}
+
 TEST(test_qp_trailing_space)
 {
 	struct entry e = mkentry("t");
@@ -434,5 +500,6 @@ main(void)
 	RUN(test_long_values);
 	RUN(test_body_parts);
 	RUN(test_qp_trailing_space);
+	RUN(test_no_script_from_feed);
 	return TEST_DONE();
 }
