@@ -16,7 +16,8 @@ import time
 
 from conftest import entry_key
 
-POINTS = ["after-pending", "after-put", "after-sync", "before-seen-commit"]
+POINTS = ["after-tmp", "after-pending", "after-put", "after-sync",
+          "before-seen-commit"]
 FEEDS = 8
 
 
