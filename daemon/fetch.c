@@ -479,6 +479,8 @@ fetch_job_begin(struct fetch_job *job)
 	FETCH_SETOPT(job, CURLOPT_LOW_SPEED_LIMIT, FETCH_LOW_SPEED_LIMIT);
 	FETCH_SETOPT(job, CURLOPT_LOW_SPEED_TIME, FETCH_LOW_SPEED_TIME);
 	FETCH_SETOPT(job, CURLOPT_NOSIGNAL, 1L);
+	/* Curl 7.88 still offers TLS 1.0 where the system policy allows it. */
+	FETCH_SETOPT(job, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
 	/* Catches a declared Content-Length early; the write callback the rest. */
 	FETCH_SETOPT(job, CURLOPT_MAXFILESIZE_LARGE,
 	    (curl_off_t)f->lim.max_body);

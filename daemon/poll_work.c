@@ -41,6 +41,52 @@ job_url(const struct job *j)
 	return j->effective_url != NULL ? j->effective_url : j->conf.url;
 }
 
+static int
+fresh_cmp(const void *a, const void *b)
+{
+	const struct entry *const *x = a, *const *y = b;
+	int c = strcmp((*x)->key, (*y)->key);
+
+	if (c != 0)
+		return c;
+	return *x < *y ? -1 : *x > *y;
+}
+
+/*
+ * Keeps the first of entries sharing a key, in order: a document that
+ * repeats one item many times costs one message, not a file per copy.
+ */
+static size_t
+fresh_unique(struct entry *v, size_t n)
+{
+	struct entry **by_key, *first;
+	size_t i, kept = 0;
+
+	if (n < 2)
+		return n;
+	by_key = xcalloc(n, sizeof(*by_key));
+	for (i = 0; i < n; i++)
+		by_key[i] = &v[i];
+	qsort(by_key, n, sizeof(*by_key), fresh_cmp);
+	for (i = 1, first = by_key[0]; i < n; i++) {
+		if (strcmp(by_key[i]->key, first->key) == 0)
+			by_key[i]->key[0] = '\0';	/* a later copy */
+		else
+			first = by_key[i];
+	}
+	free(by_key);
+	for (i = 0; i < n; i++) {
+		if (v[i].key[0] == '\0') {
+			entry_clear(&v[i]);
+			continue;
+		}
+		if (kept != i)
+			v[kept] = v[i];
+		kept++;
+	}
+	return kept;
+}
+
 /*
  * The entries of doc not delivered yet, oldest first (feeds list newest
  * first).  The seen check runs under store_lock; two workers may both
@@ -74,7 +120,7 @@ job_fresh(struct job *j, const struct feed_doc *doc, time_t now, size_t *n)
 		nfresh++;
 	}
 	uv_mutex_unlock(&p->store_lock);
-	*n = nfresh;
+	*n = fresh_unique(fresh, nfresh);
 	return fresh;
 }
 
