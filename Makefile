@@ -9,7 +9,7 @@ DESTDIR		?=
 PKG_CONFIG	?= pkg-config
 PYTHON		?= /usr/bin/python3
 
-PKGS		:= libcurl libxml-2.0 libuv sqlite3 libcrypto libsystemd jansson
+PKGS		:= libcurl libxml-2.0 libuv sqlite3 libcrypto libsystemd jansson zlib
 BUILD		?= build
 BIN		?= aggregator
 

