@@ -93,6 +93,9 @@ FUZZ_BINS	:= $(FUZZ_TARGETS:%=build-fuzz/%)
 FUZZ_OBJS	:= $(patsubst daemon/%.c,build-fuzz/%.o,\
 		   $(filter-out daemon/main.c,$(SRCS)))
 FUZZ_OPTS	 = -timeout=10 -rss_limit_mb=512 -print_final_stats=1
+# ASan's freed-memory quarantine (256 MB by default) and a grown corpus
+# alone would pass the RSS limit.
+FUZZ_ASAN	:= quarantine_size_mb=64
 FUZZ_MAXLEN_fuzz_feed	:= 65536
 FUZZ_MAXLEN_fuzz_html	:= 4096
 FUZZ_DICT_fuzz_feed	:= tests/fuzz/xml.dict
@@ -101,6 +104,7 @@ FUZZ_DICT_fuzz_html	:= tests/fuzz/xml.dict
 # One target's run: $(1) is its name.
 fuzz_run = mkdir -p build-fuzz/corpus/$(1) tests/fuzz/corpus/$(1) && \
 	echo "fuzz: $(1) for $(FUZZ_SECONDS)s" && \
+	ASAN_OPTIONS=$(FUZZ_ASAN)$${ASAN_OPTIONS:+:$$ASAN_OPTIONS} \
 	build-fuzz/$(1) $(FUZZ_OPTS) -max_total_time=$(FUZZ_SECONDS) \
 	    -max_len=$(or $(FUZZ_MAXLEN_$(1)),256) \
 	    $(if $(FUZZ_DICT_$(1)),-dict=$(FUZZ_DICT_$(1))) \

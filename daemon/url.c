@@ -273,18 +273,24 @@ url_canon_auth(struct buf *b, const char *a, size_t len, int defport)
 {
 	const char *at, *host, *end = a + len, *colon = NULL, *p;
 	long port;
-	int hex = 0;
+	int hex = 0, inv6 = 0;
 
 	if ((at = memrchr(a, '@', len)) != NULL) {
 		buf_add(b, a, at - a + 1);
 		host = at + 1;
 	} else
 		host = a;
-	/* The port follows the last ':' that is not inside an IPv6 "[...]". */
-	for (p = host; p < end; p++) {
-		if (*p == ']')
-			colon = NULL;
-		else if (*p == ':')
+	/*
+	 * The port follows the first ':' that is not inside an IPv6
+	 * "[...]": a host has no other, so "h:80:" keeps "80:" as its port
+	 * and canonicalising a canonical URL changes nothing.
+	 */
+	for (p = host; p < end && colon == NULL; p++) {
+		if (*p == '[')
+			inv6 = 1;
+		else if (*p == ']')
+			inv6 = 0;
+		else if (*p == ':' && !inv6)
 			colon = p;
 	}
 	for (p = host; p < (colon != NULL ? colon : end); p++) {

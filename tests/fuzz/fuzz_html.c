@@ -1,0 +1,60 @@
+/*
+ * libFuzzer target: the HTML clean-up feed text goes through
+ * (feed__html_clean of feed_priv.h) and the guess whether text is HTML.
+ * The first byte picks resolve (bit 0) and sanitize (bit 1); the rest is
+ * the HTML.  Sanitized output may hold only tags the acceptable-elements
+ * list allows: anything else would let a feed put live markup into mail.
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "feed_priv.h"
+#include "xmalloc.h"
+
+#define FUZZ_BASE	"http://example.com/blog/post/"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+static void
+fuzz_check_tags(const char *in, const char *out)
+{
+	const char *p, *q;
+
+	for (p = strchr(out, '<'); p != NULL; p = strchr(p + 1, '<')) {
+		q = p + 1;
+		if (*q == '/')
+			q++;
+		while (isalnum((unsigned char)*q) || *q == '-')
+			q++;
+		if (q > p + 1 && !(q == p + 2 && p[1] == '/') &&
+		    feed__html_acceptable(p[1] == '/' ? p + 2 : p + 1,
+		    (size_t)(q - p - (p[1] == '/' ? 2 : 1))))
+			continue;
+		fprintf(stderr, "html: sanitized output has \"<%.20s\"\n"
+		    "  in:  \"%s\"\n  out: \"%s\"\n", p + 1, in, out);
+		abort();
+	}
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *html, *out;
+	int resolve, sanitize;
+
+	if (size == 0)
+		return 0;
+	resolve = data[0] & 1;
+	sanitize = (data[0] >> 1) & 1;
+	html = xstrndup((const char *)data + 1, size - 1);
+	feed__looks_like_html(html);
+	out = feed__html_clean(html, FUZZ_BASE, resolve, sanitize);
+	if (sanitize)
+		fuzz_check_tags(html, out);
+	free(out);
+	free(html);
+	return 0;
+}
