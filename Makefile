@@ -40,7 +40,7 @@ $(BIN): $(OBJS)
 $(BUILD)/%.o: daemon/%.c include/*.h | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/test.h $(LIBOBJS) | $(BUILD)/tests
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/*.h $(LIBOBJS) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
 
 $(BUILD) $(BUILD)/tests:

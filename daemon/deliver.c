@@ -144,7 +144,10 @@ deliver_prepare(struct delivery *d, const char *spool)
 	return 0;
 }
 
-/* Every delivery of the commit that has entries in tmp/ fails with err. */
+/*
+ * Every delivery of the commit that has entries in tmp/ (dropped ones
+ * included: their row was never committed) fails with err.
+ */
 static void
 commit_fail_all(struct delivery **ds, size_t n, const char *spool,
     const char *fmt, const char *detail)
@@ -152,8 +155,11 @@ commit_fail_all(struct delivery **ds, size_t n, const char *spool,
 	for (size_t k = 0; k < n; k++) {
 		int any = 0;
 
-		for (size_t i = 0; i < ds[k]->n; i++)
+		for (size_t i = 0; i < ds[k]->n; i++) {
+			if (ds[k]->step[i] == STEP_DROPPED)
+				ds[k]->step[i] = STEP_TMP;
 			any |= ds[k]->step[i] == STEP_TMP;
+		}
 		if (any) {
 			delivery_fail(ds[k], fmt, detail);
 			delivery_discard(ds[k], spool);
@@ -211,10 +217,6 @@ commit_pending(struct store *store, const char *spool, struct delivery **ds,
 fail:
 	snprintf(err, sizeof(err), "state: %s", store_errmsg(store));
 	store_rollback(store);
-	for (size_t k = 0; k < n; k++)
-		for (size_t i = 0; i < ds[k]->n; i++)
-			if (ds[k]->step[i] == STEP_DROPPED)
-				ds[k]->step[i] = STEP_TMP;
 	commit_fail_all(ds, n, spool, "%s", err);
 	return -1;
 }

@@ -433,20 +433,8 @@ feed_parse(const char *buf, size_t len, const struct feed_source *src,
 	if (dec.bozo)
 		feed__set_error(&p, dec.error);
 
-	/* Content-Location over the document URL, as feedparser does. */
-	base = NULL;
-	if (url != NULL && cloc != NULL) {
-		base = feed__safe_uri(url, cloc);
-		if (*base == '\0')
-			feed__set_str(&base, NULL);
-	}
-	if (base == NULL && cloc != NULL) {
-		base = feed__safe_uri(cloc, NULL);
-		if (*base == '\0')
-			feed__set_str(&base, NULL);
-	}
-	if (base == NULL)
-		base = xstrdup(url != NULL ? url : "");
+	if ((base = feed__doc_base(url, cloc)) == NULL)
+		base = xstrdup("");
 	p.baseuri = base;
 	if (clang != NULL && *clang != '\0') {
 		p.lang = xstrdup(clang);

@@ -225,11 +225,8 @@ jf_link(struct fp_ctx *c, const char *rel, const char *type,
 {
 	struct feed_link *l;
 
-	if (c->nlinks >= 1000)
+	if ((l = feed__add_link(c)) == NULL)
 		return NULL;
-	c->links = xreallocarray(c->links, c->nlinks + 1, sizeof(*c->links));
-	l = &c->links[c->nlinks++];
-	memset(l, 0, sizeof(*l));
 	l->rel = xstrdup(rel);
 	l->type = xstrdup_or_null(type);
 	l->href = xstrdup(href);
@@ -465,26 +462,10 @@ jf_feed(const struct jf *j, json_t *root, struct fp_ctx *c)
 static char *
 jf_base(const struct feed_source *src, json_t *root)
 {
-	const char *url = NULL, *cloc = NULL;
-	char *base = NULL, *fu;
+	char *base, *fu;
 
-	if (src != NULL) {
-		url = src->url;
-		cloc = src->content_location;
-	}
-	if (url != NULL && cloc != NULL) {
-		base = feed__safe_uri(url, cloc);
-		if (*base == '\0')
-			feed__set_str(&base, NULL);
-	}
-	if (base == NULL && cloc != NULL) {
-		base = feed__safe_uri(cloc, NULL);
-		if (*base == '\0')
-			feed__set_str(&base, NULL);
-	}
-	if (base == NULL && url != NULL && *url != '\0')
-		base = xstrdup(url);
-	if (base != NULL)
+	if (src != NULL &&
+	    (base = feed__doc_base(src->url, src->content_location)) != NULL)
 		return base;
 	if ((fu = jf_str(root, "feed_url")) != NULL && url_is_absolute(fu))
 		return fu;

@@ -99,8 +99,33 @@ feed__resolve(struct fp *p, const char *uri)
 	return feed__urljoin(p->baseuri != NULL ? p->baseuri : "", uri);
 }
 
-static struct feed_link *
-fp_add_link(struct fp_ctx *c)
+/*
+ * The document's base: Content-Location resolved against the document URL
+ * (feedparser's order), else the URL; NULL when there is neither.
+ */
+char *
+feed__doc_base(const char *url, const char *cloc)
+{
+	char *base = NULL;
+
+	if (url != NULL && cloc != NULL) {
+		base = feed__safe_uri(url, cloc);
+		if (*base == '\0')
+			feed__set_str(&base, NULL);
+	}
+	if (base == NULL && cloc != NULL) {
+		base = feed__safe_uri(cloc, NULL);
+		if (*base == '\0')
+			feed__set_str(&base, NULL);
+	}
+	if (base == NULL && url != NULL && *url != '\0')
+		base = xstrdup(url);
+	return base;
+}
+
+/* A new zeroed link of c, or NULL past the thousandth. */
+struct feed_link *
+feed__add_link(struct fp_ctx *c)
 {
 	struct feed_link *l;
 
@@ -140,7 +165,7 @@ feed__st_link(struct fp *p, const char *tag, char **a, size_t n)
 	if (href != NULL)
 		abs = feed__resolve(p, href);
 	if (!(p->inentry && p->inimage))
-		l = fp_add_link(c);
+		l = feed__add_link(c);
 	if (l != NULL) {
 		l->rel = xstrdup(rel);
 		l->type = xstrdup(type);
@@ -204,7 +229,7 @@ st_enclosure(struct fp *p, const char *tag, char **a, size_t n)
 		href = feed__attr_get(a, n, "uri");
 	if (href == NULL || *href == '\0')
 		href = feed__attr_get(a, n, "href");
-	if ((l = fp_add_link(c)) == NULL)
+	if ((l = feed__add_link(c)) == NULL)
 		return;
 	l->rel = xstrdup("enclosure");
 	l->href = xstrdup_or_null(href);
@@ -220,7 +245,7 @@ add_license(struct fp *p, const char *href)
 {
 	struct feed_link *l;
 
-	if (href == NULL || (l = fp_add_link(feed__context(p))) == NULL)
+	if (href == NULL || (l = feed__add_link(feed__context(p))) == NULL)
 		return;
 	l->rel = xstrdup("license");
 	l->href = xstrdup(href);

@@ -273,6 +273,8 @@ void	 feed__en_updated(struct fp *, const char *);
 
 /* feed_links.c */
 char	*feed__resolve(struct fp *, const char *uri);
+char	*feed__doc_base(const char *url, const char *cloc);
+struct feed_link *feed__add_link(struct fp_ctx *);
 void	 feed__st_link(struct fp *, const char *, char **, size_t);
 void	 feed__en_link(struct fp *, const char *);
 

@@ -45,6 +45,16 @@ def fixture_bytes(name):
     return (FEEDS / name).read_bytes()
 
 
+# A fourth item for plain-rss2.xml: replaces its "</channel>".
+NEW_ITEM = b"""<item>
+<title>Plain RSS four (new)</title>
+<link>https://plain.example/rss/4</link>
+<guid>https://plain.example/rss/4</guid>
+<description>new</description>
+</item>
+</channel>"""
+
+
 def entry_key(canonical_link):
     """The entry key of our implementation: SHA-256 of the canonical link."""
     return hashlib.sha256(canonical_link.encode("utf-8")).hexdigest()

@@ -28,7 +28,7 @@ from xml.sax.saxutils import escape
 import feedparser
 import pytest
 
-from conftest import entry_key, fixture_bytes, run_process
+from conftest import NEW_ITEM, entry_key, fixture_bytes, run_process
 
 PLAIN = ["Plain RSS one", "Plain RSS three", "Plain RSS two"]
 ATOM_NS = "{http://www.w3.org/2005/Atom}"
@@ -489,15 +489,6 @@ def test_D15_kill_during_atom_write(work, tmp_path):
 
 
 # --- D16: the output cannot be written ---------------------------------------
-
-NEW_ITEM = b"""<item>
-<title>Plain RSS four (new)</title>
-<link>https://plain.example/rss/4</link>
-<guid>https://plain.example/rss/4</guid>
-<description>new</description>
-</item>
-</channel>"""
-
 
 @pytest.mark.parametrize("layout", ["read-only", "missing-dir", "full"])
 def test_D16_output_unwritable(work, tmp_path, layout):

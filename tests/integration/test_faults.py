@@ -18,7 +18,7 @@ import zlib
 
 import pytest
 
-from conftest import fixture_bytes, rss_limit_kb, run_process
+from conftest import NEW_ITEM, fixture_bytes, rss_limit_kb, run_process
 from feedserver import (raw_endless_chunked, raw_silent, raw_trickle,
                         raw_truncated_chunked, raw_truncated_length)
 
@@ -352,15 +352,6 @@ def test_S06_errors_keep_seen_state(server, work):
     assert {p.name for p in work.message_files()} == names
     assert_exactly_once(work, expected)
     assert res.stdout.startswith("aggregator: 0 new entries"), res
-
-
-NEW_ITEM = b"""<item>
-<title>Plain RSS four (new)</title>
-<link>https://plain.example/rss/4</link>
-<guid>https://plain.example/rss/4</guid>
-<description>new</description>
-</item>
-</channel>"""
 
 
 @pytest.mark.parametrize("damage", ["random", "header", "truncated"])

@@ -9,66 +9,22 @@
 #include <time.h>
 
 #include "feed.h"
+#include "feed_fixture.h"
 #include "test.h"
 #include "xmalloc.h"
 
 static char	 err[256];
 
-static char *
-slurp(const char *name, size_t *len)
-{
-	char path[512];
-	struct buf b;
-	char tmp[4096];
-	size_t n;
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "tests/fixtures/%s", name);
-	if ((fp = fopen(path, "rb")) == NULL) {
-		printf("# cannot open %s (run from the source root)\n", path);
-		*len = 0;
-		return NULL;
-	}
-	buf_init(&b);
-	buf_addstr(&b, "");
-	while ((n = fread(tmp, 1, sizeof(tmp), fp)) > 0)
-		buf_add(&b, tmp, n);
-	fclose(fp);
-	*len = b.len;
-	return buf_release(&b);
-}
-
 static struct feed_doc *
 parse_fixture(const char *name, const struct feed_source *src)
 {
-	struct feed_doc *d;
-	size_t len;
-	char *data;
-
-	if ((data = slurp(name, &len)) == NULL)
-		return NULL;
-	d = feed_parse(data, len, src, err, sizeof(err));
-	free(data);
-	return d;
+	return fixture_parse(name, src, err, sizeof(err));
 }
 
 static struct feed_doc *
 parse_str(const char *s)
 {
 	return feed_parse(s, strlen(s), NULL, err, sizeof(err));
-}
-
-static char *
-to_json(const struct feed_doc *d)
-{
-	char *out = NULL;
-	size_t len = 0;
-	FILE *fp;
-
-	fp = open_memstream(&out, &len);
-	feed_doc_json(d, fp);
-	fclose(fp);
-	return out;
 }
 
 static double
@@ -385,7 +341,7 @@ TEST(xxe_not_loaded)
 	d = parse_fixture("xxe.xml", NULL);
 	ASSERT(d != NULL);
 	if (d != NULL) {
-		json = to_json(d);
+		json = fixture_json(d);
 		ASSERT(strstr(json, "CANARY-SECRET-42") == NULL);
 		/* Internal entities are honoured. */
 		ASSERT(strstr(d->title.value, "internal text") != NULL);
@@ -515,7 +471,7 @@ TEST(json_output)
 	ASSERT(d != NULL);
 	if (d == NULL)
 		return;
-	json = to_json(d);
+	json = fixture_json(d);
 	ASSERT(strstr(json, "\"version\":\"rss20\"") != NULL);
 	ASSERT(strstr(json, "\"title\":\"a\\\"b\\\\c") != NULL);
 	ASSERT(strstr(json, "\"published\":null") != NULL);

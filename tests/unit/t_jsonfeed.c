@@ -11,47 +11,16 @@
 #include <time.h>
 
 #include "feed.h"
+#include "feed_fixture.h"
 #include "test.h"
 #include "xmalloc.h"
 
 static char	 err[256];
 
-static char *
-slurp(const char *name, size_t *len)
-{
-	char path[512], tmp[4096];
-	struct buf b;
-	size_t n;
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "tests/fixtures/%s", name);
-	if ((fp = fopen(path, "rb")) == NULL) {
-		printf("# cannot open %s (run from the source root)\n", path);
-		*len = 0;
-		return NULL;
-	}
-	buf_init(&b);
-	buf_addstr(&b, "");
-	while ((n = fread(tmp, 1, sizeof(tmp), fp)) > 0)
-		buf_add(&b, tmp, n);
-	fclose(fp);
-	*len = b.len;
-	return buf_release(&b);
-}
-
 static struct feed_doc *
 parse_fixture(const char *name, const struct feed_source *src)
 {
-	struct feed_doc *d;
-	size_t len;
-	char *data;
-
-	err[0] = '\0';
-	if ((data = slurp(name, &len)) == NULL)
-		return NULL;
-	d = feed_parse(data, len, src, err, sizeof(err));
-	free(data);
-	return d;
+	return fixture_parse(name, src, err, sizeof(err));
 }
 
 static struct feed_doc *
@@ -62,19 +31,6 @@ parse_type(const char *s, const char *ctype)
 	err[0] = '\0';
 	return feed_parse(s, strlen(s), ctype != NULL ? &src : NULL, err,
 	    sizeof(err));
-}
-
-static char *
-to_json(const struct feed_doc *d)
-{
-	char *out = NULL;
-	size_t len = 0;
-	FILE *fp;
-
-	fp = open_memstream(&out, &len);
-	feed_doc_json(d, fp);
-	fclose(fp);
-	return out;
 }
 
 static int
@@ -549,7 +505,7 @@ TEST(conformance_json)
 	ASSERT(d != NULL);
 	if (d == NULL)
 		return;
-	json = to_json(d);
+	json = fixture_json(d);
 	ASSERT(has_prefix(json, "{\"wellformed\":true,\"encoding\":\"utf-8\","
 	    "\"version\":\"json11\","));
 	ASSERT(strstr(json, "\"enclosures\":[{\"href\":\"https://example.org/"
