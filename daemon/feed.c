@@ -465,12 +465,15 @@ feed_parse(const char *buf, size_t len, const struct feed_source *src,
 	xmlSwitchEncoding(p.ctxt, XML_CHAR_ENCODING_UTF8);
 	if ((fixed = feed__fix_ampersands(dec.utf8, dec.len, &fixedlen)) != NULL) {
 		feed__set_error(&p, "not well-formed (invalid token: bare \"&\")");
-		free(dec.utf8);
+		free(dec.own);
+		dec.own = fixed;
 		dec.utf8 = fixed;
 		dec.len = fixedlen;
 	}
 	if (too_many_attrs(dec.utf8, dec.len))
 		feed__hostile(&p, "too many attributes on one element");
+	if (*dec.decl != '\0' && !p.hostile)
+		xmlParseChunk(p.ctxt, dec.decl, (int)strlen(dec.decl), 0);
 	for (off = 0; off < dec.len && !p.hostile; off += chunk) {
 		chunk = dec.len - off < 65536 ? dec.len - off : 65536;
 		if (xmlParseChunk(p.ctxt, dec.utf8 + off, (int)chunk, 0) != 0 &&

@@ -243,7 +243,11 @@ decode_iconv(const char *name, const char *in, size_t len, struct buf *out)
 	return ret;
 }
 
-/* Decodes len bytes in the charset called name into out; 0 or -1. */
+/*
+ * Decodes len bytes in the charset called name into out: 0, or 1 when
+ * the bytes are UTF-8 as they are (out is left empty, nothing copied), or
+ * -1 when they are not text in that charset.
+ */
 static int
 decode_as(const char *name, const char *in, size_t len, struct buf *out)
 {
@@ -255,14 +259,12 @@ decode_as(const char *name, const char *in, size_t len, struct buf *out)
 	if (feed__in_list(name, utf8_names, NELEM(utf8_names))) {
 		if (!utf8_valid(in, len))
 			return -1;
-		buf_add(out, in, len);
-		return 0;
+		return 1;
 	}
 	if (feed__in_list(name, ascii_names, NELEM(ascii_names))) {
 		if (!ascii_valid(in, len))
 			return -1;
-		buf_add(out, in, len);
-		return 0;
+		return 1;
 	}
 	if (feed__in_list(name, cp1252_names, NELEM(cp1252_names))) {
 		tmp = feed__cp1252_to_utf8(in, len, &n);
@@ -403,10 +405,10 @@ feed__decode(const char *buf, size_t len, const char *content_type,
 	const unsigned char *u = (const unsigned char *)buf;
 	const char *bom = NULL, *rfc3023;
 	char *xml_enc = NULL, *http_type = NULL, *http_enc = NULL;
-	const char *cands[7];
+	const char *cands[7], *text, *gt;
 	struct buf tmp, res;
 	size_t i, j, n;
-	int acceptable = 0, ok = -1;
+	int acceptable = 0, ok = -1, same = 0, r;
 
 	memset(out, 0, sizeof(*out));
 	if (len >= 4 && memcmp(u, "\x00\x00\xfe\xff", 4) == 0) {
@@ -440,8 +442,10 @@ feed__decode(const char *buf, size_t len, const char *content_type,
 	buf_init(&tmp);
 	buf_init(&res);
 	if (bom != NULL) {
-		if (decode_as(bom, buf, len, &tmp) == 0)
+		if ((r = decode_as(bom, buf, len, &tmp)) == 0)
 			xml_enc = xml_decl_encoding(tmp.data, tmp.len);
+		else if (r == 1)
+			xml_enc = xml_decl_encoding(buf, len);
 	} else
 		xml_enc = xml_decl_encoding(buf, len);
 	if (xml_enc != NULL) {
@@ -522,8 +526,9 @@ feed__decode(const char *buf, size_t len, const char *content_type,
 				break;
 		if (j < i)
 			continue;
-		if (decode_as(cands[i], buf, len, &res) == 0) {
+		if ((r = decode_as(cands[i], buf, len, &res)) >= 0) {
 			ok = (int)i;
+			same = r == 1;
 			break;
 		}
 	}
@@ -545,47 +550,50 @@ feed__decode(const char *buf, size_t len, const char *content_type,
 		    "as %s", rfc3023, cands[ok]);
 	}
 	out->encoding = xstrdup(cands[ok]);
-	if (res.data == NULL)
-		buf_addstr(&res, "");
+	if (same)
+		text = buf;
+	else {
+		text = res.data != NULL ? res.data : "";
+		len = res.len;
+	}
 	/*
 	 * The declaration now lies about the encoding, and libxml2 rejects
-	 * some names Python accepts ("437"): replace it, as feedparser does.
+	 * some names Python accepts ("437"): it is replaced, as feedparser
+	 * does, by one the parser reads first.
 	 */
-	if (res.len >= 5 && memcmp(res.data, "<?xml", 5) == 0) {
-		char *gt = memchr(res.data, '>', res.len);
-
-		if (gt != NULL) {
-			struct buf nb;
-			size_t skip = (size_t)(gt - res.data) + 1;
-
-			buf_init(&nb);
-			buf_addstr(&nb, "<?xml version='1.0' encoding='utf-8'?>");
-			buf_add(&nb, res.data + skip, res.len - skip);
-			buf_free(&res);
-			res = nb;
-		}
+	out->decl = "";
+	if (len >= 5 && memcmp(text, "<?xml", 5) == 0 &&
+	    (gt = memchr(text, '>', len)) != NULL) {
+		out->decl = "<?xml version='1.0' encoding='utf-8'?>";
+		len -= (size_t)(gt + 1 - text);
+		text = gt + 1;
 	}
 	/*
 	 * libxml2 takes a NUL for the end of the input: the items after it
 	 * would be lost.  It becomes U+FFFD, as in an HTML parser.
 	 */
-	if (memchr(res.data, '\0', res.len) != NULL) {
+	if (memchr(text, '\0', len) != NULL) {
 		buf_reset(&tmp);
-		for (i = 0; i < res.len; i++)
-			if (res.data[i] == '\0')
+		for (i = 0; i < len; i++)
+			if (text[i] == '\0')
 				feed__utf8_put(&tmp, 0xfffd);
 			else
-				buf_addc(&tmp, res.data[i]);
-		buf_free(&res);
-		res = tmp;
-		buf_init(&tmp);
+				buf_addc(&tmp, text[i]);
 		if (out->error == NULL) {
 			out->bozo = 1;
 			out->error = xstrdup("document contains NUL bytes");
 		}
+		len = tmp.len;
+		out->own = buf_release(&tmp);
+		text = out->own;
+		buf_free(&res);
+	} else if (!same) {
+		i = (size_t)(text - res.data);
+		out->own = buf_release(&res);
+		text = out->own + i;
 	}
-	out->len = res.len;
-	out->utf8 = buf_release(&res);
+	out->utf8 = len > 0 ? text : "";
+	out->len = len;
 	buf_free(&tmp);
 	free(xml_enc);
 	free(http_type);
@@ -598,7 +606,7 @@ feed__decoded_free(struct feed__decoded *d)
 {
 	if (d == NULL)
 		return;
-	free(d->utf8);
+	free(d->own);
 	free(d->encoding);
 	free(d->error);
 	memset(d, 0, sizeof(*d));

@@ -35,16 +35,34 @@ static const char *const acceptable_elements[] = {
 	"th", "thead", "time", "tr", "tt", "u", "ul", "var", "video",
 };
 
+/*
+ * Whether the len bytes at name are one of the n names in list.  The first
+ * byte is compared before the rest: most names in a list differ there.
+ */
+static int
+in_table(const char *name, size_t len, const char *const *list, size_t n,
+    int icase)
+{
+	int c0;
+	size_t i;
+
+	if (len == 0)
+		return 0;
+	c0 = icase ? tolower((unsigned char)name[0]) : (unsigned char)name[0];
+	for (i = 0; i < n; i++)
+		if ((unsigned char)list[i][0] == c0 &&
+		    strlen(list[i]) == len && (icase ?
+		    strncasecmp(list[i], name, len) :
+		    memcmp(list[i], name, len)) == 0)
+			return 1;
+	return 0;
+}
+
 int
 feed__html_acceptable(const char *name, size_t len)
 {
-	size_t i;
-
-	for (i = 0; i < NELEM(acceptable_elements); i++)
-		if (strlen(acceptable_elements[i]) == len &&
-		    strncasecmp(acceptable_elements[i], name, len) == 0)
-			return 1;
-	return 0;
+	return in_table(name, len, acceptable_elements,
+	    NELEM(acceptable_elements), 1);
 }
 
 static int
@@ -143,6 +161,12 @@ static const char *const void_elements[] = {
 	"hr", "img", "input", "isindex", "keygen", "link", "meta", "param",
 	"source", "track", "wbr",
 };
+
+static int
+is_void(const char *name, size_t len)
+{
+	return in_table(name, len, void_elements, NELEM(void_elements), 0);
+}
 
 /* (element, attribute) pairs holding URIs, resolved against xml:base. */
 static const char *const uri_attrs[][2] = {
@@ -407,7 +431,7 @@ start_tag(struct hclean *h, const char *tag, struct hattr *a, size_t n)
 		emit_attr_value(&h->out, a[i].v);
 		buf_addc(&h->out, '"');
 	}
-	isvoid = feed__in_list(tag, void_elements, NELEM(void_elements));
+	isvoid = is_void(tag, strlen(tag));
 	buf_addstr(&h->out, isvoid ? " />" : ">");
 }
 
@@ -420,7 +444,7 @@ end_tag(struct hclean *h, const char *tag)
 			h->unacceptable--;
 		return;
 	}
-	if (!feed__in_list(tag, void_elements, NELEM(void_elements)))
+	if (!is_void(tag, strlen(tag)))
 		buf_printf(&h->out, "</%s>", tag);
 }
 
@@ -572,19 +596,37 @@ charref(struct hclean *h, const char *ref, size_t n)
 	free(r);
 }
 
-/* The shorttag and declaration rewrites feedparser applies first. */
+/*
+ * The shorttag and declaration rewrites feedparser applies first.  Only
+ * '<' and '&' can start one, so the text between them is copied whole.
+ */
 static char *
 prepare(const char *html)
 {
 	struct buf b;
 	const char *p = html, *q;
-	char *tag;
+	size_t run;
 	int decl = 0;
 
 	buf_init(&b);
+	buf_grow(&b, strlen(html));
 	buf_addstr(&b, "");
-	while (*p != '\0') {
-		if (p[0] == '<' && p[1] == '!' && decl < 2 &&
+	for (;;) {
+		run = strcspn(p, "<&");
+		buf_add(&b, p, run);
+		p += run;
+		if (*p == '\0')
+			break;
+		if (*p == '&') {
+			if (strncmp(p, "&#39;", 5) == 0 ||
+			    strncmp(p, "&#34;", 5) == 0) {
+				buf_addc(&b, p[3] == '9' ? '\'' : '"');
+				p += 5;
+			} else
+				buf_addc(&b, *p++);
+			continue;
+		}
+		if (p[1] == '!' && decl < 2 &&
 		    strncmp(p + 2, "DOCTYPE", 7) != 0 &&
 		    strncmp(p + 2, "--", 2) != 0 && p[2] != '[') {
 			buf_addstr(&b, "&lt;!");
@@ -592,39 +634,30 @@ prepare(const char *html)
 			decl++;
 			continue;
 		}
-		if (p[0] == '<') {
-			/* <([^<>\s]+?)\s*\/> */
-			for (q = p + 1; *q != '\0' && *q != '<' && *q != '>' &&
-			    !isspace((unsigned char)*q) && *q != '/'; q++)
-				;
-			if (q > p + 1) {
-				const char *e = q;
+		/* <([^<>\s]+?)\s*\/> */
+		for (q = p + 1; *q != '\0' && *q != '<' && *q != '>' &&
+		    !isspace((unsigned char)*q) && *q != '/'; q++)
+			;
+		if (q > p + 1) {
+			const char *e = q;
 
-				while (isspace((unsigned char)*e))
-					e++;
-				if (e[0] == '/' && e[1] == '>') {
-					tag = xstrndup(p + 1, (size_t)(q - p - 1));
-					if (feed__in_list(tag, void_elements,
-					    NELEM(void_elements)))
-						buf_printf(&b, "<%s />", tag);
-					else
-						buf_printf(&b, "<%s></%s>", tag,
-						    tag);
-					free(tag);
-					p = e + 2;
-					continue;
+			while (isspace((unsigned char)*e))
+				e++;
+			if (e[0] == '/' && e[1] == '>') {
+				size_t tl = (size_t)(q - p - 1);
+
+				buf_addc(&b, '<');
+				buf_add(&b, p + 1, tl);
+				if (is_void(p + 1, tl))
+					buf_addstr(&b, " />");
+				else {
+					buf_addstr(&b, "></");
+					buf_add(&b, p + 1, tl);
+					buf_addc(&b, '>');
 				}
+				p = e + 2;
+				continue;
 			}
-		}
-		if (strncmp(p, "&#39;", 5) == 0) {
-			buf_addc(&b, '\'');
-			p += 5;
-			continue;
-		}
-		if (strncmp(p, "&#34;", 5) == 0) {
-			buf_addc(&b, '"');
-			p += 5;
-			continue;
 		}
 		buf_addc(&b, *p++);
 	}
@@ -646,6 +679,7 @@ feed__html_clean(const char *html, const char *base, int resolve,
 	h.resolve = resolve;
 	h.sanitize = sanitize;
 	src = prepare(html);
+	buf_grow(&h.out, strlen(src));
 	for (p = src; *p != '\0'; ) {
 		if (*p == '<') {
 			if (strncmp(p, "<!--", 4) == 0) {
@@ -720,32 +754,31 @@ feed__html_clean(const char *html, const char *base, int resolve,
 			data(&h, p++, 1);
 			continue;
 		}
-		for (q = p; *q != '\0' && *q != '<' && *q != '&'; q++)
-			;
-		data(&h, p, (size_t)(q - p));
-		p = q;
+		/* Text up to the next markup needs no escaping. */
+		n = strcspn(p, "<&");
+		if (h.unacceptable == 0)
+			buf_add(&h.out, p, n);
+		p += n;
 	}
 	free(src);
 	if (!sanitize)
 		return buf_release(&h.out);
 	/* Trimmed, and CRLF made LF, as feedparser's sanitizer returns it. */
 	{
-		struct buf o;
-		const char *s = h.out.data;
-		size_t len = h.out.len, i;
+		char *s = h.out.data, *w;
+		const char *r, *end;
+		size_t len = h.out.len;
 
 		while (len > 0 && isspace((unsigned char)s[len - 1]))
 			len--;
-		while (len > 0 && isspace((unsigned char)*s)) {
-			s++;
+		for (r = s; len > 0 && isspace((unsigned char)*r); r++)
 			len--;
-		}
-		buf_init(&o);
-		buf_addstr(&o, "");
-		for (i = 0; i < len; i++)
-			if (!(s[i] == '\r' && i + 1 < len && s[i + 1] == '\n'))
-				buf_addc(&o, s[i]);
-		buf_free(&h.out);
-		return buf_release(&o);
+		end = r + len;
+		for (w = s; r < end; r++)
+			if (!(*r == '\r' && r + 1 < end && r[1] == '\n'))
+				*w++ = *r;
+		*w = '\0';
+		h.out.len = (size_t)(w - s);
+		return buf_release(&h.out);
 	}
 }

@@ -10,35 +10,37 @@
 #include "feed.h"
 #include "feed_priv.h"
 
-/* Writes s as a JSON string; bytes that are not UTF-8 become U+FFFD. */
+/*
+ * Writes s as a JSON string; bytes that are not UTF-8 become U+FFFD.  Runs
+ * that need no escape go out in one fwrite.
+ */
 static void
 json_str(FILE *fp, const char *s)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i, n = strlen(s), l;
+	size_t i, n = strlen(s), l, run;
 
 	fputc('"', fp);
 	for (i = 0; i < n; ) {
+		for (run = i; i < n; i += l) {
+			if (u[i] >= 0x20 && u[i] < 0x7f && u[i] != '"' &&
+			    u[i] != '\\')
+				l = 1;
+			else if (u[i] < 0x80 ||
+			    (l = feed__utf8_seq(u, i, n)) == 0)
+				break;
+		}
+		fwrite(u + run, 1, i - run, fp);
+		if (i == n)
+			break;
 		if (u[i] == '"' || u[i] == '\\') {
 			fputc('\\', fp);
-			fputc(u[i++], fp);
-			continue;
-		}
-		if (u[i] < 0x20 || u[i] == 0x7f) {
-			fprintf(fp, "\\u%04x", u[i++]);
-			continue;
-		}
-		if (u[i] < 0x80) {
-			fputc(u[i++], fp);
-			continue;
-		}
-		if ((l = feed__utf8_seq(u, i, n)) == 0) {
+			fputc(u[i], fp);
+		} else if (u[i] < 0x20 || u[i] == 0x7f)
+			fprintf(fp, "\\u%04x", u[i]);
+		else
 			fputs("\xef\xbf\xbd", fp);
-			i++;
-			continue;
-		}
-		fwrite(u + i, 1, l, fp);
-		i += l;
+		i++;
 	}
 	fputc('"', fp);
 }

@@ -140,7 +140,7 @@ join_pieces(struct fp *p, struct fp_elem *e)
 #undef PSTART
 #undef PEND
 	}
-	return xstrndup(s, e->text.len);
+	return buf_release(&e->text);
 }
 
 static char *
@@ -196,14 +196,12 @@ char *
 feed__pop(struct fp *p, const char *element)
 {
 	struct fp_elem e;
-	char *joined, *out, *t;
+	char *out, *t;
 
 	if (p->nes == 0 || strcmp(p->es[p->nes - 1].name, element) != 0)
 		return NULL;
 	e = p->es[--p->nes];
-	joined = join_pieces(p, &e);
-	out = feed__strip_dup(joined, strlen(joined));
-	free(joined);
+	out = feed__strip(join_pieces(p, &e));
 	if (!e.expecting_text) {
 		feed__elem_free(&e);
 		return out;

@@ -47,8 +47,9 @@ feed__in_list(const char *name, const char *const *list, size_t n)
 {
 	size_t i;
 
+	/* The first byte settles most comparisons without a call. */
 	for (i = 0; i < n; i++)
-		if (strcmp(name, list[i]) == 0)
+		if (name[0] == list[i][0] && strcmp(name, list[i]) == 0)
 			return 1;
 	return 0;
 }
@@ -132,9 +133,9 @@ feed__utf8_ok(const char *s, size_t n)
 	return 1;
 }
 
-/* Python's str.strip(): Unicode whitespace at both ends. */
-char *
-feed__strip_dup(const char *s, size_t n)
+/* Python's str.strip(): the bounds without Unicode white space at the ends. */
+static void
+strip_bounds(const char *s, size_t n, size_t *startp, size_t *endp)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t start = 0, end = n, k;
@@ -155,7 +156,30 @@ feed__strip_dup(const char *s, size_t n)
 			break;
 		end -= k;
 	}
+	*startp = start;
+	*endp = end;
+}
+
+char *
+feed__strip_dup(const char *s, size_t n)
+{
+	size_t start, end;
+
+	strip_bounds(s, n, &start, &end);
 	return xstrndup(s + start, end - start);
+}
+
+/* The same, in place: s is returned, its text moved to the front. */
+char *
+feed__strip(char *s)
+{
+	size_t start, end;
+
+	strip_bounds(s, strlen(s), &start, &end);
+	if (start > 0)
+		memmove(s, s + start, end - start);
+	s[end - start] = '\0';
+	return s;
 }
 
 /*
@@ -173,9 +197,13 @@ feed__fix_text(const struct fp *p, char *s)
 	int latin1 = 1, high = 0;
 	char *t;
 
+	/* ASCII, the common case, needs neither step. */
+	for (i = 0; i < n && u[i] < 0x80; i++)
+		;
+	if (i == n)
+		return s;
 	if (p->is_utf8) {
-		buf_init(&b);
-		for (i = 0; i < n; i += k) {
+		for (; i < n; i += k) {
 			k = utf8_get(u + i, n - i, &c);
 			if (c > 0xff) {
 				latin1 = 0;
@@ -183,22 +211,28 @@ feed__fix_text(const struct fp *p, char *s)
 			}
 			if (c >= 0x80)
 				high = 1;
-			buf_addc(&b, (char)c);
 		}
-		if (latin1 && high && b.len > 0 &&
-		    feed__utf8_ok(b.data, b.len)) {
-			free(s);
-			s = buf_release(&b);
-			n = strlen(s);
-			u = (const unsigned char *)s;
+		if (latin1 && high) {
+			buf_init(&b);
+			for (i = 0; i < n; i += k) {
+				k = utf8_get(u + i, n - i, &c);
+				buf_addc(&b, (char)c);
+			}
+			if (feed__utf8_ok(b.data, b.len)) {
+				free(s);
+				s = buf_release(&b);
+				n = strlen(s);
+				u = (const unsigned char *)s;
+			}
+			buf_free(&b);
 		}
-		buf_free(&b);
 	}
 	/* C1 controls to windows-1252. */
-	for (i = 0; i + 1 < n; i++)
-		if (u[i] == 0xc2 && u[i + 1] >= 0x80 && u[i + 1] <= 0x9f)
+	for (t = s; (t = memchr(t, 0xc2, n - (size_t)(t - s))) != NULL; t++)
+		if (t + 1 < s + n && (unsigned char)t[1] >= 0x80 &&
+		    (unsigned char)t[1] <= 0x9f)
 			break;
-	if (i + 1 >= n)
+	if (t == NULL)
 		return s;
 	buf_init(&b);
 	for (i = 0; i < n; i += k) {

@@ -23,8 +23,11 @@
 
 /* The outcome of charset detection (feed_encoding.c). */
 struct feed__decoded {
-	char	*utf8;		/* the document as UTF-8, BOM removed */
+	const char *decl;	/* the XML declaration to parse first, or "" */
+	const char *utf8;	/* the rest of the document as UTF-8 */
 	size_t	 len;
+	char	*own;		/* the copy utf8 points into, or NULL when the
+				   caller's bytes were UTF-8 already */
 	char	*encoding;	/* feedparser's spelling, lowercase */
 	int	 bozo;		/* charset override or non-XML media type */
 	char	*error;		/* one line when bozo, else NULL */
@@ -300,6 +303,7 @@ int	 feed__in_list(const char *, const char *const *list, size_t n);
 int	 feed__utf8_ok(const char *, size_t);
 size_t	 feed__utf8_seq(const unsigned char *, size_t, size_t);
 char	*feed__strip_dup(const char *, size_t);
+char	*feed__strip(char *);
 char	*feed__fix_text(const struct fp *, char *);
 
 #endif
