@@ -150,20 +150,39 @@ feed__track_namespace(struct fp *p, const char *prefix, const char *uri)
 	free(l);
 }
 
+/* feedparser's prefix for an element's namespace URI, or NULL. */
+static const char *
+element_ns_prefix(struct fp *p, const xmlChar *uri)
+{
+	const char *kp;
+	char *l;
+	size_t i;
+
+	for (i = 0; i < p->nns_memo; i++)
+		if (p->ns_memo[i].uri == uri)
+			return p->ns_memo[i].prefix;
+	l = feed__lower_dup(uri ? (const char *)uri : "",
+	    uri ? strlen((const char *)uri) : 0);
+	if (strstr(l, "backend.userland.com/rss") != NULL)
+		feed__set_str(&l, "http://backend.userland.com/rss");
+	kp = feed__known_prefix(l);
+	free(l);
+	if (p->nns_memo < NELEM(p->ns_memo)) {
+		p->ns_memo[p->nns_memo].uri = uri;
+		p->ns_memo[p->nns_memo++].prefix = kp;
+	}
+	return kp;
+}
+
 /* The element's name as feedparser's strict parser spells it. */
 char *
 feed__element_name(struct fp *p, const xmlChar *localname,
     const xmlChar *prefix, const xmlChar *uri)
 {
 	const char *kp;
-	char *l, *ln, *r;
+	char *ln, *r;
 
-	(void)p;
-	l = feed__lower_dup(uri ? (const char *)uri : "",
-	    uri ? strlen((const char *)uri) : 0);
-	if (strstr(l, "backend.userland.com/rss") != NULL)
-		feed__set_str(&l, "http://backend.userland.com/rss");
-	kp = feed__known_prefix(l);
+	kp = element_ns_prefix(p, uri);
 	if (kp == NULL)
 		kp = prefix ? (const char *)prefix : NULL;
 	if (prefix != NULL && uri == NULL)
@@ -178,7 +197,6 @@ feed__element_name(struct fp *p, const xmlChar *localname,
 		free(ln);
 	} else
 		r = ln;
-	free(l);
 	return r;
 }
 

@@ -386,14 +386,16 @@ start_tag(struct hclean *h, const char *tag, struct hattr *a, size_t n)
 		j++;
 	}
 	n = j;
-	buf_printf(&h->out, "<%s", tag);
+	buf_addc(&h->out, '<');
+	buf_addstr(&h->out, tag);
 	for (i = 0; i < n; i++) {
 		if (strcmp(a[i].k, "rel") == 0 || strcmp(a[i].k, "type") == 0)
 			for (t = a[i].v; *t != '\0'; t++)
 				*t = (char)tolower((unsigned char)*t);
 		if (h->resolve) {
 			for (j = 0; j < NELEM(uri_attrs); j++)
-				if (strcmp(uri_attrs[j][0], tag) == 0 &&
+				if (uri_attrs[j][0][0] == tag[0] &&
+				    strcmp(uri_attrs[j][0], tag) == 0 &&
 				    strcmp(uri_attrs[j][1], a[i].k) == 0)
 					break;
 			if (j < NELEM(uri_attrs)) {
@@ -427,7 +429,9 @@ start_tag(struct hclean *h, const char *tag, struct hattr *a, size_t n)
 				a[i].v = xstrdup("");
 			}
 		}
-		buf_printf(&h->out, " %s=\"", a[i].k);
+		buf_addc(&h->out, ' ');
+		buf_addstr(&h->out, a[i].k);
+		buf_addstr(&h->out, "=\"");
 		emit_attr_value(&h->out, a[i].v);
 		buf_addc(&h->out, '"');
 	}
@@ -444,8 +448,11 @@ end_tag(struct hclean *h, const char *tag)
 			h->unacceptable--;
 		return;
 	}
-	if (!is_void(tag, strlen(tag)))
-		buf_printf(&h->out, "</%s>", tag);
+	if (is_void(tag, strlen(tag)))
+		return;
+	buf_addstr(&h->out, "</");
+	buf_addstr(&h->out, tag);
+	buf_addc(&h->out, '>');
 }
 
 /*

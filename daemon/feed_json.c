@@ -10,6 +10,13 @@
 #include "feed.h"
 #include "feed_priv.h"
 
+/* Printable ASCII but the quote and the backslash: written as it is. */
+static int
+json_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
 /*
  * Writes s as a JSON string; bytes that are not UTF-8 become U+FFFD.  Runs
  * that need no escape go out in one fwrite.
@@ -23,11 +30,11 @@ json_str(FILE *fp, const char *s)
 	fputc('"', fp);
 	for (i = 0; i < n; ) {
 		for (run = i; i < n; i += l) {
-			if (u[i] >= 0x20 && u[i] < 0x7f && u[i] != '"' &&
-			    u[i] != '\\')
-				l = 1;
-			else if (u[i] < 0x80 ||
-			    (l = feed__utf8_seq(u, i, n)) == 0)
+			for (l = 0; i + l < n && json_plain(u[i + l]); l++)
+				;
+			if (l > 0)
+				continue;
+			if (u[i] < 0x80 || (l = feed__utf8_seq(u, i, n)) == 0)
 				break;
 		}
 		fwrite(u + run, 1, i - run, fp);

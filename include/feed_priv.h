@@ -147,6 +147,13 @@ struct fp_entity {
 /* The whole parse (libxml2's SAX user data). */
 struct fp {
 	xmlParserCtxtPtr	 ctxt;
+	/* Namespaces already looked up: libxml2 interns URIs, so the same
+	 * pointer is the same namespace for the whole parse. */
+	struct {
+		const xmlChar	*uri;
+		const char	*prefix;
+	}			 ns_memo[8];
+	size_t			 nns_memo;
 	struct fp_ctx		 feed;
 	struct fp_ctx		*entries;
 	size_t			 nentries;
