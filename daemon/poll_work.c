@@ -89,39 +89,47 @@ fresh_unique(struct entry *v, size_t n)
 
 /*
  * The entries of doc not delivered yet, oldest first (feeds list newest
- * first).  The seen check runs under store_lock; two workers may both
- * find the same article new, and the commit keeps the first.
+ * first).  Entries are built outside store_lock; the seen checks then run
+ * under it in one read transaction, so the database is locked once per
+ * feed, not once per entry.  Two workers may both find the same article
+ * new, and the commit keeps the first.
  */
 static struct entry *
 job_fresh(struct job *j, const struct feed_doc *doc, time_t now, size_t *n)
 {
 	struct poller *p = j->p;
-	struct entry *fresh;
-	size_t nfresh = 0;
+	struct entry *all;
+	size_t i, nall = doc->nentries, nfresh = 0;
+	int seen = 0;
 
-	fresh = xcalloc(doc->nentries, sizeof(*fresh));
+	all = xcalloc(nall, sizeof(*all));
+	for (i = 0; i < nall; i++)
+		entry_from_feed(&all[i], doc, &doc->entries[nall - 1 - i],
+		    j->conf.name, job_target(j), j->conf.title, now);
 	uv_mutex_lock(&p->store_lock);
-	for (size_t i = doc->nentries; i-- > 0;) {
-		struct entry *e = &fresh[nfresh];
-		int seen;
-
-		entry_from_feed(e, doc, &doc->entries[i], j->conf.name,
-		    job_target(j), j->conf.title, now);
-		if ((seen = store_is_seen(p->store, e->key)) != 0) {
-			entry_clear(e);
-			if (seen == -1) {
-				job_fail(j, "state", "%s",
-				    store_errmsg(p->store));
-				j->fatal = 1;
-				break;
-			}
+	if (nall > 0 && store_begin(p->store) == -1)
+		seen = -1;
+	for (i = 0; i < nall && seen != -1; i++) {
+		if ((seen = store_is_seen(p->store, all[i].key)) != 0) {
+			entry_clear(&all[i]);
 			continue;
 		}
+		if (nfresh != i)
+			all[nfresh] = all[i];
 		nfresh++;
 	}
+	if (seen == -1) {
+		job_fail(j, "state", "%s", store_errmsg(p->store));
+		j->fatal = 1;
+	}
+	if (nall > 0)
+		store_rollback(p->store);
 	uv_mutex_unlock(&p->store_lock);
-	*n = fresh_unique(fresh, nfresh);
-	return fresh;
+	/* Past a failed lookup nothing is delivered. */
+	for (; i < nall; i++)
+		entry_clear(&all[i]);
+	*n = fresh_unique(all, nfresh);
+	return all;
 }
 
 /* Parses the body; NULL (the job failed) when it is not a feed. */
