@@ -162,6 +162,15 @@ utf8_valid(const char *s, size_t len)
 		c = p[i];
 		if (c < 0x80) {
 			i++;
+			/* Eight ASCII bytes at a time: most feeds are mostly ASCII. */
+			while (len - i >= 8) {
+				uint64_t w;
+
+				memcpy(&w, p + i, 8);
+				if ((w & 0x8080808080808080ull) != 0)
+					break;
+				i += 8;
+			}
 			continue;
 		}
 		if (c >= 0xc2 && c <= 0xdf) {

@@ -269,6 +269,15 @@ ref_len(const char *s, size_t n, int *upper)
 	return i < n && s[i] == ';' ? i + 1 : 0;
 }
 
+/* The offset of the first c at or after i in s, or n. */
+static size_t
+next_byte(const char *s, size_t n, size_t i, char c)
+{
+	const char *q = memchr(s + i, c, n - i);
+
+	return q != NULL ? (size_t)(q - s) : n;
+}
+
 /*
  * Bare ampersands ("?a=1&b=2") are the commonest way feeds break XML; as
  * HTML parsers do, they are read as literal text.  Comments, CDATA and
@@ -280,11 +289,20 @@ feed__fix_ampersands(const char *s, size_t n, size_t *outlen)
 {
 	struct buf b;
 	const char *end;
-	size_t i, k, last = 0;
+	size_t i, k, last = 0, lt, amp;
 	int changed = 0, upper;
 
 	buf_init(&b);
+	lt = next_byte(s, n, 0, '<');
+	amp = next_byte(s, n, 0, '&');
 	for (i = 0; i < n; i++) {
+		/* Only '<' and '&' matter: on to the nearer of the two. */
+		if (lt < i)
+			lt = next_byte(s, n, i, '<');
+		if (amp < i)
+			amp = next_byte(s, n, i, '&');
+		if ((i = lt < amp ? lt : amp) >= n)
+			break;
 		if (s[i] == '<' && n - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
 			end = memmem(s + i + 4, n - i - 4, "-->", 3);
 			i = end ? (size_t)(end - s) + 2 : n;

@@ -107,7 +107,7 @@ job_fresh(struct job *j, const struct feed_doc *doc, time_t now, size_t *n)
 		entry_from_feed(&all[i], doc, &doc->entries[nall - 1 - i],
 		    j->conf.name, job_target(j), j->conf.title, now);
 	uv_mutex_lock(&p->store_lock);
-	if (nall > 0 && store_begin(p->store) == -1)
+	if (nall > 0 && store_begin_read(p->store) == -1)
 		seen = -1;
 	for (i = 0; i < nall && seen != -1; i++) {
 		if ((seen = store_is_seen(p->store, all[i].key)) != 0) {

@@ -22,6 +22,7 @@
 
 enum store_stmt {
 	ST_BEGIN,
+	ST_BEGIN_READ,
 	ST_COMMIT,
 	ST_ROLLBACK,
 	ST_IS_SEEN,
@@ -47,6 +48,7 @@ enum store_stmt {
 
 static const char *const store_sql[ST_COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_BEGIN_READ] = "BEGIN",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
 	/* A pending key counts: recovery will finish its delivery. */
@@ -347,6 +349,12 @@ int
 store_begin(struct store *s)
 {
 	return store_simple(s, ST_BEGIN);
+}
+
+int
+store_begin_read(struct store *s)
+{
+	return store_simple(s, ST_BEGIN_READ);
 }
 
 int

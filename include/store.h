@@ -35,6 +35,8 @@ int	store_open(const char *path, struct store **out, char *err,
 void	store_close(struct store *);
 
 int	store_begin(struct store *);
+/* A transaction for lookups only; it ends with store_rollback. */
+int	store_begin_read(struct store *);
 int	store_commit(struct store *);
 void	store_rollback(struct store *);
 
