@@ -6,6 +6,7 @@
  * feed_container.c, feed_text.c, feed_people.c, feed_links.c and
  * feed_tags.c.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,23 +97,48 @@ static const struct feed__handlers *const tables[] = {
 	&feed__tag_handlers,
 };
 
+/* All handlers in one array sorted by name, built once: one bsearch. */
+static const struct fp_handler **all_handlers;
+static size_t nall_handlers;
+static pthread_once_t all_handlers_once = PTHREAD_ONCE_INIT;
+
+static int
+handler_sort_cmp(const void *a, const void *b)
+{
+	return strcmp((*(const struct fp_handler *const *)a)->name,
+	    (*(const struct fp_handler *const *)b)->name);
+}
+
+static void
+handlers_merge(void)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < NELEM(tables); i++)
+		n += tables[i]->n;
+	all_handlers = xreallocarray(NULL, n, sizeof(*all_handlers));
+	for (i = 0; i < NELEM(tables); i++)
+		for (j = 0; j < tables[i]->n; j++)
+			all_handlers[nall_handlers++] = &tables[i]->h[j];
+	qsort(all_handlers, nall_handlers, sizeof(*all_handlers),
+	    handler_sort_cmp);
+}
+
 static int
 handler_cmp(const void *key, const void *elem)
 {
-	return strcmp(key, ((const struct fp_handler *)elem)->name);
+	return strcmp(key, (*(const struct fp_handler *const *)elem)->name);
 }
 
 static const struct fp_handler *
 handler_find(const char *name)
 {
-	const struct fp_handler *h;
-	size_t i;
+	const struct fp_handler *const *h;
 
-	for (i = 0; i < NELEM(tables); i++)
-		if ((h = bsearch(name, tables[i]->h, tables[i]->n,
-		    sizeof(tables[i]->h[0]), handler_cmp)) != NULL)
-			return h;
-	return NULL;
+	pthread_once(&all_handlers_once, handlers_merge);
+	h = bsearch(name, all_handlers, nall_handlers, sizeof(*all_handlers),
+	    handler_cmp);
+	return h != NULL ? *h : NULL;
 }
 
 /* Known namespace URI to feedparser's prefix, or NULL. */
