@@ -13,7 +13,9 @@
 #   * a one-entry feed, for the fixed cost of a process.
 # Writes OUTDIR/parse[-K<K>].json and .md (MB/s and the xmllint/aggregator
 # time ratio: >= 0.5 means the 50% target is met) and parse-profile-K<K>.txt
-# (perf, inclusive time, on big-rss.xml).
+# (perf, inclusive time, on big-rss.xml).  The large documents are also
+# timed with bench/src/sax_floor.c: libxml2's SAX2 push parser with empty
+# callbacks, the floor under any parse of ours built on it.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 K=200; N=30; SEED=42; RUNS=5; BIN=""; OUT=$HERE/results
@@ -23,6 +25,10 @@ while getopts k:R:b:o: o; do case $o in
 need "hyperfine xmllint" "hyperfine libxml2-utils"
 pick_binary
 mkdir -p "$OUT"
+FLOOR=$BENCH_TMP/bin/sax_floor
+mkdir -p "$BENCH_TMP/bin"
+cc -O2 -std=c11 -Wall -Wextra -Werror -o "$FLOOR" "$HERE/src/sax_floor.c" \
+    $(pkg-config --cflags --libs libxml-2.0)
 TAG=""; [ "$K" = 200 ] || TAG=-K$K
 corpus "$K" "$N" "$SEED"
 F=$CORP/feeds
@@ -77,10 +83,13 @@ hyperfine --style basic -N --runs "$RUNS" --warmup 1 --export-json "$OUT/parse$T
     -n "aggregator parse: 1 process per file" "sh $BIG/each.sh aggregator" \
     -n "xmllint --stream --noout: big-rss.xml" "xmllint --stream --noout $BIG/big-rss.xml" \
     -n "aggregator parse: big-rss.xml" "$BIN parse $BIG/big-rss.xml" \
+    -n "sax_floor: big-rss.xml" "$FLOOR $BIG/big-rss.xml" \
     -n "xmllint --stream --noout: big-atom.xml" "xmllint --stream --noout $BIG/big-atom.xml" \
     -n "aggregator parse: big-atom.xml" "$BIN parse $BIG/big-atom.xml" \
+    -n "sax_floor: big-atom.xml" "$FLOOR $BIG/big-atom.xml" \
     -n "xmllint --stream --noout: big-rdf.xml" "xmllint --stream --noout $BIG/big-rdf.xml" \
     -n "aggregator parse: big-rdf.xml" "$BIN parse $BIG/big-rdf.xml" \
+    -n "sax_floor: big-rdf.xml" "$FLOOR $BIG/big-rdf.xml" \
     -n "xmllint --stream --noout: one.xml (1 item)" "xmllint --stream --noout $BIG/one.xml" \
     -n "aggregator parse: one.xml (1 item)" "$BIN parse $BIG/one.xml" \
     > "$OUT/parse$TAG.txt"
@@ -114,6 +123,15 @@ for name, b, xn, an, sub in rows:
     print("| %s | %.1f | %.3f ± %.3f | %.0f | %.3f ± %.3f | %.0f | %.2f |" % (
         name, b / 1e6, x["mean"], x["stddev"] or 0, b / 1e6 / x["mean"], am, a["stddev"] or 0,
         b / 1e6 / am, x["mean"] / am))
+print()
+print("The floor: libxml2's SAX2 push parser with empty callbacks (bench/src/sax_floor.c).\n")
+print("| input | xmllint s | sax_floor s | sax_floor/xmllint time | aggregator s | aggregator minus floor s |")
+print("|---|---:|---:|---:|---:|---:|")
+for kind in ("rss", "atom", "rdf"):
+    x = r["xmllint --stream --noout: big-%s.xml" % kind]["mean"]
+    f = r["sax_floor: big-%s.xml" % kind]["mean"]
+    a = r["aggregator parse: big-%s.xml" % kind]["mean"]
+    print("| big-%s.xml | %.4f | %.4f | %.2f | %.4f | %.4f |" % (kind, x, f, f / x, a, a - f))
 PY
 cat "$OUT/parse$TAG.md"
 

@@ -38,6 +38,21 @@ enum msg_clean_mode {
 	MSG_CLEAN_BODY,		/* lines kept: CR LF is LF, other controls spaces */
 };
 
+/* What the HTML-to-text walk does with an element. */
+#define MSG_TAG_SKIP	0x01	/* dropped with its content */
+#define MSG_TAG_BR	0x02	/* a line break */
+#define MSG_TAG_BLOCK	0x04	/* starts and ends a line of text */
+#define MSG_TAG_LINE	0x08	/* a block opened by one break, not two */
+#define MSG_TAG_ITEM	0x10	/* a list item: "- ", closed by one break */
+#define MSG_TAG_ROW	0x20	/* a table row: closed by one break */
+#define MSG_TAG_PRE	0x40	/* white space kept */
+#define MSG_TAG_A	0x80	/* a link: its target may be shown */
+
+struct msg_tag {
+	const char	*name;
+	int		 flags;
+};
+
 /* State of the HTML-to-text walk. */
 struct msg_text {
 	struct buf	 b;
@@ -47,6 +62,8 @@ struct msg_text {
 };
 
 static size_t	 msg_utf8_seq(const unsigned char *, size_t, uint32_t *);
+static size_t	 msg_clean_ascii(const unsigned char *,
+		    enum msg_clean_mode);
 static char	*msg_clean(const char *, enum msg_clean_mode);
 static int	 msg_needs_encoding(const char *, size_t);
 static void	 msg_base64(struct buf *, const unsigned char *, size_t);
@@ -54,15 +71,19 @@ static void	 msg_encode_words(struct buf *, const char *, size_t);
 static void	 msg_fold_plain(struct buf *, const char *, size_t);
 static void	 msg_header(struct buf *, const char *, const char *);
 static void	 msg_from(struct buf *, const struct entry *);
+static size_t	 msg_qp_run(const unsigned char *);
 static void	 msg_qp(struct buf *, const char *);
 static void	 msg_html_escape(struct buf *, const char *);
-static int	 msg_is_block(const char *);
+static int	 msg_tag_cmp(const void *, const void *);
+static int	 msg_tag_flags(const char *);
+static int	 msg_text_blank(char);
 static void	 msg_text_add(struct msg_text *, const char *);
 static void	 msg_text_break(struct msg_text *, int);
 static void	 msg_text_walk(struct msg_text *, xmlNode *);
 static char	*msg_html_to_text(const char *);
 static char	*msg_plain_part(const struct entry *, const char *);
 static char	*msg_html_part(const struct entry *, const char *);
+static void	 msg_delimiter(struct buf *, const char *, int);
 
 /*
  * The length of the well-formed UTF-8 sequence at p (and its code point),
@@ -113,6 +134,25 @@ msg_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
 }
 
 /*
+ * The number of ASCII bytes at p that msg_clean copies as they are:
+ * printable ones, and in the body also blanks and line feeds.  The
+ * string's NUL ends the scan.
+ */
+static size_t
+msg_clean_ascii(const unsigned char *p, enum msg_clean_mode mode)
+{
+	const unsigned char *q = p;
+
+	if (mode == MSG_CLEAN_HEADER)
+		while (*q > ' ' && *q < 0x7f)
+			q++;
+	else
+		while ((*q >= ' ' && *q < 0x7f) || *q == '\t' || *q == '\n')
+			q++;
+	return (size_t)(q - p);
+}
+
+/*
  * A copy of s that is valid UTF-8 (bad bytes become U+FFFD) with control
  * characters (C0, DEL, C1) handled per mode.  In header mode the result
  * is one trimmed line with single spaces, so it cannot inject a header.
@@ -121,7 +161,7 @@ static char *
 msg_clean(const char *s, enum msg_clean_mode mode)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s), len;
+	size_t n = strlen(s), len, run;
 	struct buf b;
 	uint32_t cp;
 	int space = 0;
@@ -130,6 +170,25 @@ msg_clean(const char *s, enum msg_clean_mode mode)
 	buf_add(&b, "", 0);
 	buf_grow(&b, n);
 	while (n > 0) {
+		/*
+		 * Text that passes unchanged (printable ASCII, well-formed
+		 * UTF-8 above the C1 controls) is copied a run at a time.
+		 */
+		for (run = 0;; run += len) {
+			run += msg_clean_ascii(p + run, mode);
+			if (p[run] < 0x80 || (len = msg_utf8_seq(p + run,
+			    n - run, &cp)) == 0 || cp < 0xa0)
+				break;
+		}
+		if (run > 0) {
+			if (space && b.len > 0)
+				buf_addc(&b, ' ');
+			space = 0;
+			buf_add(&b, p, run);
+			p += run;
+			n -= run;
+			continue;
+		}
 		if ((len = msg_utf8_seq(p, n, &cp)) == 0) {
 			len = 1;
 			cp = 0xfffd;
@@ -193,21 +252,24 @@ msg_base64(struct buf *out, const unsigned char *p, size_t n)
 {
 	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	char q[4];
 	uint32_t v;
 
 	for (; n >= 3; p += 3, n -= 3) {
 		v = (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
-		buf_addc(out, tab[v >> 18 & 63]);
-		buf_addc(out, tab[v >> 12 & 63]);
-		buf_addc(out, tab[v >> 6 & 63]);
-		buf_addc(out, tab[v & 63]);
+		q[0] = tab[v >> 18 & 63];
+		q[1] = tab[v >> 12 & 63];
+		q[2] = tab[v >> 6 & 63];
+		q[3] = tab[v & 63];
+		buf_add(out, q, 4);
 	}
 	if (n > 0) {
 		v = (uint32_t)p[0] << 16 | (n > 1 ? (uint32_t)p[1] << 8 : 0);
-		buf_addc(out, tab[v >> 18 & 63]);
-		buf_addc(out, tab[v >> 12 & 63]);
-		buf_addc(out, n > 1 ? tab[v >> 6 & 63] : '=');
-		buf_addc(out, '=');
+		q[0] = tab[v >> 18 & 63];
+		q[1] = tab[v >> 12 & 63];
+		q[2] = n > 1 ? tab[v >> 6 & 63] : '=';
+		q[3] = '=';
+		buf_add(out, q, 4);
 	}
 }
 
@@ -304,9 +366,13 @@ static void
 msg_header(struct buf *b, const char *name, const char *value)
 {
 	char *v;
+	size_t nlen = strlen(name);
 
-	v = message_encode_header(value, strlen(name) + 2);
-	buf_printf(b, "%s: %s\n", name, v);
+	v = message_encode_header(value, nlen + 2);
+	buf_add(b, name, nlen);
+	buf_add(b, ": ", 2);
+	buf_addstr(b, v);
+	buf_addc(b, '\n');
 	free(v);
 }
 
@@ -315,6 +381,7 @@ static void
 msg_from(struct buf *b, const struct entry *e)
 {
 	const char *name = e->feed_title, *p;
+	size_t run;
 	char *v;
 
 	if (name == NULL || name[0] == '\0')
@@ -329,15 +396,38 @@ msg_from(struct buf *b, const struct entry *e)
 		msg_encode_words(b, v, 6);
 	else {
 		buf_addc(b, '"');
-		for (p = v; *p != '\0'; p++) {
-			if (*p == '"' || *p == '\\')
-				buf_addc(b, '\\');
+		for (p = v;; p++) {
+			run = strcspn(p, "\"\\");
+			buf_add(b, p, run);
+			if (p[run] == '\0')
+				break;
+			p += run;
+			buf_addc(b, '\\');
 			buf_addc(b, *p);
 		}
 		buf_addc(b, '"');
 	}
 	buf_addstr(b, " <" MSG_FROM_ADDR ">\n");
 	free(v);
+}
+
+/*
+ * The number of bytes at p that quoted-printable keeps literal: printable
+ * ASCII but "=", and blanks that do not end a line or the text.
+ */
+static size_t
+msg_qp_run(const unsigned char *p)
+{
+	size_t i;
+
+	for (i = 0;; i++) {
+		if (p[i] > ' ' && p[i] <= '~' && p[i] != '=')
+			continue;
+		if ((p[i] == ' ' || p[i] == '\t') && p[i + 1] != '\n' &&
+		    p[i + 1] != '\0')
+			continue;
+		return i;
+	}
 }
 
 /*
@@ -349,35 +439,63 @@ static void
 msg_qp(struct buf *out, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	const unsigned char *p;
-	char enc[4];
-	size_t col = 0, len;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t col = 0, run, take;
+	char *d;
 
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+	/* Leave room on each line for the "=" of a soft line break. */
+	while (*p != '\0') {
 		if (*p == '\n') {
 			buf_addc(out, '\n');
 			col = 0;
+			p++;
 			continue;
 		}
-		if ((*p > ' ' && *p <= '~' && *p != '=' &&
-		    !(col == 0 && strncmp((const char *)p, "From ", 5) == 0)) ||
-		    ((*p == ' ' || *p == '\t') && p[1] != '\n' &&
-		    p[1] != '\0')) {
-			enc[0] = (char)*p;
-			len = 1;
-		} else {
-			enc[0] = '=';
-			enc[1] = hex[*p >> 4];
-			enc[2] = hex[*p & 15];
-			len = 3;
+		/* Only a line start (not a soft break) can begin "From ". */
+		if (col == 0 && strncmp((const char *)p, "From ", 5) == 0)
+			run = 0;
+		else
+			run = msg_qp_run(p);
+		if (run == 0) {
+			/*
+			 * One byte to encode, with the non-ASCII ones after
+			 * it (UTF-8 text), written in place.  A line holds 25
+			 * "=XX", so run of them need at most run / 25 + 1
+			 * soft breaks.
+			 */
+			for (run = 1; p[run] >= 0x80; run++)
+				;
+			buf_grow(out, run * 3 + (run / 25 + 1) * 2);
+			d = out->data + out->len;
+			for (; run > 0; run--, p++) {
+				if (col + 3 > MSG_QP_WIDTH - 1) {
+					*d++ = '=';
+					*d++ = '\n';
+					col = 0;
+				}
+				*d++ = '=';
+				*d++ = hex[*p >> 4];
+				*d++ = hex[*p & 15];
+				col += 3;
+			}
+			*d = '\0';
+			out->len = (size_t)(d - out->data);
+			continue;
 		}
-		/* Leave room for the "=" of a soft line break. */
-		if (col + len > MSG_QP_WIDTH - 1) {
-			buf_addstr(out, "=\n");
-			col = 0;
+		/* A break only when more is to come, never at a run's end. */
+		while (run > 0) {
+			if (col == MSG_QP_WIDTH - 1) {
+				buf_add(out, "=\n", 2);
+				col = 0;
+			}
+			take = MSG_QP_WIDTH - 1 - col;
+			if (take > run)
+				take = run;
+			buf_add(out, p, take);
+			col += take;
+			p += take;
+			run -= take;
 		}
-		buf_add(out, enc, len);
-		col += len;
 	}
 	if (col > 0)
 		buf_addc(out, '\n');
@@ -386,42 +504,98 @@ msg_qp(struct buf *out, const char *s)
 static void
 msg_html_escape(struct buf *b, const char *s)
 {
-	for (; *s != '\0'; s++) {
+	size_t run;
+
+	/* Most text needs no escaping: copy it up to the next special. */
+	for (;;) {
+		run = strcspn(s, "&<>\"");
+		buf_add(b, s, run);
+		s += run;
 		switch (*s) {
+		case '\0':
+			return;
 		case '&':
-			buf_addstr(b, "&amp;");
+			buf_add(b, "&amp;", 5);
 			break;
 		case '<':
-			buf_addstr(b, "&lt;");
+			buf_add(b, "&lt;", 4);
 			break;
 		case '>':
-			buf_addstr(b, "&gt;");
+			buf_add(b, "&gt;", 4);
 			break;
 		case '"':
-			buf_addstr(b, "&quot;");
+			buf_add(b, "&quot;", 6);
 			break;
-		default:
-			buf_addc(b, *s);
 		}
+		s++;
 	}
 }
 
-/* Elements that start and end a line of text. */
 static int
-msg_is_block(const char *name)
+msg_tag_cmp(const void *key, const void *elem)
 {
-	static const char *const blocks[] = {
-		"address", "article", "aside", "blockquote", "dd", "div",
-		"dl", "dt", "figcaption", "figure", "footer", "form", "h1",
-		"h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
-		"nav", "ol", "p", "pre", "section", "table", "tr", "ul",
+	return strcmp(key, ((const struct msg_tag *)elem)->name);
+}
+
+/*
+ * What the text walk does with an element, from one lookup of its name
+ * (ASCII case folded) in a sorted table: names are compared once per
+ * element rather than once per rule.
+ */
+static int
+msg_tag_flags(const char *name)
+{
+	static const struct msg_tag tags[] = {
+		{ "a", MSG_TAG_A },
+		{ "address", MSG_TAG_BLOCK },
+		{ "article", MSG_TAG_BLOCK },
+		{ "aside", MSG_TAG_BLOCK },
+		{ "blockquote", MSG_TAG_BLOCK },
+		{ "br", MSG_TAG_BR },
+		{ "dd", MSG_TAG_BLOCK | MSG_TAG_LINE },
+		{ "div", MSG_TAG_BLOCK },
+		{ "dl", MSG_TAG_BLOCK },
+		{ "dt", MSG_TAG_BLOCK | MSG_TAG_LINE },
+		{ "figcaption", MSG_TAG_BLOCK },
+		{ "figure", MSG_TAG_BLOCK },
+		{ "footer", MSG_TAG_BLOCK },
+		{ "form", MSG_TAG_BLOCK },
+		{ "h1", MSG_TAG_BLOCK },
+		{ "h2", MSG_TAG_BLOCK },
+		{ "h3", MSG_TAG_BLOCK },
+		{ "h4", MSG_TAG_BLOCK },
+		{ "h5", MSG_TAG_BLOCK },
+		{ "h6", MSG_TAG_BLOCK },
+		{ "head", MSG_TAG_SKIP },
+		{ "header", MSG_TAG_BLOCK },
+		{ "hr", MSG_TAG_BLOCK },
+		{ "li", MSG_TAG_BLOCK | MSG_TAG_LINE | MSG_TAG_ITEM },
+		{ "main", MSG_TAG_BLOCK },
+		{ "nav", MSG_TAG_BLOCK },
+		{ "ol", MSG_TAG_BLOCK },
+		{ "p", MSG_TAG_BLOCK },
+		{ "pre", MSG_TAG_BLOCK | MSG_TAG_PRE },
+		{ "script", MSG_TAG_SKIP },
+		{ "section", MSG_TAG_BLOCK },
+		{ "style", MSG_TAG_SKIP },
+		{ "table", MSG_TAG_BLOCK },
+		{ "tr", MSG_TAG_BLOCK | MSG_TAG_LINE | MSG_TAG_ROW },
+		{ "ul", MSG_TAG_BLOCK },
 	};
+	const struct msg_tag *tag;
+	char low[12];
 	size_t i;
 
-	for (i = 0; i < sizeof(blocks) / sizeof(blocks[0]); i++)
-		if (strcasecmp(name, blocks[i]) == 0)
-			return 1;
-	return 0;
+	for (i = 0; name[i] != '\0'; i++) {
+		if (i == sizeof(low) - 1)
+			return 0;	/* longer than any name above */
+		low[i] = name[i] >= 'A' && name[i] <= 'Z' ?
+		    (char)(name[i] - 'A' + 'a') : name[i];
+	}
+	low[i] = '\0';
+	tag = bsearch(low, tags, sizeof(tags) / sizeof(tags[0]),
+	    sizeof(tags[0]), msg_tag_cmp);
+	return tag != NULL ? tag->flags : 0;
 }
 
 /* Asks for n line breaks (2 is a blank line) before the next text. */
@@ -432,37 +606,56 @@ msg_text_break(struct msg_text *t, int n)
 		t->breaks = n;
 }
 
+/* HTML white space, which a browser collapses outside <pre>. */
+static int
+msg_text_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
 /* Adds text, collapsing white space as a browser would outside <pre>. */
 static void
 msg_text_add(struct msg_text *t, const char *s)
 {
-	for (; *s != '\0'; s++) {
-		if (!t->pre && (*s == ' ' || *s == '\t' || *s == '\n' ||
-		    *s == '\r' || *s == '\f')) {
+	size_t run;
+
+	while (*s != '\0') {
+		if (!t->pre && msg_text_blank(*s)) {
+			while (msg_text_blank(*++s))
+				;
 			t->space = 1;
 			continue;
 		}
 		if (*s == '\n') {
 			buf_addc(&t->b, '\n');
 			t->space = t->breaks = 0;
+			s++;
 			continue;
 		}
+		/* A word (a line in <pre>): what is due goes before it. */
+		if (t->pre)
+			run = (size_t)(strchrnul(s, '\n') - s);
+		else
+			for (run = 1; s[run] != '\0' && !msg_text_blank(s[run]);
+			    run++)
+				;
 		if (t->b.len > 0 && t->breaks > 0)
-			buf_addstr(&t->b, t->breaks > 1 ? "\n\n" : "\n");
+			buf_add(&t->b, "\n\n", t->breaks > 1 ? 2 : 1);
 		else if (t->b.len > 0 && t->space && t->b.data[t->b.len - 1] !=
 		    '\n')
 			buf_addc(&t->b, ' ');
 		t->space = t->breaks = 0;
-		buf_addc(&t->b, *s);
+		buf_add(&t->b, s, run);
+		s += run;
 	}
 }
 
 static void
 msg_text_walk(struct msg_text *t, xmlNode *n)
 {
-	const char *name;
 	xmlChar *href;
-	int block, pre;
+	size_t hlen;
+	int tag;
 
 	for (; n != NULL; n = n->next) {
 		if (n->type == XML_TEXT_NODE || n->type ==
@@ -473,38 +666,30 @@ msg_text_walk(struct msg_text *t, xmlNode *n)
 		}
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
-		name = (const char *)n->name;
-		if (strcasecmp(name, "script") == 0 ||
-		    strcasecmp(name, "style") == 0 ||
-		    strcasecmp(name, "head") == 0)
+		tag = msg_tag_flags((const char *)n->name);
+		if (tag & MSG_TAG_SKIP)
 			continue;
-		if (strcasecmp(name, "br") == 0) {
+		if (tag & MSG_TAG_BR) {
 			buf_addc(&t->b, '\n');
 			t->space = t->breaks = 0;
 			continue;
 		}
-		block = msg_is_block(name);
-		pre = strcasecmp(name, "pre") == 0;
-		if (block)
-			msg_text_break(t, strcasecmp(name, "li") == 0 ||
-			    strcasecmp(name, "tr") == 0 ||
-			    strcasecmp(name, "dd") == 0 ||
-			    strcasecmp(name, "dt") == 0 ? 1 : 2);
-		if (strcasecmp(name, "li") == 0)
+		if (tag & MSG_TAG_BLOCK)
+			msg_text_break(t, tag & MSG_TAG_LINE ? 1 : 2);
+		if (tag & MSG_TAG_ITEM)
 			msg_text_add(t, "- ");
-		if (pre)
+		if (tag & MSG_TAG_PRE)
 			t->pre++;
 		msg_text_walk(t, n->children);
-		if (pre)
+		if (tag & MSG_TAG_PRE)
 			t->pre--;
 		/* Keep the target of a link whose text is not the URL. */
-		if (strcasecmp(name, "a") == 0 &&
+		if ((tag & MSG_TAG_A) &&
 		    (href = xmlGetProp(n, (const xmlChar *)"href")) != NULL) {
+			hlen = strlen((const char *)href);
 			if (strncasecmp((const char *)href, "http", 4) == 0 &&
-			    (t->b.len < strlen((const char *)href) ||
-			    strcmp(t->b.data + t->b.len -
-			    strlen((const char *)href), (const char *)href) !=
-			    0)) {
+			    (t->b.len < hlen || memcmp(t->b.data + t->b.len -
+			    hlen, href, hlen) != 0)) {
 				msg_text_add(t, " <");
 				t->space = 0;
 				msg_text_add(t, (const char *)href);
@@ -512,9 +697,9 @@ msg_text_walk(struct msg_text *t, xmlNode *n)
 			}
 			xmlFree(href);
 		}
-		if (block)
-			msg_text_break(t, strcasecmp(name, "li") == 0 ||
-			    strcasecmp(name, "tr") == 0 ? 1 : 2);
+		if (tag & MSG_TAG_BLOCK)
+			msg_text_break(t, tag & (MSG_TAG_ITEM | MSG_TAG_ROW) ?
+			    1 : 2);
 	}
 }
 
@@ -596,6 +781,17 @@ msg_html_part(const struct entry *e, const char *content)
 	return out;
 }
 
+/* A MIME boundary line, or the closing one when last. */
+static void
+msg_delimiter(struct buf *b, const char *boundary, int last)
+{
+	buf_add(b, "\n--", 3);
+	buf_addstr(b, boundary);
+	if (last)
+		buf_add(b, "--", 2);
+	buf_addc(b, '\n');
+}
+
 char *
 message_render(const struct entry *e, size_t *len)
 {
@@ -615,8 +811,12 @@ message_render(const struct entry *e, size_t *len)
 	buf_addstr(&b, "To: undisclosed-recipients:;\n");
 	msg_header(&b, "Subject", e->title != NULL && e->title[0] != '\0' ?
 	    e->title : "(no title)");
-	buf_printf(&b, "Date: %s\n", date);
-	buf_printf(&b, "Message-ID: <%s@" MSG_ID_DOMAIN ">\n", e->key);
+	/* Plain appends: these run once per message, printf twice per call. */
+	buf_addstr(&b, "Date: ");
+	buf_addstr(&b, date);
+	buf_addstr(&b, "\nMessage-ID: <");
+	buf_addstr(&b, e->key);
+	buf_addstr(&b, "@" MSG_ID_DOMAIN ">\n");
 	if (e->feed_url != NULL && e->feed_url[0] != '\0')
 		msg_header(&b, "X-RSS-Feed", e->feed_url);
 	if (e->link != NULL && e->link[0] != '\0')
@@ -624,25 +824,27 @@ message_render(const struct entry *e, size_t *len)
 	if (e->id != NULL && e->id[0] != '\0')
 		msg_header(&b, "X-RSS-ID", e->id);
 	buf_addstr(&b, "MIME-Version: 1.0\n");
-	buf_printf(&b, "Content-Type: multipart/alternative;\n"
-	    " boundary=\"%s\"\n\n", boundary);
-	buf_addstr(&b, "This is a multi-part message in MIME format.\n");
+	buf_addstr(&b, "Content-Type: multipart/alternative;\n"
+	    " boundary=\"");
+	buf_addstr(&b, boundary);
+	buf_addstr(&b, "\"\n\n"
+	    "This is a multi-part message in MIME format.\n");
 
-	buf_printf(&b, "\n--%s\n", boundary);
+	msg_delimiter(&b, boundary, 0);
 	buf_addstr(&b, "Content-Type: text/plain; charset=utf-8\n"
 	    "Content-Transfer-Encoding: quoted-printable\n\n");
 	part = msg_plain_part(e, content);
 	msg_qp(&b, part);
 	free(part);
 
-	buf_printf(&b, "\n--%s\n", boundary);
+	msg_delimiter(&b, boundary, 0);
 	buf_addstr(&b, "Content-Type: text/html; charset=utf-8\n"
 	    "Content-Transfer-Encoding: quoted-printable\n\n");
 	part = msg_html_part(e, content);
 	msg_qp(&b, part);
 	free(part);
 
-	buf_printf(&b, "\n--%s--\n", boundary);
+	msg_delimiter(&b, boundary, 1);
 	*len = b.len;
 	return buf_release(&b);
 }

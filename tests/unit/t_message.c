@@ -490,6 +490,263 @@ TEST(test_qp_trailing_space)
 	free(msg);
 }
 
+/* The text/plain part of e as rendered (quoted-printable, allocated). */
+static char *
+text_part(const struct entry *e)
+{
+	char *msg, *t;
+	size_t len;
+
+	msg = message_render(e, &len);
+	t = part(msg, "Content-Type: text/plain; charset=utf-8\n"
+	    "Content-Transfer-Encoding: quoted-printable");
+	free(msg);
+	return t != NULL ? t : xstrdup("(no part)");
+}
+
+/* The same for the text/html part. */
+static char *
+html_part(const struct entry *e)
+{
+	char *msg, *t;
+	size_t len;
+
+	msg = message_render(e, &len);
+	t = part(msg, "Content-Type: text/html; charset=utf-8\n"
+	    "Content-Transfer-Encoding: quoted-printable");
+	free(msg);
+	return t != NULL ? t : xstrdup("(no part)");
+}
+
+/* "<pre>" + n copies of c + tail + "</pre>", allocated. */
+static char *
+pre_line(size_t n, char c, const char *tail)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_addstr(&b, "<pre>");
+	while (n-- > 0)
+		buf_addc(&b, c);
+	buf_addstr(&b, tail);
+	buf_addstr(&b, "</pre>");
+	return buf_release(&b);
+}
+
+/* Whether the QP text of e's plain part is n copies of c + tail. */
+static int
+text_is(const struct entry *e, size_t n, char c, const char *tail)
+{
+	char *t = text_part(e);
+	size_t i;
+	int ok;
+
+	for (i = 0; i < n && t[i] == c; i++)
+		;
+	ok = i == n && strcmp(t + n, tail) == 0;
+	if (!ok)
+		printf("#   got \"%s\"\n", t);
+	free(t);
+	return ok;
+}
+
+/*
+ * Quoted-printable lines are cut at 75 bytes plus the "=" of the soft
+ * break, never inside an "=XX", and a line of exactly 75 needs no break.
+ */
+TEST(test_qp_soft_breaks)
+{
+	struct entry e = mkentry("t");
+	char *c;
+
+	e.link = NULL;
+	/* "=C3" would end at column 77: the break comes before it. */
+	e.content = c = pre_line(74, 'a', "\xc3\xa9");
+	ASSERT(text_is(&e, 74, 'a', "=\n=C3=A9\n"));
+	free(c);
+	/* "=C3" ends at exactly 75; "=A9" goes to the next line. */
+	e.content = c = pre_line(72, 'a', "\xc3\xa9");
+	ASSERT(text_is(&e, 72, 'a', "=C3=\n=A9\n"));
+	free(c);
+	e.content = c = pre_line(73, 'a', "=");
+	ASSERT(text_is(&e, 73, 'a', "=\n=3D\n"));
+	free(c);
+	/* Exactly 75 literal bytes, then the line end: no soft break. */
+	e.content = c = pre_line(75, 'a', "");
+	ASSERT(text_is(&e, 75, 'a', "\n"));
+	free(c);
+	e.content = c = pre_line(76, 'a', "");
+	ASSERT(text_is(&e, 75, 'a', "=\na\n"));
+	free(c);
+	/* A run longer than two lines is cut every 75 bytes. */
+	e.content = c = pre_line(151, 'a', "");
+	{
+		char *t = text_part(&e), *w;
+
+		w = xstrdup(t);
+		memset(w, 'a', 151 + 4);
+		memcpy(w + 75, "=\n", 2);
+		memcpy(w + 152, "=\n", 2);
+		strcpy(w + 154, "a\n");
+		ASSERT_STR(t, w);
+		free(w);
+		free(t);
+	}
+	free(c);
+	/* A run that starts after an "=XX" fills the line to 75 too. */
+	e.content = c = pre_line(68, 'a', "\xc3\xa9" "bc");
+	ASSERT(text_is(&e, 68, 'a', "=C3=A9b=\nc\n"));
+	free(c);
+	/* A space before a soft break stays literal: the line goes on. */
+	e.content = c = pre_line(74, 'a', " b");
+	ASSERT(text_is(&e, 74, 'a', " =\nb\n"));
+	free(c);
+}
+
+/* A long run of non-ASCII text: 25 "=XX" to a line, cut between them. */
+TEST(test_qp_utf8_run)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	static const unsigned char ga[] = { 0xea, 0xb0, 0x80 };
+	struct entry e = mkentry("t");
+	struct buf in, want;
+	char *t;
+	size_t i;
+
+	e.link = NULL;
+	buf_init(&in);
+	buf_init(&want);
+	buf_addstr(&in, "<pre>ab");
+	buf_addstr(&want, "ab");
+	for (i = 0; i < 90; i++) {
+		if (i % 3 == 0)
+			buf_add(&in, ga, 3);
+		/* "ab" leaves room for 24 on the first line. */
+		if (i == 24 || i == 49 || i == 74)
+			buf_addstr(&want, "=\n");
+		buf_addc(&want, '=');
+		buf_addc(&want, hex[ga[i % 3] >> 4]);
+		buf_addc(&want, hex[ga[i % 3] & 15]);
+	}
+	buf_addstr(&in, "c</pre>");
+	buf_addstr(&want, "c\n");
+	e.content = in.data;
+	t = text_part(&e);
+	ASSERT_STR(t, want.data);
+	free(t);
+	buf_free(&in);
+	buf_free(&want);
+}
+
+/* "From " is encoded at a line start, not after a soft line break. */
+TEST(test_qp_from)
+{
+	struct entry e = mkentry("t");
+	char *c;
+
+	e.link = NULL;
+	e.content = (char *)"<pre>From a\nx\nFrom b\nFromage\nFrom\n"
+	    " From c</pre>";
+	c = text_part(&e);
+	ASSERT_STR(c, "=46rom a\nx\n=46rom b\nFromage\nFrom\n From c\n");
+	free(c);
+	e.content = c = pre_line(75, 'a', "From x");
+	ASSERT(text_is(&e, 75, 'a', "=\nFrom x\n"));
+	free(c);
+	/* After an "=XX" pushed onto a new line, still not a line start. */
+	e.content = c = pre_line(74, 'a', "\xc3\xa9" "From y");
+	ASSERT(text_is(&e, 74, 'a', "=\n=C3=A9From y\n"));
+	free(c);
+}
+
+/* Blanks before a line end (or the end of the part) are encoded. */
+TEST(test_qp_trailing_blanks)
+{
+	struct entry e = mkentry("t");
+	char *c;
+
+	e.link = NULL;
+	e.content = (char *)"<pre>a \nb\t\nc  \t \n\t\n \nd \t</pre>";
+	c = text_part(&e);
+	ASSERT_STR(c, "a=20\nb=09\nc  \t=20\n=09\n=20\nd =09\n");
+	free(c);
+	/* Content ending in blanks, then the line end of the HTML part. */
+	e.content = (char *)"x \t";
+	c = html_part(&e);
+	ASSERT(strstr(c, "</h1>\nx =09\n</body>") != NULL);
+	free(c);
+}
+
+/*
+ * Control characters, C1 controls and malformed UTF-8 in header values
+ * (one line, blanks collapsed) and in the body (lines kept).
+ */
+TEST(test_clean_controls)
+{
+	struct entry e = mkentry("t");
+	char *v, *d;
+
+	/* C1 U+0085 (NEL), C0, DEL: spaces, then collapsed and trimmed. */
+	v = message_encode_header("  a\xc2\x85" "b\x01\x02" "c\x7f\t d \r\n"
+	    "e\rf  ", 9);
+	ASSERT_STR(v, "a b c d e f");
+	free(v);
+	/* Bad bytes are U+FFFD each; U+00A0 is kept (it is not C1). */
+	v = message_encode_header("a\xff" "b\xc0\xaf" "c\xed\xa0\x80"
+	    "d\xe2\x82" "e\xc2\x9f" "f\xc2\xa0g\xf0\x9f\x93\xb0", 9);
+	d = decode_words(v);
+	ASSERT_STR(d, "a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd"
+	    "c\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" "d\xef\xbf\xbd\xef\xbf\xbd"
+	    "e f\xc2\xa0g\xf0\x9f\x93\xb0");
+	free(d);
+	free(v);
+	/* A truncated sequence at the very end. */
+	v = message_encode_header("z\xf0\x9f\x93", 9);
+	d = decode_words(v);
+	ASSERT_STR(d, "z\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	free(d);
+	free(v);
+
+	/* Body: CR LF and lone CR end lines, other controls are spaces. */
+	e.link = NULL;
+	e.content = (char *)"a\xc2\x85" "b\x01" "c\x7f\xff" "d\xc2\xa0"
+	    "e\r\nf\rg\th\r\r\ni\xed\xa0\x80";
+	v = html_part(&e);
+	ASSERT(strstr(v, "</h1>\na b c =EF=BF=BDd=C2=A0e\nf\ng\th\n\ni"
+	    "=EF=BF=BD=EF=BF=BD=EF=BF=BD\n</body>") != NULL);
+	free(v);
+}
+
+/* Element names are matched without regard to case, and only whole. */
+TEST(test_text_elements)
+{
+	struct entry e = mkentry("\"T\" & <x>");
+	char *t;
+
+	e.link = NULL;
+	e.content = (char *)"<P>one  two\t\nthree</P><BLOCKQUOTEX>in"
+	    "</BLOCKQUOTEX>line<Ul><LI>i1<Li>i2</Ul><TABLE><TR><TD>c1</TD>"
+	    "<TD> c2</TD></TR><TR><TD>r2</TD></TR></TABLE><DL><DT>t</DT>"
+	    "<DD>d</DD></DL><Pre> a  b\n\n c\td</Pre>z<BR>w"
+	    "<SCRIPT>s</SCRIPT><Style>y</Style><H6>h</H6>"
+	    "<A HREF=\"http://x/y\">http://x/y</A> <a href=\"HTTP://q\">"
+	    "q</a> <a href=\"ftp://f\">f</a>";
+	t = text_part(&e);
+	ASSERT_STR(t, "one two three\n\ninline\n\n- i1\n- i2\n\n"
+	    "c1 c2\nr2\n\nt\n\nd\n\n a  b\n\n c\td\n\nz\nw\n\nh\n\n"
+	    "http://x/y q <HTTP://q> f\n");
+	free(t);
+	t = html_part(&e);
+	ASSERT(strstr(t, "<title>&quot;T&quot; &amp; &lt;x&gt;</title>") !=
+	    NULL);
+	free(t);
+	/* Definitions open on one line break, long names are blocks too. */
+	e.content = (char *)"<b>x<DD>d</DD></b>y<FigCaption>f</FigCaption>z";
+	t = text_part(&e);
+	ASSERT_STR(t, "x\nd\n\ny\n\nf\n\nz\n");
+	free(t);
+}
+
 int
 main(void)
 {
@@ -501,5 +758,11 @@ main(void)
 	RUN(test_body_parts);
 	RUN(test_qp_trailing_space);
 	RUN(test_no_script_from_feed);
+	RUN(test_qp_soft_breaks);
+	RUN(test_qp_utf8_run);
+	RUN(test_qp_from);
+	RUN(test_qp_trailing_blanks);
+	RUN(test_clean_controls);
+	RUN(test_text_elements);
 	return TEST_DONE();
 }
