@@ -89,10 +89,10 @@ fresh_unique(struct entry *v, size_t n)
 
 /*
  * The entries of doc not delivered yet, oldest first (feeds list newest
- * first).  Entries are built outside store_lock; the seen checks then run
- * under it in one read transaction, so the database is locked once per
- * feed, not once per entry.  Two workers may both find the same article
- * new, and the commit keeps the first.
+ * first).  The seen checks run in one read transaction on the store's
+ * reader, not under store_lock, so a worker never waits for a commit's
+ * sync.  Two workers may both find the same article new (or one a commit
+ * late), and the commit keeps the first.
  */
 static struct entry *
 job_fresh(struct job *j, const struct feed_doc *doc, time_t now, size_t *n)
@@ -106,11 +106,10 @@ job_fresh(struct job *j, const struct feed_doc *doc, time_t now, size_t *n)
 	for (i = 0; i < nall; i++)
 		entry_from_feed(&all[i], doc, &doc->entries[nall - 1 - i],
 		    j->conf.name, job_target(j), j->conf.title, now);
-	uv_mutex_lock(&p->store_lock);
-	if (nall > 0 && store_begin_read(p->store) == -1)
+	if (nall > 0 && store_read_begin(p->store) == -1)
 		seen = -1;
 	for (i = 0; i < nall && seen != -1; i++) {
-		if ((seen = store_is_seen(p->store, all[i].key)) != 0) {
+		if ((seen = store_read_seen(p->store, all[i].key)) != 0) {
 			entry_clear(&all[i]);
 			continue;
 		}
@@ -119,12 +118,11 @@ job_fresh(struct job *j, const struct feed_doc *doc, time_t now, size_t *n)
 		nfresh++;
 	}
 	if (seen == -1) {
-		job_fail(j, "state", "%s", store_errmsg(p->store));
+		job_fail(j, "state", "%s", store_read_errmsg(p->store));
 		j->fatal = 1;
 	}
 	if (nall > 0)
-		store_rollback(p->store);
-	uv_mutex_unlock(&p->store_lock);
+		store_read_end(p->store);
 	/* Past a failed lookup nothing is delivered. */
 	for (; i < nall; i++)
 		entry_clear(&all[i]);

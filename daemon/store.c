@@ -6,6 +6,7 @@
  * are prepared once and reused.  A file that is not a valid database is
  * refused, never recreated: it holds the dedup history.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,7 +23,6 @@
 
 enum store_stmt {
 	ST_BEGIN,
-	ST_BEGIN_READ,
 	ST_COMMIT,
 	ST_ROLLBACK,
 	ST_IS_SEEN,
@@ -48,7 +48,6 @@ enum store_stmt {
 
 static const char *const store_sql[ST_COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
-	[ST_BEGIN_READ] = "BEGIN",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
 	/* A pending key counts: recovery will finish its delivery. */
@@ -121,6 +120,16 @@ struct store {
 	time_t		 recent_floor;
 	int		 floor_known;
 	size_t		 since_floor;	/* rows added since it was read */
+	/*
+	 * The reader: a second connection, opened on first use, for the
+	 * workers' seen checks.  Under WAL it reads while a commit holds
+	 * the first one (and its fsync), so parsing never waits for a sync.
+	 */
+	char		*path;
+	pthread_mutex_t	 rlock;
+	sqlite3		*rdb;
+	sqlite3_stmt	*rseen;
+	char		 rerrmsg[512];
 };
 
 static void	store_seterr(struct store *, const char *, ...)
@@ -247,6 +256,9 @@ store_open(const char *path, struct store **out, char *err, size_t errlen)
 
 	*out = NULL;
 	s = xcalloc(1, sizeof(*s));
+	s->path = xstrdup(path);
+	if (pthread_mutex_init(&s->rlock, NULL) != 0)
+		abort();
 	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
 	if (rc != SQLITE_OK) {
@@ -283,7 +295,80 @@ store_close(struct store *s)
 		sqlite3_finalize(s->stmt[i]);
 	/* The v2 close defers instead of failing if anything is still open. */
 	sqlite3_close_v2(s->db);
+	sqlite3_finalize(s->rseen);
+	sqlite3_close_v2(s->rdb);
+	pthread_mutex_destroy(&s->rlock);
+	free(s->path);
 	free(s);
+}
+
+/* Opens the reader; 0 or -1 with rerrmsg set.  Called with rlock held. */
+static int
+store_reader_open(struct store *s)
+{
+	int rc;
+
+	rc = sqlite3_open_v2(s->path, &s->rdb, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_FULLMUTEX, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_busy_timeout(s->rdb, 5000);
+		rc = sqlite3_prepare_v3(s->rdb, store_sql[ST_IS_SEEN], -1,
+		    SQLITE_PREPARE_PERSISTENT, &s->rseen, NULL);
+	}
+	if (rc == SQLITE_OK)
+		return 0;
+	snprintf(s->rerrmsg, sizeof(s->rerrmsg), "store: reader: %s",
+	    s->rdb != NULL ? sqlite3_errmsg(s->rdb) : sqlite3_errstr(rc));
+	sqlite3_finalize(s->rseen);
+	s->rseen = NULL;
+	sqlite3_close_v2(s->rdb);
+	s->rdb = NULL;
+	return -1;
+}
+
+int
+store_read_begin(struct store *s)
+{
+	pthread_mutex_lock(&s->rlock);
+	if (s->rdb == NULL && store_reader_open(s) == -1)
+		return -1;
+	if (sqlite3_exec(s->rdb, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(s->rerrmsg, sizeof(s->rerrmsg), "store: reader: %s",
+		    sqlite3_errmsg(s->rdb));
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_read_seen(struct store *s, const char *key)
+{
+	int rc;
+
+	sqlite3_bind_text(s->rseen, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s->rseen);
+	sqlite3_reset(s->rseen);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	snprintf(s->rerrmsg, sizeof(s->rerrmsg), "store: looking up %s: %s",
+	    key, sqlite3_errmsg(s->rdb));
+	return -1;
+}
+
+const char *
+store_read_errmsg(struct store *s)
+{
+	return s->rerrmsg;
+}
+
+void
+store_read_end(struct store *s)
+{
+	if (s->rdb != NULL && !sqlite3_get_autocommit(s->rdb))
+		sqlite3_exec(s->rdb, "ROLLBACK", NULL, NULL, NULL);
+	pthread_mutex_unlock(&s->rlock);
 }
 
 /* The statement for which, prepared on first use and reset for reuse. */
@@ -349,12 +434,6 @@ int
 store_begin(struct store *s)
 {
 	return store_simple(s, ST_BEGIN);
-}
-
-int
-store_begin_read(struct store *s)
-{
-	return store_simple(s, ST_BEGIN_READ);
 }
 
 int

@@ -35,13 +35,23 @@ int	store_open(const char *path, struct store **out, char *err,
 void	store_close(struct store *);
 
 int	store_begin(struct store *);
-/* A transaction for lookups only; it ends with store_rollback. */
-int	store_begin_read(struct store *);
 int	store_commit(struct store *);
 void	store_rollback(struct store *);
 
 /* 1 when key was delivered (or is pending), 0 when not, -1 on error. */
 int	store_is_seen(struct store *, const char *key);
+
+/*
+ * The same lookups on a second, read-only connection with a lock of its
+ * own, so they need not wait for a commit on the first: store_read_begin
+ * (0, or -1 with store_read_errmsg) opens a read transaction, and
+ * store_read_end ends it, whatever begin returned.  What it reads may be a
+ * commit behind; the pending step checks again.
+ */
+int	store_read_begin(struct store *);
+int	store_read_seen(struct store *, const char *key);
+const char *store_read_errmsg(struct store *);
+void	store_read_end(struct store *);
 /*
  * Delivery happens in three steps so that a crash at any moment loses
  * nothing and duplicates nothing (see run.c): store_add_pending records the

@@ -137,6 +137,40 @@ TEST(test_pending_then_seen)
 	free(p);
 }
 
+/*
+ * The reader sees what the main connection committed, pending keys
+ * included, and reads on while the main one holds a write transaction.
+ */
+TEST(test_reader)
+{
+	struct store *s;
+	char err[512], *p = path_in("reader.db");
+	struct entry e = mkentry("dd04", "news", 1000, 2000);
+
+	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
+	ASSERT_INT(add(s, "aa01", 1000, 2000), 0);
+	ASSERT_INT(store_read_begin(s), 0);
+	ASSERT_INT(store_read_seen(s, "aa01"), 1);
+	ASSERT_INT(store_read_seen(s, "dd04"), 0);
+	store_read_end(s);
+
+	/* A commit under way on the main connection blocks no lookup. */
+	ASSERT_INT(store_begin(s), 0);
+	ASSERT_INT(store_add_pending(s, &e, "NAME", "", 0), 0);
+	ASSERT_INT(store_read_begin(s), 0);
+	ASSERT_INT(store_read_seen(s, "aa01"), 1);
+	ASSERT_INT(store_read_seen(s, "dd04"), 0);	/* not committed yet */
+	store_read_end(s);
+	ASSERT_INT(store_commit(s), 0);
+
+	/* The next read transaction sees the commit: pending counts. */
+	ASSERT_INT(store_read_begin(s), 0);
+	ASSERT_INT(store_read_seen(s, "dd04"), 1);
+	store_read_end(s);
+	store_close(s);
+	free(p);
+}
+
 TEST(test_recent_order_limit)
 {
 	struct store *s;
@@ -362,6 +396,7 @@ main(void)
 	RUN(test_rollback);
 	RUN(test_prune_keeps_keys);
 	RUN(test_feed_state);
+	RUN(test_reader);
 	RUN(test_corrupt_refused);
 	RUN(test_unopenable);
 	cmd = xasprintf("rm -rf '%s'", tmpdir);
