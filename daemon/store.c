@@ -291,12 +291,13 @@ store_close(struct store *s)
 
 	if (s == NULL)
 		return;
+	/* The reader goes first: the last connection out checkpoints the WAL. */
+	sqlite3_finalize(s->rseen);
+	sqlite3_close_v2(s->rdb);
 	for (i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(s->stmt[i]);
 	/* The v2 close defers instead of failing if anything is still open. */
 	sqlite3_close_v2(s->db);
-	sqlite3_finalize(s->rseen);
-	sqlite3_close_v2(s->rdb);
 	pthread_mutex_destroy(&s->rlock);
 	free(s->path);
 	free(s);

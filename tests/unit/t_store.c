@@ -146,6 +146,8 @@ TEST(test_reader)
 	struct store *s;
 	char err[512], *p = path_in("reader.db");
 	struct entry e = mkentry("dd04", "news", 1000, 2000);
+	struct stat sb;
+	char *wal;
 
 	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
 	ASSERT_INT(add(s, "aa01", 1000, 2000), 0);
@@ -168,6 +170,10 @@ TEST(test_reader)
 	ASSERT_INT(store_read_seen(s, "dd04"), 1);
 	store_read_end(s);
 	store_close(s);
+	/* Closed last, the main connection checkpointed the WAL away. */
+	wal = xasprintf("%s-wal", p);
+	ASSERT(stat(wal, &sb) == -1 || sb.st_size == 0);
+	free(wal);
 	free(p);
 }
 
