@@ -559,9 +559,10 @@ feed__decode(const char *buf, size_t len, const char *content_type,
 		    "as %s", rfc3023, cands[ok]);
 	}
 	out->encoding = xstrdup(cands[ok]);
-	if (same)
+	if (same) {
 		text = buf;
-	else {
+		buf_free(&res);		/* what a failed candidate left */
+	} else {
 		text = res.data != NULL ? res.data : "";
 		len = res.len;
 	}
