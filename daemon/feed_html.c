@@ -35,33 +35,10 @@ static const char *const acceptable_elements[] = {
 	"th", "thead", "time", "tr", "tt", "u", "ul", "var", "video",
 };
 
-/*
- * Whether the len bytes at name are one of the n names in list.  The first
- * byte is compared before the rest: most names in a list differ there.
- */
-static int
-in_table(const char *name, size_t len, const char *const *list, size_t n,
-    int icase)
-{
-	int c0;
-	size_t i;
-
-	if (len == 0)
-		return 0;
-	c0 = icase ? tolower((unsigned char)name[0]) : (unsigned char)name[0];
-	for (i = 0; i < n; i++)
-		if ((unsigned char)list[i][0] == c0 &&
-		    strlen(list[i]) == len && (icase ?
-		    strncasecmp(list[i], name, len) :
-		    memcmp(list[i], name, len)) == 0)
-			return 1;
-	return 0;
-}
-
 int
 feed__html_acceptable(const char *name, size_t len)
 {
-	return in_table(name, len, acceptable_elements,
+	return feed__in_listn(name, len, acceptable_elements,
 	    NELEM(acceptable_elements), 1);
 }
 
@@ -165,7 +142,8 @@ static const char *const void_elements[] = {
 static int
 is_void(const char *name, size_t len)
 {
-	return in_table(name, len, void_elements, NELEM(void_elements), 0);
+	return feed__in_listn(name, len, void_elements, NELEM(void_elements),
+	    0);
 }
 
 /* (element, attribute) pairs holding URIs, resolved against xml:base. */
@@ -275,14 +253,9 @@ url_value_safe(const char *v)
 		for (p = d + 1; isalnum((unsigned char)*p) || *p == '+' ||
 		    *p == '-' || *p == '.'; p++)
 			;
-		if (*p == ':') {
-			ok = 0;
-			for (i = 0; i < NELEM(safe_schemes); i++)
-				if (strlen(safe_schemes[i]) == (size_t)(p - d) &&
-				    strncasecmp(safe_schemes[i], d,
-				    (size_t)(p - d)) == 0)
-					ok = 1;
-		}
+		if (*p == ':')
+			ok = feed__in_listn(d, (size_t)(p - d), safe_schemes,
+			    NELEM(safe_schemes), 1);
 	}
 	buf_free(&b);
 	return ok;

@@ -45,11 +45,29 @@ feed__attr_get(char **attrs, size_t n, const char *key)
 int
 feed__in_list(const char *name, const char *const *list, size_t n)
 {
+	return feed__in_listn(name, strlen(name), list, n, 0);
+}
+
+/*
+ * Whether the len bytes at name are one of the n names in list, ASCII
+ * case folded when icase.  The first byte is compared before the rest:
+ * most names in a list differ there.
+ */
+int
+feed__in_listn(const char *name, size_t len, const char *const *list,
+    size_t n, int icase)
+{
+	int c0;
 	size_t i;
 
-	/* The first byte settles most comparisons without a call. */
+	if (len == 0)
+		return 0;
+	c0 = icase ? tolower((unsigned char)name[0]) : (unsigned char)name[0];
 	for (i = 0; i < n; i++)
-		if (name[0] == list[i][0] && strcmp(name, list[i]) == 0)
+		if ((unsigned char)list[i][0] == c0 &&
+		    strlen(list[i]) == len && (icase ?
+		    strncasecmp(list[i], name, len) :
+		    memcmp(list[i], name, len)) == 0)
 			return 1;
 	return 0;
 }

@@ -140,6 +140,7 @@ static int	store_migrate(struct store *, const char *, char *, size_t);
 static sqlite3_stmt *store_stmt(struct store *, enum store_stmt);
 static int	store_simple(struct store *, enum store_stmt);
 static int	store_recent_skip(struct store *, time_t);
+static int	store_seen_step(sqlite3_stmt *, const char *);
 static int	store_bind_text(sqlite3_stmt *, int, const char *);
 static char	*store_col_text(sqlite3_stmt *, int);
 static void	store_row_feed(sqlite3_stmt *, struct feed_state *);
@@ -346,16 +347,10 @@ store_read_seen(struct store *s, const char *key)
 {
 	int rc;
 
-	sqlite3_bind_text(s->rseen, 1, key, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s->rseen);
-	sqlite3_reset(s->rseen);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	snprintf(s->rerrmsg, sizeof(s->rerrmsg), "store: looking up %s: %s",
-	    key, sqlite3_errmsg(s->rdb));
-	return -1;
+	if ((rc = store_seen_step(s->rseen, key)) == -1)
+		snprintf(s->rerrmsg, sizeof(s->rerrmsg),
+		    "store: looking up %s: %s", key, sqlite3_errmsg(s->rdb));
+	return rc;
 }
 
 const char *
@@ -459,15 +454,23 @@ store_is_seen(struct store *s, const char *key)
 
 	if ((st = store_stmt(s, ST_IS_SEEN)) == NULL)
 		return -1;
+	if ((rc = store_seen_step(st, key)) == -1)
+		store_seterr(s, "store: looking up %s", key);
+	return rc;
+}
+
+/* Runs an ST_IS_SEEN statement for key: 1 (seen or pending), 0, or -1. */
+static int
+store_seen_step(sqlite3_stmt *st, const char *key)
+{
+	int rc;
+
 	store_bind_text(st, 1, key);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
 		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	store_seterr(s, "store: looking up %s", key);
-	return -1;
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* Runs a prepared statement that returns no rows; 0 or -1. */

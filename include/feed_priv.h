@@ -307,6 +307,8 @@ void	 feed__set_str(char **dst, const char *src);
 /* Attribute lists are (key, value) pairs, feedparser's attrs_d. */
 const char *feed__attr_get(char **attrs, size_t n, const char *key);
 int	 feed__in_list(const char *, const char *const *list, size_t n);
+int	 feed__in_listn(const char *, size_t, const char *const *list,
+	    size_t n, int icase);
 int	 feed__utf8_ok(const char *, size_t);
 size_t	 feed__utf8_seq(const unsigned char *, size_t, size_t);
 char	*feed__strip_dup(const char *, size_t);

@@ -490,30 +490,18 @@ TEST(test_qp_trailing_space)
 	free(msg);
 }
 
-/* The text/plain part of e as rendered (quoted-printable, allocated). */
+/* The text/SUBTYPE part of e as rendered (quoted-printable, allocated). */
 static char *
-text_part(const struct entry *e)
+rendered_part(const struct entry *e, const char *subtype)
 {
-	char *msg, *t;
+	char *msg, *type, *t;
 	size_t len;
 
 	msg = message_render(e, &len);
-	t = part(msg, "Content-Type: text/plain; charset=utf-8\n"
-	    "Content-Transfer-Encoding: quoted-printable");
-	free(msg);
-	return t != NULL ? t : xstrdup("(no part)");
-}
-
-/* The same for the text/html part. */
-static char *
-html_part(const struct entry *e)
-{
-	char *msg, *t;
-	size_t len;
-
-	msg = message_render(e, &len);
-	t = part(msg, "Content-Type: text/html; charset=utf-8\n"
-	    "Content-Transfer-Encoding: quoted-printable");
+	type = xasprintf("Content-Type: text/%s; charset=utf-8\n"
+	    "Content-Transfer-Encoding: quoted-printable", subtype);
+	t = part(msg, type);
+	free(type);
 	free(msg);
 	return t != NULL ? t : xstrdup("(no part)");
 }
@@ -537,7 +525,7 @@ pre_line(size_t n, char c, const char *tail)
 static int
 text_is(const struct entry *e, size_t n, char c, const char *tail)
 {
-	char *t = text_part(e);
+	char *t = rendered_part(e, "plain");
 	size_t i;
 	int ok;
 
@@ -581,7 +569,7 @@ TEST(test_qp_soft_breaks)
 	/* A run longer than two lines is cut every 75 bytes. */
 	e.content = c = pre_line(151, 'a', "");
 	{
-		char *t = text_part(&e), *w;
+		char *t = rendered_part(&e, "plain"), *w;
 
 		w = xstrdup(t);
 		memset(w, 'a', 151 + 4);
@@ -631,7 +619,7 @@ TEST(test_qp_utf8_run)
 	buf_addstr(&in, "c</pre>");
 	buf_addstr(&want, "c\n");
 	e.content = in.data;
-	t = text_part(&e);
+	t = rendered_part(&e, "plain");
 	ASSERT_STR(t, want.data);
 	free(t);
 	buf_free(&in);
@@ -647,7 +635,7 @@ TEST(test_qp_from)
 	e.link = NULL;
 	e.content = (char *)"<pre>From a\nx\nFrom b\nFromage\nFrom\n"
 	    " From c</pre>";
-	c = text_part(&e);
+	c = rendered_part(&e, "plain");
 	ASSERT_STR(c, "=46rom a\nx\n=46rom b\nFromage\nFrom\n From c\n");
 	free(c);
 	e.content = c = pre_line(75, 'a', "From x");
@@ -667,12 +655,12 @@ TEST(test_qp_trailing_blanks)
 
 	e.link = NULL;
 	e.content = (char *)"<pre>a \nb\t\nc  \t \n\t\n \nd \t</pre>";
-	c = text_part(&e);
+	c = rendered_part(&e, "plain");
 	ASSERT_STR(c, "a=20\nb=09\nc  \t=20\n=09\n=20\nd =09\n");
 	free(c);
 	/* Content ending in blanks, then the line end of the HTML part. */
 	e.content = (char *)"x \t";
-	c = html_part(&e);
+	c = rendered_part(&e, "html");
 	ASSERT(strstr(c, "</h1>\nx =09\n</body>") != NULL);
 	free(c);
 }
@@ -711,7 +699,7 @@ TEST(test_clean_controls)
 	e.link = NULL;
 	e.content = (char *)"a\xc2\x85" "b\x01" "c\x7f\xff" "d\xc2\xa0"
 	    "e\r\nf\rg\th\r\r\ni\xed\xa0\x80";
-	v = html_part(&e);
+	v = rendered_part(&e, "html");
 	ASSERT(strstr(v, "</h1>\na b c =EF=BF=BDd=C2=A0e\nf\ng\th\n\ni"
 	    "=EF=BF=BD=EF=BF=BD=EF=BF=BD\n</body>") != NULL);
 	free(v);
@@ -731,18 +719,18 @@ TEST(test_text_elements)
 	    "<SCRIPT>s</SCRIPT><Style>y</Style><H6>h</H6>"
 	    "<A HREF=\"http://x/y\">http://x/y</A> <a href=\"HTTP://q\">"
 	    "q</a> <a href=\"ftp://f\">f</a>";
-	t = text_part(&e);
+	t = rendered_part(&e, "plain");
 	ASSERT_STR(t, "one two three\n\ninline\n\n- i1\n- i2\n\n"
 	    "c1 c2\nr2\n\nt\n\nd\n\n a  b\n\n c\td\n\nz\nw\n\nh\n\n"
 	    "http://x/y q <HTTP://q> f\n");
 	free(t);
-	t = html_part(&e);
+	t = rendered_part(&e, "html");
 	ASSERT(strstr(t, "<title>&quot;T&quot; &amp; &lt;x&gt;</title>") !=
 	    NULL);
 	free(t);
 	/* Definitions open on one line break, long names are blocks too. */
 	e.content = (char *)"<b>x<DD>d</DD></b>y<FigCaption>f</FigCaption>z";
-	t = text_part(&e);
+	t = rendered_part(&e, "plain");
 	ASSERT_STR(t, "x\nd\n\ny\n\nf\n\nz\n");
 	free(t);
 }
