@@ -13,12 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-
-#include <libxml/HTMLparser.h>
-#include <libxml/tree.h>
 
 #include "date.h"
+#include "html_text.h"
 #include "message.h"
 #include "xmalloc.h"
 
@@ -38,29 +35,6 @@ enum msg_clean_mode {
 	MSG_CLEAN_BODY,		/* lines kept: CR LF is LF, other controls spaces */
 };
 
-/* What the HTML-to-text walk does with an element. */
-#define MSG_TAG_SKIP	0x01	/* dropped with its content */
-#define MSG_TAG_BR	0x02	/* a line break */
-#define MSG_TAG_BLOCK	0x04	/* starts and ends a line of text */
-#define MSG_TAG_LINE	0x08	/* a block opened by one break, not two */
-#define MSG_TAG_ITEM	0x10	/* a list item: "- ", closed by one break */
-#define MSG_TAG_ROW	0x20	/* a table row: closed by one break */
-#define MSG_TAG_PRE	0x40	/* white space kept */
-#define MSG_TAG_A	0x80	/* a link: its target may be shown */
-
-struct msg_tag {
-	const char	*name;
-	int		 flags;
-};
-
-/* State of the HTML-to-text walk. */
-struct msg_text {
-	struct buf	 b;
-	int		 space;		/* a space is due before the next text */
-	int		 breaks;	/* line breaks due (0-2) */
-	int		 pre;		/* inside <pre>: white space kept */
-};
-
 static size_t	 msg_utf8_seq(const unsigned char *, size_t, uint32_t *);
 static size_t	 msg_clean_ascii(const unsigned char *,
 		    enum msg_clean_mode);
@@ -74,13 +48,6 @@ static void	 msg_from(struct buf *, const struct entry *);
 static size_t	 msg_qp_run(const unsigned char *);
 static void	 msg_qp(struct buf *, const char *);
 static void	 msg_html_escape(struct buf *, const char *);
-static int	 msg_tag_cmp(const void *, const void *);
-static int	 msg_tag_flags(const char *);
-static int	 msg_text_blank(char);
-static void	 msg_text_add(struct msg_text *, const char *);
-static void	 msg_text_break(struct msg_text *, int);
-static void	 msg_text_walk(struct msg_text *, xmlNode *);
-static char	*msg_html_to_text(const char *);
 static char	*msg_plain_part(const struct entry *, const char *);
 static char	*msg_html_part(const struct entry *, const char *);
 static void	 msg_delimiter(struct buf *, const char *, int);
@@ -531,200 +498,6 @@ msg_html_escape(struct buf *b, const char *s)
 	}
 }
 
-static int
-msg_tag_cmp(const void *key, const void *elem)
-{
-	return strcmp(key, ((const struct msg_tag *)elem)->name);
-}
-
-/*
- * What the text walk does with an element, from one lookup of its name
- * (ASCII case folded) in a sorted table: names are compared once per
- * element rather than once per rule.
- */
-static int
-msg_tag_flags(const char *name)
-{
-	static const struct msg_tag tags[] = {
-		{ "a", MSG_TAG_A },
-		{ "address", MSG_TAG_BLOCK },
-		{ "article", MSG_TAG_BLOCK },
-		{ "aside", MSG_TAG_BLOCK },
-		{ "blockquote", MSG_TAG_BLOCK },
-		{ "br", MSG_TAG_BR },
-		{ "dd", MSG_TAG_BLOCK | MSG_TAG_LINE },
-		{ "div", MSG_TAG_BLOCK },
-		{ "dl", MSG_TAG_BLOCK },
-		{ "dt", MSG_TAG_BLOCK | MSG_TAG_LINE },
-		{ "figcaption", MSG_TAG_BLOCK },
-		{ "figure", MSG_TAG_BLOCK },
-		{ "footer", MSG_TAG_BLOCK },
-		{ "form", MSG_TAG_BLOCK },
-		{ "h1", MSG_TAG_BLOCK },
-		{ "h2", MSG_TAG_BLOCK },
-		{ "h3", MSG_TAG_BLOCK },
-		{ "h4", MSG_TAG_BLOCK },
-		{ "h5", MSG_TAG_BLOCK },
-		{ "h6", MSG_TAG_BLOCK },
-		{ "head", MSG_TAG_SKIP },
-		{ "header", MSG_TAG_BLOCK },
-		{ "hr", MSG_TAG_BLOCK },
-		{ "li", MSG_TAG_BLOCK | MSG_TAG_LINE | MSG_TAG_ITEM },
-		{ "main", MSG_TAG_BLOCK },
-		{ "nav", MSG_TAG_BLOCK },
-		{ "ol", MSG_TAG_BLOCK },
-		{ "p", MSG_TAG_BLOCK },
-		{ "pre", MSG_TAG_BLOCK | MSG_TAG_PRE },
-		{ "script", MSG_TAG_SKIP },
-		{ "section", MSG_TAG_BLOCK },
-		{ "style", MSG_TAG_SKIP },
-		{ "table", MSG_TAG_BLOCK },
-		{ "tr", MSG_TAG_BLOCK | MSG_TAG_LINE | MSG_TAG_ROW },
-		{ "ul", MSG_TAG_BLOCK },
-	};
-	const struct msg_tag *tag;
-	char low[12];
-	size_t i;
-
-	for (i = 0; name[i] != '\0'; i++) {
-		if (i == sizeof(low) - 1)
-			return 0;	/* longer than any name above */
-		low[i] = name[i] >= 'A' && name[i] <= 'Z' ?
-		    (char)(name[i] - 'A' + 'a') : name[i];
-	}
-	low[i] = '\0';
-	tag = bsearch(low, tags, sizeof(tags) / sizeof(tags[0]),
-	    sizeof(tags[0]), msg_tag_cmp);
-	return tag != NULL ? tag->flags : 0;
-}
-
-/* Asks for n line breaks (2 is a blank line) before the next text. */
-static void
-msg_text_break(struct msg_text *t, int n)
-{
-	if (t->breaks < n)
-		t->breaks = n;
-}
-
-/* HTML white space, which a browser collapses outside <pre>. */
-static int
-msg_text_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
-/* Adds text, collapsing white space as a browser would outside <pre>. */
-static void
-msg_text_add(struct msg_text *t, const char *s)
-{
-	size_t run;
-
-	while (*s != '\0') {
-		if (!t->pre && msg_text_blank(*s)) {
-			while (msg_text_blank(*++s))
-				;
-			t->space = 1;
-			continue;
-		}
-		if (*s == '\n') {
-			buf_addc(&t->b, '\n');
-			t->space = t->breaks = 0;
-			s++;
-			continue;
-		}
-		/* A word (a line in <pre>): what is due goes before it. */
-		if (t->pre)
-			run = (size_t)(strchrnul(s, '\n') - s);
-		else
-			for (run = 1; s[run] != '\0' && !msg_text_blank(s[run]);
-			    run++)
-				;
-		if (t->b.len > 0 && t->breaks > 0)
-			buf_add(&t->b, "\n\n", t->breaks > 1 ? 2 : 1);
-		else if (t->b.len > 0 && t->space && t->b.data[t->b.len - 1] !=
-		    '\n')
-			buf_addc(&t->b, ' ');
-		t->space = t->breaks = 0;
-		buf_add(&t->b, s, run);
-		s += run;
-	}
-}
-
-static void
-msg_text_walk(struct msg_text *t, xmlNode *n)
-{
-	xmlChar *href;
-	size_t hlen;
-	int tag;
-
-	for (; n != NULL; n = n->next) {
-		if (n->type == XML_TEXT_NODE || n->type ==
-		    XML_CDATA_SECTION_NODE) {
-			if (n->content != NULL)
-				msg_text_add(t, (const char *)n->content);
-			continue;
-		}
-		if (n->type != XML_ELEMENT_NODE)
-			continue;
-		tag = msg_tag_flags((const char *)n->name);
-		if (tag & MSG_TAG_SKIP)
-			continue;
-		if (tag & MSG_TAG_BR) {
-			buf_addc(&t->b, '\n');
-			t->space = t->breaks = 0;
-			continue;
-		}
-		if (tag & MSG_TAG_BLOCK)
-			msg_text_break(t, tag & MSG_TAG_LINE ? 1 : 2);
-		if (tag & MSG_TAG_ITEM)
-			msg_text_add(t, "- ");
-		if (tag & MSG_TAG_PRE)
-			t->pre++;
-		msg_text_walk(t, n->children);
-		if (tag & MSG_TAG_PRE)
-			t->pre--;
-		/* Keep the target of a link whose text is not the URL. */
-		if ((tag & MSG_TAG_A) &&
-		    (href = xmlGetProp(n, (const xmlChar *)"href")) != NULL) {
-			hlen = strlen((const char *)href);
-			if (strncasecmp((const char *)href, "http", 4) == 0 &&
-			    (t->b.len < hlen || memcmp(t->b.data + t->b.len -
-			    hlen, href, hlen) != 0)) {
-				msg_text_add(t, " <");
-				t->space = 0;
-				msg_text_add(t, (const char *)href);
-				msg_text_add(t, ">");
-			}
-			xmlFree(href);
-		}
-		if (tag & MSG_TAG_BLOCK)
-			msg_text_break(t, tag & (MSG_TAG_ITEM | MSG_TAG_ROW) ?
-			    1 : 2);
-	}
-}
-
-/* Feed HTML as plain text: tags dropped, entities decoded, blocks kept. */
-static char *
-msg_html_to_text(const char *html)
-{
-	struct msg_text t;
-	htmlDocPtr doc;
-	int len;
-
-	memset(&t, 0, sizeof(t));
-	buf_init(&t.b);
-	len = strlen(html) > INT32_MAX ? INT32_MAX : (int)strlen(html);
-	if (len == 0)
-		return xstrdup("");
-	doc = htmlReadMemory(html, len, NULL, "UTF-8", HTML_PARSE_RECOVER |
-	    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
-	if (doc != NULL) {
-		msg_text_walk(&t, xmlDocGetRootElement(doc));
-		xmlFreeDoc(doc);
-	}
-	return buf_release(&t.b);
-}
-
 static char *
 msg_plain_part(const struct entry *e, const char *content)
 {
@@ -732,7 +505,7 @@ msg_plain_part(const struct entry *e, const char *content)
 	char *text;
 
 	buf_init(&b);
-	text = msg_html_to_text(content);
+	text = html_text(content);
 	buf_addstr(&b, text);
 	free(text);
 	if (e->link != NULL && e->link[0] != '\0') {

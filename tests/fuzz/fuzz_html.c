@@ -4,6 +4,9 @@
  * The first byte picks resolve (bit 0) and sanitize (bit 1); the rest is
  * the HTML.  Sanitized output may hold only tags the acceptable-elements
  * list allows: anything else would let a feed put live markup into mail.
+ * The text/plain rendering (html_text) reads both the raw HTML and the
+ * clean-up's output; text in makes text out, no longer than a reference
+ * can grow it (4 bytes of UTF-8 for "&#1;", link targets shown once).
  */
 #include <ctype.h>
 #include <stdint.h>
@@ -12,6 +15,7 @@
 #include <string.h>
 
 #include "feed_priv.h"
+#include "html_text.h"
 #include "xmalloc.h"
 
 #define FUZZ_BASE	"http://example.com/blog/post/"
@@ -39,6 +43,19 @@ fuzz_check_tags(const char *in, const char *out)
 	}
 }
 
+static void
+fuzz_check_text(const char *html)
+{
+	char *text = html_text(html);
+
+	if (strlen(text) > 2 * strlen(html) + 8) {
+		fprintf(stderr, "text: %zu bytes from %zu of HTML\n"
+		    "  in:  \"%s\"\n", strlen(text), strlen(html), html);
+		abort();
+	}
+	free(text);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -54,6 +71,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	out = feed__html_clean(html, FUZZ_BASE, resolve, sanitize);
 	if (sanitize)
 		fuzz_check_tags(html, out);
+	fuzz_check_text(html);
+	fuzz_check_text(out);
 	free(out);
 	free(html);
 	return 0;
