@@ -167,23 +167,28 @@ commit_fail_all(struct delivery **ds, size_t n, const char *spool,
 	}
 }
 
-/* Step 2; a failure leaves no row and no file. */
+/*
+ * Step 2; a failure leaves no row and no file.  When recover is set, what
+ * an earlier failure left pending is finished first.
+ */
 static int
 commit_pending(struct store *store, const char *spool, struct delivery **ds,
-    size_t n)
+    size_t n, int *recover)
 {
 	char err[512] = "";
 	size_t recovered;
 
-	/* What an earlier failure left pending goes first. */
-	if (deliver_recover(store, spool, &recovered, err,
-	    sizeof(err)) == -1) {
-		commit_fail_all(ds, n, spool, "%s", err);
-		return -1;
+	if (*recover) {
+		if (deliver_recover(store, spool, &recovered, err,
+		    sizeof(err)) == -1) {
+			commit_fail_all(ds, n, spool, "%s", err);
+			return -1;
+		}
+		*recover = 0;
+		if (recovered > 0)
+			log_warnx("deliver: %zu interrupted deliveries "
+			    "finished", recovered);
 	}
-	if (recovered > 0)
-		log_warnx("deliver: %zu interrupted deliveries finished",
-		    recovered);
 	if (store_begin(store) == -1)
 		goto fail;
 	for (size_t k = 0; k < n; k++) {
@@ -315,8 +320,8 @@ fail:
 }
 
 int
-deliver_commit(struct store *store, uv_mutex_t *lock, const char *spool,
-    struct delivery **ds, size_t n)
+deliver_pend(struct store *store, uv_mutex_t *lock, const char *spool,
+    struct delivery **ds, size_t n, int *recover)
 {
 	char err[512];
 	int files = 0, rc = 0;
@@ -328,14 +333,27 @@ deliver_commit(struct store *store, uv_mutex_t *lock, const char *spool,
 		commit_fail_all(ds, n, spool, "%s", err);
 		files = 0;
 	}
+	/* Without files to record, recovery waits for a commit with some. */
 	if (files) {
 		store_enter(lock);
-		if (commit_pending(store, spool, ds, n) == -1)
-			files = 0;
+		rc = commit_pending(store, spool, ds, n, recover);
 		store_leave(lock);
 	}
-	if (files) {
+	if (files && rc == 0)
 		fault_point("after-pending");
+	return rc;
+}
+
+int
+deliver_finish(struct store *store, uv_mutex_t *lock, const char *spool,
+    struct delivery **ds, size_t n, int *left)
+{
+	int rc = 0, pending = 0, seen_failed = 0;
+
+	for (size_t k = 0; k < n; k++)
+		for (size_t i = 0; i < ds[k]->n; i++)
+			pending |= ds[k]->step[i] == STEP_PENDING;
+	if (pending) {
 		commit_publish(spool, ds, n);
 		fault_point("after-sync");
 	}
@@ -347,14 +365,33 @@ deliver_commit(struct store *store, uv_mutex_t *lock, const char *spool,
 			ds[k]->record(ds[k], ds[k]->arg);
 	}
 	store_enter(lock);
-	if (commit_seen(store, spool, ds, n) == -1)
+	if (commit_seen(store, spool, ds, n) == -1) {
+		seen_failed = 1;
 		for (size_t k = 0; k < n; k++)
 			ds[k]->delivered = 0;
+	}
 	store_leave(lock);
-	for (size_t k = 0; k < n; k++)
+	/* Rows a failure left behind: the next commit recovers them. */
+	*left = 0;
+	for (size_t k = 0; k < n; k++) {
 		if (ds[k]->failed || ds[k]->state_failed)
 			rc = -1;
+		for (size_t i = 0; i < ds[k]->n; i++)
+			*left |= ds[k]->step[i] == STEP_PENDING ||
+			    (seen_failed && (ds[k]->step[i] == STEP_NEW ||
+			    ds[k]->step[i] == STEP_FAILED));
+	}
 	return rc;
+}
+
+int
+deliver_commit(struct store *store, uv_mutex_t *lock, const char *spool,
+    struct delivery **ds, size_t n)
+{
+	int recover = 1, left;
+
+	(void)deliver_pend(store, lock, spool, ds, n, &recover);
+	return deliver_finish(store, lock, spool, ds, n, &left);
 }
 
 int

@@ -63,6 +63,21 @@ int	deliver_commit(struct store *store, uv_mutex_t *lock,
 	    const char *spool, struct delivery **ds, size_t n);
 
 /*
+ * deliver_commit in two halves, so that one group's renames and seen
+ * transaction can run while the next group is being synced: deliver_pend
+ * is steps 1 and 2 (sync tmp/, record the pending rows), deliver_finish
+ * steps 3 to 5.  Groups must finish in the order they pended.  When
+ * *recover is set, deliver_pend first finishes what earlier failures left
+ * pending, and clears it once that is done; no other group may be between
+ * the halves then.  deliver_finish sets *left when it leaves rows pending
+ * for such a recovery.  Both return 0, or -1 when any delivery failed.
+ */
+int	deliver_pend(struct store *store, uv_mutex_t *lock,
+	    const char *spool, struct delivery **ds, size_t n, int *recover);
+int	deliver_finish(struct store *store, uv_mutex_t *lock,
+	    const char *spool, struct delivery **ds, size_t n, int *left);
+
+/*
  * Prepare and commit of one batch of entries (none of them seen before),
  * for callers that hold the store to themselves.  *delivered counts those
  * now durable in new/; returns 0, or -1 with a reason in err.
