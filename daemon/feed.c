@@ -9,7 +9,7 @@
  * de-facto standard readers are compared against: an element stack that
  * collects text (feed_stack.c), one "content parameters" record for the
  * text construct being read (feed_text.c), and start/end handlers looked up
- * by element name in sorted tables (feed_element.c).  External entities and
+ * by element name in one hash table (feed_element.c).  External entities and
  * DTDs are never loaded (feed_entity.c).  This file holds the entry point,
  * the SAX callbacks and the limits a hostile document runs into.
  */
@@ -58,19 +58,22 @@ feed__hostile(struct fp *p, const char *msg)
 
 /* libxml2 SAX2 callbacks. */
 
+/* Adds the pair (k, v), both allocated and now the list's. */
 static void
-attrs_add(char ***a, size_t *n, const char *k, const char *v)
+attrs_add(char ***a, size_t *n, char *k, char *v)
 {
 	size_t i;
 
 	for (i = 0; i < *n; i += 2)
 		if (strcmp((*a)[i], k) == 0) {
-			feed__set_str(&(*a)[i + 1], v);
+			free((*a)[i + 1]);
+			(*a)[i + 1] = v;
+			free(k);
 			return;
 		}
 	*a = xreallocarray(*a, *n + 2, sizeof(char *));
-	(*a)[*n] = xstrdup(k);
-	(*a)[*n + 1] = xstrdup(v);
+	(*a)[*n] = k;
+	(*a)[*n + 1] = v;
 	*n += 2;
 }
 
@@ -84,6 +87,9 @@ attr_value(struct fp *p, const char *v, size_t n, size_t *ai)
 	struct buf b;
 	size_t i;
 
+	/* Most values have neither: copied as they are. */
+	if (memchr(v, '&', n) == NULL && memchr(v, '\x01', n) == NULL)
+		return xstrndup(v, n);
 	buf_init(&b);
 	buf_addstr(&b, "");
 	for (i = 0; i < n; i++) {
@@ -104,7 +110,7 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     int nb_attributes, int nb_defaulted, const xmlChar **attributes)
 {
 	struct fp *p = ctx;
-	char **a = NULL, *name, *k, *v, *lns, *tmp;
+	char **a = NULL, *name, *v, *lns, *tmp;
 	const char *kp;
 	size_t n = 0, i, ai = 0;
 	int j;
@@ -129,8 +135,8 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	}
 	if (!p->root_seen) {
 		p->root_seen = 1;
-		p->root = prefix ? xasprintf("%s:%s", (const char *)prefix,
-		    (const char *)localname) : xstrdup((const char *)localname);
+		p->root = feed__join((const char *)prefix, ':',
+		    (const char *)localname, 0);
 	}
 	for (j = 0; j < nb_namespaces; j++) {
 		const xmlChar *np = namespaces[2 * j], *nu = namespaces[2 * j + 1];
@@ -147,22 +153,16 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 
 		v = attr_value(p, (const char *)at[3],
 		    (size_t)(at[4] - at[3]), &ai);
-		lns = feed__lower_dup(au ? au : "", au ? strlen(au) : 0);
-		kp = feed__known_prefix(lns);
-		if (kp != NULL && *kp != '\0') {
-			tmp = xasprintf("%s:%s", kp, al);
-			k = feed__lower_dup(tmp, strlen(tmp));
-			free(tmp);
-			attrs_add(&a, &n, k, v);
-			free(k);
+		/* No namespace is feedparser's "" namespace: no prefix. */
+		if (au != NULL) {
+			lns = feed__lower_dup(au, strlen(au));
+			kp = feed__known_prefix(lns);
+			if (kp != NULL && *kp != '\0')
+				attrs_add(&a, &n, feed__join(kp, ':', al, 1),
+				    xstrdup(v));
+			free(lns);
 		}
-		free(lns);
-		tmp = ap ? xasprintf("%s:%s", ap, al) : xstrdup(al);
-		k = feed__lower_dup(tmp, strlen(tmp));
-		free(tmp);
-		attrs_add(&a, &n, k, v);
-		free(k);
-		free(v);
+		attrs_add(&a, &n, feed__join(ap, ':', al, 1), v);
 	}
 	for (i = 0; i < n; i += 2)
 		if (strcmp(a[i], "rel") == 0 || strcmp(a[i], "type") == 0) {
@@ -174,10 +174,9 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		p->capopen = p->capopen ? p->capopen * 2 : 32;
 		p->open = xreallocarray(p->open, p->capopen, sizeof(*p->open));
 	}
-	p->open[p->nopen].qname = prefix ? xasprintf("%s:%s",
-	    (const char *)prefix, (const char *)localname) :
-	    xstrdup((const char *)localname);
-	p->open[p->nopen].tag = xstrdup(name);
+	p->open[p->nopen].qname = feed__join((const char *)prefix, ':',
+	    (const char *)localname, 0);
+	p->open[p->nopen].tag = name;
 	p->open[p->nopen].closed = p->nopen >= FEED_MAX_DEPTH;
 	p->nopen++;
 	if (p->nopen <= FEED_MAX_DEPTH)
@@ -185,7 +184,6 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	for (i = 0; i < n; i++)
 		free(a[i]);
 	free(a);
-	free(name);
 	for (i = 0; i < p->nattr_ents; i++)
 		free(p->attr_ents[i]);
 	p->nattr_ents = 0;
@@ -298,9 +296,10 @@ fp_free(struct fp *p)
 	for (i = 0; i < p->nes; i++)
 		feed__elem_free(&p->es[i]);
 	free(p->es);
-	for (i = 0; i < p->nstack; i++) {
-		free(p->basestack[i]);
-		free(p->langstack[i]);
+	/* From the top: a level is compared with the one below it. */
+	for (i = p->nstack; i > 0; i--) {
+		feed__scope_free(p->basestack, i - 1);
+		feed__scope_free(p->langstack, i - 1);
 	}
 	free(p->basestack);
 	free(p->langstack);
@@ -321,6 +320,7 @@ fp_free(struct fp *p)
 	free(p->cp.base);
 	free(p->version);
 	free(p->baseuri);
+	free(p->base_fixed);
 	free(p->lang);
 	free(p->error);
 	free(p->hostile_msg);
@@ -337,13 +337,18 @@ fp_free(struct fp *p)
 static int
 netscape_doctype(const char *s, size_t len)
 {
-	const char *d, *e, *lt;
+	const char *d, *e;
 	char *dt;
 	int r;
 
-	if ((lt = memmem(s, len, "<!DOCTYPE", 9)) == NULL)
+	/* The first "<!DOCTYPE", found by its "!": '<' is everywhere. */
+	for (d = s; (d = feed__find(d, len - (size_t)(d - s), "!DOCTYPE",
+	    8)) != NULL; d++)
+		if (d > s && d[-1] == '<')
+			break;
+	if (d == NULL)
 		return 0;
-	d = lt;
+	d--;
 	if ((e = memchr(d, '>', len - (size_t)(d - s))) == NULL)
 		return 0;
 	dt = feed__lower_dup(d, (size_t)(e - d));
@@ -376,8 +381,8 @@ too_many_attrs(const char *s, size_t len)
 				break;
 		}
 		if (i < NELEM(skip)) {
-			p = memmem(p + ol, (size_t)(end - p) - ol, skip[i][1],
-			    strlen(skip[i][1]));
+			p = feed__find(p + ol, (size_t)(end - p) - ol,
+			    skip[i][1], strlen(skip[i][1]));
 			if (p == NULL)
 				return 0;
 			continue;

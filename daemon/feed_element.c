@@ -88,7 +88,7 @@ static const char *known_ns[][2] = {
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define FEED_XHTML_TYPE	"application/xhtml+xml"
 
-/* The handler tables, each sorted by element name; no name is in two. */
+/* The handler tables; no name is in two. */
 static const struct feed__handlers *const tables[] = {
 	&feed__container_handlers,
 	&feed__text_handlers,
@@ -97,48 +97,57 @@ static const struct feed__handlers *const tables[] = {
 	&feed__tag_handlers,
 };
 
-/* All handlers in one array sorted by name, built once: one bsearch. */
-static const struct fp_handler **all_handlers;
-static size_t nall_handlers;
+/*
+ * All handlers in one hash table, built once: two lookups per element
+ * (start and end) make this the parser's most frequent search.  Open
+ * addressing, at most a quarter full.
+ */
+static const struct fp_handler **handler_slot;
+static size_t handler_mask;
 static pthread_once_t all_handlers_once = PTHREAD_ONCE_INIT;
 
-static int
-handler_sort_cmp(const void *a, const void *b)
+static size_t
+handler_hash(const char *s)
 {
-	return strcmp((*(const struct fp_handler *const *)a)->name,
-	    (*(const struct fp_handler *const *)b)->name);
+	size_t h = 5381;
+
+	for (; *s != '\0'; s++)
+		h = h * 33 + (unsigned char)*s;
+	return h & handler_mask;
 }
 
 static void
 handlers_merge(void)
 {
-	size_t i, j, n = 0;
+	size_t i, j, k, n = 0, slots = 16;
 
 	for (i = 0; i < NELEM(tables); i++)
 		n += tables[i]->n;
-	all_handlers = xreallocarray(NULL, n, sizeof(*all_handlers));
+	while (slots < 4 * n)
+		slots *= 2;
+	handler_slot = xcalloc(slots, sizeof(*handler_slot));
+	handler_mask = slots - 1;
 	for (i = 0; i < NELEM(tables); i++)
-		for (j = 0; j < tables[i]->n; j++)
-			all_handlers[nall_handlers++] = &tables[i]->h[j];
-	qsort(all_handlers, nall_handlers, sizeof(*all_handlers),
-	    handler_sort_cmp);
-}
-
-static int
-handler_cmp(const void *key, const void *elem)
-{
-	return strcmp(key, (*(const struct fp_handler *const *)elem)->name);
+		for (j = 0; j < tables[i]->n; j++) {
+			k = handler_hash(tables[i]->h[j].name);
+			while (handler_slot[k] != NULL)
+				k = (k + 1) & handler_mask;
+			handler_slot[k] = &tables[i]->h[j];
+		}
 }
 
 static const struct fp_handler *
 handler_find(const char *name)
 {
-	const struct fp_handler *const *h;
+	const struct fp_handler *h;
+	size_t k;
 
 	pthread_once(&all_handlers_once, handlers_merge);
-	h = bsearch(name, all_handlers, nall_handlers, sizeof(*all_handlers),
-	    handler_cmp);
-	return h != NULL ? *h : NULL;
+	for (k = handler_hash(name); (h = handler_slot[k]) != NULL;
+	    k = (k + 1) & handler_mask)
+		if (strcmp(h->name, name) == 0)
+			return h;
+	return NULL;
 }
 
 /* Known namespace URI to feedparser's prefix, or NULL. */
@@ -206,24 +215,14 @@ feed__element_name(struct fp *p, const xmlChar *localname,
     const xmlChar *prefix, const xmlChar *uri)
 {
 	const char *kp;
-	char *ln, *r;
 
 	kp = element_ns_prefix(p, uri);
 	if (kp == NULL)
 		kp = prefix ? (const char *)prefix : NULL;
 	if (prefix != NULL && uri == NULL)
 		feed__set_error(p, "undeclared namespace prefix");
-	ln = feed__lower_dup((const char *)localname,
-	    strlen((const char *)localname));
-	if (kp != NULL && *kp != '\0') {
-		char *lp = feed__lower_dup(kp, strlen(kp));
-
-		r = xasprintf("%s:%s", lp, ln);
-		free(lp);
-		free(ln);
-	} else
-		r = ln;
-	return r;
+	return feed__join(kp != NULL && *kp != '\0' ? kp : NULL, ':',
+	    (const char *)localname, 1);
 }
 
 static void
@@ -274,6 +273,26 @@ content_div(struct fp *p, const char *tag)
 	return 0;
 }
 
+/*
+ * A scope's saved base or language, which nearly always equals its
+ * parent's: then the parent's copy is shared, not duplicated.  A level
+ * owns its string when it differs from the one below (feed__scope_free).
+ */
+static char *
+scope_save(char **stack, size_t n, const char *s)
+{
+	if (n > 0 && streq_null(stack[n - 1], s))
+		return stack[n - 1];
+	return xstrdup_or_null(s);
+}
+
+void
+feed__scope_free(char **stack, size_t i)
+{
+	if (i == 0 || stack[i] != stack[i - 1])
+		free(stack[i]);
+}
+
 static void
 scope_push(struct fp *p)
 {
@@ -284,43 +303,63 @@ scope_push(struct fp *p)
 		p->langstack = xreallocarray(p->langstack, p->capstack,
 		    sizeof(char *));
 	}
-	p->basestack[p->nstack] = xstrdup_or_null(p->baseuri);
-	p->langstack[p->nstack] = xstrdup_or_null(p->lang);
+	p->basestack[p->nstack] = scope_save(p->basestack, p->nstack,
+	    p->baseuri);
+	p->langstack[p->nstack] = scope_save(p->langstack, p->nstack,
+	    p->lang);
 	p->nstack++;
 }
 
-
-/* "dc:creator" -> "dc_creator", the name handlers are found by; *suffix
- * points at the part after the prefix; name equals *suffix when there
- * is no prefix. */
-static char *
-element_name(const char *tag, const char **suffix)
+/* The parent's base or language back: most often it never changed. */
+static void
+scope_restore(char **dst, const char *saved)
 {
-	const char *colon = strchr(tag, ':');
-
-	*suffix = colon != NULL ? colon + 1 : tag;
-	if (colon == NULL || colon == tag)
-		return xstrdup(*suffix);
-	return xasprintf("%.*s_%s", (int)(colon - tag), tag, colon + 1);
+	if (!streq_null(*dst, saved))
+		feed__set_str(dst, saved);
 }
 
-/* feedparser's unknown_starttag. */
-void
-feed__starttag(struct fp *p, const char *tag, char **a, size_t n,
-    const xmlChar *uri)
+/*
+ * "dc:creator" -> "dc_creator", the name handlers are found by; *suffix
+ * points at the part after the prefix; name equals *suffix when there
+ * is no prefix.  The name is written to buf when it fits, else
+ * allocated: the caller frees a result that is not buf.
+ */
+static char *
+element_name(const char *tag, const char **suffix, char *buf, size_t size)
 {
-	const char *b, *l, *colon, *suffix;
-	const struct fp_handler *h;
-	char *nb, *name;
-	struct buf t;
-	int add_xmlns = 0;
+	const char *colon = strchr(tag, ':'), *src;
+	size_t n;
+	char *r;
 
-	p->depth++;
-	b = feed__attr_get(a, n, "xml:base");
-	if (b == NULL)
-		b = feed__attr_get(a, n, "base");
-	if (b == NULL || *b == '\0')
+	*suffix = colon != NULL ? colon + 1 : tag;
+	/* With a prefix the name is the tag with its colon made '_'. */
+	src = colon != NULL && colon != tag ? tag : *suffix;
+	n = strlen(src);
+	r = n < size ? buf : xmalloc(n + 1);
+	memcpy(r, src, n + 1);
+	if (src == tag && colon != NULL)
+		r[colon - tag] = '_';
+	return r;
+}
+
+/*
+ * The element's base: its xml:base b resolved against the parent's.
+ * Without one the base is resolved against itself, which nearly always
+ * leaves it as it was: a base seen to do so (base_fixed) skips the work
+ * for the many elements that have none.
+ */
+static void
+scope_base(struct fp *p, const char *b)
+{
+	char *nb, *before = NULL;
+
+	if (b == NULL || *b == '\0') {
+		if (p->baseuri != NULL && p->base_fixed != NULL &&
+		    strcmp(p->baseuri, p->base_fixed) == 0)
+			return;
 		b = p->baseuri;
+		before = xstrdup_or_null(p->baseuri);
+	}
 	if (p->baseuri != NULL && *p->baseuri != '\0') {
 		nb = feed__safe_uri(p->baseuri, b);
 		if (*nb != '\0')
@@ -331,6 +370,29 @@ feed__starttag(struct fp *p, const char *tag, char **a, size_t n,
 		free(p->baseuri);
 		p->baseuri = nb;
 	}
+	if (before != NULL && strcmp(before, p->baseuri) == 0) {
+		free(p->base_fixed);
+		p->base_fixed = before;
+	} else
+		free(before);
+}
+
+/* feedparser's unknown_starttag. */
+void
+feed__starttag(struct fp *p, const char *tag, char **a, size_t n,
+    const xmlChar *uri)
+{
+	const char *b, *l, *colon, *suffix;
+	const struct fp_handler *h;
+	char *name, nbuf[64];
+	struct buf t;
+	int add_xmlns = 0;
+
+	p->depth++;
+	b = feed__attr_get(a, n, "xml:base");
+	if (b == NULL)
+		b = feed__attr_get(a, n, "base");
+	scope_base(p, b);
 	l = feed__attr_get(a, n, "xml:lang");
 	if (l == NULL)
 		l = feed__attr_get(a, n, "lang");
@@ -375,8 +437,9 @@ feed__starttag(struct fp *p, const char *tag, char **a, size_t n,
 		return;
 	}
 
-	name = element_name(tag, &suffix);
-	if (strcmp(name, suffix) == 0) {
+	name = element_name(tag, &suffix, nbuf, sizeof(nbuf));
+	/* Only an image or a text input has these flags to clear. */
+	if ((p->intextinput || p->inimage) && strcmp(name, suffix) == 0) {
 		if (strcmp(tag, "title") != 0 && strcmp(tag, "link") != 0 &&
 		    strcmp(tag, "description") != 0 &&
 		    strcmp(tag, "name") != 0)
@@ -397,7 +460,8 @@ feed__starttag(struct fp *p, const char *tag, char **a, size_t n,
 		;
 	else if (n == 0)
 		feed__push(p, name, 1);
-	free(name);
+	if (name != nbuf)
+		free(name);
 }
 
 /* feedparser's unknown_endtag. */
@@ -406,9 +470,9 @@ feed__endtag(struct fp *p, const char *tag)
 {
 	const char *colon, *suffix;
 	const struct fp_handler *h;
-	char *name;
+	char *name, nbuf[64];
 
-	name = element_name(tag, &suffix);
+	name = element_name(tag, &suffix, nbuf, sizeof(nbuf));
 	if (strcmp(suffix, "svg") == 0 && p->svgok)
 		p->svgok--;
 	h = p->svgok ? NULL : handler_find(name);
@@ -416,7 +480,8 @@ feed__endtag(struct fp *p, const char *tag)
 		h->end(p, name);
 	else
 		free(feed__pop(p, name));
-	free(name);
+	if (name != nbuf)
+		free(name);
 
 	if (content_div(p, tag))
 		return;
@@ -433,13 +498,13 @@ feed__endtag(struct fp *p, const char *tag)
 	}
 	if (p->nstack > 0) {
 		p->nstack--;
-		free(p->basestack[p->nstack]);
-		free(p->langstack[p->nstack]);
+		feed__scope_free(p->basestack, p->nstack);
+		feed__scope_free(p->langstack, p->nstack);
 		if (p->nstack > 0 && p->basestack[p->nstack - 1] != NULL &&
 		    *p->basestack[p->nstack - 1] != '\0')
-			feed__set_str(&p->baseuri, p->basestack[p->nstack - 1]);
+			scope_restore(&p->baseuri, p->basestack[p->nstack - 1]);
 		if (p->nstack > 0)
-			feed__set_str(&p->lang, p->langstack[p->nstack - 1]);
+			scope_restore(&p->lang, p->langstack[p->nstack - 1]);
 	}
 	p->depth--;
 }

@@ -304,18 +304,18 @@ feed__fix_ampersands(const char *s, size_t n, size_t *outlen)
 		if ((i = lt < amp ? lt : amp) >= n)
 			break;
 		if (s[i] == '<' && n - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
-			end = memmem(s + i + 4, n - i - 4, "-->", 3);
+			end = feed__find(s + i + 4, n - i - 4, "-->", 3);
 			i = end ? (size_t)(end - s) + 2 : n;
 			continue;
 		}
 		if (s[i] == '<' && n - i >= 9 &&
 		    memcmp(s + i, "<![CDATA[", 9) == 0) {
-			end = memmem(s + i + 9, n - i - 9, "]]>", 3);
+			end = feed__find(s + i + 9, n - i - 9, "]]>", 3);
 			i = end ? (size_t)(end - s) + 2 : n;
 			continue;
 		}
 		if (s[i] == '<' && n - i >= 2 && s[i + 1] == '?') {
-			end = memmem(s + i + 2, n - i - 2, "?>", 2);
+			end = feed__find(s + i + 2, n - i - 2, "?>", 2);
 			i = end ? (size_t)(end - s) + 1 : n;
 			continue;
 		}

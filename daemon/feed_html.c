@@ -18,6 +18,8 @@
  * select, option, optgroup, textarea, keygen): they run no script, but a
  * form in a feed entry can post what a reader types to another site, and
  * no feed needs one.  Their text stays, as for any element not listed.
+ * This list and the other name lists below are sorted: they are searched
+ * by feed__in_sorted.
  */
 static const char *const acceptable_elements[] = {
 	"a", "abbr", "acronym", "address", "area", "article", "aside",
@@ -38,7 +40,7 @@ static const char *const acceptable_elements[] = {
 int
 feed__html_acceptable(const char *name, size_t len)
 {
-	return feed__in_listn(name, len, acceptable_elements,
+	return feed__in_sorted(name, len, acceptable_elements,
 	    NELEM(acceptable_elements), 1);
 }
 
@@ -142,7 +144,7 @@ static const char *const void_elements[] = {
 static int
 is_void(const char *name, size_t len)
 {
-	return feed__in_listn(name, len, void_elements, NELEM(void_elements),
+	return feed__in_sorted(name, len, void_elements, NELEM(void_elements),
 	    0);
 }
 
@@ -182,6 +184,25 @@ static const struct {
 	{ "amp", '&' }, { "semi", ';' },
 };
 
+/* A decoded URL without tabs and newlines: no scheme, or a safe one. */
+static int
+url_scheme_safe(const char *d)
+{
+	const char *p;
+
+	while (*d != '\0' && (unsigned char)*d <= 0x20)
+		d++;
+	if (!isalpha((unsigned char)*d))
+		return 1;
+	for (p = d + 1; isalnum((unsigned char)*p) || *p == '+' ||
+	    *p == '-' || *p == '.'; p++)
+		;
+	if (*p != ':')
+		return 1;
+	return feed__in_listn(d, (size_t)(p - d), safe_schemes,
+	    NELEM(safe_schemes), 1);
+}
+
 /*
  * Whether a URL attribute value is safe to keep: character references are
  * decoded first (so "javascript&#58;" and "javascript&colon;" are seen as
@@ -196,9 +217,12 @@ url_value_safe(const char *v)
 	const char *p, *q, *ds;
 	unsigned long cp;
 	size_t i, n;
-	int ok = 1;
+	int ok;
 	char *d, *r, *w;
 
+	/* Most values have nothing to decode or drop: tested as they are. */
+	if (strpbrk(v, "&\t\n\r") == NULL)
+		return url_scheme_safe(v);
 	buf_init(&b);
 	for (p = v; *p != '\0'; ) {
 		if (*p != '&') {
@@ -249,14 +273,7 @@ url_value_safe(const char *v)
 		if (*r != '\t' && *r != '\n' && *r != '\r')
 			*w++ = *r;
 	*w = '\0';
-	if (isalpha((unsigned char)*d)) {
-		for (p = d + 1; isalnum((unsigned char)*p) || *p == '+' ||
-		    *p == '-' || *p == '.'; p++)
-			;
-		if (*p == ':')
-			ok = feed__in_listn(d, (size_t)(p - d), safe_schemes,
-			    NELEM(safe_schemes), 1);
-	}
+	ok = url_scheme_safe(d);
 	buf_free(&b);
 	return ok;
 }
@@ -296,6 +313,11 @@ emit_attr_value(struct buf *b, const char *v)
 	size_t k;
 
 	for (; *v != '\0'; v++) {
+		/* Most of a value needs no escape: copied a run at a time. */
+		k = strcspn(v, "<>\"&");
+		buf_add(b, v, k);
+		if ((v += k)[0] == '\0')
+			break;
 		if (*v == '>')
 			buf_addstr(b, "&gt;");
 		else if (*v == '<')
@@ -388,16 +410,17 @@ start_tag(struct hclean *h, const char *tag, struct hattr *a, size_t n)
 			}
 		}
 		if (h->sanitize) {
-			if (!feed__in_list(a[i].k, acceptable_attributes,
-			    NELEM(acceptable_attributes)))
+			if (!feed__in_sorted(a[i].k, strlen(a[i].k),
+			    acceptable_attributes, NELEM(acceptable_attributes),
+			    0))
 				continue;
 			if (strcmp(a[i].k, "href") == 0) {
 				t = feed__safe_uri(a[i].v, NULL);
 				free(a[i].v);
 				a[i].v = t;
 			}
-			if (feed__in_list(a[i].k, url_attrs,
-			    NELEM(url_attrs)) && !url_value_safe(a[i].v)) {
+			if (feed__in_sorted(a[i].k, strlen(a[i].k), url_attrs,
+			    NELEM(url_attrs), 0) && !url_value_safe(a[i].v)) {
 				free(a[i].v);
 				a[i].v = xstrdup("");
 			}
@@ -468,6 +491,24 @@ attrvalch(unsigned char c)
 	    c) != NULL);
 }
 
+/*
+ * The n bytes of a tag name at s lowercased, in buf when they fit, else
+ * allocated: the caller frees a result that is not buf.  Tags are short
+ * and thousands, so most need no allocation.
+ */
+static char *
+tag_lower(const char *s, size_t n, char *buf, size_t size)
+{
+	size_t i;
+
+	if (n >= size)
+		return feed__lower_dup(s, n);
+	for (i = 0; i < n; i++)
+		buf[i] = (char)tolower((unsigned char)s[i]);
+	buf[n] = '\0';
+	return buf;
+}
+
 /* Parses a start tag at s (just after '<'); returns the bytes used. */
 static size_t
 parse_start(struct hclean *h, const char *s)
@@ -475,14 +516,14 @@ parse_start(struct hclean *h, const char *s)
 	const char *p = s, *ns, *vs;
 	struct hattr *a = NULL;
 	size_t n = 0, cap = 0, i, tl;
-	char *tag, *t;
+	char *tag, *t, tbuf[32];
 	int selfclose = 0;
 	char q;
 
 	for (ns = p; tagch((unsigned char)*p); p++)
 		;
 	tl = (size_t)(p - ns);
-	tag = feed__lower_dup(ns, tl);
+	tag = tag_lower(ns, tl, tbuf, sizeof(tbuf));
 	for (;;) {
 		const char *save = p;
 
@@ -551,7 +592,8 @@ parse_start(struct hclean *h, const char *s)
 		free(a[i].v);
 	}
 	free(a);
-	free(tag);
+	if (tag != tbuf)
+		free(tag);
 	if (*p == '>')
 		p++;
 	return (size_t)(p - s);
@@ -578,39 +620,50 @@ charref(struct hclean *h, const char *ref, size_t n)
 
 /*
  * The shorttag and declaration rewrites feedparser applies first.  Only
- * '<' and '&' can start one, so the text between them is copied whole.
+ * '<' and '&' can start one, so the text between them is skipped whole;
+ * most values need no rewrite, and then NULL is returned and nothing is
+ * copied.  Otherwise the text up to a rewrite (from *done) goes to b
+ * first.
  */
+static void
+prepare_put(struct buf *b, const char **done, const char *p)
+{
+	if (b->data == NULL)
+		buf_grow(b, strlen(*done) + 16);
+	buf_add(b, *done, (size_t)(p - *done));
+	*done = p;
+}
+
 static char *
 prepare(const char *html)
 {
 	struct buf b;
-	const char *p = html, *q;
-	size_t run;
+	const char *p = html, *q, *done = html;
 	int decl = 0;
 
 	buf_init(&b);
-	buf_grow(&b, strlen(html));
-	buf_addstr(&b, "");
 	for (;;) {
-		run = strcspn(p, "<&");
-		buf_add(&b, p, run);
-		p += run;
+		p += strcspn(p, "<&");
 		if (*p == '\0')
 			break;
 		if (*p == '&') {
 			if (strncmp(p, "&#39;", 5) == 0 ||
 			    strncmp(p, "&#34;", 5) == 0) {
+				prepare_put(&b, &done, p);
 				buf_addc(&b, p[3] == '9' ? '\'' : '"');
 				p += 5;
+				done = p;
 			} else
-				buf_addc(&b, *p++);
+				p++;
 			continue;
 		}
 		if (p[1] == '!' && decl < 2 &&
 		    strncmp(p + 2, "DOCTYPE", 7) != 0 &&
 		    strncmp(p + 2, "--", 2) != 0 && p[2] != '[') {
+			prepare_put(&b, &done, p);
 			buf_addstr(&b, "&lt;!");
 			p += 2;
+			done = p;
 			decl++;
 			continue;
 		}
@@ -626,6 +679,7 @@ prepare(const char *html)
 			if (e[0] == '/' && e[1] == '>') {
 				size_t tl = (size_t)(q - p - 1);
 
+				prepare_put(&b, &done, p);
 				buf_addc(&b, '<');
 				buf_add(&b, p + 1, tl);
 				if (is_void(p + 1, tl))
@@ -636,11 +690,15 @@ prepare(const char *html)
 					buf_addc(&b, '>');
 				}
 				p = e + 2;
+				done = p;
 				continue;
 			}
 		}
-		buf_addc(&b, *p++);
+		p++;
 	}
+	if (b.data == NULL)
+		return NULL;
+	buf_addstr(&b, done);
 	return buf_release(&b);
 }
 
@@ -649,18 +707,21 @@ feed__html_clean(const char *html, const char *base, int resolve,
     int sanitize)
 {
 	struct hclean h;
-	char *src, *p, *q, *nm;
+	const char *p, *q;
+	char *src, *nm, tbuf[32];
 	size_t n;
 
 	memset(&h, 0, sizeof(h));
-	buf_init(&h.out);
-	buf_addstr(&h.out, "");
 	h.base = base != NULL ? base : "";
 	h.resolve = resolve;
 	h.sanitize = sanitize;
-	src = prepare(html);
-	buf_grow(&h.out, strlen(src));
-	for (p = src; *p != '\0'; ) {
+	if ((src = prepare(html)) != NULL)
+		html = src;
+	/* The output is about as long as the input: one allocation. */
+	buf_init(&h.out);
+	buf_grow(&h.out, strlen(html));
+	buf_addstr(&h.out, "");
+	for (p = html; *p != '\0'; ) {
 		if (*p == '<') {
 			if (strncmp(p, "<!--", 4) == 0) {
 				if ((q = strstr(p + 4, "-->")) == NULL)
@@ -680,9 +741,11 @@ feed__html_clean(const char *html, const char *base, int resolve,
 			} else if (p[1] == '/' && isalpha((unsigned char)p[2])) {
 				for (q = p + 2; tagch((unsigned char)*q); q++)
 					;
-				nm = feed__lower_dup(p + 2, (size_t)(q - p - 2));
+				nm = tag_lower(p + 2, (size_t)(q - p - 2), tbuf,
+				    sizeof(tbuf));
 				end_tag(&h, nm);
-				free(nm);
+				if (nm != tbuf)
+					free(nm);
 				if ((q = strchr(q, '>')) == NULL)
 					break;
 				p = q + 1;
@@ -754,9 +817,19 @@ feed__html_clean(const char *html, const char *base, int resolve,
 		for (r = s; len > 0 && isspace((unsigned char)*r); r++)
 			len--;
 		end = r + len;
-		for (w = s; r < end; r++)
-			if (!(*r == '\r' && r + 1 < end && r[1] == '\n'))
+		/* Whole runs up to each CR are moved: CRs are rare. */
+		for (w = s; r < end; r++) {
+			const char *cr = memchr(r, '\r', (size_t)(end - r));
+			size_t k = (size_t)((cr != NULL ? cr : end) - r);
+
+			memmove(w, r, k);
+			w += k;
+			r += k;
+			if (r == end)
+				break;
+			if (!(r + 1 < end && r[1] == '\n'))
 				*w++ = *r;
+		}
 		*w = '\0';
 		h.out.len = (size_t)(w - s);
 		return buf_release(&h.out);

@@ -4,6 +4,7 @@
  * strict decoding) with feedparser's last fix-ups to every value.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,26 @@ feed__lower_dup(const char *s, size_t n)
 	r = xstrndup(s, n);
 	for (i = 0; r[i] != '\0'; i++)
 		r[i] = (char)tolower((unsigned char)r[i]);
+	return r;
+}
+
+/* a, sep and b in one allocation (b alone when a is NULL), folded as
+ * feed__lower_dup folds when lower. */
+char *
+feed__join(const char *a, int sep, const char *b, int lower)
+{
+	size_t la = a != NULL ? strlen(a) + 1 : 0, lb = strlen(b), i;
+	char *r;
+
+	r = xmalloc(la + lb + 1);
+	if (a != NULL) {
+		memcpy(r, a, la - 1);
+		r[la - 1] = (char)sep;
+	}
+	memcpy(r + la, b, lb + 1);
+	if (lower)
+		for (i = 0; r[i] != '\0'; i++)
+			r[i] = (char)tolower((unsigned char)r[i]);
 	return r;
 }
 
@@ -72,6 +93,67 @@ feed__in_listn(const char *name, size_t len, const char *const *list,
 	return 0;
 }
 
+/* strcmp of the NUL-terminated a with the len bytes at b, b's ASCII
+ * letters folded when icase (tolower's C locale). */
+static int
+cmp_n(const char *a, const char *b, size_t len, int icase)
+{
+	size_t i;
+	int c;
+
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)b[i];
+		if (icase && c >= 'A' && c <= 'Z')
+			c += 'a' - 'A';
+		if (a[i] == '\0' || (unsigned char)a[i] != c)
+			return a[i] == '\0' ? -1 : (unsigned char)a[i] - c;
+	}
+	return a[len] != '\0';
+}
+
+/*
+ * feed__in_listn for a list sorted by strcmp (and lowercase when icase):
+ * a binary search, for the long lists of HTML names.
+ */
+int
+feed__in_sorted(const char *name, size_t len, const char *const *list,
+    size_t n, int icase)
+{
+	size_t lo = 0, hi = n, mid;
+	int c;
+
+	if (len == 0)
+		return 0;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = cmp_n(list[mid], name, len, icase)) == 0)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/*
+ * memmem for the markers the whole-document scans look for ("]]>",
+ * "-->"): memchr finds the first byte, which is rare in text, several
+ * times faster than memmem looks at every byte.
+ */
+const char *
+feed__find(const char *s, size_t n, const char *pat, size_t plen)
+{
+	const char *p, *end = s + n;
+
+	for (p = s; (size_t)(end - p) >= plen &&
+	    (p = memchr(p, pat[0], (size_t)(end - p) - plen + 1)) != NULL;
+	    p++)
+		if (memcmp(p, pat, plen) == 0)
+			return p;
+	return NULL;
+}
+
 static int
 is_space_cp(unsigned int c)
 {
@@ -105,31 +187,6 @@ utf8_get(const unsigned char *s, size_t n, unsigned int *c)
 	}
 	*c = s[0];
 	return 1;
-}
-
-/*
- * The length of the multi-byte sequence at u[i] (2 to 4), or 0 when it is
- * not one: a bad lead byte, a missing or bad continuation byte.
- */
-size_t
-feed__utf8_seq(const unsigned char *u, size_t i, size_t n)
-{
-	size_t l, k;
-
-	if (u[i] >= 0xc2 && u[i] <= 0xdf)
-		l = 1;
-	else if (u[i] >= 0xe0 && u[i] <= 0xef)
-		l = 2;
-	else if (u[i] >= 0xf0 && u[i] <= 0xf4)
-		l = 3;
-	else
-		return 0;
-	if (i + l >= n)
-		return 0;
-	for (k = 1; k <= l; k++)
-		if ((u[i + k] & 0xc0) != 0x80)
-			return 0;
-	return l + 1;
 }
 
 /* Strict UTF-8, as Python's decoder checks it. */
@@ -215,8 +272,15 @@ feed__fix_text(const struct fp *p, char *s)
 	int latin1 = 1, high = 0;
 	char *t;
 
-	/* ASCII, the common case, needs neither step. */
-	for (i = 0; i < n && u[i] < 0x80; i++)
+	/* ASCII, the common case, needs neither step: 8 bytes at a time. */
+	for (i = 0; n - i >= 8; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, u + i, 8);
+		if ((w & 0x8080808080808080ull) != 0)
+			break;
+	}
+	for (; i < n && u[i] < 0x80; i++)
 		;
 	if (i == n)
 		return s;

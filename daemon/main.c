@@ -2,6 +2,8 @@
  * aggregator: command line, start-up and exit status.  The only file that
  * exits; everything else returns errors to here.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -149,17 +151,28 @@ cmd_status(const char *path)
 	return rc;
 }
 
+/* The whole file, read straight into b: sized first when it is a file. */
 static int
 read_file(const char *path, struct buf *b)
 {
+	struct stat st;
 	FILE *fp;
-	char chunk[65536];
 	size_t n;
 
 	if ((fp = fopen(path, "rb")) == NULL)
 		return -1;
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_add(b, chunk, n);
+	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size > 0)
+		buf_grow(b, (size_t)st.st_size);
+	for (;;) {
+		if (b->cap - b->len < 2)
+			buf_grow(b, 65536);
+		b->data[b->len] = '\0';
+		if ((n = fread(b->data + b->len, 1, b->cap - b->len - 1,
+		    fp)) == 0)
+			break;
+		b->len += n;
+	}
 	if (ferror(fp)) {
 		fclose(fp);
 		return -1;

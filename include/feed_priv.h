@@ -180,6 +180,7 @@ struct fp {
 	size_t			 capes;
 
 	char			*baseuri;
+	char			*base_fixed;	/* resolves to itself */
 	char			*lang;
 	char			**basestack;
 	char			**langstack;
@@ -225,7 +226,7 @@ struct fp_handler {
 	fp_end_fn	 end;
 };
 
-/* One file's handler table, sorted by name for bsearch. */
+/* One file's handler table. */
 struct feed__handlers {
 	const struct fp_handler	*h;
 	size_t			 n;
@@ -257,6 +258,8 @@ char	*feed__element_name(struct fp *, const xmlChar *localname,
 const char *feed__known_prefix(const char *);
 void	 feed__track_namespace(struct fp *, const char *prefix,
 	    const char *uri);
+/* Frees level i of the base or language stack, unless it shares i - 1's. */
+void	 feed__scope_free(char **stack, size_t i);
 
 /* feed_stack.c: the element stack. */
 void	 feed__push(struct fp *, const char *name, int expecting_text);
@@ -303,14 +306,48 @@ struct feed_doc *feed__jsonfeed_parse(const char *, size_t,
 
 /* feed_string.c; the char * results are allocated. */
 char	*feed__lower_dup(const char *, size_t);
+/* "a<sep>b" (b when a is NULL), lowercased when lower. */
+char	*feed__join(const char *a, int sep, const char *b, int lower);
 void	 feed__set_str(char **dst, const char *src);
 /* Attribute lists are (key, value) pairs, feedparser's attrs_d. */
 const char *feed__attr_get(char **attrs, size_t n, const char *key);
 int	 feed__in_list(const char *, const char *const *list, size_t n);
 int	 feed__in_listn(const char *, size_t, const char *const *list,
 	    size_t n, int icase);
+/* The same for a list sorted by strcmp, lowercase when icase. */
+int	 feed__in_sorted(const char *, size_t, const char *const *list,
+	    size_t n, int icase);
+/* memmem, for a pattern whose first byte is rare; plen > 0. */
+const char *feed__find(const char *, size_t, const char *pat,
+	    size_t plen);
 int	 feed__utf8_ok(const char *, size_t);
-size_t	 feed__utf8_seq(const unsigned char *, size_t, size_t);
+
+/*
+ * The length of the multi-byte sequence at u[i] (2 to 4), or 0 when it is
+ * not one: a bad lead byte, a missing or bad continuation byte.  Inline:
+ * the JSON writer and the UTF-8 checks call it for every character.
+ */
+static inline size_t
+feed__utf8_seq(const unsigned char *u, size_t i, size_t n)
+{
+	size_t l, k;
+
+	if (u[i] >= 0xc2 && u[i] <= 0xdf)
+		l = 1;
+	else if (u[i] >= 0xe0 && u[i] <= 0xef)
+		l = 2;
+	else if (u[i] >= 0xf0 && u[i] <= 0xf4)
+		l = 3;
+	else
+		return 0;
+	if (i + l >= n)
+		return 0;
+	for (k = 1; k <= l; k++)
+		if ((u[i + k] & 0xc0) != 0x80)
+			return 0;
+	return l + 1;
+}
+
 char	*feed__strip_dup(const char *, size_t);
 char	*feed__strip(char *);
 char	*feed__fix_text(const struct fp *, char *);
