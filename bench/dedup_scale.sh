@@ -31,7 +31,7 @@ corpus "$K" "$N" "$SEED"
 W=$BENCH_TMP/dedup-n$NKEYS-k$K-f$NF
 TAG=""; [ "$K.$NF" = 200.20 ] || TAG=-k$K-f$NF
 # a pause after deleting an old run: see run.sh on ext4 and recently freed inodes
-if [ -d "$W" ]; then rm -rf "$W"; sync; sleep 40; fi
+if [ -d "$W" ]; then rm -rf "$W"; sync; sleep 65; fi
 mkdir -p "$W"
 
 # config: DIR (holds state.db, Maildir, merged.atom), feed files

@@ -26,10 +26,11 @@ record() {
 	"$KIT/bin/serve.sh" stop >/dev/null
 	ROOT=$CORP ACCESS_LOG=off "$KIT/bin/serve.sh" start
 	trap '"$KIT/bin/serve.sh" stop >/dev/null' EXIT
-	# ext4 skips inodes freed in the last 5-35 s when it allocates new ones
-	# (recently_deleted() in ialloc.c), so creating thousands of files right
-	# after deleting thousands costs far more: old states go, then a pause.
-	if [ -d "$P" ]; then rm -rf "$P"; sync; sleep 40; fi
+	# ext4 without a journal skips inodes freed in the last 60 s when it
+	# allocates new ones (recently_deleted() in ialloc.c), so creating
+	# thousands of files right after deleting thousands costs far more:
+	# old states go, then a pause.
+	if [ -d "$P" ]; then rm -rf "$P"; sync; sleep 65; fi
 	mkdir -p "$P"
 	local n=0 st
 	for pass in plain fp dwarf strace; do

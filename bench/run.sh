@@ -101,11 +101,13 @@ for k in $KS; do
 	# feed2exec takes minutes per poll past a few hundred feeds.
 	[ "$k" -le "$F2E_MAX" ] || r=$(echo " $r " | sed 's/ feed2exec / /')
 	d=$OUT/K$k; mkdir -p "$d"
-	# Old states go before the run, then a pause: ext4 skips inodes freed in
-	# the last 5-35 s when allocating (recently_deleted()), which made the
-	# first cold run after a big rm -rf up to 2.6x slower.
+	# Old states go before the run, then a pause: on a file system without
+	# a journal, ext4 skips inodes freed in the last 60 s (360 s while
+	# their inode table block is dirty, hence the sync) when allocating
+	# (recently_deleted()), which made the first cold run after a big
+	# rm -rf up to 2.6x slower.
 	if [ -d "$BENCH_TMP/state/K$k" ]; then
-		rm -rf "$BENCH_TMP/state/K$k"; sync; sleep 40
+		rm -rf "$BENCH_TMP/state/K$k"; sync; sleep 65
 	fi
 	{
 		cat "$BENCH_TMP/binary.txt"
