@@ -332,6 +332,7 @@ deliver_pend(struct store *store, uv_mutex_t *lock, const char *spool,
 	if (files && maildir_sync_tmp(spool, err, sizeof(err)) == -1) {
 		commit_fail_all(ds, n, spool, "%s", err);
 		files = 0;
+		rc = -1;
 	}
 	/* Without files to record, recovery waits for a commit with some. */
 	if (files) {

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include <libxml/HTMLparser.h>
+#include <libxml/parserInternals.h>
 
 #include "html_text.h"
 #include "xmalloc.h"
@@ -169,32 +170,16 @@ text_add(struct text *t, const char *s, size_t n)
 	}
 }
 
+/* The character c in UTF-8, by libxml2's encoder. */
 static void
 utf8_put(struct buf *b, uint32_t c)
 {
-	char u[4];
-	size_t n;
+	xmlChar u[8];
+	int n;
 
-	if (c < 0x80) {
-		u[0] = (char)c;
-		n = 1;
-	} else if (c < 0x800) {
-		u[0] = (char)(0xc0 | c >> 6);
-		u[1] = (char)(0x80 | (c & 0x3f));
-		n = 2;
-	} else if (c < 0x10000) {
-		u[0] = (char)(0xe0 | c >> 12);
-		u[1] = (char)(0x80 | (c >> 6 & 0x3f));
-		u[2] = (char)(0x80 | (c & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | c >> 18);
-		u[1] = (char)(0x80 | (c >> 12 & 0x3f));
-		u[2] = (char)(0x80 | (c >> 6 & 0x3f));
-		u[3] = (char)(0x80 | (c & 0x3f));
-		n = 4;
-	}
-	buf_add(b, u, n);
+	n = xmlCopyCharMultiByte(u, (int)c);
+	if (n > 0)
+		buf_add(b, u, (size_t)n);
 }
 
 /*
