@@ -354,9 +354,21 @@ attributes(const char *p, char **href)
 	}
 }
 
+/* Past the end tag that closes a skipped element, or to the end. */
+static const char *
+skip_to_end(const char *p, const char *name, size_t n)
+{
+	const char *q;
+
+	for (q = p; (q = strstr(q, "</")) != NULL; q += 2)
+		if (strncasecmp(q + 2, name, n) == 0 && name_len(q + 2) == n)
+			return attributes(q + 2 + n, NULL);
+	return p + strlen(p);
+}
+
 /* A start tag (p at its name); returns what follows it. */
 static const char *
-start_tag(struct text *t, const char *p, const char **skip, size_t *skiplen)
+start_tag(struct text *t, const char *p)
 {
 	size_t n = name_len(p);
 	int tag = tag_flags(p, n);
@@ -364,11 +376,8 @@ start_tag(struct text *t, const char *p, const char **skip, size_t *skiplen)
 	const char *name = p;
 
 	p = attributes(p + n, tag & TAG_A ? &href : NULL);
-	if (tag & TAG_SKIP) {
-		*skip = name;
-		*skiplen = n;
-		return p;
-	}
+	if (tag & TAG_SKIP)
+		return skip_to_end(p, name, n);
 	if (tag & TAG_BR) {
 		buf_addc(&t->b, '\n');
 		t->space = t->breaks = 0;
@@ -412,42 +421,23 @@ end_tag(struct text *t, const char *p)
 	return p;
 }
 
-/* Past the end tag that closes a skipped element, or to the end. */
-static const char *
-skip_to_end(const char *p, const char *name, size_t n)
-{
-	while ((p = strstr(p, "</")) != NULL) {
-		if (strncasecmp(p + 2, name, n) == 0 && name_len(p + 2) == n)
-			return attributes(p + 2 + n, NULL);
-		p += 2;
-	}
-	return NULL;
-}
-
 char *
 html_text(const char *html)
 {
 	struct text t;
-	const char *p = html, *lt, *gt, *skip = NULL;
-	size_t skiplen = 0;
+	const char *p = html, *lt, *gt;
 
 	memset(&t, 0, sizeof(t));
 	buf_init(&t.b);
 	buf_init(&t.run);
 	while (*p != '\0') {
-		if (skip != NULL) {
-			if ((p = skip_to_end(p, skip, skiplen)) == NULL)
-				break;
-			skip = NULL;
-			continue;
-		}
 		lt = strchrnul(p, '<');
 		text_run(&t, p, (size_t)(lt - p));
 		p = lt;
 		if (*p == '\0')
 			break;
 		if (isalpha((unsigned char)p[1]))
-			p = start_tag(&t, p + 1, &skip, &skiplen);
+			p = start_tag(&t, p + 1);
 		else if (p[1] == '/' && isalpha((unsigned char)p[2]))
 			p = end_tag(&t, p + 2);
 		else if (strncmp(p, "<!--", 4) == 0)
