@@ -12,12 +12,24 @@ PYTHON		?= /usr/bin/python3
 PKGS		:= libcurl libxml-2.0 libuv sqlite3 libcrypto libsystemd jansson zlib
 BUILD		?= build
 BIN		?= aggregator
+# make run and make check build with one job per core.
+JOBS		:= $(shell nproc 2>/dev/null || echo 2)
+
+# Empty until the packages are installed: pkgs-ok then stops the build
+# with the names pkg-config is missing.
+PKG_CFLAGS	:= $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS	:= $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+# The warning set of OpenSMTPD's Makefile.
+WARNINGS	:= -Wall -Wextra -Werror -Wstrict-prototypes \
+		   -Wmissing-prototypes -Wmissing-declarations -Wshadow \
+		   -Wpointer-arith -Wcast-qual -Wsign-compare -Wformat=2
 
 # CFLAGS and LDFLAGS are the user's; what the build needs is always added.
 CFLAGS		?= -O2 -g
-ALL_CFLAGS	 = $(CFLAGS) -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE \
-		   -Iinclude $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-LDLIBS		+= $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS	 = $(CFLAGS) -std=c11 $(WARNINGS) -D_GNU_SOURCE -Iinclude \
+		   $(PKG_CFLAGS)
+LDLIBS		+= $(PKG_LIBS)
 
 SRCS		:= $(wildcard daemon/*.c)
 OBJS		:= $(SRCS:daemon/%.c=$(BUILD)/%.o)
@@ -28,23 +40,32 @@ TESTBINS	:= $(TESTSRCS:tests/unit/%.c=$(BUILD)/tests/%)
 SANITIZE	:= -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 		   -fno-sanitize-recover=undefined
 
-.PHONY: all deps deps-test run check check-unit check-integration \
-	check-conformance asan-check install clean \
-	deps-fuzz fuzz fuzz-smoke fuzz-regress
+.PHONY: all deps deps-test pkgs-ok run check test test-sanitized \
+	check-unit check-integration check-conformance asan-check install \
+	clean deps-fuzz fuzz fuzz-smoke fuzz-regress
 
 all: $(BIN)
 
 $(BIN): $(OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
 
-$(BUILD)/%.o: daemon/%.c include/*.h | $(BUILD)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+# -MMD -MP: each object's exact header list, in $(BUILD)/*.d.
+$(BUILD)/%.o: daemon/%.c | $(BUILD) pkgs-ok
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/*.h $(LIBOBJS) | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
+$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) | $(BUILD)/tests pkgs-ok
+	$(CC) $(ALL_CFLAGS) -MMD -MP -Itests/unit $(LDFLAGS) -o $@ $< \
+	    $(LIBOBJS) $(LDLIBS)
 
 $(BUILD) $(BUILD)/tests:
 	mkdir -p $@
+
+-include $(OBJS:.o=.d) $(TESTBINS:=.d)
+
+pkgs-ok:
+	@$(PKG_CONFIG) --exists --print-errors $(PKGS) || { \
+	    echo "make: pkg-config does not find all of: $(PKGS);" \
+	        "make deps installs them" >&2; exit 1; }
 
 # Installs the Debian packages the build (deps) and the tests (deps-test) need.
 deps:
@@ -55,12 +76,23 @@ deps-test:
 
 # The demo: every bundled feed polled once into demo/.
 run: deps
-	@$(MAKE) --no-print-directory $(BIN)
+	@$(MAKE) --no-print-directory -j$(JOBS) $(BIN)
 	@sh config/run-demo.sh ./$(BIN)
 
+# make check installs what the tests need; make test only builds and runs
+# them.  Building is parallel; the three suites run one after the other.
 check: deps-test
-	@$(MAKE) --no-print-directory $(BIN) $(TESTBINS)
-	@$(MAKE) --no-print-directory check-unit check-integration check-conformance
+	@$(MAKE) --no-print-directory -j$(JOBS) test
+
+test: $(BIN) $(TESTBINS)
+	@sh tests/run-unit.sh $(TESTBINS)
+	@$(MAKE) --no-print-directory check-integration
+	@sh tests/conformance.sh $(abspath $(BIN))
+
+# What asan-check runs in its own build: the unit and integration tests.
+test-sanitized: $(BIN) $(TESTBINS)
+	@sh tests/run-unit.sh $(TESTBINS)
+	@$(MAKE) --no-print-directory check-integration
 
 check-unit: $(TESTBINS)
 	@sh tests/run-unit.sh $(TESTBINS)
@@ -77,10 +109,9 @@ check-conformance: $(BIN)
 asan-check: deps-test
 	@AGGREGATOR_SANITIZED=1 \
 	    ASAN_OPTIONS=quarantine_size_mb=32$${ASAN_OPTIONS:+:$$ASAN_OPTIONS} \
-	    $(MAKE) --no-print-directory BUILD=build-asan \
+	    $(MAKE) --no-print-directory -j$(JOBS) BUILD=build-asan \
 	    BIN=build-asan/aggregator CFLAGS="$(SANITIZE)" \
-	    LDFLAGS="-fsanitize=address,undefined" \
-	    build-asan/aggregator check-unit check-integration
+	    LDFLAGS="-fsanitize=address,undefined" test-sanitized
 
 # libFuzzer targets (tests/fuzz/README.md), built with clang into
 # build-fuzz/.  New corpus entries go to build-fuzz/corpus/TARGET, crash
@@ -89,9 +120,8 @@ asan-check: deps-test
 FUZZ_CC		?= clang
 FUZZ_SECONDS	?= 300
 FUZZ_SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=undefined
-FUZZ_CFLAGS	 = -O1 -g -fno-omit-frame-pointer -std=c11 -Wall -Wextra \
-		   -Werror -D_GNU_SOURCE -Iinclude \
-		   $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+FUZZ_CFLAGS	 = -O1 -g -fno-omit-frame-pointer -std=c11 $(WARNINGS) \
+		   -D_GNU_SOURCE -Iinclude $(PKG_CFLAGS)
 FUZZ_TARGETS	:= $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS	:= $(FUZZ_TARGETS:%=build-fuzz/%)
 FUZZ_OBJS	:= $(patsubst daemon/%.c,build-fuzz/%.o,\
@@ -123,15 +153,16 @@ fuzz_regress = set -- tests/fuzz/regressions/$(1)/*; \
 		    { cat build-fuzz/$(1).log; exit 1; }; \
 	fi
 
-build-fuzz/%.o: daemon/%.c include/*.h | build-fuzz
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(FUZZ_SAN) \
-	    -c -o $@ $<
+build-fuzz/%.o: daemon/%.c | build-fuzz pkgs-ok
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -fsanitize=fuzzer-no-link \
+	    $(FUZZ_SAN) -c -o $@ $<
 
-build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS) | build-fuzz
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< \
-	    $(FUZZ_OBJS) $(LDLIBS)
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS) | build-fuzz pkgs-ok
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -fsanitize=fuzzer $(FUZZ_SAN) \
+	    -o $@ $< $(FUZZ_OBJS) $(LDLIBS)
 
 .SECONDARY: $(FUZZ_OBJS)
+-include $(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:=.d)
 
 build-fuzz build-fuzz/crashes:
 	mkdir -p $@
@@ -140,11 +171,11 @@ deps-fuzz:
 	@sh .ci/install-deps fuzz
 
 fuzz: deps-fuzz
-	@$(MAKE) --no-print-directory $(FUZZ_BINS) build-fuzz/crashes
+	@$(MAKE) --no-print-directory -j$(JOBS) $(FUZZ_BINS) build-fuzz/crashes
 	@$(foreach t,$(FUZZ_TARGETS),$(call fuzz_run,$(t)) &&) true
 
 fuzz-regress: deps-fuzz
-	@$(MAKE) --no-print-directory $(FUZZ_BINS)
+	@$(MAKE) --no-print-directory -j$(JOBS) $(FUZZ_BINS)
 	@$(foreach t,$(FUZZ_TARGETS),$(call fuzz_regress,$(t));) true
 
 # What CI runs: the regressions, then every target for 20 seconds.

@@ -52,7 +52,7 @@ struct recovery {
 	size_t		 errlen;
 	size_t		 written;
 	/* Keys to mark seen once new/ is synced: key, feed pairs. */
-	const char	**keys;
+	char		**keys;
 	size_t		 nkeys;
 };
 
@@ -91,13 +91,14 @@ deliver_clear(struct delivery *d)
 	d->step = NULL;
 }
 
+/* Records why d failed: the first reason only. */
 static void
-delivery_fail(struct delivery *d, const char *fmt, const char *detail)
+delivery_fail(struct delivery *d, const char *why)
 {
 	if (d->failed)
 		return;
 	d->failed = 1;
-	snprintf(d->err, sizeof(d->err), fmt, detail);
+	snprintf(d->err, sizeof(d->err), "%s", why);
 }
 
 /* Removes what d has in tmp/, after a failure before its rows exist. */
@@ -123,7 +124,9 @@ deliver_prepare(struct delivery *d, const char *spool)
 
 		if (maildir_name(d->entries[i].key, d->names[i],
 		    sizeof(d->names[i])) == -1) {
-			delivery_fail(d, "no name for %s", d->entries[i].key);
+			snprintf(err, sizeof(err), "no name for %s",
+			    d->entries[i].key);
+			delivery_fail(d, err);
 			break;
 		}
 		msg = message_render(&d->entries[i], &len);
@@ -131,7 +134,7 @@ deliver_prepare(struct delivery *d, const char *spool)
 		    sizeof(err));
 		free(msg);
 		if (rc == -1) {
-			delivery_fail(d, "%s", err);
+			delivery_fail(d, err);
 			break;
 		}
 		d->step[i] = STEP_TMP;
@@ -150,7 +153,7 @@ deliver_prepare(struct delivery *d, const char *spool)
  */
 static void
 commit_fail_all(struct delivery **ds, size_t n, const char *spool,
-    const char *fmt, const char *detail)
+    const char *why)
 {
 	for (size_t k = 0; k < n; k++) {
 		int any = 0;
@@ -161,7 +164,7 @@ commit_fail_all(struct delivery **ds, size_t n, const char *spool,
 			any |= ds[k]->step[i] == STEP_TMP;
 		}
 		if (any) {
-			delivery_fail(ds[k], fmt, detail);
+			delivery_fail(ds[k], why);
 			delivery_discard(ds[k], spool);
 		}
 	}
@@ -181,7 +184,7 @@ commit_pending(struct store *store, const char *spool, struct delivery **ds,
 	if (*recover) {
 		if (deliver_recover(store, spool, &recovered, err,
 		    sizeof(err)) == -1) {
-			commit_fail_all(ds, n, spool, "%s", err);
+			commit_fail_all(ds, n, spool, err);
 			return -1;
 		}
 		*recover = 0;
@@ -222,7 +225,7 @@ commit_pending(struct store *store, const char *spool, struct delivery **ds,
 fail:
 	snprintf(err, sizeof(err), "state: %s", store_errmsg(store));
 	store_rollback(store);
-	commit_fail_all(ds, n, spool, "%s", err);
+	commit_fail_all(ds, n, spool, err);
 	return -1;
 }
 
@@ -240,7 +243,7 @@ commit_publish(const char *spool, struct delivery **ds, size_t n)
 			if (maildir_publish(spool, ds[k]->names[i], err,
 			    sizeof(err)) == -1) {
 				ds[k]->step[i] = STEP_FAILED;
-				delivery_fail(ds[k], "%s", err);
+				delivery_fail(ds[k], err);
 				continue;
 			}
 			ds[k]->step[i] = STEP_NEW;
@@ -254,7 +257,7 @@ commit_publish(const char *spool, struct delivery **ds, size_t n)
 		for (size_t i = 0; i < ds[k]->n; i++)
 			if (ds[k]->step[i] == STEP_NEW) {
 				ds[k]->step[i] = STEP_PENDING;
-				delivery_fail(ds[k], "%s", err);
+				delivery_fail(ds[k], err);
 			}
 }
 
@@ -308,7 +311,7 @@ fail:
 		for (size_t i = 0; i < ds[k]->n; i++)
 			any |= ds[k]->step[i] == STEP_NEW;
 		if (any)
-			delivery_fail(ds[k], "%s", err);
+			delivery_fail(ds[k], err);
 		if (ds[k]->st != NULL) {
 			ds[k]->state_failed = 1;
 			if (ds[k]->err[0] == '\0')
@@ -330,7 +333,7 @@ deliver_pend(struct store *store, uv_mutex_t *lock, const char *spool,
 		for (size_t i = 0; i < ds[k]->n; i++)
 			files |= ds[k]->step[i] == STEP_TMP;
 	if (files && maildir_sync_tmp(spool, err, sizeof(err)) == -1) {
-		commit_fail_all(ds, n, spool, "%s", err);
+		commit_fail_all(ds, n, spool, err);
 		files = 0;
 		rc = -1;
 	}
@@ -484,7 +487,7 @@ fail:
 	store_rollback(store);
 out:
 	for (size_t i = 0; i < r.nkeys; i++)
-		free((char *)r.keys[i]);
+		free(r.keys[i]);
 	free(r.keys);
 	return rc;
 }

@@ -20,6 +20,9 @@ log_init(int verbosity)
 	log_journal = getenv("JOURNAL_STREAM") != NULL;
 }
 
+static void	log_vline(int, enum log_level, const char *, const char *,
+		    va_list) __attribute__((__format__(__printf__, 4, 0)));
+
 static void
 log_vline(int prio, enum log_level level, const char *errstr,
     const char *fmt, va_list ap)

@@ -22,18 +22,18 @@
 static char	tmpdir[] = "/tmp/t_atom.XXXXXX";
 
 static struct entry
-mkentry(const char *key, const char *title, time_t date)
+mkentry(const char *key, char *title, time_t date)
 {
 	struct entry e;
 
 	memset(&e, 0, sizeof(e));
 	snprintf(e.key, sizeof(e.key), "%s", key);
-	e.feed_name = (char *)"news";
-	e.feed_title = (char *)"Example News";
-	e.feed_url = (char *)"http://127.0.0.1:8080/feed.xml?a=1&b=2";
-	e.title = (char *)title;
-	e.link = (char *)"http://127.0.0.1:8080/post?a=1&b=\"2\"";
-	e.content = (char *)"<p>Hello &amp; world</p>";
+	e.feed_name = "news";
+	e.feed_title = "Example News";
+	e.feed_url = "http://127.0.0.1:8080/feed.xml?a=1&b=2";
+	e.title = title;
+	e.link = "http://127.0.0.1:8080/post?a=1&b=\"2\"";
+	e.content = "<p>Hello &amp; world</p>";
 	e.date = date;
 	e.seen = date;
 	return e;

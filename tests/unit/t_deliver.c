@@ -20,19 +20,19 @@
 static char top[] = "/tmp/t_deliver.XXXXXX";
 
 static struct entry
-mkentry(const char *keychar, const char *title)
+mkentry(const char *keychar, char *title)
 {
 	struct entry e;
 
 	memset(&e, 0, sizeof(e));
 	memset(e.key, keychar[0], KEY_HEX_LEN);
 	e.key[KEY_HEX_LEN] = '\0';
-	e.feed_name = (char *)"news";
-	e.feed_title = (char *)"News";
-	e.feed_url = (char *)"http://127.0.0.1/feed.xml";
-	e.title = (char *)title;
-	e.link = (char *)"http://127.0.0.1/a";
-	e.content = (char *)"<p>hi</p>";
+	e.feed_name = "news";
+	e.feed_title = "News";
+	e.feed_url = "http://127.0.0.1/feed.xml";
+	e.title = title;
+	e.link = "http://127.0.0.1/a";
+	e.content = "<p>hi</p>";
 	e.date = e.seen = 1700000000;
 	return e;
 }

@@ -27,19 +27,19 @@
 	"\xeb\x8d\x94 \xea\xb8\xb4 \xec\xa0\x9c\xeb\xaa\xa9"
 
 static struct entry
-mkentry(const char *title)
+mkentry(char *title)
 {
 	struct entry e;
 
 	memset(&e, 0, sizeof(e));
 	snprintf(e.key, sizeof(e.key), "%s", KEY);
-	e.feed_name = (char *)"news";
-	e.feed_title = (char *)"Example News";
-	e.feed_url = (char *)"http://127.0.0.1:8080/feed.xml";
-	e.title = (char *)title;
-	e.link = (char *)"http://127.0.0.1:8080/a?x=1";
-	e.id = (char *)"tag:example.org,2024:1";
-	e.content = (char *)"<p>Hello &amp; <b>world</b></p>";
+	e.feed_name = "news";
+	e.feed_title = "Example News";
+	e.feed_url = "http://127.0.0.1:8080/feed.xml";
+	e.title = title;
+	e.link = "http://127.0.0.1:8080/a?x=1";
+	e.id = "tag:example.org,2024:1";
+	e.content = "<p>Hello &amp; <b>world</b></p>";
 	e.date = 1700000000;
 	e.seen = 1700000000;
 	return e;

@@ -24,18 +24,18 @@ path_in(const char *name)
 
 /* A stack entry whose strings are borrowed literals (never freed). */
 static struct entry
-mkentry(const char *key, const char *feed, time_t date, time_t seen)
+mkentry(const char *key, char *feed, time_t date, time_t seen)
 {
 	struct entry e;
 
 	memset(&e, 0, sizeof(e));
 	snprintf(e.key, sizeof(e.key), "%s", key);
-	e.feed_name = (char *)feed;
-	e.feed_title = (char *)"Feed Title";
-	e.feed_url = (char *)"http://127.0.0.1/feed.xml";
-	e.title = (char *)"A title";
-	e.link = (char *)"http://127.0.0.1/a";
-	e.content = (char *)"<p>hi</p>";
+	e.feed_name = feed;
+	e.feed_title = "Feed Title";
+	e.feed_url = "http://127.0.0.1/feed.xml";
+	e.title = "A title";
+	e.link = "http://127.0.0.1/a";
+	e.content = "<p>hi</p>";
 	e.date = date;
 	e.seen = seen;
 	return e;
