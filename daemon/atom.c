@@ -1,8 +1,8 @@
 /*
- * The merged feed as Atom 1.0 (RFC 4287).  The document is built in memory
- * with hand escaping: every text is made valid UTF-8 and stripped of the
- * characters XML 1.0 forbids (C0 controls but tab, LF and CR; U+FFFE and
- * U+FFFF), so that one bad feed cannot make the merged feed unreadable.
+ * The merged feed as Atom 1.0 (RFC 4287).  The document is built in memory,
+ * every text escaped as valid XML 1.0 (text_escape's TEXT_ESC_XML: bad
+ * UTF-8 repaired, characters XML forbids dropped), so that one bad feed
+ * cannot make the merged feed unreadable.
  * It is then written to "PATH.tmp.PID" next to PATH, flushed, synced and
  * renamed over PATH; such files that killed runs left behind are removed.
  *
@@ -25,12 +25,12 @@
 
 #include "atom.h"
 #include "date.h"
+#include "text.h"
 #include "xmalloc.h"
 
 #define ATOM_NS		"http://www.w3.org/2005/Atom"
 #define ATOM_ID_PREFIX	"urn:aggregator:"
 
-static size_t	atom_utf8_seq(const unsigned char *, size_t, uint32_t *);
 static void	atom_escape(struct buf *, const char *, int);
 static void	atom_elem(struct buf *, const char *, const char *, const char *);
 static void	atom_date(struct buf *, const char *, const char *, time_t);
@@ -38,102 +38,12 @@ static void	atom_entry(struct buf *, const struct entry *);
 static void	atom_sweep(const char *);
 static int	atom_save(const char *, const char *, size_t, char *, size_t);
 
-/*
- * The length of the well-formed UTF-8 sequence at p (and its code point),
- * or 0 when the bytes there are not one.
- */
-static size_t
-atom_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t len, i;
-	uint32_t c;
-
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		len = 2;
-		c = p[0] & 0x1f;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		len = 3;
-		c = p[0] & 0x0f;
-		if (p[0] == 0xe0)
-			lo = 0xa0;
-		else if (p[0] == 0xed)
-			hi = 0x9f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		len = 4;
-		c = p[0] & 0x07;
-		if (p[0] == 0xf0)
-			lo = 0x90;
-		else if (p[0] == 0xf4)
-			hi = 0x8f;
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if (p[i] < lo || p[i] > hi)
-			return 0;
-		lo = 0x80;
-		hi = 0xbf;
-		c = (c << 6) | (p[i] & 0x3f);
-	}
-	*cp = c;
-	return len;
-}
-
-/*
- * Appends s as XML character data (attr: also quotes), valid UTF-8 with
- * U+FFFD for bad bytes, characters XML 1.0 cannot carry dropped, and CR
- * written as a reference so that it survives end-of-line normalisation.
- */
+/* s as character data, or as an attribute value when attr. */
 static void
 atom_escape(struct buf *b, const char *s, int attr)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s), len;
-	uint32_t cp;
-
-	for (; n > 0; p += len, n -= len) {
-		if ((len = atom_utf8_seq(p, n, &cp)) == 0) {
-			len = 1;
-			buf_addstr(b, "\xef\xbf\xbd");
-			continue;
-		}
-		switch (cp) {
-		case '&':
-			buf_addstr(b, "&amp;");
-			break;
-		case '<':
-			buf_addstr(b, "&lt;");
-			break;
-		case '>':
-			buf_addstr(b, "&gt;");
-			break;
-		case '"':
-			buf_addstr(b, attr ? "&quot;" : "\"");
-			break;
-		case '\r':
-			buf_addstr(b, "&#13;");
-			break;
-		case '\t':
-		case '\n':
-			if (attr)
-				buf_printf(b, "&#%u;", (unsigned int)cp);
-			else
-				buf_addc(b, (char)cp);
-			break;
-		case 0xfffe:
-		case 0xffff:
-			break;
-		default:
-			if (cp >= 0x20)
-				buf_add(b, p, len);
-		}
-	}
+	text_escape(b, s, strlen(s), TEXT_ESC_XML |
+	    (attr ? TEXT_ESC_QUOTE : 0));
 }
 
 /* <name attrs>text</name> on a line of its own. */

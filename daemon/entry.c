@@ -5,140 +5,44 @@
  * SPEC.md.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include <libxml/HTMLparser.h>
-
 #include "entry.h"
+#include "text.h"
 #include "url.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
-static int	 entry_type_html(const char *);
 static char	*entry_plain_text(const char *, const char *);
-static size_t	 entry_decode_ref(const char *, struct buf *);
-static void	 entry_add_utf8(struct buf *, unsigned long);
 static char	*entry_html_content(const struct feed_text *);
 static const struct feed_text *entry_body(const struct feed_entry *);
 static void	 entry_key(struct entry *, const struct feed_entry *,
 		    const char *);
 
 /*
- * Named references decoded in titles before the HTML 4 ones (the names
- * feedparser's sanitizer keeps): apos is XML's, and a no-break space
- * becomes a plain one in a Subject.
- */
-static const struct {
-	const char	*name;
-	const char	*text;
-} entry_refs[] = {
-	{ "amp", "&" }, { "lt", "<" }, { "gt", ">" }, { "quot", "\"" },
-	{ "apos", "'" }, { "nbsp", " " },
-};
-
-static int
-entry_type_html(const char *type)
-{
-	return type != NULL && (strcasecmp(type, "text/html") == 0 ||
-	    strcasecmp(type, "html") == 0 ||
-	    strcasecmp(type, "application/xhtml+xml") == 0 ||
-	    strcasecmp(type, "xhtml") == 0);
-}
-
-static void
-entry_add_utf8(struct buf *b, unsigned long c)
-{
-	/* NUL, surrogates and out-of-range values become U+FFFD. */
-	if (c == 0 || (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
-		c = 0xfffd;
-	if (c < 0x80)
-		buf_addc(b, (char)c);
-	else if (c < 0x800) {
-		buf_addc(b, (char)(0xc0 | (c >> 6)));
-		buf_addc(b, (char)(0x80 | (c & 0x3f)));
-	} else if (c < 0x10000) {
-		buf_addc(b, (char)(0xe0 | (c >> 12)));
-		buf_addc(b, (char)(0x80 | ((c >> 6) & 0x3f)));
-		buf_addc(b, (char)(0x80 | (c & 0x3f)));
-	} else {
-		buf_addc(b, (char)(0xf0 | (c >> 18)));
-		buf_addc(b, (char)(0x80 | ((c >> 12) & 0x3f)));
-		buf_addc(b, (char)(0x80 | ((c >> 6) & 0x3f)));
-		buf_addc(b, (char)(0x80 | (c & 0x3f)));
-	}
-}
-
-/*
- * Decodes the character reference at s ('&'), appending its text.
- * Returns the bytes consumed, or 0 when it is not one we know.
- */
-static size_t
-entry_decode_ref(const char *s, struct buf *b)
-{
-	const htmlEntityDesc *hd;
-	const char *semi, *p;
-	unsigned long c = 0;
-	size_t i, len;
-	int base = 10, n = 0;
-	char name[16];
-
-	if ((semi = strchr(s + 1, ';')) == NULL || semi - s > 12)
-		return 0;
-	len = semi - s - 1;
-	if (s[1] == '#') {
-		p = s + 2;
-		if (*p == 'x' || *p == 'X') {
-			base = 16;
-			p++;
-		}
-		for (; p < semi; p++, n++) {
-			if (base == 16 && strchr("0123456789abcdefABCDEF",
-			    *p) != NULL)
-				c = c * 16 + (unsigned long)(*p <= '9' ?
-				    *p - '0' : (*p | 0x20) - 'a' + 10);
-			else if (base == 10 && *p >= '0' && *p <= '9')
-				c = c * 10 + (unsigned long)(*p - '0');
-			else
-				return 0;
-		}
-		if (n == 0)
-			return 0;
-		entry_add_utf8(b, c);
-		return len + 2;
-	}
-	for (i = 0; i < sizeof(entry_refs) / sizeof(entry_refs[0]); i++) {
-		if (strlen(entry_refs[i].name) == len &&
-		    strncmp(s + 1, entry_refs[i].name, len) == 0) {
-			buf_addstr(b, entry_refs[i].text);
-			return len + 2;
-		}
-	}
-	memcpy(name, s + 1, len);
-	name[len] = '\0';
-	if ((hd = htmlEntityLookup((const xmlChar *)name)) != NULL) {
-		entry_add_utf8(b, hd->value);
-		return len + 2;
-	}
-	return 0;
-}
-
-/*
  * A title on one line: for HTML types the tags are stripped and character
- * references decoded; for every type runs of white space become one
- * space and the ends are trimmed, since the title becomes a Subject.
+ * references decoded (a no-break space written as one becomes a plain
+ * space, as a Subject wants); for every type runs of white space become
+ * one space and the ends are trimmed, since the title becomes a Subject.
  */
 static char *
 entry_plain_text(const char *value, const char *type)
 {
 	struct buf raw, out;
-	const char *p, *gt;
+	const char *p, *gt, *end;
 	size_t n, i;
-	int html = entry_type_html(type), space = 0;
+	uint32_t c;
+	int html = text_is_html_type(type), space = 0;
 
+	if (value == NULL)
+		value = "";
+	end = value + strlen(value);
 	buf_init(&raw);
 	buf_add(&raw, "", 0);
-	for (p = value != NULL ? value : ""; *p != '\0'; p++) {
+	for (p = value; *p != '\0'; p++) {
 		if (html && *p == '<' && (p[1] == '/' || p[1] == '!' ||
 		    p[1] == '?' || isalpha((unsigned char)p[1])) &&
 		    (gt = strchr(p, '>')) != NULL) {
@@ -146,9 +50,10 @@ entry_plain_text(const char *value, const char *type)
 			buf_addc(&raw, ' ');
 			p = gt;
 		} else if (html && *p == '&' &&
-		    (n = entry_decode_ref(p, &raw)) > 0)
+		    (n = text_ref(p, (size_t)(end - p), &c)) > 0) {
+			utf8_put(&raw, c == 0xa0 ? ' ' : c);
 			p += n - 1;
-		else
+		} else
 			buf_addc(&raw, *p);
 	}
 	buf_init(&out);
@@ -177,38 +82,22 @@ static char *
 entry_html_content(const struct feed_text *t)
 {
 	struct buf out;
-	const char *p;
+	const char *p, *eol;
 
 	if (t->value == NULL)
 		return xstrdup("");
-	if (entry_type_html(t->type))
+	if (text_is_html_type(t->type))
 		return xstrdup(t->value);
 	buf_init(&out);
 	buf_add(&out, "", 0);
-	for (p = t->value; *p != '\0'; p++) {
-		switch (*p) {
-		case '&':
-			buf_addstr(&out, "&amp;");
+	for (p = t->value;; p = eol) {
+		eol = p + strcspn(p, "\r\n");
+		text_escape(&out, p, (size_t)(eol - p), TEXT_ESC_QUOTE);
+		if (*eol == '\0')
 			break;
-		case '<':
-			buf_addstr(&out, "&lt;");
-			break;
-		case '>':
-			buf_addstr(&out, "&gt;");
-			break;
-		case '"':
-			buf_addstr(&out, "&quot;");
-			break;
-		case '\r':
-			if (p[1] != '\n')
-				buf_addstr(&out, "<br>\n");
-			break;
-		case '\n':
-			buf_addstr(&out, "<br>\n");
-			break;
-		default:
-			buf_addc(&out, *p);
-		}
+		/* CR LF, a lone CR and a lone LF each end one line. */
+		buf_addstr(&out, "<br>\n");
+		eol += eol[0] == '\r' && eol[1] == '\n' ? 2 : 1;
 	}
 	return buf_release(&out);
 }

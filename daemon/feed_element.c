@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "feed_priv.h"
+#include "text.h"
 #include "xmalloc.h"
 
 /* Namespace URIs feedparser knows, lowercase, with its prefix for them. */
@@ -229,22 +230,10 @@ static void
 xhtml_attrs(struct buf *b, char **a, size_t n)
 {
 	size_t i;
-	const char *v;
 
 	for (i = 0; i < n; i += 2) {
 		buf_printf(b, " %s=\"", a[i]);
-		for (v = a[i + 1]; *v != '\0'; v++) {
-			if (*v == '&')
-				buf_addstr(b, "&amp;");
-			else if (*v == '<')
-				buf_addstr(b, "&lt;");
-			else if (*v == '>')
-				buf_addstr(b, "&gt;");
-			else if (*v == '"')
-				buf_addstr(b, "&quot;");
-			else
-				buf_addc(b, *v);
-		}
+		text_escape(b, a[i + 1], strlen(a[i + 1]), TEXT_ESC_QUOTE);
 		buf_addc(b, '"');
 	}
 }

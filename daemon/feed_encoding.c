@@ -4,7 +4,9 @@
  * the HTTP charset, the XML declaration and the byte order mark are tried
  * in that order, then UTF-8 and windows-1252.  The chosen name is reported
  * in feedparser's spelling, while the bytes are decoded the way browsers
- * decode them: EUC-KR as CP949, ISO-8859-1 as windows-1252.
+ * decode them: EUC-KR as CP949, ISO-8859-1 as windows-1252.  Also
+ * feedparser's repair of every value: UTF-8 read as Latin-1, and C1
+ * controls meant as windows-1252.
  */
 #include <errno.h>
 #include <iconv.h>
@@ -14,22 +16,16 @@
 #include <string.h>
 
 #include "feed_priv.h"
+#include "text.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 static int	 decode_as(const char *, const char *, size_t, struct buf *);
 static int	 decode_iconv(const char *, const char *, size_t, struct buf *);
-static int	 utf8_valid(const char *, size_t);
+static void	 decode_cp1252(const char *, size_t, struct buf *);
 static int	 ascii_valid(const char *, size_t);
 static char	*xml_decl_encoding(const char *, size_t);
 static void	 parse_content_type(const char *, char **, char **);
-
-/* The code points of windows-1252 bytes 0x80..0x9f; 0 where undefined. */
-static const unsigned short cp1252_high[32] = {
-	0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
-	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
-	0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
-	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
-};
 
 /* Python codec names that glibc's iconv spells differently. */
 static const struct {
@@ -96,109 +92,18 @@ static const char *const ascii_names[] = {
 	"iso646-us", "us", "us-ascii",
 };
 
-void
-feed__utf8_put(struct buf *b, unsigned int c)
+/* Windows-1252 bytes to UTF-8; bytes it leaves undefined map to U+0080+. */
+static void
+decode_cp1252(const char *in, size_t len, struct buf *out)
 {
-	char s[4];
-
-	if (c < 0x80) {
-		buf_addc(b, (char)c);
-		return;
-	}
-	if (c < 0x800) {
-		s[0] = (char)(0xc0 | (c >> 6));
-		s[1] = (char)(0x80 | (c & 0x3f));
-		buf_add(b, s, 2);
-	} else if (c < 0x10000) {
-		s[0] = (char)(0xe0 | (c >> 12));
-		s[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		s[2] = (char)(0x80 | (c & 0x3f));
-		buf_add(b, s, 3);
-	} else {
-		s[0] = (char)(0xf0 | (c >> 18));
-		s[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-		s[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-		s[3] = (char)(0x80 | (c & 0x3f));
-		buf_add(b, s, 4);
-	}
-}
-
-unsigned int
-feed__cp1252_char(unsigned int c)
-{
-	return c >= 0x80 && c < 0xa0 ? cp1252_high[c - 0x80] : 0;
-}
-
-char *
-feed__cp1252_to_utf8(const char *in, size_t len, size_t *outlen)
-{
-	struct buf b;
 	size_t i;
 	unsigned char c;
 
-	buf_init(&b);
-	buf_grow(&b, len + 1);
+	buf_grow(out, len + 1);
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)in[i];
-		if (feed__cp1252_char(c) != 0)
-			feed__utf8_put(&b, feed__cp1252_char(c));
-		else
-			feed__utf8_put(&b, c);
+		utf8_put(out, text_cp1252(c) != 0 ? text_cp1252(c) : c);
 	}
-	if (outlen != NULL)
-		*outlen = b.len;
-	return buf_release(&b);
-}
-
-/* Strict UTF-8 as Python decodes it: no overlongs, no surrogates. */
-static int
-utf8_valid(const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, n, k;
-	unsigned int c, min;
-
-	while (i < len) {
-		c = p[i];
-		if (c < 0x80) {
-			i++;
-			/* Eight ASCII bytes at a time: most feeds are mostly ASCII. */
-			while (len - i >= 8) {
-				uint64_t w;
-
-				memcpy(&w, p + i, 8);
-				if ((w & 0x8080808080808080ull) != 0)
-					break;
-				i += 8;
-			}
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			n = 1;
-			c &= 0x1f;
-			min = 0x80;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			n = 2;
-			c &= 0x0f;
-			min = 0x800;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 3;
-			c &= 0x07;
-			min = 0x10000;
-		} else
-			return 0;
-		if (i + n >= len)
-			return 0;
-		for (k = 1; k <= n; k++) {
-			if ((p[i + k] & 0xc0) != 0x80)
-				return 0;
-			c = (c << 6) | (p[i + k] & 0x3f);
-		}
-		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-			return 0;
-		i += n + 1;
-	}
-	return 1;
 }
 
 static int
@@ -261,7 +166,7 @@ static int
 decode_as(const char *name, const char *in, size_t len, struct buf *out)
 {
 	char *tmp, *p;
-	size_t i, n;
+	size_t i;
 	int r;
 
 	buf_reset(out);
@@ -276,9 +181,7 @@ decode_as(const char *name, const char *in, size_t len, struct buf *out)
 		return 1;
 	}
 	if (feed__in_list(name, cp1252_names, NELEM(cp1252_names))) {
-		tmp = feed__cp1252_to_utf8(in, len, &n);
-		buf_add(out, tmp, n);
-		free(tmp);
+		decode_cp1252(in, len, out);
 		return 0;
 	}
 	if (feed__in_list(name, cp949_names, NELEM(cp949_names)))
@@ -586,7 +489,7 @@ feed__decode(const char *buf, size_t len, const char *content_type,
 		buf_reset(&tmp);
 		for (i = 0; i < len; i++)
 			if (text[i] == '\0')
-				feed__utf8_put(&tmp, 0xfffd);
+				buf_addstr(&tmp, UTF8_REPLACEMENT_STR);
 			else
 				buf_addc(&tmp, text[i]);
 		if (out->error == NULL) {
@@ -620,4 +523,75 @@ feed__decoded_free(struct feed__decoded *d)
 	free(d->encoding);
 	free(d->error);
 	memset(d, 0, sizeof(*d));
+}
+
+/*
+ * feedparser's last two steps on every value: text that is UTF-8 read as
+ * Latin-1 is repaired (for UTF-8 documents), and C1 controls become the
+ * windows-1252 characters they were meant to be.
+ */
+char *
+feed__fix_text(const struct fp *p, char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	struct buf b;
+	size_t i, n = strlen(s), k;
+	uint32_t c;
+	int latin1 = 1, high = 0;
+	char *t;
+
+	/* ASCII, the common case, needs neither step: 8 bytes at a time. */
+	for (i = 0; n - i >= 8; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, u + i, 8);
+		if ((w & 0x8080808080808080ull) != 0)
+			break;
+	}
+	for (; i < n && u[i] < 0x80; i++)
+		;
+	if (i == n)
+		return s;
+	if (p->is_utf8) {
+		for (; i < n; i += k) {
+			k = utf8_decode_lossy(u + i, n - i, &c);
+			if (c > 0xff) {
+				latin1 = 0;
+				break;
+			}
+			if (c >= 0x80)
+				high = 1;
+		}
+		if (latin1 && high) {
+			buf_init(&b);
+			for (i = 0; i < n; i += k) {
+				k = utf8_decode_lossy(u + i, n - i, &c);
+				buf_addc(&b, (char)c);
+			}
+			if (utf8_valid(b.data, b.len)) {
+				free(s);
+				s = buf_release(&b);
+				n = strlen(s);
+				u = (const unsigned char *)s;
+			}
+			buf_free(&b);
+		}
+	}
+	/* C1 controls to windows-1252. */
+	for (t = s; (t = memchr(t, 0xc2, n - (size_t)(t - s))) != NULL; t++)
+		if (t + 1 < s + n && (unsigned char)t[1] >= 0x80 &&
+		    (unsigned char)t[1] <= 0x9f)
+			break;
+	if (t == NULL)
+		return s;
+	buf_init(&b);
+	for (i = 0; i < n; i += k) {
+		k = utf8_decode_lossy(u + i, n - i, &c);
+		if (text_cp1252(c) != 0)
+			utf8_put(&b, text_cp1252(c));
+		else
+			buf_add(&b, s + i, k);
+	}
+	free(s);
+	return buf_release(&b);
 }

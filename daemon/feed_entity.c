@@ -8,17 +8,41 @@
  * commonest way feeds break XML.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/HTMLparser.h>
 #include <libxml/entities.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 
 #include "feed_priv.h"
+#include "text.h"
+#include "utf8.h"
 #include "xmalloc.h"
+
+/* The internal entity the document declared as the n bytes at name. */
+static const struct fp_entity *
+declared(const struct fp *p, const char *name, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < p->nents; i++)
+		if (strncmp(p->ents[i].name, name, n) == 0 &&
+		    p->ents[i].name[n] == '\0')
+			return &p->ents[i];
+	return NULL;
+}
+
+/* XML's own five, which no declaration overrides. */
+static int
+predefined(const char *name, size_t n)
+{
+	static const char *const names[] = { "amp", "apos", "gt", "lt", "quot" };
+
+	return feed__in_listn(name, n, names, NELEM(names), 0);
+}
 
 static void
 sax_entity_decl(void *ctx, const xmlChar *name, int type,
@@ -26,16 +50,15 @@ sax_entity_decl(void *ctx, const xmlChar *name, int type,
 {
 	struct fp *p = ctx;
 	struct fp_entity *e;
-	size_t i;
 
 	(void)publicId;
 	(void)systemId;
 	/* External entities are never loaded: only internal ones count. */
 	if (type != XML_INTERNAL_GENERAL_ENTITY || content == NULL)
 		return;
-	for (i = 0; i < p->nents; i++)
-		if (strcmp(p->ents[i].name, (const char *)name) == 0)
-			return;		/* the first declaration binds */
+	/* The first declaration binds. */
+	if (declared(p, (const char *)name, strlen((const char *)name)) != NULL)
+		return;
 	if (p->nents >= FEED_MAX_ENTITIES) {
 		feed__hostile(p, "too many entity declarations");
 		return;
@@ -48,18 +71,17 @@ sax_entity_decl(void *ctx, const xmlChar *name, int type,
 
 /*
  * Expands an internal entity's value into out, references included,
- * charging every byte to the document's budget.  Returns -1 when the
- * budget or the nesting depth runs out.
+ * charging every byte to the document's budget.  An entity no one
+ * declared and HTML does not know expands to nothing.  Returns -1 when
+ * the budget or the nesting depth runs out.
  */
 static int
 expand_entity(struct fp *p, const char *v, struct buf *out, int level)
 {
-	const htmlEntityDesc *hd;
+	const struct fp_entity *e;
 	const char *semi;
-	char *nm;
-	size_t i;
-	unsigned long c;
-	int r;
+	size_t n;
+	uint32_t c;
 
 	if (level > 8)
 		return -1;
@@ -70,38 +92,14 @@ expand_entity(struct fp *p, const char *v, struct buf *out, int level)
 			buf_addc(out, *v++);
 			continue;
 		}
-		nm = xstrndup(v + 1, (size_t)(semi - v - 1));
+		n = (size_t)(semi - v - 1);
+		if (!predefined(v + 1, n) &&
+		    (e = declared(p, v + 1, n)) != NULL) {
+			if (expand_entity(p, e->value, out, level + 1) < 0)
+				return -1;
+		} else if (text_ref(v, n + 2, &c) == n + 2)
+			utf8_put(out, c);
 		v = semi + 1;
-		r = 0;
-		if (nm[0] == '#') {
-			c = nm[1] == 'x' || nm[1] == 'X' ?
-			    strtoul(nm + 2, NULL, 16) : strtoul(nm + 1, NULL, 10);
-			if (c > 0 && c < 0x110000)
-				feed__utf8_put(out, (unsigned int)c);
-		} else if (strcmp(nm, "lt") == 0)
-			buf_addc(out, '<');
-		else if (strcmp(nm, "gt") == 0)
-			buf_addc(out, '>');
-		else if (strcmp(nm, "amp") == 0)
-			buf_addc(out, '&');
-		else if (strcmp(nm, "quot") == 0)
-			buf_addc(out, '"');
-		else if (strcmp(nm, "apos") == 0)
-			buf_addc(out, '\'');
-		else {
-			for (i = 0; i < p->nents; i++)
-				if (strcmp(p->ents[i].name, nm) == 0)
-					break;
-			if (i < p->nents)
-				r = expand_entity(p, p->ents[i].value, out,
-				    level + 1);
-			else if ((hd = htmlEntityLookup((const xmlChar *)nm))
-			    != NULL)
-				feed__utf8_put(out, hd->value);
-		}
-		free(nm);
-		if (r < 0)
-			return -1;
 	}
 	return p->expansion + out->len > FEED_MAX_EXPANSION ? -1 : 0;
 }
@@ -117,18 +115,16 @@ static xmlEntityPtr
 sax_get_entity(void *ctx, const xmlChar *name)
 {
 	struct fp *p = ctx;
-	const htmlEntityDesc *hd;
-	size_t i;
+	const struct fp_entity *e;
+	size_t n = strlen((const char *)name);
+	uint32_t c;
 	char msg[160];
 
 	if (p->hostile)
 		return NULL;
 	buf_reset(&p->entbuf);
-	for (i = 0; i < p->nents; i++)
-		if (strcmp(p->ents[i].name, (const char *)name) == 0)
-			break;
-	if (i < p->nents) {
-		if (expand_entity(p, p->ents[i].value, &p->entbuf, 0) < 0) {
+	if ((e = declared(p, (const char *)name, n)) != NULL) {
+		if (expand_entity(p, e->value, &p->entbuf, 0) < 0) {
 			feed__hostile(p, "entity expansion limit exceeded");
 			return NULL;
 		}
@@ -142,9 +138,8 @@ sax_get_entity(void *ctx, const xmlChar *name)
 			feed__hostile(p, "entity expansion limit exceeded");
 			return NULL;
 		}
-	} else if ((hd = htmlEntityLookup(name)) != NULL ||
-	    strcmp((const char *)name, "apos") == 0) {
-		feed__utf8_put(&p->entbuf, hd ? hd->value : '\'');
+	} else if ((c = text_entity((const char *)name, n)) != 0) {
+		utf8_put(&p->entbuf, c);
 		snprintf(msg, sizeof(msg), "undefined entity &%s;",
 		    (const char *)name);
 		feed__set_error(p, msg);

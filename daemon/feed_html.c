@@ -5,12 +5,12 @@
  * in feedparser's serialisation so values compare equal to its output.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/HTMLparser.h>
-
 #include "feed_priv.h"
+#include "text.h"
 #include "xmalloc.h"
 
 /*
@@ -55,7 +55,6 @@ feed__looks_like_html(const char *s)
 {
 	const char *p, *q;
 	int close = 0, ent = 0;
-	char *nm;
 
 	/* A close tag or an entity reference is required. */
 	for (p = s; (p = strstr(p, "</")) != NULL; p++) {
@@ -95,15 +94,9 @@ feed__looks_like_html(const char *s)
 	for (p = s; (p = strchr(p, '&')) != NULL; p++) {
 		for (q = p + 1; wordch((unsigned char)*q); q++)
 			;
-		if (q > p + 1 && *q == ';') {
-			nm = xstrndup(p + 1, (size_t)(q - p - 1));
-			if (htmlEntityLookup((const xmlChar *)nm) == NULL &&
-			    strcmp(nm, "apos") != 0) {
-				free(nm);
-				return 0;
-			}
-			free(nm);
-		}
+		if (q > p + 1 && *q == ';' &&
+		    text_entity(p + 1, (size_t)(q - p - 1)) == 0)
+			return 0;
 	}
 	return 1;
 }
@@ -173,16 +166,44 @@ static const char *const url_attrs[] = {
 /* The schemes a sanitized URL may have; anything without one is relative. */
 static const char *const safe_schemes[] = { "http", "https", "mailto" };
 
-/* HTML5 names of ASCII punctuation, which a scheme may be spelt with. */
+/*
+ * HTML 5 names of ASCII punctuation, which a scheme may be spelt with: a
+ * browser decodes them, and text_ref (HTML 4's names) does not.
+ */
 static const struct {
 	const char	*name;
 	char		 c;
-} ascii_entities[] = {
+} html5_ascii[] = {
 	{ "Tab", '\t' }, { "NewLine", '\n' }, { "colon", ':' },
 	{ "period", '.' }, { "plus", '+' }, { "hyphen", '-' },
 	{ "dash", '-' }, { "sol", '/' }, { "num", '#' }, { "quest", '?' },
-	{ "amp", '&' }, { "semi", ';' },
+	{ "semi", ';' },
 };
+
+/*
+ * The reference at p ('&', n bytes readable) as the one byte that matters
+ * to a scheme (0x80 stands for any character beyond ASCII) in *c; the
+ * bytes it took, or 0 when p starts no reference.
+ */
+static size_t
+url_ref(const char *p, size_t n, char *c)
+{
+	size_t i, len;
+	uint32_t cp;
+
+	for (i = 0; i < NELEM(html5_ascii); i++) {
+		len = strlen(html5_ascii[i].name);
+		if (len + 2 <= n && strncmp(p + 1, html5_ascii[i].name,
+		    len) == 0 && p[len + 1] == ';') {
+			*c = html5_ascii[i].c;
+			return len + 2;
+		}
+	}
+	if ((len = text_ref(p, n, &cp)) == 0)
+		return 0;
+	*c = cp < 0x80 ? (char)cp : (char)0x80;
+	return len;
+}
 
 /* A decoded URL without tabs and newlines: no scheme, or a safe one. */
 static int
@@ -214,56 +235,22 @@ static int
 url_value_safe(const char *v)
 {
 	struct buf b;
-	const char *p, *q, *ds;
-	unsigned long cp;
-	size_t i, n;
+	const char *p, *end;
+	size_t took;
 	int ok;
-	char *d, *r, *w;
+	char *d, *r, *w, c;
 
 	/* Most values have nothing to decode or drop: tested as they are. */
 	if (strpbrk(v, "&\t\n\r") == NULL)
 		return url_scheme_safe(v);
+	end = v + strlen(v);
 	buf_init(&b);
-	for (p = v; *p != '\0'; ) {
-		if (*p != '&') {
-			buf_addc(&b, *p++);
-			continue;
+	for (p = v; *p != '\0'; p += took) {
+		if (*p != '&' || (took = url_ref(p, (size_t)(end - p), &c)) == 0) {
+			c = *p;
+			took = 1;
 		}
-		q = p + 1;
-		if (*q == '#') {
-			q++;
-			if (*q == 'x' || *q == 'X') {
-				for (ds = ++q; isxdigit((unsigned char)*q); q++)
-					;
-				cp = q > ds ? strtoul(ds, NULL, 16) : 0;
-			} else {
-				for (ds = q; isdigit((unsigned char)*q); q++)
-					;
-				cp = q > ds ? strtoul(ds, NULL, 10) : 0;
-			}
-			if (q > ds) {
-				/* Non-ASCII can be no part of a scheme. */
-				buf_addc(&b, cp > 0 && cp < 0x80 ? (char)cp :
-				    (char)0x80);
-				p = *q == ';' ? q + 1 : q;
-				continue;
-			}
-		} else {
-			for (; isalnum((unsigned char)*q); q++)
-				;
-			n = (size_t)(q - p - 1);
-			for (i = 0; *q == ';' && i < NELEM(ascii_entities); i++)
-				if (strlen(ascii_entities[i].name) == n &&
-				    strncmp(ascii_entities[i].name, p + 1,
-				    n) == 0)
-					break;
-			if (*q == ';' && i < NELEM(ascii_entities)) {
-				buf_addc(&b, ascii_entities[i].c);
-				p = q + 1;
-				continue;
-			}
-		}
-		buf_addc(&b, *p++);
+		buf_addc(&b, c);
 	}
 	buf_addc(&b, '\0');
 	d = b.data;
@@ -610,7 +597,7 @@ charref(struct hclean *h, const char *ref, size_t n)
 	v = r[0] == 'x' ? strtoul(r + 1, NULL, 16) : strtoul(r, NULL, 10);
 	if (h->unacceptable == 0) {
 		if (v >= 0x80 && v <= 0x9f &&
-		    (w = feed__cp1252_char((unsigned int)v)) != 0)
+		    (w = text_cp1252((unsigned int)v)) != 0)
 			buf_printf(&h->out, "&#x%x;", w);
 		else
 			buf_printf(&h->out, "&#%s;", r);
@@ -780,9 +767,7 @@ feed__html_clean(const char *html, const char *base, int resolve,
 				if (*q != '\0') {
 					nm = xstrndup(p + 1, (size_t)(q - p - 1));
 					if (h.unacceptable == 0) {
-						if (htmlEntityLookup(
-						    (const xmlChar *)nm) != NULL ||
-						    strcmp(nm, "apos") == 0)
+						if (text_entity(nm, strlen(nm)) != 0)
 							buf_printf(&h.out,
 							    "&%s;", nm);
 						else

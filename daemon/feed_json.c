@@ -10,7 +10,7 @@
 
 #include "date.h"
 #include "feed.h"
-#include "feed_priv.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /*
@@ -97,6 +97,7 @@ json_str(struct jw *w, const char *s)
 	const unsigned char *u = (const unsigned char *)s;
 	static const char hex[] = "0123456789abcdef";
 	size_t i, n = strlen(s), l, run;
+	uint32_t c;
 	char esc[6];
 
 	jw_c(w, '"');
@@ -109,7 +110,7 @@ json_str(struct jw *w, const char *s)
 			if (json_plain(u[i]))
 				i++;
 			else if (u[i] >= 0x80 &&
-			    (l = feed__utf8_seq(u, i, n)) != 0)
+			    (l = utf8_decode(u + i, n - i, &c)) != 0)
 				i += l;
 			else
 				break;
@@ -127,7 +128,7 @@ json_str(struct jw *w, const char *s)
 			esc[5] = hex[u[i] & 0xf];
 			jw_add(w, esc, 6);
 		} else
-			jw_s(w, "\xef\xbf\xbd");
+			jw_s(w, UTF8_REPLACEMENT_STR);
 		i++;
 	}
 	jw_c(w, '"');

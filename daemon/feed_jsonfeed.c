@@ -19,6 +19,7 @@
 #include "feed.h"
 #include "feed_priv.h"
 #include "url.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 #define JF_VERSION_PREFIX	"https://jsonfeed.org/version/"
@@ -491,7 +492,7 @@ feed__jsonfeed_parse(const char *buf, size_t len,
 	root = json_loadb(buf + off, len - off, JSON_ALLOW_NUL, &jerr);
 	if (root == NULL) {
 		/* One line of UTF-8: jansson's excerpt may end mid-sequence. */
-		utf8 = feed__utf8_ok(jerr.text, strlen(jerr.text));
+		utf8 = utf8_valid(jerr.text, strlen(jerr.text));
 		for (p = jerr.text; *p != '\0'; p++)
 			if ((unsigned char)*p < 0x20)
 				*p = ' ';

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "feed_priv.h"
+#include "text.h"
 #include "url.h"
 #include "xmalloc.h"
 
@@ -175,7 +176,7 @@ feed__st_link(struct fp *p, const char *tag, char **a, size_t n)
 		l->hreflang = xstrdup_or_null(feed__attr_get(a, n, "hreflang"));
 	}
 	if (abs != NULL) {
-		if (strcmp(rel, "alternate") == 0 && feed__is_html_type(type))
+		if (strcmp(rel, "alternate") == 0 && text_is_html_type(type))
 			feed__set_str(&c->link, abs);
 	} else
 		feed__push(p, "link", feed__expecting(p));

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "feed_priv.h"
+#include "text.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 void
@@ -41,7 +43,6 @@ void
 feed__data(struct fp *p, const char *s, size_t n, int escape)
 {
 	struct fp_elem *e;
-	size_t i;
 
 	if (p->nes == 0 || n == 0)
 		return;
@@ -57,18 +58,9 @@ feed__data(struct fp *p, const char *s, size_t n, int escape)
 	}
 	e->pieces[e->npieces++] = e->text.len;
 	if (escape && p->cp.active && p->cp.type != NULL &&
-	    strcmp(p->cp.type, FEED_XHTML_TYPE) == 0) {
-		for (i = 0; i < n; i++) {
-			if (s[i] == '&')
-				buf_addstr(&e->text, "&amp;");
-			else if (s[i] == '<')
-				buf_addstr(&e->text, "&lt;");
-			else if (s[i] == '>')
-				buf_addstr(&e->text, "&gt;");
-			else
-				buf_addc(&e->text, s[i]);
-		}
-	} else
+	    strcmp(p->cp.type, FEED_XHTML_TYPE) == 0)
+		text_escape(&e->text, s, n, 0);
+	else
 		buf_add(&e->text, s, n);
 }
 
@@ -210,7 +202,7 @@ feed__pop(struct fp *p, const char *element)
 
 	if (p->cp.active && p->cp.base64) {
 		if ((t = base64_decode(out)) != NULL &&
-		    feed__utf8_ok(t, strlen(t))) {
+		    utf8_valid(t, strlen(t))) {
 			free(out);
 			out = t;
 		} else
@@ -229,7 +221,7 @@ feed__pop(struct fp *p, const char *element)
 	    feed__looks_like_html(out))
 		feed__set_str(&p->cp.type, "text/html");
 	p->cp.base64 = 0;
-	if (feed__is_html_type(p->cp.active && p->cp.type ? p->cp.type :
+	if (text_is_html_type(p->cp.active && p->cp.type ? p->cp.type :
 	    "text/html") && feed__in_list(element, markup_elems,
 	    NELEM(markup_elems))) {
 		t = feed__html_clean(out, p->baseuri, 1, 1);

@@ -1,7 +1,6 @@
 /*
- * String helpers the parser's files share: small allocation helpers, and
- * Python's string semantics on UTF-8 (str.strip's idea of whitespace,
- * strict decoding) with feedparser's last fix-ups to every value.
+ * String helpers the parser's files share: small allocation helpers, name
+ * lists, and Python's str.strip() on UTF-8.
  */
 #include <ctype.h>
 #include <stdint.h>
@@ -9,6 +8,7 @@
 #include <string.h>
 
 #include "feed_priv.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 char *
@@ -155,57 +155,12 @@ feed__find(const char *s, size_t n, const char *pat, size_t plen)
 }
 
 static int
-is_space_cp(unsigned int c)
+is_space_cp(uint32_t c)
 {
 	return (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x20) ||
 	    c == 0x85 || c == 0xa0 || c == 0x1680 ||
 	    (c >= 0x2000 && c <= 0x200a) || c == 0x2028 || c == 0x2029 ||
 	    c == 0x202f || c == 0x205f || c == 0x3000;
-}
-
-/* Decodes one UTF-8 sequence at s (length n); returns its length. */
-static size_t
-utf8_get(const unsigned char *s, size_t n, unsigned int *c)
-{
-	if (s[0] < 0x80 || n < 2) {
-		*c = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xe0) == 0xc0) {
-		*c = ((s[0] & 0x1fu) << 6) | (s[1] & 0x3fu);
-		return 2;
-	}
-	if ((s[0] & 0xf0) == 0xe0 && n >= 3) {
-		*c = ((s[0] & 0x0fu) << 12) | ((s[1] & 0x3fu) << 6) |
-		    (s[2] & 0x3fu);
-		return 3;
-	}
-	if ((s[0] & 0xf8) == 0xf0 && n >= 4) {
-		*c = ((s[0] & 0x07u) << 18) | ((s[1] & 0x3fu) << 12) |
-		    ((s[2] & 0x3fu) << 6) | (s[3] & 0x3fu);
-		return 4;
-	}
-	*c = s[0];
-	return 1;
-}
-
-/* Strict UTF-8, as Python's decoder checks it. */
-int
-feed__utf8_ok(const char *s, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, l;
-
-	while (i < n) {
-		if (u[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if ((l = feed__utf8_seq(u, i, n)) == 0)
-			return 0;
-		i += l;
-	}
-	return 1;
 }
 
 /* Python's str.strip(): the bounds without Unicode white space at the ends. */
@@ -214,20 +169,20 @@ strip_bounds(const char *s, size_t n, size_t *startp, size_t *endp)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t start = 0, end = n, k;
-	unsigned int c;
+	uint32_t c;
 
 	while (start < end) {
-		k = utf8_get(p + start, end - start, &c);
+		k = utf8_decode_lossy(p + start, end - start, &c);
 		if (!is_space_cp(c))
 			break;
 		start += k;
 	}
 	while (end > start) {
+		/* The last character starts at the last non-continuation byte. */
 		k = 1;
 		while (k < end - start && k < 4 && (p[end - k] & 0xc0) == 0x80)
 			k++;
-		utf8_get(p + end - k, k, &c);
-		if (!is_space_cp(c))
+		if (utf8_decode(p + end - k, k, &c) != k || !is_space_cp(c))
 			break;
 		end -= k;
 	}
@@ -255,80 +210,4 @@ feed__strip(char *s)
 		memmove(s, s + start, end - start);
 	s[end - start] = '\0';
 	return s;
-}
-
-/*
- * feedparser's last two steps on every value: text that is UTF-8 read as
- * Latin-1 is repaired (for UTF-8 documents), and C1 controls become the
- * windows-1252 characters they were meant to be.
- */
-char *
-feed__fix_text(const struct fp *p, char *s)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	struct buf b;
-	size_t i, n = strlen(s), k;
-	unsigned int c;
-	int latin1 = 1, high = 0;
-	char *t;
-
-	/* ASCII, the common case, needs neither step: 8 bytes at a time. */
-	for (i = 0; n - i >= 8; i += 8) {
-		uint64_t w;
-
-		memcpy(&w, u + i, 8);
-		if ((w & 0x8080808080808080ull) != 0)
-			break;
-	}
-	for (; i < n && u[i] < 0x80; i++)
-		;
-	if (i == n)
-		return s;
-	if (p->is_utf8) {
-		for (; i < n; i += k) {
-			k = utf8_get(u + i, n - i, &c);
-			if (c > 0xff) {
-				latin1 = 0;
-				break;
-			}
-			if (c >= 0x80)
-				high = 1;
-		}
-		if (latin1 && high) {
-			buf_init(&b);
-			for (i = 0; i < n; i += k) {
-				k = utf8_get(u + i, n - i, &c);
-				buf_addc(&b, (char)c);
-			}
-			if (feed__utf8_ok(b.data, b.len)) {
-				free(s);
-				s = buf_release(&b);
-				n = strlen(s);
-				u = (const unsigned char *)s;
-			}
-			buf_free(&b);
-		}
-	}
-	/* C1 controls to windows-1252. */
-	for (t = s; (t = memchr(t, 0xc2, n - (size_t)(t - s))) != NULL; t++)
-		if (t + 1 < s + n && (unsigned char)t[1] >= 0x80 &&
-		    (unsigned char)t[1] <= 0x9f)
-			break;
-	if (t == NULL)
-		return s;
-	buf_init(&b);
-	for (i = 0; i < n; i += k) {
-		k = utf8_get(u + i, n - i, &c);
-		if (c >= 0x80 && c <= 0x9f) {
-			char one = (char)c;
-			size_t len;
-
-			t = feed__cp1252_to_utf8(&one, 1, &len);
-			buf_add(&b, t, len);
-			free(t);
-		} else
-			buf_add(&b, s + i, k);
-	}
-	free(s);
-	return buf_release(&b);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "feed_priv.h"
+#include "text.h"
 #include "xmalloc.h"
 
 static void	 st_content(struct fp *, const char *, char **, size_t);
@@ -27,14 +28,6 @@ map_content_type(const char *t)
 	if (strcmp(t, "xhtml") == 0)
 		return FEED_XHTML_TYPE;
 	return t;
-}
-
-int
-feed__is_html_type(const char *t)
-{
-	t = map_content_type(t);
-	return t != NULL && (strcmp(t, "text/html") == 0 ||
-	    strcmp(t, FEED_XHTML_TYPE) == 0);
 }
 
 static void
@@ -381,7 +374,7 @@ en_content(struct fp *p, const char *tag)
 	(void)tag;
 	t = map_content_type(p->cp.type);
 	copy = t != NULL && (strcmp(t, "text/plain") == 0 ||
-	    feed__is_html_type(t));
+	    text_is_html_type(t));
 	v = fp_pop_content(p, "content");
 	if (copy && v != NULL) {
 		c = feed__context(p);

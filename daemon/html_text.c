@@ -5,18 +5,15 @@
  * second HTML parse per message and show nothing more.  Markup that is
  * not regular still gives its text, with line breaks only where its own
  * tags put them (an HTML parser would also close elements for it).
- * Named references are looked up in libxml2's HTML entity table.
+ * Character references are decoded by text_unescape.
  */
 #include <ctype.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include <libxml/HTMLparser.h>
-#include <libxml/parserInternals.h>
-
 #include "html_text.h"
+#include "text.h"
 #include "xmalloc.h"
 
 /* What an element does to the text. */
@@ -170,85 +167,6 @@ text_add(struct text *t, const char *s, size_t n)
 	}
 }
 
-/* The character c in UTF-8, by libxml2's encoder. */
-static void
-utf8_put(struct buf *b, uint32_t c)
-{
-	xmlChar u[8];
-	int n;
-
-	n = xmlCopyCharMultiByte(u, (int)c);
-	if (n > 0)
-		buf_add(b, u, (size_t)n);
-}
-
-/*
- * The character reference at p (which is at '&', before end) decoded into
- * b; the bytes it took, or 0 when p does not start one.  A numeric one
- * that names no character is U+FFFD; an unknown name is not a reference.
- */
-static size_t
-text_ref(const char *p, const char *end, struct buf *b)
-{
-	const char *q = p + 1;
-	char name[32];
-	const htmlEntityDesc *ent;
-	uint32_t c = 0;
-	int hex, digits = 0, v;
-
-	if (q < end && *q == '#') {
-		hex = ++q < end && (*q == 'x' || *q == 'X');
-		for (q += hex; q < end; q++, digits++) {
-			if (isdigit((unsigned char)*q))
-				v = *q - '0';
-			else if (hex && isxdigit((unsigned char)*q))
-				v = tolower((unsigned char)*q) - 'a' + 10;
-			else
-				break;
-			if (c <= 0x10ffff)
-				c = c * (hex ? 16 : 10) + (uint32_t)v;
-		}
-		if (digits == 0)
-			return 0;
-		if (q < end && *q == ';')
-			q++;
-		if (c == 0 || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-			c = 0xfffd;
-		utf8_put(b, c);
-		return (size_t)(q - p);
-	}
-	while (q < end && isalnum((unsigned char)*q))
-		q++;
-	if (q == end || *q != ';' || q == p + 1 ||
-	    (size_t)(q - p - 1) >= sizeof(name))
-		return 0;
-	memcpy(name, p + 1, (size_t)(q - p - 1));
-	name[q - p - 1] = '\0';
-	if ((ent = htmlEntityLookup((const xmlChar *)name)) == NULL)
-		return 0;
-	utf8_put(b, ent->value);
-	return (size_t)(q + 1 - p);
-}
-
-/* The n bytes at s with their references decoded, into dst (emptied). */
-static void
-decode(struct buf *dst, const char *s, size_t n)
-{
-	const char *end = s + n, *amp;
-	size_t took;
-
-	buf_reset(dst);
-	while ((amp = memchr(s, '&', (size_t)(end - s))) != NULL) {
-		buf_add(dst, s, (size_t)(amp - s));
-		if ((took = text_ref(amp, end, dst)) == 0) {
-			buf_addc(dst, '&');
-			took = 1;
-		}
-		s = amp + took;
-	}
-	buf_add(dst, s, (size_t)(end - s));
-}
-
 /* Text between tags: most has no reference and goes in as it is. */
 static void
 text_run(struct text *t, const char *s, size_t n)
@@ -257,7 +175,8 @@ text_run(struct text *t, const char *s, size_t n)
 		text_add(t, s, n);
 		return;
 	}
-	decode(&t->run, s, n);
+	buf_reset(&t->run);
+	text_unescape(&t->run, s, n);
 	text_add(t, t->run.data, t->run.len);
 }
 
@@ -348,7 +267,7 @@ attributes(const char *p, char **href)
 		if (href != NULL && *href == NULL && v != NULL && n == 4 &&
 		    strncasecmp(name, "href", 4) == 0) {
 			buf_init(&b);
-			decode(&b, v, vn);
+			text_unescape(&b, v, vn);
 			*href = buf_release(&b);
 		}
 	}

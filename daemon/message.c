@@ -17,6 +17,8 @@
 #include "date.h"
 #include "html_text.h"
 #include "message.h"
+#include "text.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 #define MSG_FROM_ADDR	"aggregator@localhost"
@@ -35,7 +37,6 @@ enum msg_clean_mode {
 	MSG_CLEAN_BODY,		/* lines kept: CR LF is LF, other controls spaces */
 };
 
-static size_t	 msg_utf8_seq(const unsigned char *, size_t, uint32_t *);
 static size_t	 msg_clean_ascii(const unsigned char *,
 		    enum msg_clean_mode);
 static char	*msg_clean(const char *, enum msg_clean_mode);
@@ -51,54 +52,6 @@ static void	 msg_html_escape(struct buf *, const char *);
 static char	*msg_plain_part(const struct entry *, const char *);
 static char	*msg_html_part(const struct entry *, const char *);
 static void	 msg_delimiter(struct buf *, const char *, int);
-
-/*
- * The length of the well-formed UTF-8 sequence at p (and its code point),
- * or 0 when the bytes there are not one: overlong forms, surrogates and
- * truncated sequences are all refused.
- */
-static size_t
-msg_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t len, i;
-	uint32_t c;
-
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		len = 2;
-		c = p[0] & 0x1f;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		len = 3;
-		c = p[0] & 0x0f;
-		if (p[0] == 0xe0)
-			lo = 0xa0;
-		else if (p[0] == 0xed)
-			hi = 0x9f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		len = 4;
-		c = p[0] & 0x07;
-		if (p[0] == 0xf0)
-			lo = 0x90;
-		else if (p[0] == 0xf4)
-			hi = 0x8f;
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if (p[i] < lo || p[i] > hi)
-			return 0;
-		lo = 0x80;
-		hi = 0xbf;
-		c = (c << 6) | (p[i] & 0x3f);
-	}
-	*cp = c;
-	return len;
-}
 
 /*
  * The number of ASCII bytes at p that msg_clean copies as they are:
@@ -143,7 +96,7 @@ msg_clean(const char *s, enum msg_clean_mode mode)
 		 */
 		for (run = 0;; run += len) {
 			run += msg_clean_ascii(p + run, mode);
-			if (p[run] < 0x80 || (len = msg_utf8_seq(p + run,
+			if (p[run] < 0x80 || (len = utf8_decode(p + run,
 			    n - run, &cp)) == 0 || cp < 0xa0)
 				break;
 		}
@@ -156,9 +109,9 @@ msg_clean(const char *s, enum msg_clean_mode mode)
 			n -= run;
 			continue;
 		}
-		if ((len = msg_utf8_seq(p, n, &cp)) == 0) {
+		if ((len = utf8_decode(p, n, &cp)) == 0) {
 			len = 1;
-			cp = 0xfffd;
+			cp = UTF8_REPLACEMENT;
 		}
 		if (mode == MSG_CLEAN_BODY && cp == '\r') {
 			/* CR LF and a lone CR both end one line. */
@@ -177,8 +130,8 @@ msg_clean(const char *s, enum msg_clean_mode mode)
 			if (space && b.len > 0)
 				buf_addc(&b, ' ');
 			space = 0;
-			if (cp == 0xfffd && len == 1)
-				buf_addstr(&b, "\xef\xbf\xbd");
+			if (cp == UTF8_REPLACEMENT && len == 1)
+				buf_addstr(&b, UTF8_REPLACEMENT_STR);
 			else
 				buf_add(&b, p, len);
 		}
@@ -266,7 +219,7 @@ msg_encode_words(struct buf *out, const char *s, size_t col)
 		raw = (width - 12) / 4 * 3;
 		take = 0;
 		while (take < n) {
-			if ((len = msg_utf8_seq(p + take, n - take, &cp)) == 0)
+			if ((len = utf8_decode(p + take, n - take, &cp)) == 0)
 				len = 1;
 			if (take + len > raw)
 				break;
@@ -468,34 +421,11 @@ msg_qp(struct buf *out, const char *s)
 		buf_addc(out, '\n');
 }
 
+/* s as HTML text or attribute value. */
 static void
 msg_html_escape(struct buf *b, const char *s)
 {
-	size_t run;
-
-	/* Most text needs no escaping: copy it up to the next special. */
-	for (;;) {
-		run = strcspn(s, "&<>\"");
-		buf_add(b, s, run);
-		s += run;
-		switch (*s) {
-		case '\0':
-			return;
-		case '&':
-			buf_add(b, "&amp;", 5);
-			break;
-		case '<':
-			buf_add(b, "&lt;", 4);
-			break;
-		case '>':
-			buf_add(b, "&gt;", 4);
-			break;
-		case '"':
-			buf_add(b, "&quot;", 6);
-			break;
-		}
-		s++;
-	}
+	text_escape(b, s, strlen(s), TEXT_ESC_QUOTE);
 }
 
 static char *

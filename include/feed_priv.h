@@ -44,14 +44,6 @@ int	 feed__decode(const char *buf, size_t len, const char *content_type,
 	    size_t errlen);
 void	 feed__decoded_free(struct feed__decoded *);
 
-/* The code point of windows-1252 byte c in 0x80..0x9f, or 0. */
-unsigned int	 feed__cp1252_char(unsigned int c);
-/* Windows-1252 bytes to UTF-8; bytes it leaves undefined map to U+0080+. */
-char	*feed__cp1252_to_utf8(const char *, size_t, size_t *outlen);
-
-/* Appends code point c as UTF-8. */
-void	 feed__utf8_put(struct buf *, unsigned int c);
-
 /*
  * HTML helpers (feed_html.c).  looks_like_html is feedparser's guess that
  * nominally plain RSS text is HTML; html_clean resolves relative URIs in
@@ -279,7 +271,6 @@ void	 feed__ctx_to_entry(struct fp_ctx *, struct feed_entry *);
 void	 feed__ctx_to_doc(struct fp_ctx *, struct feed_doc *);
 
 /* feed_text.c */
-int	 feed__is_html_type(const char *);
 void	 feed__st_simple(struct fp *, const char *, char **, size_t);
 void	 feed__st_updated(struct fp *, const char *, char **, size_t);
 void	 feed__en_updated(struct fp *, const char *);
@@ -320,33 +311,6 @@ int	 feed__in_sorted(const char *, size_t, const char *const *list,
 /* memmem, for a pattern whose first byte is rare; plen > 0. */
 const char *feed__find(const char *, size_t, const char *pat,
 	    size_t plen);
-int	 feed__utf8_ok(const char *, size_t);
-
-/*
- * The length of the multi-byte sequence at u[i] (2 to 4), or 0 when it is
- * not one: a bad lead byte, a missing or bad continuation byte.  Inline:
- * the JSON writer and the UTF-8 checks call it for every character.
- */
-static inline size_t
-feed__utf8_seq(const unsigned char *u, size_t i, size_t n)
-{
-	size_t l, k;
-
-	if (u[i] >= 0xc2 && u[i] <= 0xdf)
-		l = 1;
-	else if (u[i] >= 0xe0 && u[i] <= 0xef)
-		l = 2;
-	else if (u[i] >= 0xf0 && u[i] <= 0xf4)
-		l = 3;
-	else
-		return 0;
-	if (i + l >= n)
-		return 0;
-	for (k = 1; k <= l; k++)
-		if ((u[i + k] & 0xc0) != 0x80)
-			return 0;
-	return l + 1;
-}
 
 char	*feed__strip_dup(const char *, size_t);
 char	*feed__strip(char *);
