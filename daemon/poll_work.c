@@ -34,6 +34,12 @@ job_fail(struct job *j, const char *stage, const char *fmt, ...)
 	j->failed = 1;
 }
 
+const char *
+job_target(const struct job *j)
+{
+	return j->st.moved_to != NULL ? j->st.moved_to : j->conf.url;
+}
+
 /* The URL entries are resolved against and mail says they came from. */
 static const char *
 job_url(const struct job *j)

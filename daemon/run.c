@@ -67,12 +67,6 @@ job_reset_fetch(struct job *j)
 	j->delay = 0;
 }
 
-const char *
-job_target(const struct job *j)
-{
-	return j->st.moved_to != NULL ? j->st.moved_to : j->conf.url;
-}
-
 /*
  * State belongs to the config URL it was learnt from: a new url in the
  * config forgets the move, the 410, the validators and the failures.
