@@ -36,7 +36,7 @@
 #define FETCH_LOW_SPEED_TIME	30L	/* ... sustained over this many seconds */
 #define FETCH_FILE_HOST		"file://"
 /* The feed types the parser reads first, generic XML and JSON after. */
-#define FETCH_ACCEPT		"Accept: application/rss+xml, " \
+#define FETCH_ACCEPT		"application/rss+xml, " \
 	"application/atom+xml, application/rdf+xml, application/feed+json, " \
 	"application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, " \
 	"*/*;q=0.5"
@@ -136,6 +136,8 @@ static struct fetch_host *fetch_host_get(struct fetcher *, const char *);
 static void	 fetch_host_put(struct fetch_host *);
 static void	 fetch_pump(struct fetcher *);
 static int	 fetch_job_begin(struct fetch_job *);
+static int	 fetch_job_header(struct fetch_job *, const char *,
+		    const char *);
 static void	 fetch_job_finish(struct fetch_job *, CURLcode);
 static void	 fetch_job_oserr(struct fetch_job *, CURLcode);
 static void	 fetch_job_fail(struct fetch_job *, const char *, ...)
@@ -463,9 +465,7 @@ static int
 fetch_job_begin(struct fetch_job *job)
 {
 	struct fetcher *f = job->f;
-	struct curl_slist *l;
 	CURLMcode mc;
-	char *line;
 
 	if ((job->easy = curl_easy_init()) == NULL) {
 		fetch_job_fail(job, "curl_easy_init failed");
@@ -497,34 +497,13 @@ fetch_job_begin(struct fetch_job *job)
 	FETCH_SETOPT(job, CURLOPT_HEADERFUNCTION, fetch_header_cb);
 	FETCH_SETOPT(job, CURLOPT_HEADERDATA, (void *)job);
 
-	if ((l = curl_slist_append(job->reqhdrs, FETCH_ACCEPT)) == NULL) {
-		fetch_job_fail(job, "curl_slist_append failed");
+	/* Validators go verbatim: the server compares them as strings. */
+	if (fetch_job_header(job, "Accept", FETCH_ACCEPT) == -1 ||
+	    fetch_job_header(job, "If-None-Match", job->etag) == -1 ||
+	    fetch_job_header(job, "If-Modified-Since",
+	    job->last_modified) == -1)
 		return -1;
-	}
-	job->reqhdrs = l;
-	if (job->etag != NULL) {
-		line = xasprintf("If-None-Match: %s", job->etag);
-		l = curl_slist_append(job->reqhdrs, line);
-		free(line);
-		if (l == NULL) {
-			fetch_job_fail(job, "curl_slist_append failed");
-			return -1;
-		}
-		job->reqhdrs = l;
-	}
-	if (job->last_modified != NULL) {
-		/* Sent verbatim: the server compares it as a string anyway. */
-		line = xasprintf("If-Modified-Since: %s", job->last_modified);
-		l = curl_slist_append(job->reqhdrs, line);
-		free(line);
-		if (l == NULL) {
-			fetch_job_fail(job, "curl_slist_append failed");
-			return -1;
-		}
-		job->reqhdrs = l;
-	}
-	if (job->reqhdrs != NULL)
-		FETCH_SETOPT(job, CURLOPT_HTTPHEADER, job->reqhdrs);
+	FETCH_SETOPT(job, CURLOPT_HTTPHEADER, job->reqhdrs);
 
 	/* This calls fetch_timer_cb, which arms the timer: no kickstart. */
 	if ((mc = curl_multi_add_handle(f->multi, job->easy)) != CURLM_OK) {
@@ -532,6 +511,26 @@ fetch_job_begin(struct fetch_job *job)
 		    curl_multi_strerror(mc));
 		return -1;
 	}
+	return 0;
+}
+
+/* Adds "name: value" to the request; a NULL value adds nothing. */
+static int
+fetch_job_header(struct fetch_job *job, const char *name, const char *value)
+{
+	struct curl_slist *l;
+	char *line;
+
+	if (value == NULL)
+		return 0;
+	line = xasprintf("%s: %s", name, value);
+	l = curl_slist_append(job->reqhdrs, line);
+	free(line);
+	if (l == NULL) {
+		fetch_job_fail(job, "curl_slist_append failed");
+		return -1;
+	}
+	job->reqhdrs = l;
 	return 0;
 }
 
