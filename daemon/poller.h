@@ -44,20 +44,8 @@ struct job {
 	struct job		*next_waiting;
 	unsigned long		 rnd;		/* the worker's jitter */
 
-	/* The fetch outcome, copied out of the fetcher. */
-	int			 fetch_ok;
-	long			 status;
-	struct buf		 body;
-	char			*content_type;
-	char			*content_location;
-	char			*content_language;
-	char			*etag;
-	char			*last_modified;
-	char			*effective_url;
-	char			*moved_to;
-	char			*retry_after;
-	char			*cache_control;
-	char			*expires;
+	/* The fetch outcome, taken over from the fetcher. */
+	struct fetch_result	 res;
 
 	/* The worker's outcome, read back on the loop. */
 	const char		*stage;		/* "fetch", "parse", "deliver", "state" */
