@@ -36,35 +36,21 @@
 #define FETCH_LOW_SPEED_TIME	30L	/* ... sustained over this many seconds */
 #define FETCH_FILE_HOST		"file://"
 /* The feed types the parser reads first, generic XML and JSON after. */
-#define FETCH_ACCEPT		"Accept: application/rss+xml, " \
+#define FETCH_ACCEPT		"application/rss+xml, " \
 	"application/atom+xml, application/rdf+xml, application/feed+json, " \
 	"application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, " \
 	"*/*;q=0.5"
 
-/* Response headers we keep; the order is the order of the result fields. */
-enum fetch_hdr {
-	FETCH_HDR_CTYPE,
-	FETCH_HDR_CLOCATION,
-	FETCH_HDR_CLANGUAGE,
-	FETCH_HDR_ETAG,
-	FETCH_HDR_LASTMOD,
-	FETCH_HDR_CACHE,
-	FETCH_HDR_EXPIRES,
-	FETCH_HDR_RETRY,
-	FETCH_HDR_CENCODING,
-	FETCH_HDR_MAX
-};
-
 static const char *const fetch_hdrnames[FETCH_HDR_MAX] = {
-	"Content-Type",
-	"Content-Location",
-	"Content-Language",
-	"ETag",
-	"Last-Modified",
-	"Cache-Control",
-	"Expires",
-	"Retry-After",
-	"Content-Encoding",
+	[FETCH_HDR_CONTENT_TYPE] = "Content-Type",
+	[FETCH_HDR_CONTENT_LOCATION] = "Content-Location",
+	[FETCH_HDR_CONTENT_LANGUAGE] = "Content-Language",
+	[FETCH_HDR_ETAG] = "ETag",
+	[FETCH_HDR_LAST_MODIFIED] = "Last-Modified",
+	[FETCH_HDR_CACHE_CONTROL] = "Cache-Control",
+	[FETCH_HDR_EXPIRES] = "Expires",
+	[FETCH_HDR_RETRY_AFTER] = "Retry-After",
+	[FETCH_HDR_CONTENT_ENCODING] = "Content-Encoding",
 };
 
 /* Transfers running to one host; freed when the count drops to zero. */
@@ -87,20 +73,14 @@ struct fetch_job {
 	char			*last_modified;
 	fetch_cb		 cb;
 	void			*arg;
-	struct buf		 body;
+	struct fetch_result	 res;		/* filled in as the answer comes */
 	struct gunzip		 gz;
 	int			 body_started;	/* the decoder is chosen */
 	char			*decode_error;
 	int			 toobig;
-	char			*hdr[FETCH_HDR_MAX];
-	int			 ok;
-	int			 cancelled;
-	long			 status;
 	long			 hop_status;	/* status of the previous hop */
 	int			 hops;		/* redirects followed */
 	int			 all_permanent;	/* every hop was a 301 or 308 */
-	char			*effective_url;
-	char			*error;
 	char			 errbuf[CURL_ERROR_SIZE];
 };
 
@@ -136,6 +116,8 @@ static struct fetch_host *fetch_host_get(struct fetcher *, const char *);
 static void	 fetch_host_put(struct fetch_host *);
 static void	 fetch_pump(struct fetcher *);
 static int	 fetch_job_begin(struct fetch_job *);
+static int	 fetch_job_header(struct fetch_job *, const char *,
+		    const char *);
 static void	 fetch_job_finish(struct fetch_job *, CURLcode);
 static void	 fetch_job_oserr(struct fetch_job *, CURLcode);
 static void	 fetch_job_fail(struct fetch_job *, const char *, ...)
@@ -240,7 +222,8 @@ fetch_start(struct fetcher *f, const struct fetch_request *req, fetch_cb cb,
 	job->cb = cb;
 	job->arg = arg;
 	job->all_permanent = 1;
-	buf_init(&job->body);
+	/* Until curl says where the redirects ended. */
+	job->res.effective_url = xstrdup(req->url);
 	/* A validator that could split the request header is dropped. */
 	if (req->etag != NULL) {
 		if (fetch_header_ok(req->etag))
@@ -269,8 +252,8 @@ fetch_drop_queued(struct fetcher *f)
 		return;
 	while ((job = TAILQ_FIRST(&f->queued)) != NULL) {
 		TAILQ_REMOVE(&f->queued, job, entry);
-		job->cancelled = 1;
-		job->error = xstrdup("cancelled");
+		job->res.cancelled = 1;
+		job->res.error = xstrdup("cancelled");
 		TAILQ_INSERT_TAIL(&f->done, job, entry);
 	}
 	fetch_kick(f);
@@ -458,14 +441,12 @@ fetch_pump(struct fetcher *f)
 	}								\
 } while (0)
 
-/* Creates the easy handle and hands it to the multi; -1 sets job->error. */
+/* Creates the easy handle and hands it to the multi; -1 sets the error. */
 static int
 fetch_job_begin(struct fetch_job *job)
 {
 	struct fetcher *f = job->f;
-	struct curl_slist *l;
 	CURLMcode mc;
-	char *line;
 
 	if ((job->easy = curl_easy_init()) == NULL) {
 		fetch_job_fail(job, "curl_easy_init failed");
@@ -497,34 +478,13 @@ fetch_job_begin(struct fetch_job *job)
 	FETCH_SETOPT(job, CURLOPT_HEADERFUNCTION, fetch_header_cb);
 	FETCH_SETOPT(job, CURLOPT_HEADERDATA, (void *)job);
 
-	if ((l = curl_slist_append(job->reqhdrs, FETCH_ACCEPT)) == NULL) {
-		fetch_job_fail(job, "curl_slist_append failed");
+	/* Validators go verbatim: the server compares them as strings. */
+	if (fetch_job_header(job, "Accept", FETCH_ACCEPT) == -1 ||
+	    fetch_job_header(job, "If-None-Match", job->etag) == -1 ||
+	    fetch_job_header(job, "If-Modified-Since",
+	    job->last_modified) == -1)
 		return -1;
-	}
-	job->reqhdrs = l;
-	if (job->etag != NULL) {
-		line = xasprintf("If-None-Match: %s", job->etag);
-		l = curl_slist_append(job->reqhdrs, line);
-		free(line);
-		if (l == NULL) {
-			fetch_job_fail(job, "curl_slist_append failed");
-			return -1;
-		}
-		job->reqhdrs = l;
-	}
-	if (job->last_modified != NULL) {
-		/* Sent verbatim: the server compares it as a string anyway. */
-		line = xasprintf("If-Modified-Since: %s", job->last_modified);
-		l = curl_slist_append(job->reqhdrs, line);
-		free(line);
-		if (l == NULL) {
-			fetch_job_fail(job, "curl_slist_append failed");
-			return -1;
-		}
-		job->reqhdrs = l;
-	}
-	if (job->reqhdrs != NULL)
-		FETCH_SETOPT(job, CURLOPT_HTTPHEADER, job->reqhdrs);
+	FETCH_SETOPT(job, CURLOPT_HTTPHEADER, job->reqhdrs);
 
 	/* This calls fetch_timer_cb, which arms the timer: no kickstart. */
 	if ((mc = curl_multi_add_handle(f->multi, job->easy)) != CURLM_OK) {
@@ -535,6 +495,26 @@ fetch_job_begin(struct fetch_job *job)
 	return 0;
 }
 
+/* Adds "name: value" to the request; a NULL value adds nothing. */
+static int
+fetch_job_header(struct fetch_job *job, const char *name, const char *value)
+{
+	struct curl_slist *l;
+	char *line;
+
+	if (value == NULL)
+		return 0;
+	line = xasprintf("%s: %s", name, value);
+	l = curl_slist_append(job->reqhdrs, line);
+	free(line);
+	if (l == NULL) {
+		fetch_job_fail(job, "curl_slist_append failed");
+		return -1;
+	}
+	job->reqhdrs = l;
+	return 0;
+}
+
 /* Records a setup failure; the easy handle, if any, is not in the multi. */
 static void
 fetch_job_fail(struct fetch_job *job, const char *fmt, ...)
@@ -542,10 +522,10 @@ fetch_job_fail(struct fetch_job *job, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	free(job->error);
-	job->error = xvasprintf(fmt, ap);
+	free(job->res.error);
+	job->res.error = xvasprintf(fmt, ap);
 	va_end(ap);
-	job->ok = 0;
+	job->res.ok = 0;
 	if (job->easy != NULL) {
 		curl_easy_cleanup(job->easy);
 		job->easy = NULL;
@@ -555,8 +535,6 @@ fetch_job_fail(struct fetch_job *job, const char *fmt, ...)
 static void
 fetch_job_free(struct fetch_job *job)
 {
-	int i;
-
 	if (job == NULL)
 		return;
 	if (job->easy != NULL)
@@ -566,14 +544,34 @@ fetch_job_free(struct fetch_job *job)
 	free(job->hostname);
 	free(job->etag);
 	free(job->last_modified);
-	buf_free(&job->body);
+	fetch_result_clear(&job->res);
 	gunzip_free(&job->gz);
 	free(job->decode_error);
-	for (i = 0; i < FETCH_HDR_MAX; i++)
-		free(job->hdr[i]);
-	free(job->effective_url);
-	free(job->error);
 	free(job);
+}
+
+void
+fetch_result_clear(struct fetch_result *res)
+{
+	int i;
+
+	if (res == NULL)
+		return;
+	buf_free(&res->body);
+	for (i = 0; i < FETCH_HDR_MAX; i++)
+		free(res->hdr[i]);
+	free(res->effective_url);
+	free(res->moved_to);
+	free(res->error);
+	memset(res, 0, sizeof(*res));
+}
+
+void
+fetch_result_move(struct fetch_result *dst, struct fetch_result *src)
+{
+	fetch_result_clear(dst);
+	*dst = *src;
+	memset(src, 0, sizeof(*src));
 }
 
 /* Appends decoded body bytes; returning short makes curl stop. */
@@ -581,27 +579,25 @@ static size_t
 fetch_write_cb(char *ptr, size_t size, size_t nmemb, void *arg)
 {
 	struct fetch_job *job = arg;
+	const char *enc = job->res.hdr[FETCH_HDR_CONTENT_ENCODING];
 	size_t n = size * nmemb;
 	const char *why = NULL;
 
 	if (!job->body_started) {
 		job->body_started = 1;
-		if (gunzip_start(&job->gz, job->hdr[FETCH_HDR_CENCODING]) ==
-		    -1) {
+		if (gunzip_start(&job->gz, enc) == -1) {
 			job->decode_error = xasprintf("unsupported "
-			    "Content-Encoding: %s",
-			    job->hdr[FETCH_HDR_CENCODING]);
+			    "Content-Encoding: %s", enc);
 			return 0;
 		}
 	}
-	if (gunzip_add(&job->gz, ptr, n, &job->body, job->f->lim.max_body,
+	if (gunzip_add(&job->gz, ptr, n, &job->res.body, job->f->lim.max_body,
 	    &why) == 0)
 		return n;
 	if (strcmp(why, "toobig") == 0)
 		job->toobig = 1;
 	else
-		job->decode_error = xasprintf("corrupt %s body",
-		    job->hdr[FETCH_HDR_CENCODING]);
+		job->decode_error = xasprintf("corrupt %s body", enc);
 	return 0;
 }
 
@@ -645,8 +641,8 @@ fetch_header_cb(char *ptr, size_t size, size_t nmemb, void *arg)
 	if (n >= 5 && memcmp(ptr, "HTTP/", 5) == 0) {
 		fetch_hop(job, ptr, n);
 		for (i = 0; i < FETCH_HDR_MAX; i++) {
-			free(job->hdr[i]);
-			job->hdr[i] = NULL;
+			free(job->res.hdr[i]);
+			job->res.hdr[i] = NULL;
 		}
 		return n;
 	}
@@ -667,8 +663,8 @@ fetch_header_cb(char *ptr, size_t size, size_t nmemb, void *arg)
 	while (vlen > 0 && (v[vlen - 1] == '\r' || v[vlen - 1] == '\n' ||
 	    v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
 		vlen--;
-	free(job->hdr[i]);
-	job->hdr[i] = xstrndup(v, vlen);
+	free(job->res.hdr[i]);
+	job->res.hdr[i] = xstrndup(v, vlen);
 	return n;
 }
 
@@ -690,58 +686,63 @@ fetch_job_oserr(struct fetch_job *job, CURLcode code)
 	    CURLE_OK || oserr <= 0)
 		return;
 	why = strerror((int)oserr);
-	if (strstr(job->error, why) != NULL)
+	if (strstr(job->res.error, why) != NULL)
 		return;
-	e = xasprintf("%s (%s)", job->error, why);
-	free(job->error);
-	job->error = e;
+	e = xasprintf("%s (%s)", job->res.error, why);
+	free(job->res.error);
+	job->res.error = e;
 }
 
 /* Turns curl's verdict into the result the callback will see. */
 static void
 fetch_job_finish(struct fetch_job *job, CURLcode code)
 {
+	struct fetch_result *r = &job->res;
 	char *eff = NULL, *scheme = NULL;
 	size_t n;
 
-	if (curl_easy_getinfo(job->easy, CURLINFO_RESPONSE_CODE,
-	    &job->status) != CURLE_OK)
-		job->status = 0;
+	if (curl_easy_getinfo(job->easy, CURLINFO_RESPONSE_CODE, &r->status) !=
+	    CURLE_OK)
+		r->status = 0;
 	if (curl_easy_getinfo(job->easy, CURLINFO_EFFECTIVE_URL, &eff) ==
-	    CURLE_OK && eff != NULL)
-		job->effective_url = xstrdup(eff);
+	    CURLE_OK && eff != NULL && strcmp(eff, job->url) != 0) {
+		free(r->effective_url);
+		r->effective_url = xstrdup(eff);
+		if (job->hops > 0 && job->all_permanent)
+			r->moved_to = xstrdup(eff);
+	}
 	if (curl_easy_getinfo(job->easy, CURLINFO_SCHEME, &scheme) !=
 	    CURLE_OK)
 		scheme = NULL;
 
 	if (job->toobig || code == CURLE_FILESIZE_EXCEEDED) {
-		job->error = xasprintf("body exceeds %zu bytes",
+		r->error = xasprintf("body exceeds %zu bytes",
 		    job->f->lim.max_body);
 	} else if (job->decode_error != NULL) {
-		job->error = job->decode_error;
+		r->error = job->decode_error;
 		job->decode_error = NULL;
 	} else if (code == CURLE_OK && gunzip_complete(&job->gz) == -1) {
-		job->error = xasprintf("%s body cut short",
-		    job->hdr[FETCH_HDR_CENCODING]);
+		r->error = xasprintf("%s body cut short",
+		    r->hdr[FETCH_HDR_CONTENT_ENCODING]);
 	} else if (code != CURLE_OK) {
 		if (job->errbuf[0] != '\0') {
 			n = strcspn(job->errbuf, "\r\n");
-			job->error = xstrndup(job->errbuf, n);
+			r->error = xstrndup(job->errbuf, n);
 		} else
-			job->error = xstrdup(curl_easy_strerror(code));
+			r->error = xstrdup(curl_easy_strerror(code));
 		fetch_job_oserr(job, code);
-	} else if (job->status == 304) {
-		job->ok = 1;
-		buf_reset(&job->body);
-	} else if (job->status >= 200 && job->status <= 299) {
-		job->ok = 1;
-	} else if (job->status == 0 && scheme != NULL &&
+	} else if (r->status == 304) {
+		r->ok = 1;
+		buf_free(&r->body);
+	} else if (r->status >= 200 && r->status <= 299) {
+		r->ok = 1;
+	} else if (r->status == 0 && scheme != NULL &&
 	    strcasecmp(scheme, "file") == 0) {
-		job->ok = 1;
-	} else if (job->status != 0) {
-		job->error = xasprintf("HTTP %ld", job->status);
+		r->ok = 1;
+	} else if (r->status != 0) {
+		r->error = xasprintf("HTTP %ld", r->status);
 	} else
-		job->error = xstrdup("no response status");
+		r->error = xstrdup("no response status");
 }
 
 /* Reads every finished transfer; always called after socket_action. */
@@ -792,37 +793,18 @@ fetch_drain(struct fetcher *f)
 	}
 }
 
-/* Runs finished jobs' callbacks; a callback may start fetches or free f. */
+/*
+ * Runs finished jobs' callbacks, which may take the result, start fetches
+ * or free f.
+ */
 static void
 fetch_deliver(struct fetcher *f)
 {
-	struct fetch_result res;
 	struct fetch_job *job;
 
 	while (!f->freeing && (job = TAILQ_FIRST(&f->done)) != NULL) {
 		TAILQ_REMOVE(&f->done, job, entry);
-		memset(&res, 0, sizeof(res));
-		res.ok = job->ok;
-		res.status = job->status;
-		res.body = job->body.data != NULL ? job->body.data : "";
-		res.len = job->body.len;
-		res.content_type = job->hdr[FETCH_HDR_CTYPE];
-		res.content_location = job->hdr[FETCH_HDR_CLOCATION];
-		res.content_language = job->hdr[FETCH_HDR_CLANGUAGE];
-		res.etag = job->hdr[FETCH_HDR_ETAG];
-		res.last_modified = job->hdr[FETCH_HDR_LASTMOD];
-		res.cache_control = job->hdr[FETCH_HDR_CACHE];
-		res.expires = job->hdr[FETCH_HDR_EXPIRES];
-		res.retry_after = job->hdr[FETCH_HDR_RETRY];
-		res.effective_url = job->effective_url != NULL ?
-		    job->effective_url : job->url;
-		if (job->hops > 0 && job->all_permanent &&
-		    job->effective_url != NULL &&
-		    strcmp(job->effective_url, job->url) != 0)
-			res.moved_to = job->effective_url;
-		res.cancelled = job->cancelled;
-		res.error = job->ok ? NULL : job->error;
-		job->cb(&res, job->arg);
+		job->cb(&job->res, job->arg);
 		fetch_job_free(job);
 	}
 }

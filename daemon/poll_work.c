@@ -34,11 +34,18 @@ job_fail(struct job *j, const char *stage, const char *fmt, ...)
 	j->failed = 1;
 }
 
+const char *
+job_target(const struct job *j)
+{
+	return j->st.moved_to != NULL ? j->st.moved_to : j->conf.url;
+}
+
 /* The URL entries are resolved against and mail says they came from. */
 static const char *
 job_url(const struct job *j)
 {
-	return j->effective_url != NULL ? j->effective_url : j->conf.url;
+	return j->res.effective_url != NULL ? j->res.effective_url :
+	    j->conf.url;
 }
 
 static int
@@ -136,15 +143,15 @@ job_parse(struct job *j)
 {
 	struct feed_source src = {
 		.url = job_url(j),
-		.content_type = j->content_type,
-		.content_location = j->content_location,
-		.content_language = j->content_language,
+		.content_type = j->res.hdr[FETCH_HDR_CONTENT_TYPE],
+		.content_location = j->res.hdr[FETCH_HDR_CONTENT_LOCATION],
+		.content_language = j->res.hdr[FETCH_HDR_CONTENT_LANGUAGE],
 	};
 	struct feed_doc *doc;
 	char err[512];
 
-	doc = feed_parse(j->body.data != NULL ? j->body.data : "",
-	    j->body.len, &src, err, sizeof(err));
+	doc = feed_parse(j->res.body.data != NULL ? j->res.body.data : "",
+	    j->res.body.len, &src, err, sizeof(err));
 	if (doc == NULL) {
 		job_fail(j, "parse", "%s", err);
 		return NULL;
@@ -170,7 +177,7 @@ job_record(struct job *j, long ttl, time_t now)
 	free(j->st.url);
 	j->st.url = xstrdup(j->conf.url);
 	j->st.last_poll = now;
-	j->st.last_status = j->status;
+	j->st.last_status = j->res.status;
 	free(j->st.last_error);
 	j->st.last_error = NULL;
 	if (j->failed) {
@@ -179,12 +186,12 @@ job_record(struct job *j, long ttl, time_t now)
 	} else
 		j->st.failures = 0;
 	/* A move counts once the new home served a feed we could read. */
-	if (!j->failed && j->moved_to != NULL) {
+	if (!j->failed && j->res.moved_to != NULL) {
 		free(j->st.moved_to);
-		j->st.moved_to = xstrdup(j->moved_to);
+		j->st.moved_to = xstrdup(j->res.moved_to);
 		j->moved = 1;
 	}
-	if (j->status == 410) {
+	if (j->res.status == 410) {
 		j->st.gone = now;
 		j->gone = 1;
 	}
@@ -192,11 +199,11 @@ job_record(struct job *j, long ttl, time_t now)
 	memset(&o, 0, sizeof(o));
 	o.interval = j->conf.interval;
 	o.ok = !j->failed;
-	o.status = j->status;
+	o.status = j->res.status;
 	o.failures = j->st.failures;
-	o.retry_after = j->retry_after;
-	o.cache_control = j->cache_control;
-	o.expires = j->expires;
+	o.retry_after = j->res.hdr[FETCH_HDR_RETRY_AFTER];
+	o.cache_control = j->res.hdr[FETCH_HDR_CACHE_CONTROL];
+	o.expires = j->res.hdr[FETCH_HDR_EXPIRES];
 	o.ttl = ttl;
 	o.now = now;
 	j->delay = schedule_next(&o, j->rnd, &j->why);
@@ -219,12 +226,13 @@ job_recorded(struct delivery *d, void *arg)
 		j->fatal = 1;
 	}
 	/* Validators only once everything is delivered: else fetch again. */
-	if (j->fetch_ok && j->status != 304) {
+	if (j->res.ok && j->res.status != 304) {
 		free(j->st.etag);
 		free(j->st.last_modified);
-		j->st.etag = j->failed ? NULL : xstrdup_or_null(j->etag);
+		j->st.etag = j->failed ? NULL :
+		    xstrdup_or_null(j->res.hdr[FETCH_HDR_ETAG]);
 		j->st.last_modified = j->failed ? NULL :
-		    xstrdup_or_null(j->last_modified);
+		    xstrdup_or_null(j->res.hdr[FETCH_HDR_LAST_MODIFIED]);
 	}
 	j->st.delivered += (long)j->delivered;
 	job_record(j, j->ttl, j->now);
@@ -243,9 +251,9 @@ poll_work(uv_work_t *req)
 
 	j->now = time(NULL);
 	j->ttl = 0;
-	if (!j->fetch_ok)
+	if (!j->res.ok)
 		j->failed = 1;
-	else if (j->status != 304 && (doc = job_parse(j)) != NULL)
+	else if (j->res.status != 304 && (doc = job_parse(j)) != NULL)
 		fresh = job_fresh(j, doc, j->now, &nfresh);
 	deliver_init(&d, fresh, j->failed ? 0 : nfresh);
 	d.record = job_recorded;

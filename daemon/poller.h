@@ -44,20 +44,8 @@ struct job {
 	struct job		*next_waiting;
 	unsigned long		 rnd;		/* the worker's jitter */
 
-	/* The fetch outcome, copied out of the fetcher. */
-	int			 fetch_ok;
-	long			 status;
-	struct buf		 body;
-	char			*content_type;
-	char			*content_location;
-	char			*content_language;
-	char			*etag;
-	char			*last_modified;
-	char			*effective_url;
-	char			*moved_to;
-	char			*retry_after;
-	char			*cache_control;
-	char			*expires;
+	/* The fetch outcome, taken over from the fetcher. */
+	struct fetch_result	 res;
 
 	/* The worker's outcome, read back on the loop. */
 	const char		*stage;		/* "fetch", "parse", "deliver", "state" */
@@ -125,7 +113,6 @@ void	poll_work(uv_work_t *);
 /* Records why the poll failed (the first reason only). */
 void	job_fail(struct job *, const char *stage, const char *fmt, ...)
 	    __attribute__((__format__(__printf__, 3, 4)));
-
 /* The URL polled: where the feed moved to, else the config's. */
 const char *job_target(const struct job *);
 

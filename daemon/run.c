@@ -46,31 +46,12 @@ static void	poller_shutdown(struct poller *);
 static void
 job_reset_fetch(struct job *j)
 {
-	buf_free(&j->body);
-	free(j->content_type);
-	free(j->content_location);
-	free(j->content_language);
-	free(j->etag);
-	free(j->last_modified);
-	free(j->effective_url);
-	free(j->moved_to);
-	free(j->retry_after);
-	free(j->cache_control);
-	free(j->expires);
-	j->content_type = j->content_location = j->content_language = NULL;
-	j->etag = j->last_modified = j->effective_url = j->moved_to = NULL;
-	j->retry_after = j->cache_control = j->expires = NULL;
+	fetch_result_clear(&j->res);
 	j->err[0] = j->warning[0] = '\0';
 	j->stage = j->why = NULL;
 	j->failed = j->fatal = j->moved = j->gone = 0;
 	j->delivered = 0;
 	j->delay = 0;
-}
-
-const char *
-job_target(const struct job *j)
-{
-	return j->st.moved_to != NULL ? j->st.moved_to : j->conf.url;
 }
 
 /*
@@ -101,7 +82,6 @@ job_new(struct poller *p, const struct feed_conf *fc)
 
 	j->p = p;
 	feed_conf_copy(&j->conf, fc);
-	buf_init(&j->body);
 	uv_mutex_lock(&p->store_lock);
 	rc = store_feed_get(p->store, fc->name, &j->st);
 	uv_mutex_unlock(&p->store_lock);
@@ -304,10 +284,11 @@ job_done(uv_work_t *req, int status)
 }
 
 static void
-job_fetched(const struct fetch_result *res, void *arg)
+job_fetched(struct fetch_result *res, void *arg)
 {
 	struct job *j = arg;
 	struct poller *p = j->p;
+	struct fetch_result *r = &j->res;
 
 	if (res->cancelled) {
 		job_leave(j);
@@ -316,30 +297,18 @@ job_fetched(const struct fetch_result *res, void *arg)
 		poller_shutdown(p);
 		return;
 	}
-	j->fetch_ok = res->ok;
-	j->status = res->status;
-	buf_reset(&j->body);
-	if (res->len > 0)
-		buf_add(&j->body, res->body, res->len);
-	j->content_type = xstrdup_or_null(res->content_type);
-	j->content_location = xstrdup_or_null(res->content_location);
-	j->content_language = xstrdup_or_null(res->content_language);
-	j->etag = xstrdup_or_null(res->etag);
-	j->last_modified = xstrdup_or_null(res->last_modified);
-	j->effective_url = xstrdup_or_null(res->effective_url);
-	j->moved_to = xstrdup_or_null(res->moved_to);
-	j->retry_after = xstrdup_or_null(res->retry_after);
-	j->cache_control = xstrdup_or_null(res->cache_control);
-	j->expires = xstrdup_or_null(res->expires);
-	if (!res->ok)
+	/* The body and headers become the job's: nothing is copied. */
+	fetch_result_move(r, res);
+	if (!r->ok)
 		job_fail(j, "fetch", "%s (%s)",
-		    res->error != NULL ? res->error : "failed", job_target(j));
+		    r->error != NULL ? r->error : "failed", job_target(j));
 	/* A 304 keeps the validators we sent. */
-	if (res->ok && res->status == 304) {
-		free(j->etag);
-		free(j->last_modified);
-		j->etag = xstrdup_or_null(j->st.etag);
-		j->last_modified = xstrdup_or_null(j->st.last_modified);
+	if (r->ok && r->status == 304) {
+		free(r->hdr[FETCH_HDR_ETAG]);
+		free(r->hdr[FETCH_HDR_LAST_MODIFIED]);
+		r->hdr[FETCH_HDR_ETAG] = xstrdup_or_null(j->st.etag);
+		r->hdr[FETCH_HDR_LAST_MODIFIED] =
+		    xstrdup_or_null(j->st.last_modified);
 	}
 	j->rnd = (unsigned long)random();
 	j->state = JOB_WORKING;

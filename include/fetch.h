@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <uv.h>
 
+#include "xmalloc.h"
+
 struct fetcher;
 
 struct fetch_limits {
@@ -25,28 +27,53 @@ struct fetch_request {
 	const char	*last_modified;	/* sent as If-Modified-Since, may be NULL */
 };
 
-/* The outcome of one fetch; owned by the fetcher, valid during the callback. */
+/*
+ * The response headers a result keeps, those of the last response only (a
+ * redirect's own headers are dropped).  Content-Encoding is what came over
+ * the wire: the body is already decoded.
+ */
+enum fetch_hdr {
+	FETCH_HDR_CONTENT_TYPE,
+	FETCH_HDR_CONTENT_LOCATION,
+	FETCH_HDR_CONTENT_LANGUAGE,
+	FETCH_HDR_ETAG,
+	FETCH_HDR_LAST_MODIFIED,
+	FETCH_HDR_CACHE_CONTROL,
+	FETCH_HDR_EXPIRES,
+	FETCH_HDR_RETRY_AFTER,
+	FETCH_HDR_CONTENT_ENCODING,
+	FETCH_HDR_MAX
+};
+
+/*
+ * The outcome of one fetch.  The result owns everything it points to, and
+ * an all-zero result is an empty one.  The fetcher fills it while the
+ * transfer runs and lends it to the callback, which may take what it wants
+ * to keep: all of it (fetch_result_move) or a field (take the pointer and
+ * set the field to NULL; buf_release for the body).  The fetcher frees
+ * whatever is left once the callback returns.
+ */
 struct fetch_result {
 	int		 ok;		/* 1 when a body (status 200/file) or 304 came */
 	long		 status;	/* HTTP status; 0 for file:// or no answer */
-	const char	*body;
-	size_t		 len;
-	const char	*content_type;
-	const char	*content_location;
-	const char	*content_language;
-	const char	*etag;
-	const char	*last_modified;
-	const char	*cache_control;	/* raw header values, or NULL */
-	const char	*expires;
-	const char	*retry_after;
-	const char	*effective_url;
+	struct buf	 body;		/* decoded; data may be NULL when empty */
+	char		*hdr[FETCH_HDR_MAX];	/* raw values, or NULL */
+	/* Where the redirects ended, else the URL asked for; never NULL. */
+	char		*effective_url;
 	/* Where every redirect hop was a 301 or 308: the new home, else NULL. */
-	const char	*moved_to;
+	char		*moved_to;
 	int		 cancelled;	/* dropped by fetch_drop_queued */
-	const char	*error;		/* one line when !ok */
+	char		*error;		/* one line when !ok, else NULL */
 };
 
-typedef void (*fetch_cb)(const struct fetch_result *, void *arg);
+/* The result is lent for the call; see struct fetch_result. */
+typedef void (*fetch_cb)(struct fetch_result *, void *arg);
+
+/* Frees what the result holds and leaves it empty; NULL is a no-op. */
+void		 fetch_result_clear(struct fetch_result *);
+/* Frees what dst held, gives it all of src and leaves src empty. */
+void		 fetch_result_move(struct fetch_result *dst,
+		    struct fetch_result *src);
 
 /*
  * Limits with 0 fields take the defaults above.  NULL on failure (logged);

@@ -28,7 +28,7 @@
 			"<title>t</title></channel></rss>\n"
 #define LASTMOD		"Wed, 21 Oct 2015 07:28:00 GMT"
 
-/* What one callback saw, copied out of the borrowed result. */
+/* What one callback saw, taken out of the lent result. */
 struct rec {
 	int	 called;
 	int	 ok;
@@ -41,6 +41,7 @@ struct rec {
 	char	*etag;
 	char	*lastmod;
 	char	*eff;
+	char	*moved;
 	char	*error;
 };
 
@@ -70,10 +71,14 @@ static pid_t	 srv_pid = -1;
 static char	 srv_base[64];
 static char	 tmpdir[] = "/tmp/t_fetch.XXXXXX";
 
+/* Takes a string out of the result, as a callback may. */
 static char *
-dup_or_null(const char *s)
+take(char **field)
 {
-	return s != NULL ? strdup(s) : NULL;
+	char *s = *field;
+
+	*field = NULL;
+	return s;
 }
 
 static void
@@ -86,6 +91,7 @@ rec_free(struct rec *r)
 	free(r->etag);
 	free(r->lastmod);
 	free(r->eff);
+	free(r->moved);
 	free(r->error);
 	memset(r, 0, sizeof(*r));
 }
@@ -140,8 +146,9 @@ tctx_run(struct tctx *t)
 	return uv_loop_close(&t->loop);
 }
 
+/* Takes some of the result; the fetcher frees the rest (ASan checks). */
 static void
-on_result(const struct fetch_result *res, void *arg)
+on_result(struct fetch_result *res, void *arg)
 {
 	struct call *c = arg;
 	struct tctx *t = c->t;
@@ -153,17 +160,16 @@ on_result(const struct fetch_result *res, void *arg)
 	c->r.called++;
 	c->r.ok = res->ok;
 	c->r.status = res->status;
-	c->r.len = res->len;
-	c->r.body = malloc(res->len + 1);
-	memcpy(c->r.body, res->body, res->len);
-	c->r.body[res->len] = '\0';
-	c->r.ctype = dup_or_null(res->content_type);
-	c->r.cloc = dup_or_null(res->content_location);
-	c->r.clang = dup_or_null(res->content_language);
-	c->r.etag = dup_or_null(res->etag);
-	c->r.lastmod = dup_or_null(res->last_modified);
-	c->r.eff = dup_or_null(res->effective_url);
-	c->r.error = dup_or_null(res->error);
+	c->r.len = res->body.len;
+	c->r.body = buf_release(&res->body);
+	c->r.ctype = take(&res->hdr[FETCH_HDR_CONTENT_TYPE]);
+	c->r.cloc = take(&res->hdr[FETCH_HDR_CONTENT_LOCATION]);
+	c->r.clang = take(&res->hdr[FETCH_HDR_CONTENT_LANGUAGE]);
+	c->r.etag = take(&res->hdr[FETCH_HDR_ETAG]);
+	c->r.lastmod = take(&res->hdr[FETCH_HDR_LAST_MODIFIED]);
+	c->r.eff = take(&res->effective_url);
+	c->r.moved = take(&res->moved_to);
+	c->r.error = take(&res->error);
 	if (c->then != NULL)
 		c->then(c);
 	if (--t->pending == 0 && t->free_at_zero)
@@ -262,6 +268,7 @@ TEST(t_feed_conditional)
 	ASSERT_STR(feed1.r.etag, "\"v1\"");
 	ASSERT_STR(feed1.r.lastmod, LASTMOD);
 	ASSERT_STR(feed1.r.eff, url("/feed"));
+	ASSERT_STR(feed1.r.moved, NULL);
 
 	ASSERT_INT(feed2.r.called, 1);
 	ASSERT_INT(feed2.r.ok, 1);
@@ -372,6 +379,7 @@ TEST(t_redirects)
 	ASSERT_INT(ok.r.ok, 1);
 	ASSERT_INT(ok.r.status, 200);
 	ASSERT_STR(ok.r.eff, url("/plain"));
+	ASSERT_STR(ok.r.moved, url("/plain"));	/* a 301 */
 	ASSERT_STR(ok.r.body, "plain\n");
 	ASSERT_STR(ok.r.etag, NULL);
 	ASSERT_STR(ok.r.lastmod, NULL);
@@ -381,6 +389,7 @@ TEST(t_redirects)
 
 	ASSERT_INT(loop.r.ok, 0);
 	ASSERT_STR(loop.r.error, "Maximum (5) redirects followed");
+	ASSERT_STR(loop.r.moved, NULL);		/* 302s */
 
 	ASSERT_INT(file.r.ok, 0);
 	ASSERT_STR(file.r.error,
@@ -677,6 +686,29 @@ TEST(t_total_limit)
 	ASSERT_INT(max, 3);
 }
 
+/* A move hands everything over and empties the source; clear frees. */
+TEST(t_result_move)
+{
+	struct fetch_result src = { 0 }, dst = { 0 };
+
+	buf_addstr(&src.body, "body");
+	src.ok = 1;
+	src.hdr[FETCH_HDR_ETAG] = xstrdup("\"v1\"");
+	src.error = xstrdup("e");
+	dst.effective_url = xstrdup("http://old.example/");
+	fetch_result_move(&dst, &src);
+	ASSERT_INT(dst.ok, 1);
+	ASSERT_STR(dst.body.data, "body");
+	ASSERT_STR(dst.hdr[FETCH_HDR_ETAG], "\"v1\"");
+	ASSERT_STR(dst.error, "e");
+	ASSERT_STR(dst.effective_url, NULL);
+	ASSERT(src.body.data == NULL && src.hdr[FETCH_HDR_ETAG] == NULL &&
+	    src.error == NULL && src.ok == 0);
+	fetch_result_clear(&dst);
+	ASSERT(dst.body.data == NULL && dst.error == NULL);
+	fetch_result_clear(NULL);
+}
+
 /* fetch_free with transfers running and queued: no callback runs. */
 static void
 on_free_timer(uv_timer_t *timer)
@@ -828,6 +860,7 @@ main(void)
 	RUN(t_per_host_limit);
 	RUN(t_queue_time);
 	RUN(t_total_limit);
+	RUN(t_result_move);
 	RUN(t_free_cancels);
 	RUN(t_free_in_callback);
 
