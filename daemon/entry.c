@@ -10,7 +10,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/evp.h>
+
 #include "entry.h"
+#include "log.h"
 #include "text.h"
 #include "url.h"
 #include "utf8.h"
@@ -46,7 +49,7 @@ entry_plain_text(const char *value, const char *type)
 		if (html && *p == '<' && (p[1] == '/' || p[1] == '!' ||
 		    p[1] == '?' || isalpha((unsigned char)p[1])) &&
 		    (gt = strchr(p, '>')) != NULL) {
-			/* A tag separates words like the space it renders as. */
+			/* A tag separates words like the space it shows as. */
 			buf_addc(&raw, ' ');
 			p = gt;
 		} else if (html && *p == '&' &&
@@ -148,7 +151,7 @@ entry_key(struct entry *e, const struct feed_entry *fe, const char *name)
 		s = xasprintf("content\n%s\n%s\n%s", name,
 		    fe->title.value != NULL ? fe->title.value : "", content);
 	}
-	key_hash(s, strlen(s), e->key);
+	entry_key_hash(s, strlen(s), e->key);
 	free(s);
 }
 
@@ -210,4 +213,21 @@ entry_clear(struct entry *e)
 	free(e->author);
 	free(e->content);
 	memset(e, 0, sizeof(*e));
+}
+
+void
+entry_key_hash(const char *s, size_t len, char hex[KEY_HEX_SIZE])
+{
+	static const char digits[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0, i;
+
+	if (!EVP_Digest(s, len, md, &mdlen, EVP_sha256(), NULL) ||
+	    mdlen * 2 != KEY_HEX_LEN)
+		fatalx("entry_key_hash: SHA-256 failed");
+	for (i = 0; i < mdlen; i++) {
+		hex[2 * i] = digits[md[i] >> 4];
+		hex[2 * i + 1] = digits[md[i] & 0xf];
+	}
+	hex[KEY_HEX_LEN] = '\0';
 }

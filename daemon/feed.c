@@ -27,35 +27,6 @@
 #define FEED_MAX_NESTING	1024	/* open elements; the parse stops here */
 #define FEED_MAX_ATTRS		256	/* attributes and xmlns: one element */
 
-/* Errors: the first one is kept; a hostile document stops the parse. */
-
-void
-feed__set_error(struct fp *p, const char *msg)
-{
-	char *s, *e;
-
-	p->wellformed = 0;
-	if (p->error != NULL)
-		return;
-	s = xstrdup(msg);
-	for (e = s; *e != '\0'; e++)
-		if (*e == '\n' || *e == '\r')
-			*e = ' ';
-	while (e > s && e[-1] == ' ')
-		*--e = '\0';
-	p->error = s;
-}
-
-void
-feed__hostile(struct fp *p, const char *msg)
-{
-	if (p->hostile)
-		return;
-	p->hostile = 1;
-	p->hostile_msg = xstrdup(msg);
-	xmlStopParser(p->ctxt);
-}
-
 /* libxml2 SAX2 callbacks. */
 
 /* Adds the pair (k, v), both allocated and now the list's. */
@@ -82,7 +53,7 @@ attrs_add(char ***a, size_t *n, char *k, char *v)
  * "&#38;" for an escaped ampersand, and our entities as placeholders.
  */
 static char *
-attr_value(struct fp *p, const char *v, size_t n, size_t *ai)
+attr_value(struct feed__parser *p, const char *v, size_t n, size_t *ai)
 {
 	struct buf b;
 	size_t i;
@@ -109,7 +80,7 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
     int nb_attributes, int nb_defaulted, const xmlChar **attributes)
 {
-	struct fp *p = ctx;
+	struct feed__parser *p = ctx;
 	char **a = NULL, *name, *v, *lns, *tmp;
 	const char *kp;
 	size_t n = 0, i, ai = 0;
@@ -155,7 +126,7 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		    (size_t)(at[4] - at[3]), &ai);
 		/* No namespace is feedparser's "" namespace: no prefix. */
 		if (au != NULL) {
-			lns = feed__lower_dup(au, strlen(au));
+			lns = xstrndup_lower(au, strlen(au));
 			kp = feed__known_prefix(lns);
 			if (kp != NULL && *kp != '\0')
 				attrs_add(&a, &n, feed__join(kp, ':', al, 1),
@@ -166,7 +137,7 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	}
 	for (i = 0; i < n; i += 2)
 		if (strcmp(a[i], "rel") == 0 || strcmp(a[i], "type") == 0) {
-			tmp = feed__lower_dup(a[i + 1], strlen(a[i + 1]));
+			tmp = xstrndup_lower(a[i + 1], strlen(a[i + 1]));
 			free(a[i + 1]);
 			a[i + 1] = tmp;
 		}
@@ -193,8 +164,8 @@ static void
 sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     const xmlChar *uri)
 {
-	struct fp *p = ctx;
-	struct fp_open *o;
+	struct feed__parser *p = ctx;
+	struct feed__open *o;
 	size_t i, k;
 
 	(void)localname;
@@ -231,7 +202,7 @@ sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 
 /* At the end of a truncated document every open element is closed. */
 static void
-close_all(struct fp *p)
+close_all(struct feed__parser *p)
 {
 	while (p->nopen > 0) {
 		p->nopen--;
@@ -245,7 +216,7 @@ close_all(struct fp *p)
 static void
 sax_chars(void *ctx, const xmlChar *s, int len)
 {
-	struct fp *p = ctx;
+	struct feed__parser *p = ctx;
 
 	if (p->hostile || len <= 0)
 		return;
@@ -255,7 +226,7 @@ sax_chars(void *ctx, const xmlChar *s, int len)
 static void
 sax_serror(void *ctx, xmlErrorPtr e)
 {
-	struct fp *p = ctx;
+	struct feed__parser *p = ctx;
 	char msg[512];
 
 	if (e == NULL || e->level < XML_ERR_ERROR)
@@ -276,7 +247,7 @@ root_is_feed(const char *root)
 	char *l;
 	int r;
 
-	l = feed__lower_dup(c ? c + 1 : root, strlen(c ? c + 1 : root));
+	l = xstrndup_lower(c ? c + 1 : root, strlen(c ? c + 1 : root));
 	r = strcmp(l, "rss") == 0 || strcmp(l, "feed") == 0 ||
 	    strcmp(l, "rdf") == 0 || strcmp(l, "channel") == 0;
 	free(l);
@@ -284,7 +255,7 @@ root_is_feed(const char *root)
 }
 
 static void
-fp_free(struct fp *p)
+parser_free(struct feed__parser *p)
 {
 	size_t i;
 
@@ -351,7 +322,7 @@ netscape_doctype(const char *s, size_t len)
 	d--;
 	if ((e = memchr(d, '>', len - (size_t)(d - s))) == NULL)
 		return 0;
-	dt = feed__lower_dup(d, (size_t)(e - d));
+	dt = xstrndup_lower(d, (size_t)(e - d));
 	r = strstr(dt, "netscape") != NULL;
 	free(dt);
 	return r;
@@ -410,7 +381,7 @@ feed_parse(const char *buf, size_t len, const struct feed_source *src,
 {
 	struct feed__decoded dec;
 	struct feed_doc *doc;
-	struct fp p;
+	struct feed__parser p;
 	xmlSAXHandler sax;
 	const char *url = NULL, *ctype = NULL, *cloc = NULL, *clang = NULL;
 	size_t off, chunk, i, fixedlen;
@@ -462,7 +433,7 @@ feed_parse(const char *buf, size_t len, const struct feed_source *src,
 	if (p.ctxt == NULL) {
 		snprintf(err, errlen, "cannot create XML parser");
 		feed__decoded_free(&dec);
-		fp_free(&p);
+		parser_free(&p);
 		return NULL;
 	}
 	xmlCtxtUseOptions(p.ctxt, XML_PARSE_RECOVER | XML_PARSE_NONET |
@@ -499,7 +470,7 @@ feed_parse(const char *buf, size_t len, const struct feed_source *src,
 	if (p.hostile) {
 		snprintf(err, errlen, "%s", p.hostile_msg);
 		feed__decoded_free(&dec);
-		fp_free(&p);
+		parser_free(&p);
 		return NULL;
 	}
 	if (p.root == NULL || !root_is_feed(p.root)) {
@@ -509,7 +480,7 @@ feed_parse(const char *buf, size_t len, const struct feed_source *src,
 			snprintf(err, errlen, "not a feed (root element <%s>)",
 			    p.root);
 		feed__decoded_free(&dec);
-		fp_free(&p);
+		parser_free(&p);
 		return NULL;
 	}
 
@@ -532,6 +503,6 @@ feed_parse(const char *buf, size_t len, const struct feed_source *src,
 		doc->nentries = p.nentries;
 	}
 	feed__decoded_free(&dec);
-	fp_free(&p);
+	parser_free(&p);
 	return doc;
 }

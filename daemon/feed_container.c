@@ -10,7 +10,7 @@
 #include "xmalloc.h"
 
 static void
-st_rss(struct fp *p, const char *tag, char **a, size_t n)
+st_rss(struct feed__parser *p, const char *tag, char **a, size_t n)
 {
 	const char *v;
 
@@ -36,7 +36,7 @@ st_rss(struct fp *p, const char *tag, char **a, size_t n)
 
 /* CDF puts lastmod and href on channel and item. */
 static void
-cdf_common(struct fp *p, char **a, size_t n)
+cdf_common(struct feed__parser *p, char **a, size_t n)
 {
 	const char *v;
 
@@ -56,7 +56,7 @@ cdf_common(struct fp *p, char **a, size_t n)
 }
 
 static void
-st_channel(struct fp *p, const char *tag, char **a, size_t n)
+st_channel(struct feed__parser *p, const char *tag, char **a, size_t n)
 {
 	(void)tag;
 	p->infeed = 1;
@@ -64,7 +64,7 @@ st_channel(struct fp *p, const char *tag, char **a, size_t n)
 }
 
 static void
-st_feed(struct fp *p, const char *tag, char **a, size_t n)
+st_feed(struct feed__parser *p, const char *tag, char **a, size_t n)
 {
 	const char *v;
 
@@ -84,14 +84,14 @@ st_feed(struct fp *p, const char *tag, char **a, size_t n)
 }
 
 static void
-en_channel(struct fp *p, const char *tag)
+en_channel(struct feed__parser *p, const char *tag)
 {
 	(void)tag;
 	p->infeed = 0;
 }
 
 static void
-st_image(struct fp *p, const char *tag, char **a, size_t n)
+st_image(struct feed__parser *p, const char *tag, char **a, size_t n)
 {
 	(void)tag;
 	(void)a;
@@ -104,7 +104,7 @@ st_image(struct fp *p, const char *tag, char **a, size_t n)
 }
 
 static void
-en_image(struct fp *p, const char *tag)
+en_image(struct feed__parser *p, const char *tag)
 {
 	(void)tag;
 	free(feed__pop(p, "image"));
@@ -112,7 +112,7 @@ en_image(struct fp *p, const char *tag)
 }
 
 static void
-st_textinput(struct fp *p, const char *tag, char **a, size_t n)
+st_textinput(struct feed__parser *p, const char *tag, char **a, size_t n)
 {
 	(void)tag;
 	(void)a;
@@ -123,7 +123,7 @@ st_textinput(struct fp *p, const char *tag, char **a, size_t n)
 }
 
 static void
-en_textinput(struct fp *p, const char *tag)
+en_textinput(struct feed__parser *p, const char *tag)
 {
 	(void)tag;
 	free(feed__pop(p, "textinput"));
@@ -131,9 +131,9 @@ en_textinput(struct fp *p, const char *tag)
 }
 
 static void
-st_item(struct fp *p, const char *tag, char **a, size_t n)
+st_item(struct feed__parser *p, const char *tag, char **a, size_t n)
 {
-	struct fp_ctx *c;
+	struct feed__ctx *c;
 	const char *about;
 
 	(void)tag;
@@ -161,7 +161,7 @@ st_item(struct fp *p, const char *tag, char **a, size_t n)
 }
 
 static void
-en_item(struct fp *p, const char *tag)
+en_item(struct feed__parser *p, const char *tag)
 {
 	(void)tag;
 	free(feed__pop(p, "item"));
@@ -170,7 +170,7 @@ en_item(struct fp *p, const char *tag)
 }
 
 static void
-st_source(struct fp *p, const char *tag, char **a, size_t n)
+st_source(struct feed__parser *p, const char *tag, char **a, size_t n)
 {
 	(void)tag;
 	(void)a;
@@ -181,14 +181,14 @@ st_source(struct fp *p, const char *tag, char **a, size_t n)
 }
 
 static void
-en_source(struct fp *p, const char *tag)
+en_source(struct feed__parser *p, const char *tag)
 {
 	(void)tag;
 	p->insource = 0;
 	free(feed__pop(p, "source"));
 }
 
-static const struct fp_handler handlers[] = {
+static const struct feed__handler handlers[] = {
 	{ "channel",		st_channel,		en_channel },
 	{ "entry",		st_item,		en_item },
 	{ "feed",		st_feed,		en_channel },

@@ -12,6 +12,7 @@
 
 #include "feed_priv.h"
 #include "text.h"
+#include "url.h"
 #include "xmalloc.h"
 
 /* Namespace URIs feedparser knows, lowercase, with its prefix for them. */
@@ -86,7 +87,6 @@ static const char *known_ns[][2] = {
 	{ "http://podlove.org/simple-chapters", "psc" },
 };
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define FEED_XHTML_TYPE	"application/xhtml+xml"
 
 /* The handler tables; no name is in two. */
@@ -103,7 +103,7 @@ static const struct feed__handlers *const tables[] = {
  * (start and end) make this the parser's most frequent search.  Open
  * addressing, at most a quarter full.
  */
-static const struct fp_handler **handler_slot;
+static const struct feed__handler **handler_slot;
 static size_t handler_mask;
 static pthread_once_t all_handlers_once = PTHREAD_ONCE_INIT;
 
@@ -137,10 +137,10 @@ handlers_merge(void)
 		}
 }
 
-static const struct fp_handler *
+static const struct feed__handler *
 handler_find(const char *name)
 {
-	const struct fp_handler *h;
+	const struct feed__handler *h;
 	size_t k;
 
 	pthread_once(&all_handlers_once, handlers_merge);
@@ -164,9 +164,10 @@ feed__known_prefix(const char *lowernsuri)
 }
 
 void
-feed__track_namespace(struct fp *p, const char *prefix, const char *uri)
+feed__track_namespace(struct feed__parser *p, const char *prefix,
+    const char *uri)
 {
-	char *l = feed__lower_dup(uri, strlen(uri));
+	char *l = xstrndup_lower(uri, strlen(uri));
 
 	if (p->version == NULL || *p->version == '\0') {
 		if (prefix == NULL &&
@@ -188,7 +189,7 @@ feed__track_namespace(struct fp *p, const char *prefix, const char *uri)
 
 /* feedparser's prefix for an element's namespace URI, or NULL. */
 static const char *
-element_ns_prefix(struct fp *p, const xmlChar *uri)
+element_ns_prefix(struct feed__parser *p, const xmlChar *uri)
 {
 	const char *kp;
 	char *l;
@@ -197,7 +198,7 @@ element_ns_prefix(struct fp *p, const xmlChar *uri)
 	for (i = 0; i < p->nns_memo; i++)
 		if (p->ns_memo[i].uri == uri)
 			return p->ns_memo[i].prefix;
-	l = feed__lower_dup(uri ? (const char *)uri : "",
+	l = xstrndup_lower(uri ? (const char *)uri : "",
 	    uri ? strlen((const char *)uri) : 0);
 	if (strstr(l, "backend.userland.com/rss") != NULL)
 		feed__set_str(&l, "http://backend.userland.com/rss");
@@ -212,7 +213,7 @@ element_ns_prefix(struct fp *p, const xmlChar *uri)
 
 /* The element's name as feedparser's strict parser spells it. */
 char *
-feed__element_name(struct fp *p, const xmlChar *localname,
+feed__element_name(struct feed__parser *p, const xmlChar *localname,
     const xmlChar *prefix, const xmlChar *uri)
 {
 	const char *kp;
@@ -239,7 +240,7 @@ xhtml_attrs(struct buf *b, char **a, size_t n)
 }
 
 static int
-cp_type_is_xml(const struct fp *p)
+cp_type_is_xml(const struct feed__parser *p)
 {
 	const char *t = p->cp.type != NULL ? p->cp.type : "xml";
 	size_t n = strlen(t);
@@ -252,7 +253,7 @@ cp_type_is_xml(const struct fp *p)
  * itself is not serialised.  Returns 1 for such a div.
  */
 static int
-content_div(struct fp *p, const char *tag)
+content_div(struct feed__parser *p, const char *tag)
 {
 	if (p->incontent && !cp_type_is_xml(p)) {
 		if (strcmp(tag, "xhtml:div") == 0 || strcmp(tag, "div") == 0)
@@ -283,7 +284,7 @@ feed__scope_free(char **stack, size_t i)
 }
 
 static void
-scope_push(struct fp *p)
+scope_push(struct feed__parser *p)
 {
 	if (p->nstack == p->capstack) {
 		p->capstack = p->capstack ? p->capstack * 2 : 32;
@@ -338,7 +339,7 @@ element_name(const char *tag, const char **suffix, char *buf, size_t size)
  * for the many elements that have none.
  */
 static void
-scope_base(struct fp *p, const char *b)
+scope_base(struct feed__parser *p, const char *b)
 {
 	char *nb, *before = NULL;
 
@@ -350,12 +351,12 @@ scope_base(struct fp *p, const char *b)
 		before = xstrdup_or_null(p->baseuri);
 	}
 	if (p->baseuri != NULL && *p->baseuri != '\0') {
-		nb = feed__safe_uri(p->baseuri, b);
+		nb = url_join_safe(p->baseuri, b);
 		if (*nb != '\0')
 			feed__set_str(&p->baseuri, nb);
 		free(nb);
 	} else {
-		nb = feed__urljoin(p->baseuri, b);
+		nb = url_join(p->baseuri, b);
 		free(p->baseuri);
 		p->baseuri = nb;
 	}
@@ -368,11 +369,11 @@ scope_base(struct fp *p, const char *b)
 
 /* feedparser's unknown_starttag. */
 void
-feed__starttag(struct fp *p, const char *tag, char **a, size_t n,
+feed__starttag(struct feed__parser *p, const char *tag, char **a, size_t n,
     const xmlChar *uri)
 {
 	const char *b, *l, *colon, *suffix;
-	const struct fp_handler *h;
+	const struct feed__handler *h;
 	char *name, nbuf[64];
 	struct buf t;
 	int add_xmlns = 0;
@@ -455,10 +456,10 @@ feed__starttag(struct fp *p, const char *tag, char **a, size_t n,
 
 /* feedparser's unknown_endtag. */
 void
-feed__endtag(struct fp *p, const char *tag)
+feed__endtag(struct feed__parser *p, const char *tag)
 {
 	const char *colon, *suffix;
-	const struct fp_handler *h;
+	const struct feed__handler *h;
 	char *name, nbuf[64];
 
 	name = element_name(tag, &suffix, nbuf, sizeof(nbuf));

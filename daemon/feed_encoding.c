@@ -170,21 +170,22 @@ decode_as(const char *name, const char *in, size_t len, struct buf *out)
 	int r;
 
 	buf_reset(out);
-	if (feed__in_list(name, utf8_names, NELEM(utf8_names))) {
+	if (names_in(name, strlen(name), utf8_names, NELEM(utf8_names), 0)) {
 		if (!utf8_valid(in, len))
 			return -1;
 		return 1;
 	}
-	if (feed__in_list(name, ascii_names, NELEM(ascii_names))) {
+	if (names_in(name, strlen(name), ascii_names, NELEM(ascii_names), 0)) {
 		if (!ascii_valid(in, len))
 			return -1;
 		return 1;
 	}
-	if (feed__in_list(name, cp1252_names, NELEM(cp1252_names))) {
+	if (names_in(name, strlen(name), cp1252_names, NELEM(cp1252_names),
+	    0)) {
 		decode_cp1252(in, len, out);
 		return 0;
 	}
-	if (feed__in_list(name, cp949_names, NELEM(cp949_names)))
+	if (names_in(name, strlen(name), cp949_names, NELEM(cp949_names), 0))
 		return decode_iconv("CP949", in, len, out);
 	for (i = 0; i < NELEM(aliases); i++)
 		if (strcmp(name, aliases[i].py) == 0)
@@ -262,7 +263,7 @@ parse_content_type(const char *ct, char **type, char **charset)
 	while (n > 0 && (ct[n - 1] == ' ' || ct[n - 1] == '\t'))
 		n--;
 	t = xstrndup(ct, n);
-	*type = feed__lower_dup(t, strlen(t));
+	*type = xstrndup_lower(t, strlen(t));
 	free(t);
 	for (p = e; *p == ';'; p = e) {
 		p++;
@@ -297,7 +298,7 @@ parse_content_type(const char *ct, char **type, char **charset)
 					*w++ = *r;
 			*w = '\0';
 		}
-		*charset = feed__lower_dup(t, strlen(t));
+		*charset = xstrndup_lower(t, strlen(t));
 		free(t);
 	}
 }
@@ -361,7 +362,7 @@ feed__decode(const char *buf, size_t len, const char *content_type,
 	} else
 		xml_enc = xml_decl_encoding(buf, len);
 	if (xml_enc != NULL) {
-		char *l = feed__lower_dup(xml_enc, strlen(xml_enc));
+		char *l = xstrndup_lower(xml_enc, strlen(xml_enc));
 
 		free(xml_enc);
 		xml_enc = l;
@@ -531,7 +532,7 @@ feed__decoded_free(struct feed__decoded *d)
  * windows-1252 characters they were meant to be.
  */
 char *
-feed__fix_text(const struct fp *p, char *s)
+feed__fix_text(const struct feed__parser *p, char *s)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	struct buf b;

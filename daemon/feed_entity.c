@@ -23,8 +23,8 @@
 #include "xmalloc.h"
 
 /* The internal entity the document declared as the n bytes at name. */
-static const struct fp_entity *
-declared(const struct fp *p, const char *name, size_t n)
+static const struct feed__entity *
+declared(const struct feed__parser *p, const char *name, size_t n)
 {
 	size_t i;
 
@@ -39,17 +39,19 @@ declared(const struct fp *p, const char *name, size_t n)
 static int
 predefined(const char *name, size_t n)
 {
-	static const char *const names[] = { "amp", "apos", "gt", "lt", "quot" };
+	static const char *const names[] = {
+		"amp", "apos", "gt", "lt", "quot",
+	};
 
-	return feed__in_listn(name, n, names, NELEM(names), 0);
+	return names_in(name, n, names, NELEM(names), 0);
 }
 
 static void
 sax_entity_decl(void *ctx, const xmlChar *name, int type,
     const xmlChar *publicId, const xmlChar *systemId, xmlChar *content)
 {
-	struct fp *p = ctx;
-	struct fp_entity *e;
+	struct feed__parser *p = ctx;
+	struct feed__entity *e;
 
 	(void)publicId;
 	(void)systemId;
@@ -76,9 +78,9 @@ sax_entity_decl(void *ctx, const xmlChar *name, int type,
  * the budget or the nesting depth runs out.
  */
 static int
-expand_entity(struct fp *p, const char *v, struct buf *out, int level)
+expand_entity(struct feed__parser *p, const char *v, struct buf *out, int level)
 {
-	const struct fp_entity *e;
+	const struct feed__entity *e;
 	const char *semi;
 	size_t n;
 	uint32_t c;
@@ -114,8 +116,8 @@ expand_entity(struct fp *p, const char *v, struct buf *out, int level)
 static xmlEntityPtr
 sax_get_entity(void *ctx, const xmlChar *name)
 {
-	struct fp *p = ctx;
-	const struct fp_entity *e;
+	struct feed__parser *p = ctx;
+	const struct feed__entity *e;
 	size_t n = strlen((const char *)name);
 	uint32_t c;
 	char msg[160];
@@ -197,7 +199,7 @@ static void
 sax_external_subset(void *ctx, const xmlChar *name, const xmlChar *eid,
     const xmlChar *sid)
 {
-	struct fp *p = ctx;
+	struct feed__parser *p = ctx;
 
 	(void)name;
 	(void)eid;

@@ -11,7 +11,7 @@
 #include "xmalloc.h"
 
 void
-feed__ctx_free(struct fp_ctx *c)
+feed__ctx_free(struct feed__ctx *c)
 {
 	struct feed_entry e;
 	int f;
@@ -36,7 +36,7 @@ feed__ctx_free(struct fp_ctx *c)
 }
 
 void
-feed__ctx_to_entry(struct fp_ctx *c, struct feed_entry *e)
+feed__ctx_to_entry(struct feed__ctx *c, struct feed_entry *e)
 {
 	size_t i, n = 0;
 
@@ -85,7 +85,7 @@ feed__ctx_to_entry(struct fp_ctx *c, struct feed_entry *e)
 }
 
 void
-feed__ctx_to_doc(struct fp_ctx *c, struct feed_doc *d)
+feed__ctx_to_doc(struct feed__ctx *c, struct feed_doc *d)
 {
 	d->title = c->text[F_TITLE];
 	d->subtitle = c->text[F_SUBTITLE];
@@ -120,6 +120,15 @@ feed__text_free(struct feed_text *t)
 	free(t->lang);
 	free(t->base);
 	memset(t, 0, sizeof(*t));
+}
+
+void
+feed__person_free(struct feed_person *d)
+{
+	free(d->name);
+	free(d->email);
+	free(d->href);
+	memset(d, 0, sizeof(*d));
 }
 
 void

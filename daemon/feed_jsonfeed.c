@@ -6,7 +6,7 @@
  * then go through the same helpers as RSS and Atom text: HTML is
  * sanitized and its relative URIs resolved (feed_html.c), dates go
  * through date_parse, links are joined as feed_links.c joins them, and
- * each entry is built in a struct fp_ctx handed over by feed_free.c.
+ * each entry is built in a struct feed__ctx handed over by feed_free.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +18,7 @@
 #include "date.h"
 #include "feed.h"
 #include "feed_priv.h"
+#include "sanitize.h"
 #include "url.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -39,19 +40,19 @@ static char		*jf_number(json_t *);
 static void		 jf_text(const struct jf *, struct feed_text *,
 			    json_t *, const char *, const char *);
 static void		 jf_date(struct feed_date *, json_t *, const char *);
-static struct feed_link	*jf_link(struct fp_ctx *, const char *,
+static struct feed_link	*jf_link(struct feed__ctx *, const char *,
 			    const char *, const char *);
 static int		 jf_person(const struct jf *, json_t *,
 			    struct feed_person *);
 static void		 jf_authors(const struct jf *, json_t *,
-			    struct fp_ctx *);
-static void		 jf_tags(json_t *, struct fp_ctx *);
+			    struct feed__ctx *);
+static void		 jf_tags(json_t *, struct feed__ctx *);
 static void		 jf_attachments(const struct jf *, json_t *,
-			    struct fp_ctx *);
+			    struct feed__ctx *);
 static void		 jf_item(const struct jf *, json_t *,
-			    const struct fp_ctx *, struct fp_ctx *);
+			    const struct feed__ctx *, struct feed__ctx *);
 static void		 jf_feed(const struct jf *, json_t *,
-			    struct fp_ctx *);
+			    struct feed__ctx *);
 static char		*jf_base(const struct feed_source *, json_t *);
 
 /* The offset of the first byte after a UTF-8 BOM and JSON white space. */
@@ -149,7 +150,7 @@ jf_url(const struct jf *j, json_t *obj, const char *key)
 		free(s);
 		return NULL;
 	}
-	r = feed__urljoin(j->base, s);
+	r = url_join(j->base, s);
 	free(s);
 	return r;
 }
@@ -195,8 +196,8 @@ jf_text(const struct jf *j, struct feed_text *t, json_t *obj,
 	if ((s = jf_str(obj, key)) == NULL)
 		return;
 	feed__text_free(t);
-	if (feed__looks_like_html(s)) {
-		t->value = feed__html_clean(s, j->base, 1, 1);
+	if (sanitize_looks_like_html(s)) {
+		t->value = sanitize_html(s, j->base);
 		t->type = xstrdup("text/html");
 		free(s);
 	} else {
@@ -221,7 +222,7 @@ jf_date(struct feed_date *d, json_t *obj, const char *key)
 
 /* Appends a link, within the XML path's limit of a thousand. */
 static struct feed_link *
-jf_link(struct fp_ctx *c, const char *rel, const char *type,
+jf_link(struct feed__ctx *c, const char *rel, const char *type,
     const char *href)
 {
 	struct feed_link *l;
@@ -266,7 +267,7 @@ jf_person(const struct jf *j, json_t *o, struct feed_person *p)
  * the author, shown as the XML path shows one ("Name (email)").
  */
 static void
-jf_authors(const struct jf *j, json_t *obj, struct fp_ctx *c)
+jf_authors(const struct jf *j, json_t *obj, struct feed__ctx *c)
 {
 	struct feed_person p;
 	json_t *a, *v;
@@ -297,7 +298,7 @@ jf_authors(const struct jf *j, json_t *obj, struct fp_ctx *c)
 
 /* Tags are plain strings: terms without scheme or label. */
 static void
-jf_tags(json_t *obj, struct fp_ctx *c)
+jf_tags(json_t *obj, struct feed__ctx *c)
 {
 	json_t *a, *v;
 	size_t i, k;
@@ -327,7 +328,7 @@ jf_tags(json_t *obj, struct fp_ctx *c)
 
 /* Attachments are links with rel="enclosure", as RSS enclosures are. */
 static void
-jf_attachments(const struct jf *j, json_t *obj, struct fp_ctx *c)
+jf_attachments(const struct jf *j, json_t *obj, struct feed__ctx *c)
 {
 	struct feed_link *l;
 	json_t *a, *v, *size;
@@ -359,8 +360,8 @@ jf_attachments(const struct jf *j, json_t *obj, struct fp_ctx *c)
 
 /* One item; feed is the feed's context, whose authors an item inherits. */
 static void
-jf_item(const struct jf *j, json_t *o, const struct fp_ctx *feed,
-    struct fp_ctx *c)
+jf_item(const struct jf *j, json_t *o, const struct feed__ctx *feed,
+    struct feed__ctx *c)
 {
 	struct feed_text *t;
 	json_t *id;
@@ -388,7 +389,7 @@ jf_item(const struct jf *j, json_t *o, const struct fp_ctx *feed,
 		c->content = xreallocarray(c->content, c->ncontent + 1,
 		    sizeof(*c->content));
 		t = &c->content[c->ncontent++];
-		t->value = feed__html_clean(s, j->base, 1, 1);
+		t->value = sanitize_html(s, j->base);
 		t->type = xstrdup("text/html");
 		t->lang = xstrdup_or_null(lang);
 		t->base = xstrdup(j->base);
@@ -425,7 +426,7 @@ jf_item(const struct jf *j, json_t *o, const struct fp_ctx *feed,
 
 /* The top-level fields; the language first, for the text details. */
 static void
-jf_feed(const struct jf *j, json_t *root, struct fp_ctx *c)
+jf_feed(const struct jf *j, json_t *root, struct feed__ctx *c)
 {
 	struct feed_link *l;
 	char *s;
@@ -479,7 +480,7 @@ feed__jsonfeed_parse(const char *buf, size_t len,
     const struct feed_source *src, char *err, size_t errlen)
 {
 	struct feed_doc *doc;
-	struct fp_ctx feed, c;
+	struct feed__ctx feed, c;
 	struct jf j;
 	json_error_t jerr;
 	json_t *root, *items, *o;

@@ -12,94 +12,6 @@
 #include "url.h"
 #include "xmalloc.h"
 
-static int
-scheme_ok(const char *uri)
-{
-	static const char *const ok[] = {
-		"file", "ftp", "gopher", "h323", "hdl", "http", "https",
-		"imap", "magnet", "mailto", "mms", "news", "nntp", "prospero",
-		"rsync", "rtsp", "rtspu", "sftp", "shttp", "sip", "sips",
-		"snews", "svn", "svn+ssh", "telnet", "wais", "aim", "callto",
-		"cvs", "facetime", "feed", "git", "gtalk", "irc", "ircs",
-		"irc6", "itms", "msnim", "skype", "ssh", "smb", "ymsg",
-	};
-	const char *c;
-	size_t i, n;
-
-	while (isspace((unsigned char)*uri))
-		uri++;
-	if ((c = strchr(uri, ':')) == NULL)
-		return 0;
-	n = (size_t)(c - uri);
-	for (i = 0; i < NELEM(ok); i++)
-		if (strlen(ok[i]) == n && strncmp(ok[i], uri, n) == 0)
-			return 1;
-	return 0;
-}
-
-char *
-feed__urljoin(const char *base, const char *ref)
-{
-	const char *p, *q;
-	struct buf b;
-	char *fixed, *r;
-
-	if (ref == NULL)
-		ref = "";
-	/* _urifixer: "scheme:////x" loses the extra slashes. */
-	buf_init(&b);
-	p = ref;
-	if (isalpha((unsigned char)*p)) {
-		for (q = p + 1; isalnum((unsigned char)*q) || *q == '+' ||
-		    *q == '-' || *q == '.'; q++)
-			;
-		if (strncmp(q, "://", 3) == 0) {
-			buf_add(&b, p, (size_t)(q - p) + 3);
-			for (q += 3; *q == '/'; q++)
-				;
-			buf_addstr(&b, q);
-		}
-	}
-	if (b.len == 0)
-		buf_addstr(&b, ref);
-	fixed = buf_release(&b);
-	if (base == NULL || *base == '\0')
-		return fixed;
-	if (*fixed == '\0') {
-		free(fixed);
-		return xstrdup(base);
-	}
-	r = url_resolve(base, fixed);
-	free(fixed);
-	return r;
-}
-
-char *
-feed__safe_uri(const char *base, const char *rel)
-{
-	char *u;
-
-	if (base == NULL || *base == '\0')
-		return xstrdup(rel != NULL ? rel : "");
-	if (rel == NULL || *rel == '\0') {
-		if (strchr(base, ':') == NULL || scheme_ok(base))
-			return xstrdup(base);
-		return xstrdup("");
-	}
-	u = feed__urljoin(base, rel);
-	if (!scheme_ok(u)) {
-		free(u);
-		return xstrdup("");
-	}
-	return u;
-}
-
-char *
-feed__resolve(struct fp *p, const char *uri)
-{
-	return feed__urljoin(p->baseuri != NULL ? p->baseuri : "", uri);
-}
-
 /*
  * The document's base: Content-Location resolved against the document URL
  * (feedparser's order), else the URL; NULL when there is neither.
@@ -110,12 +22,12 @@ feed__doc_base(const char *url, const char *cloc)
 	char *base = NULL;
 
 	if (url != NULL && cloc != NULL) {
-		base = feed__safe_uri(url, cloc);
+		base = url_join_safe(url, cloc);
 		if (*base == '\0')
 			feed__set_str(&base, NULL);
 	}
 	if (base == NULL && cloc != NULL) {
-		base = feed__safe_uri(cloc, NULL);
+		base = url_join_safe(cloc, NULL);
 		if (*base == '\0')
 			feed__set_str(&base, NULL);
 	}
@@ -126,7 +38,7 @@ feed__doc_base(const char *url, const char *cloc)
 
 /* A new zeroed link of c, or NULL past the thousandth. */
 struct feed_link *
-feed__add_link(struct fp_ctx *c)
+feed__add_link(struct feed__ctx *c)
 {
 	struct feed_link *l;
 
@@ -139,9 +51,9 @@ feed__add_link(struct fp_ctx *c)
 }
 
 void
-feed__st_link(struct fp *p, const char *tag, char **a, size_t n)
+feed__st_link(struct feed__parser *p, const char *tag, char **a, size_t n)
 {
-	struct fp_ctx *c;
+	struct feed__ctx *c;
 	struct feed_link *l = NULL;
 	const char *rel, *type, *href;
 	char *abs = NULL;
@@ -184,14 +96,14 @@ feed__st_link(struct fp *p, const char *tag, char **a, size_t n)
 }
 
 void
-feed__en_link(struct fp *p, const char *tag)
+feed__en_link(struct feed__parser *p, const char *tag)
 {
 	(void)tag;
 	free(feed__pop(p, "link"));
 }
 
 static void
-st_guid(struct fp *p, const char *tag, char **a, size_t n)
+st_guid(struct feed__parser *p, const char *tag, char **a, size_t n)
 {
 	const char *v;
 
@@ -202,9 +114,9 @@ st_guid(struct fp *p, const char *tag, char **a, size_t n)
 }
 
 static void
-en_guid(struct fp *p, const char *tag)
+en_guid(struct feed__parser *p, const char *tag)
 {
-	struct fp_ctx *c;
+	struct feed__ctx *c;
 	char *v;
 
 	(void)tag;
@@ -218,9 +130,9 @@ en_guid(struct fp *p, const char *tag)
 }
 
 static void
-st_enclosure(struct fp *p, const char *tag, char **a, size_t n)
+st_enclosure(struct feed__parser *p, const char *tag, char **a, size_t n)
 {
-	struct fp_ctx *c = feed__context(p);
+	struct feed__ctx *c = feed__context(p);
 	struct feed_link *l;
 	const char *href;
 
@@ -242,7 +154,7 @@ st_enclosure(struct fp *p, const char *tag, char **a, size_t n)
 
 /* Licenses become links with rel="license", as in feedparser. */
 static void
-add_license(struct fp *p, const char *href)
+add_license(struct feed__parser *p, const char *href)
 {
 	struct feed_link *l;
 
@@ -253,14 +165,14 @@ add_license(struct fp *p, const char *href)
 }
 
 static void
-st_cc_license(struct fp *p, const char *tag, char **a, size_t n)
+st_cc_license(struct feed__parser *p, const char *tag, char **a, size_t n)
 {
 	(void)tag;
 	add_license(p, feed__attr_get(a, n, "rdf:resource"));
 }
 
 static void
-st_cc_license_text(struct fp *p, const char *tag, char **a, size_t n)
+st_cc_license_text(struct feed__parser *p, const char *tag, char **a, size_t n)
 {
 	(void)tag;
 	(void)a;
@@ -269,7 +181,7 @@ st_cc_license_text(struct fp *p, const char *tag, char **a, size_t n)
 }
 
 static void
-en_cc_license_text(struct fp *p, const char *tag)
+en_cc_license_text(struct feed__parser *p, const char *tag)
 {
 	char *v;
 
@@ -279,7 +191,7 @@ en_cc_license_text(struct fp *p, const char *tag)
 	free(v);
 }
 
-static const struct fp_handler handlers[] = {
+static const struct feed__handler handlers[] = {
 	{ "cc_license",		st_cc_license,		NULL },
 	{ "creativecommons_license", st_cc_license_text, en_cc_license_text },
 	{ "enclosure",		st_enclosure,		NULL },

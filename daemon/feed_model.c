@@ -12,8 +12,8 @@
 #include "feed_priv.h"
 #include "xmalloc.h"
 
-struct fp_ctx *
-feed__context(struct fp *p)
+struct feed__ctx *
+feed__context(struct feed__parser *p)
 {
 	if (p->insource)
 		return &p->sink;
@@ -27,15 +27,15 @@ feed__context(struct fp *p)
 	return &p->feed;
 }
 
-static struct fp_ctx *
-fp_entry(struct fp *p)
+static struct feed__ctx *
+current_entry(struct feed__parser *p)
 {
 	if (p->nentries == 0 || p->entry_overflow)
 		return &p->sink;
 	return &p->entries[p->nentries - 1];
 }
 
-static enum fp_field
+static enum feed__field
 field_of(const char *element, int feedlevel)
 {
 	if (strcmp(element, "title") == 0)
@@ -60,7 +60,8 @@ field_of(const char *element, int feedlevel)
 }
 
 static void
-text_set(struct fp *p, struct feed_text *t, const char *value, int detail)
+text_set(struct feed__parser *p, struct feed_text *t, const char *value,
+    int detail)
 {
 	feed__text_free(t);
 	t->value = xstrdup(value);
@@ -72,8 +73,8 @@ text_set(struct fp *p, struct feed_text *t, const char *value, int detail)
 }
 
 static void
-ctx_store(struct fp *p, struct fp_ctx *c, enum fp_field f, const char *value,
-    int detail)
+ctx_store(struct feed__parser *p, struct feed__ctx *c, enum feed__field f,
+    const char *value, int detail)
 {
 	time_t t;
 
@@ -116,7 +117,7 @@ fix_link_query(char *s)
 
 /* RSS <ttl>: minutes the channel may be cached; a year at most. */
 static void
-feed_ttl(struct fp *p, const char *value)
+feed_ttl(struct feed__parser *p, const char *value)
 {
 	char *end;
 	long v;
@@ -132,11 +133,11 @@ feed_ttl(struct fp *p, const char *value)
 
 /* The second half of feedparser's pop(): the value stored. */
 void
-feed__store(struct fp *p, const char *element, char *out)
+feed__store(struct feed__parser *p, const char *element, char *out)
 {
-	struct fp_ctx *c;
+	struct feed__ctx *c;
 	char *t;
-	enum fp_field f;
+	enum feed__field f;
 
 	if (strcmp(element, "category") == 0 || strcmp(element, "tags") == 0 ||
 	    strcmp(element, "itunes_keywords") == 0 ||
@@ -147,7 +148,7 @@ feed__store(struct fp *p, const char *element, char *out)
 		return;
 
 	if (p->inentry && !p->insource) {
-		c = fp_entry(p);
+		c = current_entry(p);
 		if (strcmp(element, "content") == 0) {
 			struct feed_text *ct;
 

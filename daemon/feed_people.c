@@ -9,7 +9,7 @@
 #include "feed_priv.h"
 #include "xmalloc.h"
 
-static void	 en_name(struct fp *, const char *);
+static void	 en_name(struct feed__parser *, const char *);
 
 /* feedparser's email pattern, searched leftmost-first. */
 static int
@@ -100,19 +100,10 @@ person_set(struct feed_person *d, const char *key, const char *value)
 		feed__set_str(&d->href, value);
 }
 
-void
-feed__person_free(struct feed_person *d)
-{
-	free(d->name);
-	free(d->email);
-	free(d->href);
-	memset(d, 0, sizeof(*d));
-}
-
 static void
-fp_sync_author(struct fp *p)
+sync_author(struct feed__parser *p)
 {
-	struct fp_ctx *c = feed__context(p);
+	struct feed__ctx *c = feed__context(p);
 	struct feed_person *d = &c->cur_author;
 	const char *name, *email;
 	char *author, *em = NULL, *t;
@@ -171,22 +162,22 @@ fp_sync_author(struct fp *p)
 }
 
 static void
-fp_save_author(struct fp *p, const char *key, const char *value)
+save_author(struct feed__parser *p, const char *key, const char *value)
 {
-	struct fp_ctx *c = feed__context(p);
+	struct feed__ctx *c = feed__context(p);
 
 	c->has_author_detail = 1;
 	person_set(&c->author_detail, key, value);
-	fp_sync_author(p);
+	sync_author(p);
 	if (c->nauthors == 0)
 		c->nauthors = 1;
 	person_set(&c->cur_author, key, value);
 }
 
 static void
-st_author(struct fp *p, const char *tag, char **a, size_t n)
+st_author(struct feed__parser *p, const char *tag, char **a, size_t n)
 {
-	struct fp_ctx *c;
+	struct feed__ctx *c;
 
 	(void)tag;
 	(void)a;
@@ -199,16 +190,16 @@ st_author(struct fp *p, const char *tag, char **a, size_t n)
 }
 
 static void
-en_author(struct fp *p, const char *tag)
+en_author(struct feed__parser *p, const char *tag)
 {
 	(void)tag;
 	free(feed__pop(p, "author"));
 	p->inauthor = 0;
-	fp_sync_author(p);
+	sync_author(p);
 }
 
 static void
-st_contributor(struct fp *p, const char *tag, char **a, size_t n)
+st_contributor(struct feed__parser *p, const char *tag, char **a, size_t n)
 {
 	(void)tag;
 	(void)a;
@@ -218,7 +209,7 @@ st_contributor(struct fp *p, const char *tag, char **a, size_t n)
 }
 
 static void
-en_contributor(struct fp *p, const char *tag)
+en_contributor(struct feed__parser *p, const char *tag)
 {
 	(void)tag;
 	free(feed__pop(p, "contributor"));
@@ -226,7 +217,7 @@ en_contributor(struct fp *p, const char *tag)
 }
 
 static void
-st_dc_contributor(struct fp *p, const char *tag, char **a, size_t n)
+st_dc_contributor(struct feed__parser *p, const char *tag, char **a, size_t n)
 {
 	(void)tag;
 	(void)a;
@@ -236,14 +227,14 @@ st_dc_contributor(struct fp *p, const char *tag, char **a, size_t n)
 }
 
 static void
-en_dc_contributor(struct fp *p, const char *tag)
+en_dc_contributor(struct feed__parser *p, const char *tag)
 {
 	en_name(p, tag);
 	p->incontributor = 0;
 }
 
 static void
-en_name(struct fp *p, const char *tag)
+en_name(struct feed__parser *p, const char *tag)
 {
 	char *v;
 
@@ -254,12 +245,12 @@ en_name(struct fp *p, const char *tag)
 	if (p->inpublisher)
 		;
 	else if (p->inauthor)
-		fp_save_author(p, "name", v);
+		save_author(p, "name", v);
 	free(v);
 }
 
 static void
-en_email(struct fp *p, const char *tag)
+en_email(struct feed__parser *p, const char *tag)
 {
 	char *v;
 
@@ -268,12 +259,12 @@ en_email(struct fp *p, const char *tag)
 	if (v == NULL)
 		return;
 	if (!p->inpublisher && p->inauthor)
-		fp_save_author(p, "email", v);
+		save_author(p, "email", v);
 	free(v);
 }
 
 static void
-en_url(struct fp *p, const char *tag)
+en_url(struct feed__parser *p, const char *tag)
 {
 	char *v;
 
@@ -282,12 +273,12 @@ en_url(struct fp *p, const char *tag)
 	if (v == NULL)
 		return;
 	if (p->inauthor)
-		fp_save_author(p, "href", v);
+		save_author(p, "href", v);
 	free(v);
 }
 
 static void
-st_itunes_owner(struct fp *p, const char *tag, char **a, size_t n)
+st_itunes_owner(struct feed__parser *p, const char *tag, char **a, size_t n)
 {
 	(void)tag;
 	(void)a;
@@ -297,14 +288,14 @@ st_itunes_owner(struct fp *p, const char *tag, char **a, size_t n)
 }
 
 static void
-en_itunes_owner(struct fp *p, const char *tag)
+en_itunes_owner(struct feed__parser *p, const char *tag)
 {
 	(void)tag;
 	free(feed__pop(p, "publisher"));
 	p->inpublisher = 0;
 }
 
-static const struct fp_handler handlers[] = {
+static const struct feed__handler handlers[] = {
 	{ "author",		st_author,		en_author },
 	{ "contributor",	st_contributor,		en_contributor },
 	{ "dc_author",		st_author,		en_author },

@@ -9,14 +9,16 @@
 #include <string.h>
 
 #include "feed_priv.h"
+#include "sanitize.h"
 #include "text.h"
+#include "url.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
 void
-feed__push(struct fp *p, const char *name, int expecting_text)
+feed__push(struct feed__parser *p, const char *name, int expecting_text)
 {
-	struct fp_elem *e;
+	struct feed__elem *e;
 
 	if (p->nes == p->capes) {
 		p->capes = p->capes ? p->capes * 2 : 16;
@@ -31,7 +33,7 @@ feed__push(struct fp *p, const char *name, int expecting_text)
 }
 
 void
-feed__elem_free(struct fp_elem *e)
+feed__elem_free(struct feed__elem *e)
 {
 	free(e->name);
 	buf_free(&e->text);
@@ -40,9 +42,9 @@ feed__elem_free(struct fp_elem *e)
 
 /* handle_data: text goes to the innermost open element. */
 void
-feed__data(struct fp *p, const char *s, size_t n, int escape)
+feed__data(struct feed__parser *p, const char *s, size_t n, int escape)
 {
-	struct fp_elem *e;
+	struct feed__elem *e;
 
 	if (p->nes == 0 || n == 0)
 		return;
@@ -77,7 +79,7 @@ piece_is_blank(const char *s, size_t n)
 
 /* Joins the pieces, dropping an Atom xhtml wrapper <div> as feedparser. */
 static char *
-join_pieces(struct fp *p, struct fp_elem *e)
+join_pieces(struct feed__parser *p, struct feed__elem *e)
 {
 	size_t first = 0, last, i, a, b, plen;
 	const char *s = e->text.data;
@@ -172,6 +174,13 @@ base64_decode(const char *s)
 	return buf_release(&b);
 }
 
+/* A URI of the document, resolved against the base in scope. */
+char *
+feed__resolve(struct feed__parser *p, const char *uri)
+{
+	return url_join(p->baseuri != NULL ? p->baseuri : "", uri);
+}
+
 /* Elements whose values are URIs, and those that may hold markup. */
 static const char *const relative_uri_elems[] = {
 	"comments", "docs", "href", "icon", "id", "link", "logo", "url",
@@ -183,51 +192,60 @@ static const char *const markup_elems[] = {
 	"summary", "tagline", "title",
 };
 
+/* Whether the element is one of the n names of list. */
+static int
+element_in(const char *element, const char *const *list, size_t n)
+{
+	return names_in(element, strlen(element), list, n, 0);
+}
+
+/* Puts t (allocated) in place of *s. */
+static void
+replace(char **s, char *t)
+{
+	free(*s);
+	*s = t;
+}
+
 /* feedparser's pop(): the element's text, processed and stored. */
 char *
-feed__pop(struct fp *p, const char *element)
+feed__pop(struct feed__parser *p, const char *element)
 {
-	struct fp_elem e;
+	struct feed__elem e;
 	char *out, *t;
+	int expecting;
 
 	if (p->nes == 0 || strcmp(p->es[p->nes - 1].name, element) != 0)
 		return NULL;
 	e = p->es[--p->nes];
 	out = feed__strip(join_pieces(p, &e));
-	if (!e.expecting_text) {
-		feed__elem_free(&e);
-		return out;
-	}
+	expecting = e.expecting_text;
 	feed__elem_free(&e);
+	if (!expecting)
+		return out;
 
 	if (p->cp.active && p->cp.base64) {
+		/* Text only: bytes that are not UTF-8 stay encoded. */
 		if ((t = base64_decode(out)) != NULL &&
-		    utf8_valid(t, strlen(t))) {
-			free(out);
-			out = t;
-		} else
+		    utf8_valid(t, strlen(t)))
+			replace(&out, t);
+		else
 			free(t);
 	}
-	if (*out != '\0' && feed__in_list(element, relative_uri_elems,
+	if (*out != '\0' && element_in(element, relative_uri_elems,
 	    NELEM(relative_uri_elems)) &&
-	    (strcmp(element, "id") != 0 || p->guidislink)) {
-		t = feed__resolve(p, out);
-		free(out);
-		out = t;
-	}
+	    (strcmp(element, "id") != 0 || p->guidislink))
+		replace(&out, feed__resolve(p, out));
 	if ((p->version == NULL || strncmp(p->version, "atom", 4) != 0) &&
 	    p->cp.active && p->cp.type != NULL &&
 	    strcmp(p->cp.type, "text/plain") == 0 &&
-	    feed__looks_like_html(out))
+	    sanitize_looks_like_html(out))
 		feed__set_str(&p->cp.type, "text/html");
 	p->cp.base64 = 0;
 	if (text_is_html_type(p->cp.active && p->cp.type ? p->cp.type :
-	    "text/html") && feed__in_list(element, markup_elems,
-	    NELEM(markup_elems))) {
-		t = feed__html_clean(out, p->baseuri, 1, 1);
-		free(out);
-		out = t;
-	}
+	    "text/html") && element_in(element, markup_elems,
+	    NELEM(markup_elems)))
+		replace(&out, sanitize_html(out, p->baseuri));
 	out = feed__fix_text(p, out);
 	feed__store(p, element, out);
 	return out;
@@ -235,7 +253,7 @@ feed__pop(struct fp *p, const char *element)
 
 /* Whether an element outside the known ones collects text here. */
 int
-feed__expecting(struct fp *p)
+feed__expecting(struct feed__parser *p)
 {
 	return p->infeed || p->inentry || p->insource;
 }

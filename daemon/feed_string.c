@@ -11,21 +11,8 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
-char *
-feed__lower_dup(const char *s, size_t n)
-{
-	char *r;
-	size_t i;
-
-	/* The copy stops at a NUL among the n bytes. */
-	r = xstrndup(s, n);
-	for (i = 0; r[i] != '\0'; i++)
-		r[i] = (char)tolower((unsigned char)r[i]);
-	return r;
-}
-
 /* a, sep and b in one allocation (b alone when a is NULL), folded as
- * feed__lower_dup folds when lower. */
+ * xstrndup_lower folds when lower. */
 char *
 feed__join(const char *a, int sep, const char *b, int lower)
 {
@@ -61,79 +48,6 @@ feed__attr_get(char **attrs, size_t n, const char *key)
 		if (strcmp(attrs[i], key) == 0)
 			return attrs[i + 1];
 	return NULL;
-}
-
-int
-feed__in_list(const char *name, const char *const *list, size_t n)
-{
-	return feed__in_listn(name, strlen(name), list, n, 0);
-}
-
-/*
- * Whether the len bytes at name are one of the n names in list, ASCII
- * case folded when icase.  The first byte is compared before the rest:
- * most names in a list differ there.
- */
-int
-feed__in_listn(const char *name, size_t len, const char *const *list,
-    size_t n, int icase)
-{
-	int c0;
-	size_t i;
-
-	if (len == 0)
-		return 0;
-	c0 = icase ? tolower((unsigned char)name[0]) : (unsigned char)name[0];
-	for (i = 0; i < n; i++)
-		if ((unsigned char)list[i][0] == c0 &&
-		    strlen(list[i]) == len && (icase ?
-		    strncasecmp(list[i], name, len) :
-		    memcmp(list[i], name, len)) == 0)
-			return 1;
-	return 0;
-}
-
-/* strcmp of the NUL-terminated a with the len bytes at b, b's ASCII
- * letters folded when icase (tolower's C locale). */
-static int
-cmp_n(const char *a, const char *b, size_t len, int icase)
-{
-	size_t i;
-	int c;
-
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)b[i];
-		if (icase && c >= 'A' && c <= 'Z')
-			c += 'a' - 'A';
-		if (a[i] == '\0' || (unsigned char)a[i] != c)
-			return a[i] == '\0' ? -1 : (unsigned char)a[i] - c;
-	}
-	return a[len] != '\0';
-}
-
-/*
- * feed__in_listn for a list sorted by strcmp (and lowercase when icase):
- * a binary search, for the long lists of HTML names.
- */
-int
-feed__in_sorted(const char *name, size_t len, const char *const *list,
-    size_t n, int icase)
-{
-	size_t lo = 0, hi = n, mid;
-	int c;
-
-	if (len == 0)
-		return 0;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if ((c = cmp_n(list[mid], name, len, icase)) == 0)
-			return 1;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
 }
 
 /*
@@ -178,7 +92,7 @@ strip_bounds(const char *s, size_t n, size_t *startp, size_t *endp)
 		start += k;
 	}
 	while (end > start) {
-		/* The last character starts at the last non-continuation byte. */
+		/* The last character starts at its lead byte. */
 		k = 1;
 		while (k < end - start && k < 4 && (p[end - k] & 0xc0) == 0x80)
 			k++;

@@ -9,10 +9,10 @@
 #include "xmalloc.h"
 
 static void
-fp_add_tag(struct fp *p, const char *term, const char *scheme,
+add_tag(struct feed__parser *p, const char *term, const char *scheme,
     const char *label)
 {
-	struct fp_ctx *c = feed__context(p);
+	struct feed__ctx *c = feed__context(p);
 	struct feed_tag *t;
 	size_t i;
 
@@ -35,7 +35,7 @@ fp_add_tag(struct fp *p, const char *term, const char *scheme,
 }
 
 static void
-st_category(struct fp *p, const char *tag, char **a, size_t n)
+st_category(struct feed__parser *p, const char *tag, char **a, size_t n)
 {
 	const char *scheme;
 
@@ -43,13 +43,13 @@ st_category(struct fp *p, const char *tag, char **a, size_t n)
 	scheme = feed__attr_get(a, n, "scheme");
 	if (scheme == NULL)
 		scheme = feed__attr_get(a, n, "domain");
-	fp_add_tag(p, feed__attr_get(a, n, "term"), scheme,
+	add_tag(p, feed__attr_get(a, n, "term"), scheme,
 	    feed__attr_get(a, n, "label"));
 	feed__push(p, "category", 1);
 }
 
 static void
-st_media_category(struct fp *p, const char *tag, char **a, size_t n)
+st_media_category(struct feed__parser *p, const char *tag, char **a, size_t n)
 {
 	const char *scheme;
 
@@ -57,24 +57,24 @@ st_media_category(struct fp *p, const char *tag, char **a, size_t n)
 	scheme = feed__attr_get(a, n, "scheme");
 	if (scheme == NULL)
 		scheme = "http://search.yahoo.com/mrss/category_schema";
-	fp_add_tag(p, feed__attr_get(a, n, "term"), scheme,
+	add_tag(p, feed__attr_get(a, n, "term"), scheme,
 	    feed__attr_get(a, n, "label"));
 	feed__push(p, "category", 1);
 }
 
 static void
-st_itunes_category(struct fp *p, const char *tag, char **a, size_t n)
+st_itunes_category(struct feed__parser *p, const char *tag, char **a, size_t n)
 {
 	(void)tag;
-	fp_add_tag(p, feed__attr_get(a, n, "text"), "http://www.itunes.com/",
+	add_tag(p, feed__attr_get(a, n, "text"), "http://www.itunes.com/",
 	    NULL);
 	feed__push(p, "category", 1);
 }
 
 static void
-en_category(struct fp *p, const char *tag)
+en_category(struct feed__parser *p, const char *tag)
 {
-	struct fp_ctx *c;
+	struct feed__ctx *c;
 	char *v;
 
 	(void)tag;
@@ -88,13 +88,13 @@ en_category(struct fp *p, const char *tag)
 	    *c->tags[c->ntags - 1].term == '\0'))
 		feed__set_str(&c->tags[c->ntags - 1].term, v);
 	else
-		fp_add_tag(p, v, NULL, NULL);
+		add_tag(p, v, NULL, NULL);
 	free(v);
 }
 
 /* Comma-separated keyword lists become tags. */
 static void
-split_tags(struct fp *p, char *v, const char *scheme)
+split_tags(struct feed__parser *p, char *v, const char *scheme)
 {
 	char *tok, *save = NULL, *t;
 
@@ -102,13 +102,13 @@ split_tags(struct fp *p, char *v, const char *scheme)
 	    tok = strtok_r(NULL, ",", &save)) {
 		t = feed__strip_dup(tok, strlen(tok));
 		if (*t != '\0')
-			fp_add_tag(p, t, scheme, NULL);
+			add_tag(p, t, scheme, NULL);
 		free(t);
 	}
 }
 
 static void
-en_tags(struct fp *p, const char *tag)
+en_tags(struct feed__parser *p, const char *tag)
 {
 	char *v;
 
@@ -120,7 +120,7 @@ en_tags(struct fp *p, const char *tag)
 }
 
 static void
-en_itunes_keywords(struct fp *p, const char *tag)
+en_itunes_keywords(struct feed__parser *p, const char *tag)
 {
 	char *v;
 
@@ -132,7 +132,7 @@ en_itunes_keywords(struct fp *p, const char *tag)
 }
 
 static void
-en_media_keywords(struct fp *p, const char *tag)
+en_media_keywords(struct feed__parser *p, const char *tag)
 {
 	char *v;
 
@@ -143,7 +143,7 @@ en_media_keywords(struct fp *p, const char *tag)
 	free(v);
 }
 
-static const struct fp_handler handlers[] = {
+static const struct feed__handler handlers[] = {
 	{ "category",		st_category,		en_category },
 	{ "dc_subject",		st_category,		en_category },
 	{ "itunes_category",	st_itunes_category,	en_category },

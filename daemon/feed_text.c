@@ -13,8 +13,9 @@
 #include "text.h"
 #include "xmalloc.h"
 
-static void	 st_content(struct fp *, const char *, char **, size_t);
-static void	 en_content(struct fp *, const char *);
+static void	 st_content(struct feed__parser *, const char *, char **,
+		    size_t);
+static void	 en_content(struct feed__parser *, const char *);
 
 static const char *
 map_content_type(const char *t)
@@ -31,7 +32,7 @@ map_content_type(const char *t)
 }
 
 static void
-fp_push_content(struct fp *p, const char *tag, char **attrs, size_t n,
+push_content(struct feed__parser *p, const char *tag, char **attrs, size_t n,
     const char *deftype, int expecting)
 {
 	const char *type, *mode;
@@ -75,7 +76,7 @@ fp_push_content(struct fp *p, const char *tag, char **attrs, size_t n,
 }
 
 static char *
-fp_pop_content(struct fp *p, const char *tag)
+pop_content(struct feed__parser *p, const char *tag)
 {
 	char *v;
 
@@ -129,7 +130,7 @@ simple_name(const char *tag)
 }
 
 void
-feed__st_simple(struct fp *p, const char *tag, char **a, size_t n)
+feed__st_simple(struct feed__parser *p, const char *tag, char **a, size_t n)
 {
 	size_t i;
 
@@ -144,13 +145,13 @@ feed__st_simple(struct fp *p, const char *tag, char **a, size_t n)
 }
 
 static void
-en_simple(struct fp *p, const char *tag)
+en_simple(struct feed__parser *p, const char *tag)
 {
 	free(feed__pop(p, simple_name(tag)));
 }
 
 static void
-st_itunes_image(struct fp *p, const char *tag, char **a, size_t n)
+st_itunes_image(struct feed__parser *p, const char *tag, char **a, size_t n)
 {
 	if ((feed__attr_get(a, n, "href") != NULL ||
 	    feed__attr_get(a, n, "url") != NULL) &&
@@ -160,49 +161,49 @@ st_itunes_image(struct fp *p, const char *tag, char **a, size_t n)
 }
 
 static void
-st_subtitle(struct fp *p, const char *tag, char **a, size_t n)
+st_subtitle(struct feed__parser *p, const char *tag, char **a, size_t n)
 {
 	(void)tag;
-	fp_push_content(p, "subtitle", a, n, "text/plain", 1);
+	push_content(p, "subtitle", a, n, "text/plain", 1);
 }
 
 static void
-en_subtitle(struct fp *p, const char *tag)
+en_subtitle(struct feed__parser *p, const char *tag)
 {
 	(void)tag;
-	free(fp_pop_content(p, "subtitle"));
+	free(pop_content(p, "subtitle"));
 }
 
 static void
-st_rights(struct fp *p, const char *tag, char **a, size_t n)
+st_rights(struct feed__parser *p, const char *tag, char **a, size_t n)
 {
 	(void)tag;
-	fp_push_content(p, "rights", a, n, "text/plain", 1);
+	push_content(p, "rights", a, n, "text/plain", 1);
 }
 
 static void
-en_rights(struct fp *p, const char *tag)
+en_rights(struct feed__parser *p, const char *tag)
 {
 	(void)tag;
-	free(fp_pop_content(p, "rights"));
+	free(pop_content(p, "rights"));
 }
 
 static void
-st_info(struct fp *p, const char *tag, char **a, size_t n)
+st_info(struct feed__parser *p, const char *tag, char **a, size_t n)
 {
 	(void)tag;
-	fp_push_content(p, "info", a, n, "text/plain", 1);
+	push_content(p, "info", a, n, "text/plain", 1);
 }
 
 static void
-en_info(struct fp *p, const char *tag)
+en_info(struct feed__parser *p, const char *tag)
 {
 	(void)tag;
-	free(fp_pop_content(p, "info"));
+	free(pop_content(p, "info"));
 }
 
 static void
-st_language(struct fp *p, const char *tag, char **a, size_t n)
+st_language(struct feed__parser *p, const char *tag, char **a, size_t n)
 {
 	(void)tag;
 	(void)a;
@@ -211,7 +212,7 @@ st_language(struct fp *p, const char *tag, char **a, size_t n)
 }
 
 static void
-en_language(struct fp *p, const char *tag)
+en_language(struct feed__parser *p, const char *tag)
 {
 	char *v;
 
@@ -222,7 +223,7 @@ en_language(struct fp *p, const char *tag)
 }
 
 static void
-st_published(struct fp *p, const char *tag, char **a, size_t n)
+st_published(struct feed__parser *p, const char *tag, char **a, size_t n)
 {
 	(void)tag;
 	(void)a;
@@ -231,14 +232,14 @@ st_published(struct fp *p, const char *tag, char **a, size_t n)
 }
 
 static void
-en_published(struct fp *p, const char *tag)
+en_published(struct feed__parser *p, const char *tag)
 {
 	(void)tag;
 	free(feed__pop(p, "published"));
 }
 
 void
-feed__st_updated(struct fp *p, const char *tag, char **a, size_t n)
+feed__st_updated(struct feed__parser *p, const char *tag, char **a, size_t n)
 {
 	(void)tag;
 	(void)a;
@@ -247,35 +248,35 @@ feed__st_updated(struct fp *p, const char *tag, char **a, size_t n)
 }
 
 void
-feed__en_updated(struct fp *p, const char *tag)
+feed__en_updated(struct feed__parser *p, const char *tag)
 {
 	(void)tag;
 	free(feed__pop(p, "updated"));
 }
 
 static void
-st_title(struct fp *p, const char *tag, char **a, size_t n)
+st_title(struct feed__parser *p, const char *tag, char **a, size_t n)
 {
 	(void)tag;
-	fp_push_content(p, "title", a, n, "text/plain", feed__expecting(p));
+	push_content(p, "title", a, n, "text/plain", feed__expecting(p));
 }
 
 static void
-en_title(struct fp *p, const char *tag)
+en_title(struct feed__parser *p, const char *tag)
 {
 	char *v;
 
 	(void)tag;
 	if (p->svgok)
 		return;
-	v = fp_pop_content(p, "title");
+	v = pop_content(p, "title");
 	if (v != NULL && *v != '\0')
 		p->title_depth = p->depth;
 	free(v);
 }
 
 static void
-en_media_title(struct fp *p, const char *tag)
+en_media_title(struct feed__parser *p, const char *tag)
 {
 	int d = p->title_depth;
 
@@ -284,90 +285,90 @@ en_media_title(struct fp *p, const char *tag)
 }
 
 static int
-ctx_has_summary(struct fp *p)
+ctx_has_summary(struct feed__parser *p)
 {
 	return feed__context(p)->text[F_SUMMARY].value != NULL;
 }
 
 static void
-st_description(struct fp *p, const char *tag, char **a, size_t n)
+st_description(struct feed__parser *p, const char *tag, char **a, size_t n)
 {
 	if (ctx_has_summary(p) && !p->has_content) {
 		p->summary_key = 2;
 		st_content(p, tag, a, n);
 	} else
-		fp_push_content(p, "description", a, n, "text/html",
+		push_content(p, "description", a, n, "text/html",
 		    feed__expecting(p));
 }
 
 static void
-st_abstract(struct fp *p, const char *tag, char **a, size_t n)
+st_abstract(struct feed__parser *p, const char *tag, char **a, size_t n)
 {
 	(void)tag;
-	fp_push_content(p, "description", a, n, "text/plain",
+	push_content(p, "description", a, n, "text/plain",
 	    feed__expecting(p));
 }
 
 static void
-en_description(struct fp *p, const char *tag)
+en_description(struct feed__parser *p, const char *tag)
 {
 	if (p->summary_key == 2)
 		en_content(p, tag);
 	else
-		free(fp_pop_content(p, "description"));
+		free(pop_content(p, "description"));
 	p->summary_key = 0;
 }
 
 static void
-st_summary(struct fp *p, const char *tag, char **a, size_t n)
+st_summary(struct feed__parser *p, const char *tag, char **a, size_t n)
 {
 	if (ctx_has_summary(p) && !p->has_content) {
 		p->summary_key = 2;
 		st_content(p, tag, a, n);
 	} else {
 		p->summary_key = 1;
-		fp_push_content(p, "summary", a, n, "text/plain", 1);
+		push_content(p, "summary", a, n, "text/plain", 1);
 	}
 }
 
 static void
-en_summary(struct fp *p, const char *tag)
+en_summary(struct feed__parser *p, const char *tag)
 {
 	if (p->summary_key == 2)
 		en_content(p, tag);
 	else
-		free(fp_pop_content(p, "summary"));
+		free(pop_content(p, "summary"));
 	p->summary_key = 0;
 }
 
 static void
-st_content(struct fp *p, const char *tag, char **a, size_t n)
+st_content(struct feed__parser *p, const char *tag, char **a, size_t n)
 {
 	(void)tag;
 	p->has_content = 1;
-	fp_push_content(p, "content", a, n, "text/plain", 1);
+	push_content(p, "content", a, n, "text/plain", 1);
 }
 
 static void
-st_body(struct fp *p, const char *tag, char **a, size_t n)
+st_body(struct feed__parser *p, const char *tag, char **a, size_t n)
 {
 	(void)tag;
-	fp_push_content(p, "content", a, n, FEED_XHTML_TYPE, 1);
+	push_content(p, "content", a, n, FEED_XHTML_TYPE, 1);
 }
 
 static void
-st_content_encoded(struct fp *p, const char *tag, char **a, size_t n)
+st_content_encoded(struct feed__parser *p, const char *tag, char **a, size_t n)
 {
 	(void)tag;
 	p->has_content = 1;
-	fp_push_content(p, "content", a, n, "text/html", 1);
+	push_content(p, "content", a, n, "text/html", 1);
 }
 
 static void
-en_content(struct fp *p, const char *tag)
+en_content(struct feed__parser *p, const char *tag)
 {
 	const char *t;
-	struct fp_ctx *c;
+	struct feed__ctx *c;
 	char *v;
 	int copy;
 
@@ -375,7 +376,7 @@ en_content(struct fp *p, const char *tag)
 	t = map_content_type(p->cp.type);
 	copy = t != NULL && (strcmp(t, "text/plain") == 0 ||
 	    text_is_html_type(t));
-	v = fp_pop_content(p, "content");
+	v = pop_content(p, "content");
 	if (copy && v != NULL) {
 		c = feed__context(p);
 		if (c->text[F_SUMMARY].value == NULL)
@@ -384,7 +385,7 @@ en_content(struct fp *p, const char *tag)
 	free(v);
 }
 
-static const struct fp_handler handlers[] = {
+static const struct feed__handler handlers[] = {
 	{ "abstract",		st_abstract,		en_description },
 	{ "admin_generatoragent", feed__st_simple,		en_simple },
 	{ "body",		st_body,		en_content },

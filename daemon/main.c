@@ -17,6 +17,7 @@
 
 #include "agg.h"
 #include "config.h"
+#include "conformance_json.h"
 #include "date.h"
 #include "feed.h"
 #include "lock.h"
@@ -246,7 +247,7 @@ cmd_parse(int argc, char **argv)
 		    "\"entries\": []}\n");
 		log_error("parse: %s: %s", file, err);
 	} else {
-		feed_doc_json(doc, stdout);
+		conformance_json_write(doc, stdout);
 		feed_doc_free(doc);
 	}
 	if (fflush(stdout) == EOF || ferror(stdout)) {

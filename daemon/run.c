@@ -20,6 +20,7 @@
 #include "config.h"
 #include "date.h"
 #include "deliver.h"
+#include "entry.h"
 #include "fetch.h"
 #include "group.h"
 #include "log.h"
@@ -29,7 +30,6 @@
 #include "run.h"
 #include "schedule.h"
 #include "store.h"
-#include "url.h"
 #include "xmalloc.h"
 
 /* Seconds that transfers under way get to finish after SIGTERM. */
@@ -616,7 +616,7 @@ poller_init(struct poller *p, const char *path, const struct config *cfg,
 		fatalx("cannot initialise the event loop");
 	p->group = group_new(p->store, &p->store_lock, p->spool);
 	/* The merged feed's id stays the same as long as its path does. */
-	key_hash(cfg->output, strlen(cfg->output), key);
+	entry_key_hash(cfg->output, strlen(cfg->output), key);
 	p->feed_id = xasprintf("urn:aggregator:feed:%.32s", key);
 	p->fetcher = fetch_new(&p->loop, &p->limits);
 	for (size_t i = 0; i < cfg->nfeeds; i++)

@@ -1,7 +1,8 @@
 /*
  * URLs: RFC 3986 reference resolution (section 5.2, with
  * remove_dot_segments), the canonical form deduplication keys are taken
- * over (SPEC.md "Deduplication"), and the SHA-256 keys themselves.
+ * over (SPEC.md "Deduplication"), and feedparser's joins with their list
+ * of safe schemes.
  * URLs are split by the regular expression of RFC 3986 appendix B, so any
  * string has a parse; nothing here rejects a URL.
  */
@@ -9,9 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
-#include "log.h"
+#include "names.h"
 #include "url.h"
 #include "xmalloc.h"
 
@@ -27,12 +26,13 @@ static size_t	 url_scheme_len(const char *, size_t);
 static char	*url_remove_dots(const char *, size_t);
 static void	 url_merge(struct buf *, const struct url_parts *,
 		    const char *, size_t);
-static void	 url_join(struct buf *, const char *, size_t, const char *,
-		    size_t);
+static void	 url_append_path(struct buf *, const char *, size_t,
+		    const char *, size_t);
 static int	 url_is_http(const struct url_parts *, int *);
 static void	 url_canon_auth(struct buf *, const char *, size_t, int);
 static void	 url_canon_query(struct buf *, const char *, size_t);
 static int	 url_tracking_param(const char *, size_t);
+static int	 url_scheme_ok(const char *);
 
 /* Query parameter names that only track the reader (besides utm_*). */
 static const char *const url_tracking[] = {
@@ -171,7 +171,7 @@ url_merge(struct buf *b, const struct url_parts *base, const char *rpath,
 
 /* Appends path after dot removal, then the query when there is one. */
 static void
-url_join(struct buf *b, const char *path, size_t pathlen, const char *query,
+url_append_path(struct buf *b, const char *path, size_t pathlen, const char *query,
     size_t querylen)
 {
 	char *clean;
@@ -213,7 +213,7 @@ url_resolve(const char *base, const char *ref)
 	if (R.has_auth) {
 		buf_add(&out, "//", 2);
 		buf_add(&out, R.auth, R.authlen);
-		url_join(&out, R.path, R.pathlen,
+		url_append_path(&out, R.path, R.pathlen,
 		    R.has_query ? R.query : NULL, R.querylen);
 	} else {
 		if (B.has_auth) {
@@ -235,7 +235,7 @@ url_resolve(const char *base, const char *ref)
 				buf_add(&path, R.path, R.pathlen);
 			else
 				url_merge(&path, &B, R.path, R.pathlen);
-			url_join(&out, path.data, path.len,
+			url_append_path(&out, path.data, path.len,
 			    R.has_query ? R.query : NULL, R.querylen);
 		}
 	}
@@ -406,19 +406,80 @@ url_canonical(const char *abs_url)
 	return buf_release(&out);
 }
 
-void
-key_hash(const char *s, size_t len, char hex[KEY_HEX_SIZE])
+/* Whether uri has a scheme feedparser accepts (ACCEPTABLE_URI_SCHEMES). */
+static int
+url_scheme_ok(const char *uri)
 {
-	static const char digits[] = "0123456789abcdef";
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0, i;
+	static const char *const ok[] = {
+		"file", "ftp", "gopher", "h323", "hdl", "http", "https",
+		"imap", "magnet", "mailto", "mms", "news", "nntp", "prospero",
+		"rsync", "rtsp", "rtspu", "sftp", "shttp", "sip", "sips",
+		"snews", "svn", "svn+ssh", "telnet", "wais", "aim", "callto",
+		"cvs", "facetime", "feed", "git", "gtalk", "irc", "ircs",
+		"irc6", "itms", "msnim", "skype", "ssh", "smb", "ymsg",
+	};
+	const char *c;
 
-	if (!EVP_Digest(s, len, md, &mdlen, EVP_sha256(), NULL) ||
-	    mdlen * 2 != KEY_HEX_LEN)
-		fatalx("key_hash: SHA-256 failed");
-	for (i = 0; i < mdlen; i++) {
-		hex[2 * i] = digits[md[i] >> 4];
-		hex[2 * i + 1] = digits[md[i] & 0xf];
+	while (isspace((unsigned char)*uri))
+		uri++;
+	if ((c = strchr(uri, ':')) == NULL)
+		return 0;
+	return names_in(uri, (size_t)(c - uri), ok, NELEM(ok), 0);
+}
+
+char *
+url_join(const char *base, const char *ref)
+{
+	const char *p, *q;
+	struct buf b;
+	char *fixed, *r;
+
+	if (ref == NULL)
+		ref = "";
+	/* _urifixer: "scheme:////x" loses the extra slashes. */
+	buf_init(&b);
+	p = ref;
+	if (isalpha((unsigned char)*p)) {
+		for (q = p + 1; isalnum((unsigned char)*q) || *q == '+' ||
+		    *q == '-' || *q == '.'; q++)
+			;
+		if (strncmp(q, "://", 3) == 0) {
+			buf_add(&b, p, (size_t)(q - p) + 3);
+			for (q += 3; *q == '/'; q++)
+				;
+			buf_addstr(&b, q);
+		}
 	}
-	hex[KEY_HEX_LEN] = '\0';
+	if (b.len == 0)
+		buf_addstr(&b, ref);
+	fixed = buf_release(&b);
+	if (base == NULL || *base == '\0')
+		return fixed;
+	if (*fixed == '\0') {
+		free(fixed);
+		return xstrdup(base);
+	}
+	r = url_resolve(base, fixed);
+	free(fixed);
+	return r;
+}
+
+char *
+url_join_safe(const char *base, const char *rel)
+{
+	char *u;
+
+	if (base == NULL || *base == '\0')
+		return xstrdup(rel != NULL ? rel : "");
+	if (rel == NULL || *rel == '\0') {
+		if (strchr(base, ':') == NULL || url_scheme_ok(base))
+			return xstrdup(base);
+		return xstrdup("");
+	}
+	u = url_join(base, rel);
+	if (!url_scheme_ok(u)) {
+		free(u);
+		return xstrdup("");
+	}
+	return u;
 }

@@ -2,6 +2,7 @@
  * Allocators that die on out-of-memory, so that no caller has to check,
  * and the growable buffer used for building strings.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -74,6 +75,16 @@ xstrndup(const char *s, size_t n)
 
 	if ((p = strndup(s, n)) == NULL)
 		fatal("xstrndup");
+	return p;
+}
+
+char *
+xstrndup_lower(const char *s, size_t n)
+{
+	char *p = xstrndup(s, n), *q;
+
+	for (q = p; *q != '\0'; q++)
+		*q = (char)tolower((unsigned char)*q);
 	return p;
 }
 

@@ -31,6 +31,11 @@ struct entry {
 void	entry_from_feed(struct entry *e, const struct feed_doc *doc,
 	    const struct feed_entry *fe, const char *name, const char *url,
 	    const char *title, time_t now);
+/*
+ * SHA-256 of the len bytes at s as lowercase hex into hex: the one hash
+ * of the program (entry keys; the merged feed's id).
+ */
+void	entry_key_hash(const char *s, size_t len, char hex[KEY_HEX_SIZE]);
 /* Frees the strings e holds (not e itself). */
 void	entry_clear(struct entry *e);
 

@@ -29,9 +29,6 @@ struct feed_doc	*feed_parse(const char *buf, size_t len,
 		    const struct feed_source *src, char *err, size_t errlen);
 void		 feed_doc_free(struct feed_doc *);
 
-/* Writes the conformance JSON of ../shared/conformance/README.md. */
-void		 feed_doc_json(const struct feed_doc *, FILE *);
-
 /*
  * Reads the flat JSON object of response headers given to `aggregator
  * parse --headers`: Content-Type, Content-Location and Content-Language

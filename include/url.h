@@ -1,6 +1,6 @@
 /*
- * URLs: resolving relative references (RFC 3986), the canonical form that
- * deduplication keys are computed over (SPEC.md), and the keys themselves.
+ * URLs: resolving relative references (RFC 3986) and the canonical form
+ * that deduplication keys are computed over (SPEC.md).
  */
 #ifndef URL_H
 #define URL_H
@@ -23,7 +23,19 @@ int	 url_is_absolute(const char *s);
  */
 char	*url_canonical(const char *abs_url);
 
-/* SHA-256 of the bytes of s, as lowercase hex into hex[KEY_HEX_SIZE]. */
-void	 key_hash(const char *s, size_t len, char hex[KEY_HEX_SIZE]);
+/*
+ * feedparser's urljoin: url_resolve after the extra slashes of
+ * "scheme:////x" are dropped; an empty ref gives base, an empty base ref.
+ * Allocated.
+ */
+char	*url_join(const char *base, const char *ref);
+
+/*
+ * feedparser's make_safe_absolute_uri: url_join, or "" when the result's
+ * scheme is not one feedparser accepts (http, https, ftp, mailto and 38
+ * more).  Without a base, ref as it is; without a ref, base when its
+ * scheme is accepted, else "".  Allocated.
+ */
+char	*url_join_safe(const char *base, const char *ref);
 
 #endif

@@ -15,6 +15,8 @@ void	*xrealloc(void *, size_t);
 void	*xreallocarray(void *, size_t, size_t);
 char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
+/* xstrndup with ASCII letters lowercased. */
+char	*xstrndup_lower(const char *, size_t);
 /* Returns a copy of s, or NULL when s is NULL. */
 char	*xstrdup_or_null(const char *);
 /* 1 when a and b are equal strings or both NULL. */

@@ -1,9 +1,8 @@
 /*
- * libFuzzer target: the HTML clean-up feed text goes through
- * (feed__html_clean of feed_priv.h) and the guess whether text is HTML.
- * The first byte picks resolve (bit 0) and sanitize (bit 1); the rest is
- * the HTML.  Sanitized output may hold only tags the acceptable-elements
- * list allows: anything else would let a feed put live markup into mail.
+ * libFuzzer target: the HTML sanitizer feed text goes through
+ * (sanitize_html) and the guess whether text is HTML; the input is the
+ * HTML.  Sanitized output may hold only tags the allow-list allows:
+ * anything else would let a feed put live markup into mail.
  * The text/plain rendering (html_text) reads both the raw HTML and the
  * clean-up's output; text in makes text out, no longer than a reference
  * can grow it (4 bytes of UTF-8 for "&#1;", link targets shown once).
@@ -14,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "feed_priv.h"
 #include "html_text.h"
+#include "sanitize.h"
 #include "xmalloc.h"
 
 #define FUZZ_BASE	"http://example.com/blog/post/"
@@ -34,7 +33,7 @@ fuzz_check_tags(const char *in, const char *out)
 		while (isalnum((unsigned char)*q) || *q == '-')
 			q++;
 		if (q > p + 1 && !(q == p + 2 && p[1] == '/') &&
-		    feed__html_acceptable(p[1] == '/' ? p + 2 : p + 1,
+		    sanitize_element_ok(p[1] == '/' ? p + 2 : p + 1,
 		    (size_t)(q - p - (p[1] == '/' ? 2 : 1))))
 			continue;
 		fprintf(stderr, "html: sanitized output has \"<%.20s\"\n"
@@ -60,17 +59,11 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *html, *out;
-	int resolve, sanitize;
 
-	if (size == 0)
-		return 0;
-	resolve = data[0] & 1;
-	sanitize = (data[0] >> 1) & 1;
-	html = xstrndup((const char *)data + 1, size - 1);
-	feed__looks_like_html(html);
-	out = feed__html_clean(html, FUZZ_BASE, resolve, sanitize);
-	if (sanitize)
-		fuzz_check_tags(html, out);
+	html = xstrndup((const char *)data, size);
+	sanitize_looks_like_html(html);
+	out = sanitize_html(html, FUZZ_BASE);
+	fuzz_check_tags(html, out);
 	fuzz_check_text(html);
 	fuzz_check_text(out);
 	free(out);

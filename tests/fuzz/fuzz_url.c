@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "agg.h"
+#include "entry.h"
 #include "url.h"
 #include "xmalloc.h"
 
@@ -40,7 +41,7 @@ fuzz_canon(const char *u)
 		    "  in:  \"%s\"\n  1st: \"%s\"\n  2nd: \"%s\"\n", u, c, cc);
 		abort();
 	}
-	key_hash(c, strlen(c), hex);
+	entry_key_hash(c, strlen(c), hex);
 	if (strlen(hex) != KEY_HEX_LEN)
 		abort();
 	free(cc);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "conformance_json.h"
 #include "feed.h"
 #include "xmalloc.h"
 
@@ -60,7 +61,7 @@ fixture_json(const struct feed_doc *d)
 	FILE *fp;
 
 	fp = open_memstream(&out, &len);
-	feed_doc_json(d, fp);
+	conformance_json_write(d, fp);
 	fclose(fp);
 	return out;
 }

@@ -98,7 +98,7 @@ TEST(key_canonical_link)
 	const char *canon = "https://www.reuters.com/x/";
 	size_t i;
 
-	key_hash(canon, strlen(canon), want);
+	entry_key_hash(canon, strlen(canon), want);
 	for (i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
 		fe_init(&fe);
 		fe.link = xstrdup(same[i]);
@@ -113,7 +113,7 @@ TEST(key_canonical_link)
 	fe.link = xstrdup(" \n ");
 	fe.id = xstrdup("x");
 	key_of(&fe, "feed-a", k0);
-	key_hash("id\nfeed-a\nx", 11, k);
+	entry_key_hash("id\nfeed-a\nx", 11, k);
 	ASSERT_STR(k0, k);
 	fe_free(&fe);
 
@@ -139,7 +139,7 @@ TEST(key_id_scoped_to_feed)
 	key_of(&fe, "feed-a", ka);
 	key_of(&fe, "feed-b", kb);
 	ASSERT(strcmp(ka, kb) != 0);
-	key_hash(bytes, strlen(bytes), want);
+	entry_key_hash(bytes, strlen(bytes), want);
 	ASSERT_STR(ka, want);
 
 	/* The id wins over title and content. */
@@ -162,7 +162,7 @@ TEST(key_content_fallback)
 	text_set(&fe.summary, "short", "text/html");
 	fe_add_content(&fe, "<p>body</p>", "text/html");
 	key_of(&fe, "feed-a", k1);
-	key_hash(bytes, strlen(bytes), want);
+	entry_key_hash(bytes, strlen(bytes), want);
 	ASSERT_STR(k1, want);
 
 	key_of(&fe, "feed-b", k2);
@@ -319,7 +319,7 @@ TEST(content_empty_uses_summary)
 	char want[KEY_HEX_SIZE];
 	const char *bytes = "content\nfeed-a\nHello\n<p>sum</p>";
 
-	key_hash(bytes, strlen(bytes), want);
+	entry_key_hash(bytes, strlen(bytes), want);
 	fe_init(&fe);
 	text_set(&fe.title, "Hello", "text/plain");
 	text_set(&fe.summary, "<p>sum</p>", "text/html");
@@ -343,7 +343,7 @@ TEST(content_empty_uses_summary)
 	entry_from_feed(&e, NULL, &fe, "feed-a", "u", NULL, 5);
 	ASSERT_STR(e.content, "");
 	bytes = "content\nfeed-a\nHello\n";
-	key_hash(bytes, strlen(bytes), want);
+	entry_key_hash(bytes, strlen(bytes), want);
 	ASSERT_STR(e.key, want);
 	entry_clear(&e);
 	fe_free(&fe);
@@ -408,6 +408,26 @@ TEST(date_fallback)
 	fe_free(&fe);
 }
 
+TEST(key_digest)
+{
+	char hex[KEY_HEX_SIZE];
+	size_t i;
+
+	entry_key_hash("", 0, hex);
+	ASSERT_STR(hex,
+	    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	entry_key_hash("abc", 3, hex);
+	ASSERT_STR(hex,
+	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	/* The length counts, not a NUL. */
+	entry_key_hash("ab\0c", 4, hex);
+	ASSERT_INT(strlen(hex), KEY_HEX_LEN);
+	for (i = 0; i < KEY_HEX_LEN; i++)
+		ASSERT(strchr("0123456789abcdef", hex[i]) != NULL);
+	ASSERT(strcmp(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb"
+	    "410ff61f20015ad") != 0);
+}
+
 int
 main(void)
 {
@@ -421,5 +441,6 @@ main(void)
 	RUN(content_empty_uses_summary);
 	RUN(fields_copied);
 	RUN(date_fallback);
+	RUN(key_digest);
 	return TEST_DONE();
 }

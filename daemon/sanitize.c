@@ -1,16 +1,19 @@
 /*
- * Embedded HTML in feed text: feedparser's guess whether plain RSS text is
- * really HTML, and the clean-up every HTML value goes through (relative
- * URIs resolved against xml:base, dangerous markup removed), written back
- * in feedparser's serialisation so values compare equal to its output.
+ * The HTML sanitizer: the clean-up every HTML value of a feed goes through
+ * (feedparser's _HTMLSanitizer, with its relative-URI resolution in the
+ * same pass), written back in feedparser's serialisation so values compare
+ * equal to its output; and feedparser's guess whether plain RSS text is
+ * really HTML.  One pass over the markup, no tree.
  */
 #include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "feed_priv.h"
+#include "names.h"
+#include "sanitize.h"
 #include "text.h"
+#include "url.h"
 #include "xmalloc.h"
 
 /*
@@ -19,7 +22,7 @@
  * form in a feed entry can post what a reader types to another site, and
  * no feed needs one.  Their text stays, as for any element not listed.
  * This list and the other name lists below are sorted: they are searched
- * by feed__in_sorted.
+ * by names_in_sorted.
  */
 static const char *const acceptable_elements[] = {
 	"a", "abbr", "acronym", "address", "area", "article", "aside",
@@ -38,9 +41,9 @@ static const char *const acceptable_elements[] = {
 };
 
 int
-feed__html_acceptable(const char *name, size_t len)
+sanitize_element_ok(const char *name, size_t len)
 {
-	return feed__in_sorted(name, len, acceptable_elements,
+	return names_in_sorted(name, len, acceptable_elements,
 	    NELEM(acceptable_elements), 1);
 }
 
@@ -51,7 +54,7 @@ wordch(unsigned char c)
 }
 
 int
-feed__looks_like_html(const char *s)
+sanitize_looks_like_html(const char *s)
 {
 	const char *p, *q;
 	int close = 0, ent = 0;
@@ -87,7 +90,7 @@ feed__looks_like_html(const char *s)
 
 		for (; wordch((unsigned char)*q); q++)
 			;
-		if (q > st && !feed__html_acceptable(st, (size_t)(q - st)))
+		if (q > st && !sanitize_element_ok(st, (size_t)(q - st)))
 			return 0;
 	}
 	/* Every named entity must be an HTML one. */
@@ -137,7 +140,7 @@ static const char *const void_elements[] = {
 static int
 is_void(const char *name, size_t len)
 {
-	return feed__in_sorted(name, len, void_elements, NELEM(void_elements),
+	return names_in_sorted(name, len, void_elements, NELEM(void_elements),
 	    0);
 }
 
@@ -220,7 +223,7 @@ url_scheme_safe(const char *d)
 		;
 	if (*p != ':')
 		return 1;
-	return feed__in_listn(d, (size_t)(p - d), safe_schemes,
+	return names_in(d, (size_t)(p - d), safe_schemes,
 	    NELEM(safe_schemes), 1);
 }
 
@@ -246,7 +249,8 @@ url_value_safe(const char *v)
 	end = v + strlen(v);
 	buf_init(&b);
 	for (p = v; *p != '\0'; p += took) {
-		if (*p != '&' || (took = url_ref(p, (size_t)(end - p), &c)) == 0) {
+		if (*p != '&' ||
+		    (took = url_ref(p, (size_t)(end - p), &c)) == 0) {
 			c = *p;
 			took = 1;
 		}
@@ -287,10 +291,7 @@ hattr_cmp(const void *a, const void *b)
 struct hclean {
 	struct buf	 out;
 	const char	*base;
-	int		 resolve;
-	int		 sanitize;
-	int		 xhtml;
-	int		 unacceptable;
+	int		 unacceptable;	/* inside script, applet or style */
 };
 
 static void
@@ -335,97 +336,121 @@ emit_attr_value(struct buf *b, const char *v)
 	}
 }
 
-static void
-start_tag(struct hclean *h, const char *tag, struct hattr *a, size_t n)
+/*
+ * Keys sort and duplicates collapse, the last value winning: one sort by
+ * (name, source order), then the last of each run is kept, so thousands
+ * of attributes cost n log n, not n squared.  Entries dropped stay in a[]
+ * (moved past the count returned) for the caller to free.
+ */
+static size_t
+attrs_unique(struct hattr *a, size_t n)
 {
+	struct hattr tmp;
 	size_t i, j;
-	char *t;
-	int isvoid;
 
-	if (h->sanitize && !feed__html_acceptable(tag, strlen(tag))) {
-		if (strcmp(tag, "script") == 0 || strcmp(tag, "applet") == 0 ||
-		    strcmp(tag, "style") == 0)
-			h->unacceptable++;
-		return;
-	}
-	/*
-	 * Keys sort and duplicates collapse, the last value winning: one
-	 * sort by (name, source order), then the last of each run is kept,
-	 * so thousands of attributes cost n log n, not n squared.  Entries
-	 * dropped here stay in a[] (moved past n) for the caller to free.
-	 */
 	if (n > 1)
 		qsort(a, n, sizeof(*a), hattr_cmp);
 	for (i = j = 0; i < n; i++) {
 		if (i + 1 < n && strcmp(a[i].k, a[i + 1].k) == 0)
 			continue;
 		if (i != j) {
-			struct hattr tmp = a[j];
-
+			tmp = a[j];
 			a[j] = a[i];
 			a[i] = tmp;
 		}
 		j++;
 	}
-	n = j;
+	return j;
+}
+
+/* Whether attribute attr of element tag holds a URI to resolve. */
+static int
+uri_attr(const char *tag, const char *attr)
+{
+	size_t i;
+
+	for (i = 0; i < NELEM(uri_attrs); i++)
+		if (uri_attrs[i][0][0] == tag[0] &&
+		    strcmp(uri_attrs[i][0], tag) == 0 &&
+		    strcmp(uri_attrs[i][1], attr) == 0)
+			return 1;
+	return 0;
+}
+
+/* Puts v (allocated) in place of a's value. */
+static void
+attr_set(struct hattr *a, char *v)
+{
+	free(a->v);
+	a->v = v;
+}
+
+/*
+ * Attribute a of element tag made fit to write out, in place: relative
+ * URIs resolved, URLs with an unsafe scheme emptied.  0 when the
+ * attribute is not allowed at all.
+ */
+static int
+attr_clean(const struct hclean *h, const char *tag, struct hattr *a)
+{
+	const char *v;
+	size_t len;
+	char *t;
+
+	if (!names_in_sorted(a->k, strlen(a->k), acceptable_attributes,
+	    NELEM(acceptable_attributes), 0))
+		return 0;
+	if (strcmp(a->k, "rel") == 0 || strcmp(a->k, "type") == 0)
+		for (t = a->v; *t != '\0'; t++)
+			*t = (char)tolower((unsigned char)*t);
+	if (uri_attr(tag, a->k)) {
+		for (v = a->v; isspace((unsigned char)*v); v++)
+			;
+		len = strlen(v);
+		while (len > 0 && isspace((unsigned char)v[len - 1]))
+			len--;
+		t = xstrndup(v, len);
+		attr_set(a, url_join_safe(h->base, t));
+		free(t);
+	}
+	if (strcmp(a->k, "href") == 0)
+		attr_set(a, url_join_safe(a->v, NULL));
+	if (names_in_sorted(a->k, strlen(a->k), url_attrs, NELEM(url_attrs),
+	    0) && !url_value_safe(a->v))
+		attr_set(a, xstrdup(""));
+	return 1;
+}
+
+static void
+start_tag(struct hclean *h, const char *tag, struct hattr *a, size_t n)
+{
+	size_t i;
+
+	if (!sanitize_element_ok(tag, strlen(tag))) {
+		if (strcmp(tag, "script") == 0 || strcmp(tag, "applet") == 0 ||
+		    strcmp(tag, "style") == 0)
+			h->unacceptable++;
+		return;
+	}
+	n = attrs_unique(a, n);
 	buf_addc(&h->out, '<');
 	buf_addstr(&h->out, tag);
 	for (i = 0; i < n; i++) {
-		if (strcmp(a[i].k, "rel") == 0 || strcmp(a[i].k, "type") == 0)
-			for (t = a[i].v; *t != '\0'; t++)
-				*t = (char)tolower((unsigned char)*t);
-		if (h->resolve) {
-			for (j = 0; j < NELEM(uri_attrs); j++)
-				if (uri_attrs[j][0][0] == tag[0] &&
-				    strcmp(uri_attrs[j][0], tag) == 0 &&
-				    strcmp(uri_attrs[j][1], a[i].k) == 0)
-					break;
-			if (j < NELEM(uri_attrs)) {
-				size_t l;
-				char *v = a[i].v, *st;
-
-				while (isspace((unsigned char)*v))
-					v++;
-				l = strlen(v);
-				while (l > 0 && isspace((unsigned char)v[l - 1]))
-					l--;
-				st = xstrndup(v, l);
-				t = feed__safe_uri(h->base, st);
-				free(st);
-				free(a[i].v);
-				a[i].v = t;
-			}
-		}
-		if (h->sanitize) {
-			if (!feed__in_sorted(a[i].k, strlen(a[i].k),
-			    acceptable_attributes, NELEM(acceptable_attributes),
-			    0))
-				continue;
-			if (strcmp(a[i].k, "href") == 0) {
-				t = feed__safe_uri(a[i].v, NULL);
-				free(a[i].v);
-				a[i].v = t;
-			}
-			if (feed__in_sorted(a[i].k, strlen(a[i].k), url_attrs,
-			    NELEM(url_attrs), 0) && !url_value_safe(a[i].v)) {
-				free(a[i].v);
-				a[i].v = xstrdup("");
-			}
-		}
+		if (!attr_clean(h, tag, &a[i]))
+			continue;
 		buf_addc(&h->out, ' ');
 		buf_addstr(&h->out, a[i].k);
 		buf_addstr(&h->out, "=\"");
 		emit_attr_value(&h->out, a[i].v);
 		buf_addc(&h->out, '"');
 	}
-	isvoid = is_void(tag, strlen(tag));
-	buf_addstr(&h->out, isvoid ? " />" : ">");
+	buf_addstr(&h->out, is_void(tag, strlen(tag)) ? " />" : ">");
 }
 
 static void
 end_tag(struct hclean *h, const char *tag)
 {
-	if (h->sanitize && !feed__html_acceptable(tag, strlen(tag))) {
+	if (!sanitize_element_ok(tag, strlen(tag))) {
 		if ((strcmp(tag, "script") == 0 || strcmp(tag, "applet") == 0 ||
 		    strcmp(tag, "style") == 0) && h->unacceptable > 0)
 			h->unacceptable--;
@@ -439,10 +464,10 @@ end_tag(struct hclean *h, const char *tag)
 }
 
 /*
- * Text.  When sanitizing, '<' and a bare '&' are escaped, so that no text
- * can join with what follows a dropped element into a live tag (and a
- * second pass changes nothing).  A '>' in text opens nothing and stays, as
- * feedparser leaves it.
+ * Text.  '<' and a bare '&' are escaped, so that no text can join with
+ * what follows a dropped element into a live tag (and a second pass
+ * changes nothing).  A '>' in text opens nothing and stays, as feedparser
+ * leaves it.
  */
 static void
 data(struct hclean *h, const char *s, size_t n)
@@ -451,10 +476,6 @@ data(struct hclean *h, const char *s, size_t n)
 
 	if (h->unacceptable != 0)
 		return;
-	if (!h->sanitize) {
-		buf_add(&h->out, s, n);
-		return;
-	}
 	for (i = st = 0; i < n; i++) {
 		if (s[i] != '<' && s[i] != '&')
 			continue;
@@ -489,7 +510,7 @@ tag_lower(const char *s, size_t n, char *buf, size_t size)
 	size_t i;
 
 	if (n >= size)
-		return feed__lower_dup(s, n);
+		return xstrndup_lower(s, n);
 	for (i = 0; i < n; i++)
 		buf[i] = (char)tolower((unsigned char)s[i]);
 	buf[n] = '\0';
@@ -504,7 +525,6 @@ parse_start(struct hclean *h, const char *s)
 	struct hattr *a = NULL;
 	size_t n = 0, cap = 0, i, tl;
 	char *tag, *t, tbuf[32];
-	int selfclose = 0;
 	char q;
 
 	for (ns = p; tagch((unsigned char)*p); p++)
@@ -528,7 +548,7 @@ parse_start(struct hclean *h, const char *s)
 			a = xreallocarray(a, cap, sizeof(*a));
 		}
 		a[n].idx = n;
-		a[n].k = feed__lower_dup(ns, (size_t)(p - ns));
+		a[n].k = xstrndup_lower(ns, (size_t)(p - ns));
 		if (*p == '$')
 			p++;
 		vs = p;
@@ -567,13 +587,9 @@ parse_start(struct hclean *h, const char *s)
 				continue;
 			}
 		}
-		if (*p == '/' && p[1] == '>')
-			selfclose = 1;
 		p++;
 	}
 	start_tag(h, tag, a, n);
-	if (selfclose && h->xhtml)
-		end_tag(h, tag);
 	for (i = 0; i < n; i++) {
 		free(a[i].k);
 		free(a[i].v);
@@ -593,7 +609,7 @@ charref(struct hclean *h, const char *ref, size_t n)
 	unsigned int w;
 	char *r;
 
-	r = feed__lower_dup(ref, n);
+	r = xstrndup_lower(ref, n);
 	v = r[0] == 'x' ? strtoul(r + 1, NULL, 16) : strtoul(r, NULL, 10);
 	if (h->unacceptable == 0) {
 		if (v >= 0x80 && v <= 0x9f &&
@@ -689,134 +705,143 @@ prepare(const char *html)
 	return buf_release(&b);
 }
 
+/*
+ * The markup at p ('<'): a tag, or a comment or declaration, which are
+ * dropped (browsers end comments early, at "--!>" or "<!-->", which would
+ * bring markup inside them to life).  Returns what follows it, or NULL
+ * when it runs to the end: an unclosed comment takes the rest with it.
+ */
+static const char *
+markup(struct hclean *h, const char *p)
+{
+	const char *q;
+	char *nm, tbuf[32];
+
+	if (strncmp(p, "<!--", 4) == 0)
+		return (q = strstr(p + 4, "-->")) != NULL ? q + 3 : NULL;
+	if (p[1] == '!' || p[1] == '?')
+		return (q = strchr(p, '>')) != NULL ? q + 1 : NULL;
+	if (p[1] == '/' && isalpha((unsigned char)p[2])) {
+		for (q = p + 2; tagch((unsigned char)*q); q++)
+			;
+		nm = tag_lower(p + 2, (size_t)(q - p - 2), tbuf, sizeof(tbuf));
+		end_tag(h, nm);
+		if (nm != tbuf)
+			free(nm);
+		return (q = strchr(q, '>')) != NULL ? q + 1 : NULL;
+	}
+	if (isalpha((unsigned char)p[1]))
+		return p + 1 + parse_start(h, p + 1);
+	data(h, p, 1);
+	return p + 1;
+}
+
+/*
+ * The reference at p ('&') kept as one (numeric ones in feedparser's
+ * spelling, names HTML does not know escaped), or a bare '&' escaped;
+ * returns what follows it.
+ */
+static const char *
+reference(struct hclean *h, const char *p)
+{
+	const char *q = p + 1;
+	char *nm;
+	size_t n;
+
+	if (*q == '#') {
+		q++;
+		if (*q == 'x' || *q == 'X') {
+			for (q++; isxdigit((unsigned char)*q); q++)
+				;
+			n = (size_t)(q - p - 3);
+		} else {
+			for (; isdigit((unsigned char)*q); q++)
+				;
+			n = (size_t)(q - p - 2);
+		}
+		if (n > 0 && *q == ';') {
+			charref(h, p + 2, (size_t)(q - p - 2));
+			return q + 1;
+		}
+	} else if (isalpha((unsigned char)*q)) {
+		for (; isalnum((unsigned char)*q) || *q == '-' || *q == '.';
+		    q++)
+			;
+		if (*q != '\0') {
+			nm = xstrndup(p + 1, (size_t)(q - p - 1));
+			if (h->unacceptable == 0)
+				buf_printf(&h->out, text_entity(nm,
+				    strlen(nm)) != 0 ? "&%s;" : "&amp;%s", nm);
+			free(nm);
+			return *q == ';' ? q + 1 : q;
+		}
+	}
+	data(h, p, 1);
+	return p + 1;
+}
+
+/*
+ * The output trimmed, and CR LF made LF, as feedparser's sanitizer returns
+ * it; allocated.
+ */
+static char *
+finish(struct buf *out)
+{
+	char *s = out->data, *w;
+	const char *r, *end, *cr;
+	size_t len = out->len, k;
+
+	while (len > 0 && isspace((unsigned char)s[len - 1]))
+		len--;
+	for (r = s; len > 0 && isspace((unsigned char)*r); r++)
+		len--;
+	end = r + len;
+	/* Whole runs up to each CR are moved: CRs are rare. */
+	for (w = s; r < end; r++) {
+		cr = memchr(r, '\r', (size_t)(end - r));
+		k = (size_t)((cr != NULL ? cr : end) - r);
+		memmove(w, r, k);
+		w += k;
+		r += k;
+		if (r == end)
+			break;
+		if (!(r + 1 < end && r[1] == '\n'))
+			*w++ = *r;
+	}
+	*w = '\0';
+	out->len = (size_t)(w - s);
+	return buf_release(out);
+}
+
 char *
-feed__html_clean(const char *html, const char *base, int resolve,
-    int sanitize)
+sanitize_html(const char *html, const char *base)
 {
 	struct hclean h;
-	const char *p, *q;
-	char *src, *nm, tbuf[32];
+	const char *p;
+	char *src;
 	size_t n;
 
 	memset(&h, 0, sizeof(h));
 	h.base = base != NULL ? base : "";
-	h.resolve = resolve;
-	h.sanitize = sanitize;
 	if ((src = prepare(html)) != NULL)
 		html = src;
 	/* The output is about as long as the input: one allocation. */
 	buf_init(&h.out);
 	buf_grow(&h.out, strlen(html));
 	buf_addstr(&h.out, "");
-	for (p = html; *p != '\0'; ) {
-		if (*p == '<') {
-			if (strncmp(p, "<!--", 4) == 0) {
-				if ((q = strstr(p + 4, "-->")) == NULL)
-					break;	/* unclosed: the rest is dropped */
-				/*
-				 * Sanitized output keeps no comments: browsers
-				 * end them early ("--!>", "<!-->"), which would
-				 * bring markup inside them to life.
-				 */
-				if (!h.sanitize)
-					data(&h, p, (size_t)(q + 3 - p));
-				p = q + 3;
-			} else if (p[1] == '!' || p[1] == '?') {
-				if ((q = strchr(p, '>')) == NULL)
-					break;
-				p = q + 1;
-			} else if (p[1] == '/' && isalpha((unsigned char)p[2])) {
-				for (q = p + 2; tagch((unsigned char)*q); q++)
-					;
-				nm = tag_lower(p + 2, (size_t)(q - p - 2), tbuf,
-				    sizeof(tbuf));
-				end_tag(&h, nm);
-				if (nm != tbuf)
-					free(nm);
-				if ((q = strchr(q, '>')) == NULL)
-					break;
-				p = q + 1;
-			} else if (isalpha((unsigned char)p[1]))
-				p += 1 + parse_start(&h, p + 1);
-			else
-				data(&h, p++, 1);
-			continue;
+	for (p = html; p != NULL && *p != '\0'; ) {
+		if (*p == '<')
+			p = markup(&h, p);
+		else if (*p == '&')
+			p = reference(&h, p);
+		else {
+			/* Text up to the next markup needs no escaping. */
+			n = strcspn(p, "<&");
+			if (h.unacceptable == 0)
+				buf_add(&h.out, p, n);
+			p += n;
 		}
-		if (*p == '&') {
-			q = p + 1;
-			if (*q == '#') {
-				q++;
-				if (*q == 'x' || *q == 'X') {
-					for (q++; isxdigit((unsigned char)*q); q++)
-						;
-					n = (size_t)(q - p - 3);
-				} else {
-					for (; isdigit((unsigned char)*q); q++)
-						;
-					n = (size_t)(q - p - 2);
-				}
-				if (n > 0 && *q == ';') {
-					charref(&h, p + 2, (size_t)(q - p - 2));
-					p = q + 1;
-					continue;
-				}
-			} else if (isalpha((unsigned char)*q)) {
-				for (; isalnum((unsigned char)*q) || *q == '-' ||
-				    *q == '.'; q++)
-					;
-				if (*q != '\0') {
-					nm = xstrndup(p + 1, (size_t)(q - p - 1));
-					if (h.unacceptable == 0) {
-						if (text_entity(nm, strlen(nm)) != 0)
-							buf_printf(&h.out,
-							    "&%s;", nm);
-						else
-							buf_printf(&h.out,
-							    "&amp;%s", nm);
-					}
-					free(nm);
-					p = *q == ';' ? q + 1 : q;
-					continue;
-				}
-			}
-			data(&h, p++, 1);
-			continue;
-		}
-		/* Text up to the next markup needs no escaping. */
-		n = strcspn(p, "<&");
-		if (h.unacceptable == 0)
-			buf_add(&h.out, p, n);
-		p += n;
 	}
 	free(src);
-	if (!sanitize)
-		return buf_release(&h.out);
-	/* Trimmed, and CRLF made LF, as feedparser's sanitizer returns it. */
-	{
-		char *s = h.out.data, *w;
-		const char *r, *end;
-		size_t len = h.out.len;
-
-		while (len > 0 && isspace((unsigned char)s[len - 1]))
-			len--;
-		for (r = s; len > 0 && isspace((unsigned char)*r); r++)
-			len--;
-		end = r + len;
-		/* Whole runs up to each CR are moved: CRs are rare. */
-		for (w = s; r < end; r++) {
-			const char *cr = memchr(r, '\r', (size_t)(end - r));
-			size_t k = (size_t)((cr != NULL ? cr : end) - r);
-
-			memmove(w, r, k);
-			w += k;
-			r += k;
-			if (r == end)
-				break;
-			if (!(r + 1 < end && r[1] == '\n'))
-				*w++ = *r;
-		}
-		*w = '\0';
-		h.out.len = (size_t)(w - s);
-		return buf_release(&h.out);
-	}
+	return finish(&h.out);
 }

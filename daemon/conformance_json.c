@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conformance_json.h"
 #include "date.h"
-#include "feed.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -315,7 +315,7 @@ json_entry(struct jw *w, const struct feed_entry *e)
 }
 
 void
-feed_doc_json(const struct feed_doc *d, FILE *fp)
+conformance_json_write(const struct feed_doc *d, FILE *fp)
 {
 	struct jw *w;
 	size_t i;
