@@ -247,8 +247,8 @@ valid_feed_name(const char *name)
 	return 1;
 }
 
-static struct feed_conf *
-find_feed(struct config *cfg, const char *name)
+const struct feed_conf *
+config_find_feed(const struct config *cfg, const char *name)
 {
 	for (size_t i = 0; i < cfg->nfeeds; i++)
 		if (strcmp(cfg->feeds[i].name, name) == 0)
@@ -302,7 +302,7 @@ section(struct parser *p, char *s)
 		    "'-', '_' and '.')", name);
 		return;
 	}
-	if (find_feed(p->cfg, name) != NULL) {
+	if (config_find_feed(p->cfg, name) != NULL) {
 		config_error(p, "duplicate feed name \"%s\"", name);
 		return;
 	}
@@ -442,15 +442,30 @@ config_load(const char *path, struct config *cfg)
 }
 
 void
+config_feed_copy(struct feed_conf *out, const struct feed_conf *fc)
+{
+	*out = *fc;
+	out->name = xstrdup(fc->name);
+	out->url = xstrdup(fc->url);
+	out->title = xstrdup_or_null(fc->title);
+}
+
+void
+config_feed_clear(struct feed_conf *fc)
+{
+	free(fc->name);
+	free(fc->url);
+	free(fc->title);
+	memset(fc, 0, sizeof(*fc));
+}
+
+void
 config_free(struct config *cfg)
 {
 	if (cfg == NULL)
 		return;
-	for (size_t i = 0; i < cfg->nfeeds; i++) {
-		free(cfg->feeds[i].name);
-		free(cfg->feeds[i].url);
-		free(cfg->feeds[i].title);
-	}
+	for (size_t i = 0; i < cfg->nfeeds; i++)
+		config_feed_clear(&cfg->feeds[i]);
 	free(cfg->feeds);
 	free(cfg->path);
 	free(cfg->spool);

@@ -24,15 +24,6 @@ has_url(const struct config *cfg, const char *url)
 	return 0;
 }
 
-static int
-has_name(const struct config *cfg, const char *name)
-{
-	for (size_t i = 0; i < cfg->nfeeds; i++)
-		if (strcmp(cfg->feeds[i].name, name) == 0)
-			return 1;
-	return 0;
-}
-
 /* "Reuters Tech!" -> "opml-reuters-tech", made unique with a counter. */
 static char *
 make_name(const struct config *cfg, const char *title)
@@ -58,7 +49,7 @@ make_name(const struct config *cfg, const char *title)
 		buf_addstr(&b, "feed");
 	base = buf_release(&b);
 	name = xstrdup(base);
-	for (int n = 2; has_name(cfg, name); n++) {
+	for (int n = 2; config_find_feed(cfg, name) != NULL; n++) {
 		free(name);
 		name = xasprintf("%s-%d", base, n);
 	}

@@ -45,6 +45,15 @@ void	config_free(struct config *);
 struct feed_conf *config_add_feed(struct config *cfg, const char *name,
 	    int line);
 
+/* The feed called name, borrowed from cfg, or NULL. */
+const struct feed_conf *config_find_feed(const struct config *cfg,
+	    const char *name);
+
+/* A deep copy of fc into out; out is released with config_feed_clear. */
+void	config_feed_copy(struct feed_conf *out, const struct feed_conf *fc);
+/* Frees what fc holds and zeroes it (fc itself is the caller's). */
+void	config_feed_clear(struct feed_conf *fc);
+
 /* Parses "45s", "30m", "2h", "1d" or plain seconds.  0, or -1 when bad. */
 int	config_parse_duration(const char *s, long *out);
 
