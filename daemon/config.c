@@ -257,8 +257,8 @@ config_find_feed(const struct config *cfg, const char *name)
 }
 
 /* Feeds are added to a growing array; pointers into it change on add. */
-struct feed_conf *
-config_add_feed(struct config *cfg, const char *name, int line)
+static struct feed_conf *
+add_feed(struct config *cfg, const char *name, int line)
 {
 	struct feed_conf *f;
 
@@ -306,7 +306,7 @@ section(struct parser *p, char *s)
 		config_error(p, "duplicate feed name \"%s\"", name);
 		return;
 	}
-	p->feed = config_add_feed(p->cfg, name, p->line);
+	p->feed = add_feed(p->cfg, name, p->line);
 	p->skip = 0;
 }
 
@@ -405,12 +405,77 @@ finish(struct parser *p)
 	}
 }
 
+static const struct feed_conf *
+find_url(const struct config *cfg, const char *url)
+{
+	for (size_t i = 0; i < cfg->nfeeds; i++)
+		if (cfg->feeds[i].url != NULL &&
+		    strcmp(cfg->feeds[i].url, url) == 0)
+			return &cfg->feeds[i];
+	return NULL;
+}
+
+/*
+ * "Reuters Tech!" -> "opml-reuters-tech": a name made from the title is
+ * stable across runs; a counter makes it unique.
+ */
+static char *
+opml_feed_name(const struct config *cfg, const char *title)
+{
+	struct buf b;
+	char *base, *name;
+	int dash = 1;
+
+	buf_init(&b);
+	buf_addstr(&b, "opml-");
+	for (const unsigned char *c = (const unsigned char *)title; *c; c++) {
+		if (isalnum(*c)) {
+			buf_addc(&b, (char)tolower(*c));
+			dash = 0;
+		} else if (!dash) {
+			buf_addc(&b, '-');
+			dash = 1;
+		}
+	}
+	while (b.len > 5 && b.data[b.len - 1] == '-')
+		b.data[--b.len] = '\0';
+	if (b.len == 5)
+		buf_addstr(&b, "feed");
+	base = buf_release(&b);
+	name = xstrdup(base);
+	for (int n = 2; config_find_feed(cfg, name) != NULL; n++) {
+		free(name);
+		name = xasprintf("%s-%d", base, n);
+	}
+	free(base);
+	return name;
+}
+
+/* An OPML outline becomes a feed unless the INI file has its URL. */
+static void
+opml_feed(const char *title, const char *url, void *arg)
+{
+	struct config *cfg = arg;
+	struct feed_conf *f;
+	char *name;
+
+	if (find_url(cfg, url) != NULL)
+		return;
+	name = opml_feed_name(cfg, title != NULL ? title : url);
+	f = add_feed(cfg, name, 0);
+	free(name);
+	f->url = xstrdup(url);
+	if (title != NULL && *title != '\0')
+		f->title = xstrdup(title);
+	f->interval = cfg->interval;
+}
+
 int
 config_load(const char *path, struct config *cfg)
 {
 	struct parser p = { .path = path, .cfg = cfg };
 	FILE *fp;
-	char *line = NULL, *s;
+	char *line = NULL, *s, err[PATH_MAX + 64];
 	size_t cap = 0;
 
 	set_defaults(cfg, path);
@@ -436,8 +501,11 @@ config_load(const char *path, struct config *cfg)
 	free(line);
 	fclose(fp);
 	finish(&p);
-	if (cfg->opml != NULL)
-		p.errors += opml_load(cfg->opml, cfg);
+	if (cfg->opml != NULL &&
+	    opml_load(cfg->opml, opml_feed, cfg, err, sizeof(err)) == -1) {
+		log_error("%s: %s", path, err);
+		p.errors++;
+	}
 	return p.errors;
 }
 

@@ -41,10 +41,6 @@ struct config {
 int	config_load(const char *path, struct config *cfg);
 void	config_free(struct config *);
 
-/* Appends a feed called name (its other fields zero, enabled) and returns it. */
-struct feed_conf *config_add_feed(struct config *cfg, const char *name,
-	    int line);
-
 /* The feed called name, borrowed from cfg, or NULL. */
 const struct feed_conf *config_find_feed(const struct config *cfg,
 	    const char *name);
