@@ -1,7 +1,8 @@
 /*
  * The INI config file: an [aggregator] section of settings and one
- * [feed.NAME] section per feed.  Keys live in one table per section (name,
- * kind, bounds), so parsing, checking and defaults come from one place.
+ * [feed.NAME] section per feed.  Keys live in one table (name, type,
+ * bounds, default, help), so parsing, checking, defaults and the
+ * documentation test come from one place.
  * Every problem is reported with file and line, and all are reported, not
  * only the first.
  */
@@ -18,46 +19,133 @@
 #include "opml.h"
 #include "xmalloc.h"
 
-enum key_kind {
-	KEY_STRING,
-	KEY_PATH,
-	KEY_DURATION,
-	KEY_NUMBER,
-	KEY_BOOL,
-	KEY_URL,
-};
-
-struct key_def {
-	const char	*name;
-	enum key_kind	 kind;
-	long		 min;
-	long		 max;
-	size_t		 offset;	/* into struct config or struct feed_conf */
-};
-
 #define CFG(f)	offsetof(struct config, f)
 #define FEED(f)	offsetof(struct feed_conf, f)
 
-static const struct key_def global_keys[] = {
-	{ "interval",		KEY_DURATION,	1, LONG_MAX,	CFG(interval) },
-	{ "max_body",		KEY_NUMBER,	1024, LONG_MAX,	CFG(max_body) },
-	{ "max_connections",	KEY_NUMBER,	1, 1024,	CFG(max_connections) },
-	{ "max_entries",	KEY_NUMBER,	1, 1000000,	CFG(max_entries) },
-	{ "max_per_host",	KEY_NUMBER,	1, 64,		CFG(max_per_host) },
-	{ "opml",		KEY_PATH,	0, 0,		CFG(opml) },
-	{ "output",		KEY_PATH,	0, 0,		CFG(output) },
-	{ "spool",		KEY_PATH,	0, 0,		CFG(spool) },
-	{ "state",		KEY_PATH,	0, 0,		CFG(state) },
-	{ "timeout",		KEY_DURATION,	1, 3600,	CFG(timeout) },
-	{ "title",		KEY_STRING,	0, 0,		CFG(title) },
+/*
+ * Every key of the file, as tmux's options-table.c has every option.  A
+ * default is written as the file would write it and set through the same
+ * parser, so the documents can quote it as it stands here.
+ */
+const struct config_key config_keys[] = {
+	{ .name = "spool",
+	  .section = CONFIG_GLOBAL,
+	  .type = CONFIG_PATH,
+	  .def = "spool",
+	  .help = "maildir root; tmp/ new/ cur/ are created if missing",
+	  .offset = CFG(spool) },
+
+	{ .name = "output",
+	  .section = CONFIG_GLOBAL,
+	  .type = CONFIG_PATH,
+	  .def = "merged.atom",
+	  .help = "merged Atom 1.0 feed, replaced atomically",
+	  .offset = CFG(output) },
+
+	{ .name = "state",
+	  .section = CONFIG_GLOBAL,
+	  .type = CONFIG_PATH,
+	  .def = "state.db",
+	  .help = "SQLite state: seen keys, HTTP validators, feed status",
+	  .offset = CFG(state) },
+
+	{ .name = "interval",
+	  .section = CONFIG_GLOBAL,
+	  .type = CONFIG_DURATION,
+	  .min = 1,
+	  .max = LONG_MAX,
+	  .def = "30m",
+	  .help = "default poll interval",
+	  .offset = CFG(interval) },
+
+	{ .name = "max_entries",
+	  .section = CONFIG_GLOBAL,
+	  .type = CONFIG_NUMBER,
+	  .min = 1,
+	  .max = 1000000,
+	  .def = "100",
+	  .help = "entries in the merged feed",
+	  .offset = CFG(max_entries) },
+
+	{ .name = "title",
+	  .section = CONFIG_GLOBAL,
+	  .type = CONFIG_STRING,
+	  .def = "aggregator",
+	  .help = "merged feed title",
+	  .offset = CFG(title) },
+
+	{ .name = "opml",
+	  .section = CONFIG_GLOBAL,
+	  .type = CONFIG_PATH,
+	  .help = "OPML file: every outline with xmlUrl is a feed too",
+	  .offset = CFG(opml) },
+
+	{ .name = "max_connections",
+	  .section = CONFIG_GLOBAL,
+	  .type = CONFIG_NUMBER,
+	  .min = 1,
+	  .max = 1024,
+	  .def = "16",
+	  .help = "transfers at once, all hosts",
+	  .offset = CFG(max_connections) },
+
+	{ .name = "max_per_host",
+	  .section = CONFIG_GLOBAL,
+	  .type = CONFIG_NUMBER,
+	  .min = 1,
+	  .max = 64,
+	  .def = "2",
+	  .help = "transfers at once to one host",
+	  .offset = CFG(max_per_host) },
+
+	{ .name = "timeout",
+	  .section = CONFIG_GLOBAL,
+	  .type = CONFIG_DURATION,
+	  .min = 1,
+	  .max = 3600,
+	  .def = "60s",
+	  .help = "whole-transfer timeout",
+	  .offset = CFG(timeout) },
+
+	{ .name = "max_body",
+	  .section = CONFIG_GLOBAL,
+	  .type = CONFIG_NUMBER,
+	  .min = 1024,
+	  .max = LONG_MAX,
+	  .def = "16777216",
+	  .help = "largest body accepted, counted in decoded bytes",
+	  .offset = CFG(max_body) },
+
+	{ .name = "url",
+	  .section = CONFIG_FEED,
+	  .type = CONFIG_URL,
+	  .help = "http://, https:// or file:// (required)",
+	  .offset = FEED(url) },
+
+	/* Unset, it is [aggregator]'s interval: see finish_feed. */
+	{ .name = "interval",
+	  .section = CONFIG_FEED,
+	  .type = CONFIG_DURATION,
+	  .min = 1,
+	  .max = LONG_MAX,
+	  .help = "overrides [aggregator]'s interval",
+	  .offset = FEED(interval) },
+
+	{ .name = "title",
+	  .section = CONFIG_FEED,
+	  .type = CONFIG_STRING,
+	  .help = "overrides the feed's own title",
+	  .offset = FEED(title) },
+
+	{ .name = "enabled",
+	  .section = CONFIG_FEED,
+	  .type = CONFIG_BOOL,
+	  .def = "yes",
+	  .help = "no keeps the feed in the file without polling it",
+	  .offset = FEED(enabled) },
 };
 
-static const struct key_def feed_keys[] = {
-	{ "enabled",		KEY_BOOL,	0, 1,		FEED(enabled) },
-	{ "interval",		KEY_DURATION,	1, LONG_MAX,	FEED(interval) },
-	{ "title",		KEY_STRING,	0, 0,		FEED(title) },
-	{ "url",		KEY_URL,	0, 0,		FEED(url) },
-};
+const size_t config_nkeys = sizeof(config_keys) / sizeof(config_keys[0]);
 
 struct parser {
 	const char	*path;
@@ -86,10 +174,21 @@ config_error(struct parser *p, const char *fmt, ...)
 	p->errors++;
 }
 
-static int
-key_cmp(const void *a, const void *b)
+static const struct config_key *
+find_key(enum config_section section, const char *name)
 {
-	return strcmp(a, ((const struct key_def *)b)->name);
+	for (size_t i = 0; i < config_nkeys; i++)
+		if (config_keys[i].section == section &&
+		    strcmp(config_keys[i].name, name) == 0)
+			return &config_keys[i];
+	return NULL;
+}
+
+/* A string-valued key's field in base (struct config or feed_conf). */
+static char **
+key_string(const struct config_key *k, void *base)
+{
+	return (char **)((char *)base + k->offset);
 }
 
 int
@@ -156,30 +255,30 @@ url_scheme_ok(const char *url)
 }
 
 static void
-set_key(struct parser *p, const struct key_def *k, void *base,
+set_key(struct parser *p, const struct config_key *k, void *base,
     const char *value)
 {
-	char **sp = (char **)((char *)base + k->offset);
+	char **sp = key_string(k, base);
 	long *lp = (long *)((char *)base + k->offset);
 	long n;
 	char *end;
 
-	switch (k->kind) {
-	case KEY_STRING:
-	case KEY_PATH:
-	case KEY_URL:
+	switch (k->type) {
+	case CONFIG_STRING:
+	case CONFIG_PATH:
+	case CONFIG_URL:
 		if (*value == '\0') {
 			config_error(p, "empty value for \"%s\"", k->name);
 			return;
 		}
 		/* A bad URL is kept so it is not reported missing too. */
-		if (k->kind == KEY_URL && !url_scheme_ok(value))
+		if (k->type == CONFIG_URL && !url_scheme_ok(value))
 			config_error(p, "url must be http://, https:// or "
 			    "file://: \"%s\"", value);
 		free(*sp);
 		*sp = xstrdup(value);
 		break;
-	case KEY_DURATION:
+	case CONFIG_DURATION:
 		if (config_parse_duration(value, &n) == -1 || n < k->min ||
 		    n > k->max) {
 			config_error(p, "bad duration for \"%s\": \"%s\" "
@@ -188,7 +287,7 @@ set_key(struct parser *p, const struct key_def *k, void *base,
 		}
 		*lp = n;
 		break;
-	case KEY_NUMBER:
+	case CONFIG_NUMBER:
 		errno = 0;
 		n = strtol(value, &end, 10);
 		if (errno != 0 || end == value || *end != '\0' || n < k->min ||
@@ -199,7 +298,7 @@ set_key(struct parser *p, const struct key_def *k, void *base,
 		}
 		*lp = n;
 		break;
-	case KEY_BOOL:
+	case CONFIG_BOOL:
 		if (parse_bool(value, &n) == -1) {
 			config_error(p, "bad boolean for \"%s\": \"%s\"",
 			    k->name, value);
@@ -247,8 +346,8 @@ valid_feed_name(const char *name)
 	return 1;
 }
 
-static struct feed_conf *
-find_feed(struct config *cfg, const char *name)
+const struct feed_conf *
+config_find_feed(const struct config *cfg, const char *name)
 {
 	for (size_t i = 0; i < cfg->nfeeds; i++)
 		if (strcmp(cfg->feeds[i].name, name) == 0)
@@ -256,10 +355,21 @@ find_feed(struct config *cfg, const char *name)
 	return NULL;
 }
 
-/* Feeds are added to a growing array; pointers into it change on add. */
-struct feed_conf *
-config_add_feed(struct config *cfg, const char *name, int line)
+/* The section's defaults, through the parser a file's values go through. */
+static void
+set_defaults(struct parser *p, enum config_section section, void *base)
 {
+	for (size_t i = 0; i < config_nkeys; i++)
+		if (config_keys[i].section == section &&
+		    config_keys[i].def != NULL)
+			set_key(p, &config_keys[i], base, config_keys[i].def);
+}
+
+/* Feeds are added to a growing array; pointers into it change on add. */
+static struct feed_conf *
+add_feed(struct parser *p, const char *name, int line)
+{
+	struct config *cfg = p->cfg;
 	struct feed_conf *f;
 
 	cfg->feeds = xreallocarray(cfg->feeds, cfg->nfeeds + 1,
@@ -268,7 +378,7 @@ config_add_feed(struct config *cfg, const char *name, int line)
 	memset(f, 0, sizeof(*f));
 	f->name = xstrdup(name);
 	f->line = line;
-	f->enabled = 1;
+	set_defaults(p, CONFIG_FEED, f);
 	return f;
 }
 
@@ -302,19 +412,19 @@ section(struct parser *p, char *s)
 		    "'-', '_' and '.')", name);
 		return;
 	}
-	if (find_feed(p->cfg, name) != NULL) {
+	if (config_find_feed(p->cfg, name) != NULL) {
 		config_error(p, "duplicate feed name \"%s\"", name);
 		return;
 	}
-	p->feed = config_add_feed(p->cfg, name, p->line);
+	p->feed = add_feed(p, name, p->line);
 	p->skip = 0;
 }
 
 static void
 assignment(struct parser *p, char *s)
 {
-	const struct key_def *table, *k;
-	size_t n;
+	const struct config_key *k;
+	enum config_section section;
 	char *eq = strchr(s, '='), *key, *value;
 	void *base;
 
@@ -328,24 +438,34 @@ assignment(struct parser *p, char *s)
 	if (p->skip)
 		return;
 	if (p->feed != NULL) {
-		table = feed_keys;
-		n = sizeof(feed_keys) / sizeof(feed_keys[0]);
+		section = CONFIG_FEED;
 		base = p->feed;
 	} else if (p->in_global) {
-		table = global_keys;
-		n = sizeof(global_keys) / sizeof(global_keys[0]);
+		section = CONFIG_GLOBAL;
 		base = p->cfg;
 	} else {
 		config_error(p, "\"%s\" outside of any section", key);
 		return;
 	}
-	k = bsearch(key, table, n, sizeof(*table), key_cmp);
-	if (k == NULL) {
+	if ((k = find_key(section, key)) == NULL) {
 		config_error(p, "unknown key \"%s\" in [%s]", key,
-		    p->feed != NULL ? "feed" : "aggregator");
+		    section == CONFIG_FEED ? "feed" : "aggregator");
 		return;
 	}
 	set_key(p, k, base, value);
+}
+
+/* A feed needs a url; without an interval it takes [aggregator]'s. */
+static void
+finish_feed(struct parser *p, struct feed_conf *f)
+{
+	if (f->url == NULL) {
+		log_error("%s:%d: feed \"%s\" has no url", p->path, f->line,
+		    f->name);
+		p->errors++;
+	}
+	if (f->interval == 0)
+		f->interval = p->cfg->interval;
 }
 
 /* Relative paths are relative to the config file's folder. */
@@ -362,47 +482,91 @@ resolve_path(const char *cfgpath, const char *path)
 	return xasprintf("%.*s/%s", (int)(slash - cfgpath), cfgpath, path);
 }
 
-static void
-set_defaults(struct config *cfg, const char *path)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->path = xstrdup(path);
-	cfg->interval = 30 * 60;
-	cfg->max_entries = 100;
-	cfg->max_connections = 16;
-	cfg->max_per_host = 2;
-	cfg->timeout = 60;
-	cfg->max_body = 16L * 1024 * 1024;
-}
-
+/* What only the whole file decides: paths, and each feed's own checks. */
 static void
 finish(struct parser *p)
 {
 	struct config *cfg = p->cfg;
-	char **paths[] = { &cfg->spool, &cfg->output, &cfg->state, &cfg->opml };
-	const char *defaults[] = { "spool", "merged.atom", "state.db", NULL };
 
-	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		char *v = *paths[i];
+	for (size_t i = 0; i < config_nkeys; i++) {
+		const struct config_key *k = &config_keys[i];
+		char **sp, *v;
 
-		if (v == NULL && defaults[i] == NULL)
+		if (k->section != CONFIG_GLOBAL || k->type != CONFIG_PATH)
 			continue;
-		*paths[i] = resolve_path(cfg->path, v != NULL ? v : defaults[i]);
+		sp = key_string(k, cfg);
+		if ((v = *sp) == NULL)
+			continue;
+		*sp = resolve_path(cfg->path, v);
 		free(v);
 	}
-	if (cfg->title == NULL)
-		cfg->title = xstrdup("aggregator");
-	for (size_t i = 0; i < cfg->nfeeds; i++) {
-		struct feed_conf *f = &cfg->feeds[i];
+	for (size_t i = 0; i < cfg->nfeeds; i++)
+		finish_feed(p, &cfg->feeds[i]);
+}
 
-		if (f->url == NULL) {
-			log_error("%s:%d: feed \"%s\" has no url", p->path,
-			    f->line, f->name);
-			p->errors++;
+static const struct feed_conf *
+find_url(const struct config *cfg, const char *url)
+{
+	for (size_t i = 0; i < cfg->nfeeds; i++)
+		if (cfg->feeds[i].url != NULL &&
+		    strcmp(cfg->feeds[i].url, url) == 0)
+			return &cfg->feeds[i];
+	return NULL;
+}
+
+/*
+ * "Reuters Tech!" -> "opml-reuters-tech": a name made from the title is
+ * stable across runs; a counter makes it unique.
+ */
+static char *
+opml_feed_name(const struct config *cfg, const char *title)
+{
+	struct buf b;
+	char *base, *name;
+	int dash = 1;
+
+	buf_init(&b);
+	buf_addstr(&b, "opml-");
+	for (const unsigned char *c = (const unsigned char *)title; *c; c++) {
+		if (isalnum(*c)) {
+			buf_addc(&b, (char)tolower(*c));
+			dash = 0;
+		} else if (!dash) {
+			buf_addc(&b, '-');
+			dash = 1;
 		}
-		if (f->interval == 0)
-			f->interval = cfg->interval;
 	}
+	while (b.len > 5 && b.data[b.len - 1] == '-')
+		b.data[--b.len] = '\0';
+	if (b.len == 5)
+		buf_addstr(&b, "feed");
+	base = buf_release(&b);
+	name = xstrdup(base);
+	for (int n = 2; config_find_feed(cfg, name) != NULL; n++) {
+		free(name);
+		name = xasprintf("%s-%d", base, n);
+	}
+	free(base);
+	return name;
+}
+
+/* An OPML outline becomes a feed unless the INI file has its URL. */
+static void
+opml_feed(const char *title, const char *url, void *arg)
+{
+	struct parser *p = arg;
+	struct feed_conf *f;
+	char *name;
+
+	if (find_url(p->cfg, url) != NULL)
+		return;
+	name = opml_feed_name(p->cfg, title != NULL ? title : url);
+	f = add_feed(p, name, 0);
+	free(name);
+	f->url = xstrdup(url);
+	if (title != NULL && *title != '\0')
+		f->title = xstrdup(title);
+	finish_feed(p, f);
 }
 
 int
@@ -410,10 +574,12 @@ config_load(const char *path, struct config *cfg)
 {
 	struct parser p = { .path = path, .cfg = cfg };
 	FILE *fp;
-	char *line = NULL, *s;
+	char *line = NULL, *s, err[PATH_MAX + 64];
 	size_t cap = 0;
 
-	set_defaults(cfg, path);
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->path = xstrdup(path);
+	set_defaults(&p, CONFIG_GLOBAL, cfg);
 	if ((fp = fopen(path, "r")) == NULL) {
 		log_warn("%s", path);
 		return -1;
@@ -436,9 +602,30 @@ config_load(const char *path, struct config *cfg)
 	free(line);
 	fclose(fp);
 	finish(&p);
-	if (cfg->opml != NULL)
-		p.errors += opml_load(cfg->opml, cfg);
+	if (cfg->opml != NULL &&
+	    opml_load(cfg->opml, opml_feed, &p, err, sizeof(err)) == -1) {
+		log_error("%s: %s", path, err);
+		p.errors++;
+	}
 	return p.errors;
+}
+
+void
+config_feed_copy(struct feed_conf *out, const struct feed_conf *fc)
+{
+	*out = *fc;
+	out->name = xstrdup(fc->name);
+	out->url = xstrdup(fc->url);
+	out->title = xstrdup_or_null(fc->title);
+}
+
+void
+config_feed_clear(struct feed_conf *fc)
+{
+	free(fc->name);
+	free(fc->url);
+	free(fc->title);
+	memset(fc, 0, sizeof(*fc));
 }
 
 void
@@ -446,17 +633,16 @@ config_free(struct config *cfg)
 {
 	if (cfg == NULL)
 		return;
-	for (size_t i = 0; i < cfg->nfeeds; i++) {
-		free(cfg->feeds[i].name);
-		free(cfg->feeds[i].url);
-		free(cfg->feeds[i].title);
-	}
+	for (size_t i = 0; i < cfg->nfeeds; i++)
+		config_feed_clear(&cfg->feeds[i]);
 	free(cfg->feeds);
 	free(cfg->path);
-	free(cfg->spool);
-	free(cfg->output);
-	free(cfg->state);
-	free(cfg->title);
-	free(cfg->opml);
+	for (size_t i = 0; i < config_nkeys; i++) {
+		const struct config_key *k = &config_keys[i];
+
+		if (k->section == CONFIG_GLOBAL && (k->type == CONFIG_STRING ||
+		    k->type == CONFIG_PATH || k->type == CONFIG_URL))
+			free(*key_string(k, cfg));
+	}
 	memset(cfg, 0, sizeof(*cfg));
 }

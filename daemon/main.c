@@ -78,21 +78,13 @@ cmd_check(const char *path)
 	return rc == 0 ? EXIT_OK : EXIT_USAGE;
 }
 
-static const struct feed_conf *
-find_conf(const struct config *cfg, const char *name)
-{
-	for (size_t i = 0; i < cfg->nfeeds; i++)
-		if (strcmp(cfg->feeds[i].name, name) == 0)
-			return &cfg->feeds[i];
-	return NULL;
-}
-
 static void
 status_row(const char *name, const struct feed_state *st, void *arg)
 {
 	const struct config *cfg = arg;
 	char when[32] = "never", due[32] = "-";
-	const char *mark = find_conf(cfg, name) != NULL ? "" : " (not in config)";
+	const char *mark = config_find_feed(cfg, name) != NULL ? "" :
+	    " (not in config)";
 
 	if (st->last_poll > 0)
 		date_format_iso(st->last_poll, when, sizeof(when));

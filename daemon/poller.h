@@ -124,8 +124,5 @@ void	job_apply_conf(struct job *, const struct feed_conf *, time_t now);
 
 /* reload.c */
 void	reload_config(struct poller *);
-/* A deep copy of fc into out, and its release. */
-void	feed_conf_copy(struct feed_conf *out, const struct feed_conf *fc);
-void	feed_conf_clear(struct feed_conf *);
 
 #endif

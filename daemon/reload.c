@@ -17,39 +17,11 @@
 #include "poller.h"
 #include "xmalloc.h"
 
-void
-feed_conf_copy(struct feed_conf *out, const struct feed_conf *fc)
-{
-	*out = *fc;
-	out->name = xstrdup(fc->name);
-	out->url = xstrdup(fc->url);
-	out->title = xstrdup_or_null(fc->title);
-}
-
-void
-feed_conf_clear(struct feed_conf *fc)
-{
-	free(fc->name);
-	free(fc->url);
-	free(fc->title);
-	memset(fc, 0, sizeof(*fc));
-}
-
 static int
 same_conf(const struct feed_conf *a, const struct feed_conf *b)
 {
 	return strcmp(a->url, b->url) == 0 && streq_null(a->title, b->title) &&
 	    a->interval == b->interval;
-}
-
-static const struct feed_conf *
-find_feed(const struct config *cfg, const char *name)
-{
-	for (size_t i = 0; i < cfg->nfeeds; i++)
-		if (cfg->feeds[i].enabled &&
-		    strcmp(cfg->feeds[i].name, name) == 0)
-			return &cfg->feeds[i];
-	return NULL;
 }
 
 static struct job *
@@ -124,7 +96,9 @@ reload_config(struct poller *p)
 		j = p->jobs[i];
 		if (j->removed)
 			continue;
-		if ((fc = find_feed(&cfg, j->conf.name)) == NULL) {
+		/* A feed now disabled goes as if it were removed. */
+		fc = config_find_feed(&cfg, j->conf.name);
+		if (fc == NULL || !fc->enabled) {
 			job_remove(j);
 			removed++;
 		} else if (!same_conf(&j->conf, fc)) {
@@ -134,10 +108,10 @@ reload_config(struct poller *p)
 				continue;
 			}
 			if (j->next_conf != NULL)
-				feed_conf_clear(j->next_conf);
+				config_feed_clear(j->next_conf);
 			else
 				j->next_conf = xcalloc(1, sizeof(*j->next_conf));
-			feed_conf_copy(j->next_conf, fc);
+			config_feed_copy(j->next_conf, fc);
 		}
 	}
 	for (size_t i = 0; i < cfg.nfeeds; i++) {

@@ -81,7 +81,7 @@ job_new(struct poller *p, const struct feed_conf *fc)
 	int rc;
 
 	j->p = p;
-	feed_conf_copy(&j->conf, fc);
+	config_feed_copy(&j->conf, fc);
 	uv_mutex_lock(&p->store_lock);
 	rc = store_feed_get(p->store, fc->name, &j->st);
 	uv_mutex_unlock(&p->store_lock);
@@ -101,9 +101,9 @@ job_free(struct job *j)
 {
 	job_reset_fetch(j);
 	feed_state_clear(&j->st);
-	feed_conf_clear(&j->conf);
+	config_feed_clear(&j->conf);
 	if (j->next_conf != NULL) {
-		feed_conf_clear(j->next_conf);
+		config_feed_clear(j->next_conf);
 		free(j->next_conf);
 	}
 	free(j);
@@ -164,8 +164,8 @@ job_apply_conf(struct job *j, const struct feed_conf *fc, time_t now)
 	int interval_changed = j->conf.interval != fc->interval;
 	time_t due;
 
-	feed_conf_clear(&j->conf);
-	feed_conf_copy(&j->conf, fc);
+	config_feed_clear(&j->conf);
+	config_feed_copy(&j->conf, fc);
 	if (url_changed) {
 		uv_timer_stop(&j->timer);
 		job_adopt_url(j);
@@ -273,7 +273,7 @@ job_done(uv_work_t *req, int status)
 		if ((next = j->next_conf) != NULL) {
 			j->next_conf = NULL;
 			job_apply_conf(j, next, time(NULL));
-			feed_conf_clear(next);
+			config_feed_clear(next);
 			free(next);
 		}
 	}

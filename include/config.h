@@ -1,6 +1,7 @@
 /*
  * The INI config of SPEC.md: [aggregator] settings and one [feed.NAME]
- * section per feed, plus feeds from an optional OPML file.
+ * section per feed, plus feeds from an optional OPML file.  Every key is
+ * described once, in config_keys[].
  */
 #ifndef CONFIG_H
 #define CONFIG_H
@@ -33,17 +34,58 @@ struct config {
 	size_t		 nfeeds;
 };
 
+/* How a key's value is written, and so how it is read and checked. */
+enum config_type {
+	CONFIG_STRING,
+	CONFIG_PATH,		/* relative to the config file's folder */
+	CONFIG_URL,		/* http://, https:// or file:// */
+	CONFIG_DURATION,	/* 45s, 30m, 2h, 1d or seconds; min to max */
+	CONFIG_NUMBER,		/* min to max */
+	CONFIG_BOOL,		/* yes/no, true/false, on/off, 1/0 */
+};
+
+enum config_section {
+	CONFIG_GLOBAL,		/* [aggregator] */
+	CONFIG_FEED,		/* [feed.NAME] */
+};
+
+/*
+ * One key of the file.  The parser, the defaults and the documentation
+ * test all read the table of them, so a key's type, bounds and default
+ * are written nowhere else.
+ */
+struct config_key {
+	const char		*name;
+	enum config_section	 section;
+	enum config_type	 type;
+	long			 min;
+	long			 max;
+	const char		*def;		/* as a file would say it; NULL: none */
+	const char		*help;		/* one line */
+	size_t			 offset;	/* into struct config or feed_conf */
+};
+
+/* Every key of both sections; config_nkeys of them. */
+extern const struct config_key	config_keys[];
+extern const size_t		config_nkeys;
+
 /*
  * Loads path into cfg.  Every problem is reported through log_error as
  * "FILE:LINE: ..." and counted; returns the number of problems (0 when the
- * config is usable), or -1 when the file cannot be read.
+ * config is usable), or -1 when the file cannot be read.  cfg is to be
+ * released with config_free either way.
  */
 int	config_load(const char *path, struct config *cfg);
 void	config_free(struct config *);
 
-/* Appends a feed called name (its other fields zero, enabled) and returns it. */
-struct feed_conf *config_add_feed(struct config *cfg, const char *name,
-	    int line);
+/* The feed called name, borrowed from cfg, or NULL. */
+const struct feed_conf *config_find_feed(const struct config *cfg,
+	    const char *name);
+
+/* A deep copy of fc into out; out is released with config_feed_clear. */
+void	config_feed_copy(struct feed_conf *out, const struct feed_conf *fc);
+/* Frees what fc holds and zeroes it (fc itself is the caller's). */
+void	config_feed_clear(struct feed_conf *fc);
 
 /* Parses "45s", "30m", "2h", "1d" or plain seconds.  0, or -1 when bad. */
 int	config_parse_duration(const char *s, long *out);

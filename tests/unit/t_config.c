@@ -1,6 +1,7 @@
 /* Config parsing: keys, defaults, relative paths, durations and errors. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -88,6 +89,56 @@ TEST(good_config)
 	config_free(&cfg);
 }
 
+/* The defaults come from the key table; these are what users rely on. */
+TEST(defaults)
+{
+	struct config cfg;
+	char want[300];
+	char *path = write_conf("defaults.conf",
+	    "[aggregator]\n[feed.a]\nurl = https://a.example/\n");
+
+	ASSERT_INT(config_load(path, &cfg), 0);
+	snprintf(want, sizeof(want), "%s/spool", dir);
+	ASSERT_STR(cfg.spool, want);
+	snprintf(want, sizeof(want), "%s/merged.atom", dir);
+	ASSERT_STR(cfg.output, want);
+	snprintf(want, sizeof(want), "%s/state.db", dir);
+	ASSERT_STR(cfg.state, want);
+	ASSERT_STR(cfg.opml, NULL);
+	ASSERT_STR(cfg.title, "aggregator");
+	ASSERT_INT(cfg.interval, 30 * 60);
+	ASSERT_INT(cfg.max_entries, 100);
+	ASSERT_INT(cfg.max_connections, 16);
+	ASSERT_INT(cfg.max_per_host, 2);
+	ASSERT_INT(cfg.timeout, 60);
+	ASSERT_INT(cfg.max_body, 16L * 1024 * 1024);
+	ASSERT_INT(cfg.nfeeds, 1);
+	if (cfg.nfeeds == 1) {
+		ASSERT_INT(cfg.feeds[0].enabled, 1);
+		ASSERT_INT(cfg.feeds[0].interval, 30 * 60);
+		ASSERT_STR(cfg.feeds[0].title, NULL);
+	}
+	config_free(&cfg);
+}
+
+/* Each key once per section, with a help line and sane bounds. */
+TEST(key_table)
+{
+	for (size_t i = 0; i < config_nkeys; i++) {
+		const struct config_key *k = &config_keys[i];
+
+		if (k->help == NULL || *k->help == '\0')
+			TEST_FAIL("key %s has no help", k->name);
+		if (k->min > k->max)
+			TEST_FAIL("key %s: min %ld > max %ld", k->name, k->min,
+			    k->max);
+		for (size_t j = 0; j < i; j++)
+			if (config_keys[j].section == k->section &&
+			    strcmp(config_keys[j].name, k->name) == 0)
+				TEST_FAIL("key %s listed twice", k->name);
+	}
+}
+
 TEST(every_error_counted)
 {
 	struct config cfg;
@@ -149,6 +200,8 @@ main(void)
 		return 1;
 	RUN(durations);
 	RUN(good_config);
+	RUN(defaults);
+	RUN(key_table);
 	RUN(every_error_counted);
 	RUN(missing_file);
 	RUN(opml_feeds);
