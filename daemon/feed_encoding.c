@@ -243,7 +243,11 @@ xml_decl_encoding(const char *s, size_t len)
 	return NULL;
 }
 
-/* Splits "type/sub; charset=x" into a lowercase type and the charset. */
+/*
+ * Splits "type/sub; charset=x" into a lowercase type ("" when there is
+ * none) and the lowercase charset (NULL when there is none; gb2312 is
+ * read as its superset gb18030, as feedparser does).
+ */
 static void
 parse_content_type(const char *ct, char **type, char **charset)
 {
@@ -253,8 +257,10 @@ parse_content_type(const char *ct, char **type, char **charset)
 
 	*type = NULL;
 	*charset = NULL;
-	if (ct == NULL)
+	if (ct == NULL) {
+		*type = xstrdup("");
 		return;
+	}
 	while (*ct == ' ' || *ct == '\t')
 		ct++;
 	for (e = ct; *e != '\0' && *e != ';'; e++)
@@ -301,6 +307,13 @@ parse_content_type(const char *ct, char **type, char **charset)
 		*charset = xstrndup_lower(t, strlen(t));
 		free(t);
 	}
+	if (*charset != NULL && **charset == '\0') {
+		free(*charset);
+		*charset = NULL;
+	} else if (*charset != NULL && strcmp(*charset, "gb2312") == 0) {
+		free(*charset);
+		*charset = xstrdup("gb18030");
+	}
 }
 
 static int
@@ -311,126 +324,134 @@ ends_with(const char *s, const char *suffix)
 	return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-int
-feed__decode(const char *buf, size_t len, const char *content_type,
-    int have_headers, struct feed__decoded *out, char *err, size_t errlen)
+/*
+ * The charset a byte order mark names, or the first bytes of an XML
+ * declaration in a wide or EBCDIC charset; NULL when neither.  A real BOM
+ * is skipped (*buf and *len move past it).
+ */
+static const char *
+sniff_bom(const char **buf, size_t *len)
 {
-	const unsigned char *u = (const unsigned char *)buf;
-	const char *bom = NULL, *rfc3023;
-	char *xml_enc = NULL, *http_type = NULL, *http_enc = NULL;
-	const char *cands[7], *text, *gt;
-	struct buf tmp, res;
-	size_t i, j, n;
-	int acceptable = 0, ok = -1, same = 0, r;
+	static const struct {
+		const char	*bytes;
+		size_t		 n;
+		size_t		 skip;	/* a BOM's length, 0 for sniffed bytes */
+		const char	*name;
+	} marks[] = {
+		{ "\x00\x00\xfe\xff", 4, 4, "utf-32be" },
+		{ "\xff\xfe\x00\x00", 4, 4, "utf-32le" },
+		{ "\xfe\xff", 2, 2, "utf-16be" },
+		{ "\xff\xfe", 2, 2, "utf-16le" },
+		{ "\xef\xbb\xbf", 3, 3, "utf-8" },
+		{ "\x4c\x6f\xa7\x94", 4, 0, "cp037" },
+		{ "\x00\x3c\x00\x3f", 4, 0, "utf-16be" },
+		{ "\x3c\x00\x3f\x00", 4, 0, "utf-16le" },
+		{ "\x00\x00\x00\x3c", 4, 0, "utf-32be" },
+		{ "\x3c\x00\x00\x00", 4, 0, "utf-32le" },
+	};
+	size_t i;
 
-	memset(out, 0, sizeof(*out));
-	if (len >= 4 && memcmp(u, "\x00\x00\xfe\xff", 4) == 0) {
-		bom = "utf-32be";
-		buf += 4; len -= 4;
-	} else if (len >= 4 && memcmp(u, "\xff\xfe\x00\x00", 4) == 0) {
-		bom = "utf-32le";
-		buf += 4; len -= 4;
-	} else if (len >= 2 && u[0] == 0xfe && u[1] == 0xff &&
-	    !(len >= 4 && u[2] == 0 && u[3] == 0)) {
-		bom = "utf-16be";
-		buf += 2; len -= 2;
-	} else if (len >= 2 && u[0] == 0xff && u[1] == 0xfe &&
-	    !(len >= 4 && u[2] == 0 && u[3] == 0)) {
-		bom = "utf-16le";
-		buf += 2; len -= 2;
-	} else if (len >= 3 && memcmp(u, "\xef\xbb\xbf", 3) == 0) {
-		bom = "utf-8";
-		buf += 3; len -= 3;
-	} else if (len >= 4 && memcmp(u, "\x4c\x6f\xa7\x94", 4) == 0)
-		bom = "cp037";
-	else if (len >= 4 && memcmp(u, "\x00\x3c\x00\x3f", 4) == 0)
-		bom = "utf-16be";
-	else if (len >= 4 && memcmp(u, "\x3c\x00\x3f\x00", 4) == 0)
-		bom = "utf-16le";
-	else if (len >= 4 && memcmp(u, "\x00\x00\x00\x3c", 4) == 0)
-		bom = "utf-32be";
-	else if (len >= 4 && memcmp(u, "\x3c\x00\x00\x00", 4) == 0)
-		bom = "utf-32le";
-
-	buf_init(&tmp);
-	buf_init(&res);
-	if (bom != NULL) {
-		if ((r = decode_as(bom, buf, len, &tmp)) == 0)
-			xml_enc = xml_decl_encoding(tmp.data, tmp.len);
-		else if (r == 1)
-			xml_enc = xml_decl_encoding(buf, len);
-	} else
-		xml_enc = xml_decl_encoding(buf, len);
-	if (xml_enc != NULL) {
-		char *l = xstrndup_lower(xml_enc, strlen(xml_enc));
-
-		free(xml_enc);
-		xml_enc = l;
-		if (bom != NULL && (strcmp(l, "u16") == 0 ||
-		    strcmp(l, "utf-16") == 0 || strcmp(l, "utf16") == 0 ||
-		    strcmp(l, "utf_16") == 0 || strcmp(l, "u32") == 0 ||
-		    strcmp(l, "utf-32") == 0 || strcmp(l, "utf32") == 0 ||
-		    strcmp(l, "utf_32") == 0 ||
-		    strcmp(l, "iso-10646-ucs-2") == 0 ||
-		    strcmp(l, "iso-10646-ucs-4") == 0 ||
-		    strcmp(l, "csucs4") == 0 || strcmp(l, "csunicode") == 0 ||
-		    strcmp(l, "ucs-2") == 0 || strcmp(l, "ucs-4") == 0)) {
-			free(xml_enc);
-			xml_enc = xstrdup(bom);
-		}
-		if (strcmp(xml_enc, "gb2312") == 0) {
-			free(xml_enc);
-			xml_enc = xstrdup("gb18030");
-		}
+	for (i = 0; i < NELEM(marks); i++) {
+		if (*len < marks[i].n ||
+		    memcmp(*buf, marks[i].bytes, marks[i].n) != 0)
+			continue;
+		/* FE FF 00 00 is no UTF-16 BOM. */
+		if (marks[i].n == 2 && *len >= 4 && (*buf)[2] == '\0' &&
+		    (*buf)[3] == '\0')
+			continue;
+		*buf += marks[i].skip;
+		*len -= marks[i].skip;
+		return marks[i].name;
 	}
+	return NULL;
+}
 
-	parse_content_type(content_type, &http_type, &http_enc);
-	if (http_enc != NULL && strcmp(http_enc, "gb2312") == 0) {
-		free(http_enc);
-		http_enc = xstrdup("gb18030");
-	}
-	if (http_enc != NULL && *http_enc == '\0') {
-		free(http_enc);
-		http_enc = NULL;
-	}
-	if (http_type == NULL)
-		http_type = xstrdup("");
-	if (strcmp(http_type, "application/xml") == 0 ||
-	    strcmp(http_type, "application/xml-dtd") == 0 ||
-	    strcmp(http_type, "application/xml-external-parsed-entity") == 0 ||
-	    (strncmp(http_type, "application/", 12) == 0 &&
-	    ends_with(http_type, "+xml"))) {
-		acceptable = 1;
-		rfc3023 = http_enc ? http_enc : xml_enc ? xml_enc : "utf-8";
-	} else if (strcmp(http_type, "text/xml") == 0 ||
-	    strcmp(http_type, "text/xml-external-parsed-entity") == 0 ||
-	    (strncmp(http_type, "text/", 5) == 0 &&
-	    ends_with(http_type, "+xml"))) {
-		acceptable = 1;
-		rfc3023 = http_enc ? http_enc : "us-ascii";
-	} else if (strncmp(http_type, "text/", 5) == 0)
-		rfc3023 = http_enc ? http_enc : "us-ascii";
-	else if (have_headers && content_type == NULL)
-		rfc3023 = xml_enc ? xml_enc : "iso-8859-1";
-	else
-		rfc3023 = xml_enc ? xml_enc : "utf-8";
 
-	if (have_headers && !acceptable) {
-		out->bozo = 1;
-		if (content_type != NULL)
-			out->error = xasprintf("%s is not an XML media type",
-			    content_type);
-		else
-			out->error = xstrdup("no Content-type specified");
-	}
+/*
+ * The XML declaration's encoding, lowercase, read in the BOM's charset
+ * when there is one; a wide-charset name under a BOM means the BOM's own,
+ * and gb2312 is read as its superset gb18030, as feedparser does.  NULL
+ * when the declaration names none.
+ */
+static char *
+declared_encoding(const char *bom, const char *buf, size_t len)
+{
+	static const char *const wide[] = {
+		"csucs4", "csunicode", "iso-10646-ucs-2", "iso-10646-ucs-4",
+		"u16", "u32", "ucs-2", "ucs-4", "utf-16", "utf-32", "utf16",
+		"utf32", "utf_16", "utf_32",
+	};
+	struct buf tmp;
+	char *enc, *l;
+	int r;
 
-	n = 0;
-	cands[n++] = rfc3023;
-	cands[n++] = xml_enc;
-	cands[n++] = bom;
-	cands[n++] = "utf-8";
-	cands[n++] = "windows-1252";
-	cands[n++] = "iso-8859-2";
+	if (bom == NULL)
+		enc = xml_decl_encoding(buf, len);
+	else {
+		buf_init(&tmp);
+		r = decode_as(bom, buf, len, &tmp);
+		enc = r == 0 ? xml_decl_encoding(tmp.data, tmp.len) :
+		    r == 1 ? xml_decl_encoding(buf, len) : NULL;
+		buf_free(&tmp);
+	}
+	if (enc == NULL)
+		return NULL;
+	l = xstrndup_lower(enc, strlen(enc));
+	free(enc);
+	if (bom != NULL && names_in(l, strlen(l), wide, NELEM(wide), 0)) {
+		free(l);
+		return xstrdup(bom);
+	}
+	if (strcmp(l, "gb2312") == 0) {
+		free(l);
+		return xstrdup("gb18030");
+	}
+	return l;
+}
+
+/*
+ * RFC 3023's charset for the HTTP media type and the declared encoding
+ * xml_enc, with feedparser's defaults; *acceptable says whether the type
+ * is an XML one.  The result points into its arguments or is a literal.
+ */
+static const char *
+rfc3023_charset(const char *type, const char *http_enc, const char *xml_enc,
+    int no_content_type, int *acceptable)
+{
+	*acceptable = 0;
+	if (strcmp(type, "application/xml") == 0 ||
+	    strcmp(type, "application/xml-dtd") == 0 ||
+	    strcmp(type, "application/xml-external-parsed-entity") == 0 ||
+	    (strncmp(type, "application/", 12) == 0 &&
+	    ends_with(type, "+xml"))) {
+		*acceptable = 1;
+		return http_enc ? http_enc : xml_enc ? xml_enc : "utf-8";
+	}
+	if (strcmp(type, "text/xml") == 0 ||
+	    strcmp(type, "text/xml-external-parsed-entity") == 0 ||
+	    (strncmp(type, "text/", 5) == 0 && ends_with(type, "+xml"))) {
+		*acceptable = 1;
+		return http_enc ? http_enc : "us-ascii";
+	}
+	if (strncmp(type, "text/", 5) == 0)
+		return http_enc ? http_enc : "us-ascii";
+	if (no_content_type)
+		return xml_enc ? xml_enc : "iso-8859-1";
+	return xml_enc ? xml_enc : "utf-8";
+}
+
+/*
+ * Decodes with the first of the n candidates (NULL and repeated ones
+ * skipped) that can: its index, or -1 when none can.  *same says the
+ * bytes were UTF-8 as they are and res holds nothing.
+ */
+static int
+decode_first(const char *const *cands, size_t n, const char *buf,
+    size_t len, struct buf *res, int *same)
+{
+	size_t i, j;
+	int r;
+
 	for (i = 0; i < n; i++) {
 		if (cands[i] == NULL || *cands[i] == '\0')
 			continue;
@@ -439,42 +460,41 @@ feed__decode(const char *buf, size_t len, const char *content_type,
 				break;
 		if (j < i)
 			continue;
-		if ((r = decode_as(cands[i], buf, len, &res)) >= 0) {
-			ok = (int)i;
-			same = r == 1;
-			break;
+		if ((r = decode_as(cands[i], buf, len, res)) >= 0) {
+			*same = r == 1;
+			return (int)i;
 		}
 	}
-	if (ok < 0) {
-		snprintf(err, errlen, "document encoding unknown");
-		buf_free(&tmp);
-		buf_free(&res);
-		free(xml_enc);
-		free(http_type);
-		free(http_enc);
-		free(out->error);
-		out->error = NULL;
-		return -1;
-	}
-	if (ok != 0) {
-		out->bozo = 1;
-		free(out->error);
-		out->error = xasprintf("document declared as %s, but parsed "
-		    "as %s", rfc3023, cands[ok]);
-	}
-	out->encoding = xstrdup(cands[ok]);
-	if (same) {
-		text = buf;
-		buf_free(&res);		/* what a failed candidate left */
-	} else {
-		text = res.data != NULL ? res.data : "";
-		len = res.len;
-	}
-	/*
-	 * The declaration now lies about the encoding, and libxml2 rejects
-	 * some names Python accepts ("437"): it is replaced, as feedparser
-	 * does, by one the parser reads first.
-	 */
+	return -1;
+}
+
+/* Marks the document not well-formed (bozo) with the first reason. */
+static void
+decoded_bozo(struct feed__decoded *out, char *why)
+{
+	out->bozo = 1;
+	if (out->error == NULL)
+		out->error = why;
+	else
+		free(why);
+}
+
+/*
+ * The UTF-8 text the parser reads: the XML declaration, which now lies
+ * about the encoding (and may name one libxml2 rejects but Python
+ * accepts, "437"), is replaced by one of ours parsed first, as feedparser
+ * does; a NUL, which libxml2 takes for the end of the input, becomes
+ * U+FFFD, as in an HTML parser.  own is the copy text points into, or
+ * NULL when text is the caller's bytes; it becomes out's.
+ */
+static void
+decoded_text(struct feed__decoded *out, const char *text, size_t len,
+    char *own)
+{
+	struct buf tmp;
+	const char *gt;
+	size_t i;
+
 	out->decl = "";
 	if (len >= 5 && memcmp(text, "<?xml", 5) == 0 &&
 	    (gt = memchr(text, '>', len)) != NULL) {
@@ -482,37 +502,81 @@ feed__decode(const char *buf, size_t len, const char *content_type,
 		len -= (size_t)(gt + 1 - text);
 		text = gt + 1;
 	}
-	/*
-	 * libxml2 takes a NUL for the end of the input: the items after it
-	 * would be lost.  It becomes U+FFFD, as in an HTML parser.
-	 */
 	if (memchr(text, '\0', len) != NULL) {
-		buf_reset(&tmp);
+		buf_init(&tmp);
 		for (i = 0; i < len; i++)
 			if (text[i] == '\0')
 				buf_addstr(&tmp, UTF8_REPLACEMENT_STR);
 			else
 				buf_addc(&tmp, text[i]);
-		if (out->error == NULL) {
-			out->bozo = 1;
-			out->error = xstrdup("document contains NUL bytes");
-		}
+		decoded_bozo(out, xstrdup("document contains NUL bytes"));
+		free(own);
 		len = tmp.len;
-		out->own = buf_release(&tmp);
-		text = out->own;
-		buf_free(&res);
-	} else if (!same) {
-		i = (size_t)(text - res.data);
-		out->own = buf_release(&res);
-		text = out->own + i;
+		own = buf_release(&tmp);
+		text = own;
 	}
+	out->own = own;
 	out->utf8 = len > 0 ? text : "";
 	out->len = len;
-	buf_free(&tmp);
+}
+
+int
+feed__decode(const char *buf, size_t len, const char *content_type,
+    int have_headers, struct feed__decoded *out, char *err, size_t errlen)
+{
+	const char *bom, *rfc3023, *cands[6];
+	char *xml_enc, *http_type = NULL, *http_enc = NULL;
+	struct buf res;
+	int acceptable, ok, same = 0;
+
+	memset(out, 0, sizeof(*out));
+	bom = sniff_bom(&buf, &len);
+	xml_enc = declared_encoding(bom, buf, len);
+	parse_content_type(content_type, &http_type, &http_enc);
+	rfc3023 = rfc3023_charset(http_type, http_enc, xml_enc,
+	    have_headers && content_type == NULL, &acceptable);
+	if (have_headers && !acceptable)
+		decoded_bozo(out, content_type != NULL ?
+		    xasprintf("%s is not an XML media type", content_type) :
+		    xstrdup("no Content-type specified"));
+
+	cands[0] = rfc3023;
+	cands[1] = xml_enc;
+	cands[2] = bom;
+	cands[3] = "utf-8";
+	cands[4] = "windows-1252";
+	cands[5] = "iso-8859-2";
+	buf_init(&res);
+	if ((ok = decode_first(cands, NELEM(cands), buf, len, &res,
+	    &same)) < 0) {
+		snprintf(err, errlen, "document encoding unknown");
+		free(out->error);
+		out->error = NULL;
+		out->bozo = 0;
+	} else {
+		if (ok != 0) {
+			/* The override is the reason that matters. */
+			free(out->error);
+			out->error = NULL;
+			decoded_bozo(out, xasprintf("document declared as %s, "
+			    "but parsed as %s", rfc3023, cands[ok]));
+		}
+		out->encoding = xstrdup(cands[ok]);
+		if (same) {
+			buf_free(&res);		/* what a failed candidate left */
+			decoded_text(out, buf, len, NULL);
+		} else {
+			len = res.len;
+			decoded_text(out, res.data != NULL ? res.data : "", len,
+			    res.data);
+			buf_init(&res);
+		}
+	}
+	buf_free(&res);
 	free(xml_enc);
 	free(http_type);
 	free(http_enc);
-	return 0;
+	return ok < 0 ? -1 : 0;
 }
 
 void
