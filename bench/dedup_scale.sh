@@ -17,16 +17,20 @@
 #   *-evicted   status / poll again with the state's pages dropped from the
 #               page cache first (posix_fadvise DONTNEED): a cold start
 # plus the state's size and a bare SQLite lookup rate (Python, the daemon's own
-# SELECT) on both states.  Results: OUTDIR/dedup_scale.md and .jsonl.
+# SELECT) on both states.  The table: OUTDIR/dedup_scale[-k<K>-f<FEEDS>].md,
+# OUTDIR bench/results unless -o says otherwise.  Its rows,
+# dedup_scale[...].jsonl, go outside the source tree, to $BENCH_RAW (default
+# $BENCH_TMP/raw; see raw_dir in common.sh); the states, spools and time
+# files stay in the work folder $BENCH_TMP/dedup-n<KEYS>-k<K>-f<FEEDS>.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 NKEYS=1000000; K=200; NF=20; N=30; SEED=42; BIN=""; OUT=$HERE/results; STATES="s0 s1"
 while getopts n:k:f:S:b:o: o; do case $o in
 	S) STATES=$OPTARG;;
 	n) NKEYS=$OPTARG;; k) K=$OPTARG;; f) NF=$OPTARG;; b) BIN=$OPTARG;; o) OUT=$OPTARG;;
-	*) sed -n '2,17p' "$0" >&2; exit 2;; esac; done
+	*) sed -n '2,24p' "$0" >&2; exit 2;; esac; done
 pick_binary
-mkdir -p "$OUT"
+raw_dir "$OUT"
 corpus "$K" "$N" "$SEED"
 W=$BENCH_TMP/dedup-n$NKEYS-k$K-f$NF
 TAG=""; [ "$K.$NF" = 200.20 ] || TAG=-k$K-f$NF
@@ -89,7 +93,8 @@ print("state: user_version %d, seen columns %s, %d keys, inserted in %.1f s" % (
 db.close()
 PY
 
-FEEDS=$(ls "$CORP"/feeds/*.xml | head -n "$NF")
+# sed, not head: head exits early and ls dies of SIGPIPE (pipefail)
+FEEDS=$(ls "$CORP"/feeds/*.xml | sed -n "1,${NF}p")
 RES=$W/results.jsonl; : > "$RES"
 measure() {		# measure LABEL STATE_DIR ARGS...
 	local label=$1 dir=$2; shift 2
@@ -175,5 +180,5 @@ for r in rows:
     if "hit_us" in r:
         print("| %s | %.1f | %d | %.1f | %d |" % (r["label"], r["hit_us"], r["hit_found"], r["miss_us"], r["miss_found"]))
 PY
-cp "$RES" "$OUT/dedup_scale$TAG.jsonl"
+cp "$RES" "$RAW/dedup_scale$TAG.jsonl"
 cat "$OUT/dedup_scale$TAG.md"

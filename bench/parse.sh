@@ -11,20 +11,23 @@
 #     item in one channel, every Atom entry in one feed, every RSS 1.0 item
 #     in one rdf:RDF (head and tail from the first file of each kind);
 #   * a one-entry feed, for the fixed cost of a process.
-# Writes OUTDIR/parse[-K<K>].json and .md (MB/s and the xmllint/aggregator
-# time ratio: >= 0.5 means the 50% target is met) and parse-profile-K<K>.txt
-# (perf, inclusive time, on big-rss.xml).  The large documents are also
-# timed with bench/src/sax_floor.c: libxml2's SAX2 push parser with empty
-# callbacks, the floor under any parse of ours built on it.
+# Writes OUTDIR/parse[-K<K>].md (MB/s and the xmllint/aggregator time
+# ratio: >= 0.5 means the 50% target is met) and parse-profile-K<K>.txt
+# (perf, inclusive time, on big-rss.xml); OUTDIR is bench/results unless
+# -o says otherwise.  hyperfine's own output, parse[-K<K>].json and .txt,
+# goes outside the source tree, to $BENCH_RAW (default $BENCH_TMP/raw; see
+# raw_dir in common.sh).  The large documents are also timed with
+# bench/src/sax_floor.c: libxml2's SAX2 push parser with empty callbacks,
+# the floor under any parse of ours built on it.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 K=200; N=30; SEED=42; RUNS=5; BIN=""; OUT=$HERE/results
 while getopts k:R:b:o: o; do case $o in
 	k) K=$OPTARG;; R) RUNS=$OPTARG;; b) BIN=$OPTARG;; o) OUT=$OPTARG;;
-	*) sed -n '2,15p' "$0" >&2; exit 2;; esac; done
+	*) sed -n '2,21p' "$0" >&2; exit 2;; esac; done
 need "hyperfine xmllint" "hyperfine libxml2-utils"
 pick_binary
-mkdir -p "$OUT"
+raw_dir "$OUT"
 FLOOR=$BENCH_TMP/bin/sax_floor
 mkdir -p "$BENCH_TMP/bin"
 cc -O2 -std=c11 -Wall -Wextra -Werror -o "$FLOOR" "$HERE/src/sax_floor.c" \
@@ -77,7 +80,7 @@ for f in $F/*.xml; do
 	else xmllint --stream --noout "\$f"; fi
 done
 EOF
-hyperfine --style basic -N --runs "$RUNS" --warmup 1 --export-json "$OUT/parse$TAG.json" \
+hyperfine --style basic -N --runs "$RUNS" --warmup 1 --export-json "$RAW/parse$TAG.json" \
     -n "xmllint --stream --noout: all $files files, 1 process" "xmllint --stream --noout $(echo $F/*.xml)" \
     -n "xmllint --stream --noout: 1 process per file" "sh $BIG/each.sh xmllint" \
     -n "aggregator parse: 1 process per file" "sh $BIG/each.sh aggregator" \
@@ -92,9 +95,9 @@ hyperfine --style basic -N --runs "$RUNS" --warmup 1 --export-json "$OUT/parse$T
     -n "sax_floor: big-rdf.xml" "$FLOOR $BIG/big-rdf.xml" \
     -n "xmllint --stream --noout: one.xml (1 item)" "xmllint --stream --noout $BIG/one.xml" \
     -n "aggregator parse: one.xml (1 item)" "$BIN parse $BIG/one.xml" \
-    > "$OUT/parse$TAG.txt"
+    > "$RAW/parse$TAG.txt"
 
-/usr/bin/python3 - "$OUT/parse$TAG.json" "$F" "$BIG" "$K" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" > "$OUT/parse$TAG.md" <<'PY'
+/usr/bin/python3 - "$RAW/parse$TAG.json" "$F" "$BIG" "$K" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" > "$OUT/parse$TAG.md" <<'PY'
 import glob, json, os, sys
 res, feeds, big, k, cores, load = sys.argv[1:]
 r = {x["command"]: x for x in json.load(open(res))["results"]}

@@ -1,9 +1,17 @@
 #!/bin/sh
-# plot.sh OUTDIR RESULTDIR...: wall time against feed count (log-log), one
-# panel per scenario, one line per runner, from the kit's rows.jsonl files.
+# plot.sh [-w WORKDIR] OUTDIR RESULTDIR...: wall time against feed count
+# (log-log), one panel per scenario, one line per runner, from the kit's
+# rows.jsonl files in RESULTDIR...  Writes OUTDIR/wall_vs_feeds.png; its
+# data and gnuplot script (wall_vs_feeds.dat, .gp) go to WORKDIR (run.sh
+# passes the raw folder), OUTDIR by default.
 set -eu
+work=""
+while getopts w: o; do case $o in w) work=$OPTARG;; *) exit 2;; esac; done
+shift $((OPTIND - 1))
 out=$1; shift
-dat=$out/wall_vs_feeds.dat
+: "${work:=$out}"
+mkdir -p "$work"
+dat=$work/wall_vs_feeds.dat
 /usr/bin/python3 - "$@" > "$dat" <<'PY'
 import json, os, sys
 pts = {}
@@ -23,7 +31,7 @@ for (sc, rn), v in sorted(pts.items()):
 PY
 blocks=$(grep -c '^# ' "$dat" || true)
 [ "$blocks" -gt 0 ] || exit 0
-gp=$out/wall_vs_feeds.gp
+gp=$work/wall_vs_feeds.gp
 {
 	echo 'set terminal pngcairo size 2000,500 font ",10"'
 	echo "set output '$out/wall_vs_feeds.png'"

@@ -12,13 +12,22 @@
 #   bench/run.sh -k 200                   aggregator sfeed newsboat-t16 rss2email feed2exec
 #   bench/run.sh -k 200 -k 2000           both sizes, then tables and the plot
 #   bench/run.sh -k 2000 -r "aggregator sfeed"    a subset
-#   bench/run.sh -P                       tables and plot from existing results only
+#   bench/run.sh -P                       tables and plot from existing rows only
 #
 # Options: -k K (repeatable)  -r "runners"  -n N (items/feed, 30)  -s SEED (42)
 #          -t TIMEOUT_S (300 per poll)  -F K (feed2exec only up to this K, 200)
 #          -b BINARY (skip the build; use this binary)  -A (also the kit's
-#          anchors.sh)  -P (report and plot only)  -o DIR (results, bench/results)
-# Environment: BENCH_TMP (/tmp/feedbench), PORT (8089), as for the kit.
+#          anchors.sh)  -P (report and plot only)  -o DIR (summaries, bench/results)
+# Environment: BENCH_TMP (/tmp/feedbench), PORT (8089), as for the kit;
+#          BENCH_RAW ($BENCH_TMP/raw).
+#
+# DIR gets the summaries: report.md (the kit's tables), ratios.md,
+# times.md (/usr/bin/time: file system traffic, faults, context switches),
+# wall_vs_feeds.png and notes.md (binary, runners, load, versions per K).
+# The kit's raw output per K (rows.jsonl, *.time, *.log, *.access.gz,
+# *.links.gz, notes.txt, env.txt) goes to $BENCH_RAW/K<K>, or
+# $BENCH_RAW/NAME/K<K> for -o bench/results/NAME, outside the source tree;
+# -P reads the rows there.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 export BENCH_TMP PORT
@@ -27,9 +36,9 @@ REPORT_ONLY=0; OUT=$HERE/results
 while getopts k:r:n:s:t:F:b:APo: o; do case $o in
 	k) KS="$KS $OPTARG";; r) RUNNERS=$OPTARG;; n) N=$OPTARG;; s) SEED=$OPTARG;;
 	t) TMO=$OPTARG;; F) F2E_MAX=$OPTARG;; b) BIN=$OPTARG;; A) ANCHORS=1;;
-	P) REPORT_ONLY=1;; o) OUT=$OPTARG;; *) sed -n '2,24p' "$0" >&2; exit 2;; esac; done
+	P) REPORT_ONLY=1;; o) OUT=$OPTARG;; *) sed -n '2,30p' "$0" >&2; exit 2;; esac; done
 [ -n "$KS" ] || KS=200
-mkdir -p "$OUT"
+raw_dir "$OUT"
 
 # --- packages the kit and this script need (Debian, root) -----------------
 need_pkgs() {
@@ -79,19 +88,39 @@ shadow_kit() {
 	sed "s#@AGGREGATOR@#$AGG#" "$HERE/runners.list" > "$SK/runners.list"
 }
 
-report() {
-	local dirs="" k
-	for k in $(ls -d "$OUT"/K* 2>/dev/null | sed 's#.*/K##' | sort -n); do
-		[ -f "$OUT/K$k/rows.jsonl" ] && dirs="$dirs $OUT/K$k"
-	done
-	[ -n "$dirs" ] || return 0
-	/usr/bin/python3 "$KIT/bin/report.py" $dirs > "$OUT/report.md"
-	/usr/bin/python3 "$HERE/ratios.py" $dirs > "$OUT/ratios.md"
-	sh "$HERE/plot.sh" "$OUT" $dirs || echo "plot failed" >&2
-	echo "tables: $OUT/report.md  ratios: $OUT/ratios.md  plot: $OUT/wall_vs_feeds.png"
+# notes.md: what each K's run was (the raw notes.txt and env.txt, which
+# stay under $RAW).
+notes() {
+	local d
+	{
+		echo "# The runs behind report.md"
+		echo
+		echo "Per K: the binary, the runners and the load averages before and after"
+		echo "(\`notes.txt\`), then the date, the package versions and the runners'"
+		echo "versions (the kit's \`env.txt\`)."
+		for d in "$@"; do
+			printf '\n## K = %s\n\n' "${d##*/K}"
+			cat "$d/notes.txt" "$d/env.txt" 2>/dev/null | sed 's/^/    /'
+		done
+	} > "$OUT/notes.md"
 }
 
-if [ $REPORT_ONLY = 1 ]; then report; exit 0; fi
+report() {
+	local dirs="" k
+	for k in $(ls -d "$RAW"/K* 2>/dev/null | sed 's#.*/K##' | sort -n); do
+		[ -f "$RAW/K$k/rows.jsonl" ] && dirs="$dirs $RAW/K$k"
+	done
+	[ -n "$dirs" ] || { echo "no rows under $RAW/K*" >&2; return 0; }
+	/usr/bin/python3 "$KIT/bin/report.py" $dirs > "$OUT/report.md"
+	/usr/bin/python3 "$HERE/ratios.py" $dirs > "$OUT/ratios.md"
+	/usr/bin/python3 "$HERE/times.py" $dirs > "$OUT/times.md"
+	notes $dirs
+	sh "$HERE/plot.sh" -w "$RAW" "$OUT" $dirs || echo "plot failed" >&2
+	echo "tables: $OUT/report.md  ratios: $OUT/ratios.md  times: $OUT/times.md" \
+	    " notes: $OUT/notes.md  plot: $OUT/wall_vs_feeds.png  raw: $RAW"
+}
+
+if [ $REPORT_ONLY = 1 ]; then need gnuplot gnuplot-nox; report; exit 0; fi
 need_pkgs
 mkdir -p "$BENCH_TMP"
 snapshot_binary
@@ -100,7 +129,7 @@ for k in $KS; do
 	r=${RUNNERS:-aggregator sfeed newsboat-t16 rss2email feed2exec}
 	# feed2exec takes minutes per poll past a few hundred feeds.
 	[ "$k" -le "$F2E_MAX" ] || r=$(echo " $r " | sed 's/ feed2exec / /')
-	d=$OUT/K$k; mkdir -p "$d"
+	d=$RAW/K$k; mkdir -p "$d"
 	# Old states go before the run, then a pause: on a file system without
 	# a journal, ext4 skips inodes freed in the last 60 s (360 s while
 	# their inode table block is dirty, hence the sync) when allocating

@@ -2,15 +2,25 @@
 The maildir spool (SPEC "Spool"): every message in new/ is a well-formed
 RFC 5322 / MIME message with the fixed headers, a UTF-8 text/html part,
 no line over 998 bytes (long and non-ASCII titles and long links are
-folded or encoded), and nothing is left in tmp/.
+folded or encoded), and nothing is left in tmp/.  File names follow the
+README (SECONDS.M<usec>P<pid>Q<n>.KEY.HOST): hostile titles, guids and
+host names never shape them or reach outside the spool (catalogue row
+D12), and they stay distinct for 1000 entries in one second and for two
+writers on one spool (D13).
 """
 
+import ctypes
 import datetime
 import email.utils
+import os
 import re
+import socket
+import subprocess
 from xml.sax.saxutils import escape
 
 from conftest import fixture_bytes
+from helpers import (NAME_RE, assert_exactly_once, message_id, numbered_items, put_feed,
+                     rss_feed, titles)
 
 FEED_TITLE = "Spool “Format” & Test 피드"
 LONG_ASCII = "Long title " + " ".join("word%d" % i for i in range(250))
@@ -125,3 +135,127 @@ def test_spool_format(server, work):
     # Atom type="text" content is text: its angle brackets must arrive escaped.
     text_html = by_subject["Plain Atom three"].html().get_content()
     assert "&lt;angle brackets&gt;" in text_html and "<angle brackets>" not in text_html
+
+
+# --- D12: hostile titles, guids and host name --------------------------------
+
+HOSTILE = ["../../.ssh/x", "a:b", ".hidden", "/etc/passwd", "x/../../y",
+           "..", "\\057", "a/b:c.d"]
+
+
+def run_with_hostname(work, hostname):
+    """--once in its own UTS namespace with the given host name."""
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def pre():
+        if libc.unshare(0x04000000) != 0:       # CLONE_NEWUTS
+            raise OSError(ctypes.get_errno(), "unshare")
+        socket.sethostname(hostname)
+
+    proc = subprocess.run([work.binary, "-c", str(work.config), "--once"],
+                          cwd=str(work.path), capture_output=True, timeout=20,
+                          preexec_fn=pre)
+    return proc.returncode, proc.stdout.decode(), proc.stderr.decode()
+
+
+def tree(root):
+    return sorted(os.path.relpath(os.path.join(d, f), root)
+                  for d, dirs, files in os.walk(root) for f in files + dirs)
+
+
+def test_hostile_titles_and_host_name_never_shape_file_names_D12(work, tmp_path):
+    feeds = tmp_path / "feeds"
+    feeds.mkdir()
+    evil = [{"title": t, "guid": t, "guid_permalink": False,
+             "description": "guid %s" % t} for t in HOSTILE]
+    evil.append({"title": "../../.ssh/authorized_keys",
+                 "link": "https://evil.example/../../.ssh/x?a:b#.c",
+                 "description": "link"})
+    work.write_config({
+        "dots": put_feed(feeds / "dots.xml", rss_feed("../../.ssh/x", evil)),
+        "named": {"url": put_feed(feeds / "named.xml",
+                                  rss_feed("a:b", numbered_items("named", 2))),
+                  "title": ".a:b/../../c"},
+    })
+    outside = tmp_path.parent.parent / ".ssh"
+    had_outside = outside.exists()
+    parent_before = sorted(os.listdir(tmp_path.parent))
+    try:
+        rc, out, err = run_with_hostname(work, "evil/host:name.x")
+        host = "evil_host_name_x"
+    except (OSError, subprocess.SubprocessError):     # no CAP_SYS_ADMIN
+        res = work.once()
+        rc, out, err = res.rc, res.stdout, res.stderr
+        host = re.sub(r"[/:.\x00-\x20]", "_", socket.gethostname())
+    assert rc == 0, (out, err)
+    msgs = work.messages()
+    assert len(msgs) == len(evil) + 2
+    # The hostile values did reach the messages.
+    assert sorted(str(m["X-RSS-ID"]) for m in msgs if m["X-RSS-ID"]) == sorted(HOSTILE)
+    froms = {str(m["From"]) for m in msgs}
+    assert any("../../.ssh/x" in f for f in froms), froms
+    assert any(".a:b/../../c" in f for f in froms), froms
+    for m in msgs:
+        name = m.path.name
+        assert not name.startswith("."), name
+        assert ":" not in name and "/" not in name, name
+        g = NAME_RE.match(name)
+        assert g, name
+        assert g.group(3) == message_id(m), name
+        assert g.group(4) == host, name
+    # Nothing written anywhere else: only what the config names.
+    allowed = re.compile(r"^(aggregator\.conf|merged\.atom|state\.db(-wal|-shm|\.lock)?|"
+                         r"feeds(/\w+\.xml)?|spool(/(tmp|new|cur)(/[^/]+)?)?)$")
+    stray = [p for p in tree(work.path) if not allowed.match(p)]
+    assert stray == [], stray
+    assert all(re.match(r"spool/(new|cur)/", p) for p in tree(work.path)
+               if p.startswith("spool/") and p.count("/") == 2), tree(work.path)
+    assert sorted(os.listdir(tmp_path.parent)) == parent_before
+    assert outside.exists() == had_outside
+
+
+# --- D13: many deliveries at once ------------------------------------------
+
+def test_file_names_stay_distinct_for_1000_entries_and_two_writers_D13(work, tmp_path):
+    feed = tmp_path / "bulk.xml"
+    url = put_feed(feed, rss_feed("Bulk", numbered_items("bulk", 1000)))
+    work.write_config({"bulk": url}, state="a.db", output="a.atom")
+    res = work.once(timeout=60)
+    assert res.rc == 0, res
+    assert_exactly_once(work, titles("bulk", 1000))
+    first = {p.name for p in work.message_files()}
+    # Most of them share their second: the names still differ.
+    assert len({NAME_RE.match(n).group(1) for n in first}) < 100
+
+    # Two processes with their own state deliver the same 1000 entries
+    # into one spool at the same time: 2000 more files, none overwritten.
+    confs = [work.write_config({"bulk": url}, name="%s.conf" % s,
+                               state="%s.db" % s, output="%s.atom" % s)
+             for s in ("b", "c")]
+    procs = [subprocess.Popen([work.binary, "-c", str(c), "--once"],
+                              cwd=str(work.path), stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE) for c in confs]
+    outs = [p.communicate(timeout=60) for p in procs]
+    for p, (o, e) in zip(procs, outs):
+        assert p.returncode == 0, (o, e)
+    files = work.message_files()
+    names = [p.name for p in files]
+    assert len(names) == 3000 and len(set(names)) == 3000
+    assert list((work.spool / "tmp").iterdir()) == []
+    per_pid = {}
+    ids = {}
+    for path in files:
+        g = NAME_RE.match(path.name)
+        # Reading the head is enough here: 3000 full parses take seconds.
+        with open(path, "rb") as f:
+            head = f.read(8192).decode("ascii", "replace")
+        m = re.search(r"^Message-ID: <([0-9a-f]{64})@aggregator>", head, re.M | re.I)
+        assert g and m and g.group(3) == m.group(1), path.name
+        ids[g.group(3)] = ids.get(g.group(3), 0) + 1
+        per_pid.setdefault(g.group(2), []).append(path.stat().st_mtime)
+    assert len(ids) == 1000 and set(ids.values()) == {3}
+    assert len(per_pid) == 3
+    # The two runs did overlap in time.
+    b, c = [sorted(v) for k, v in per_pid.items()
+            if str(procs[0].pid) == k or str(procs[1].pid) == k]
+    assert b[0] < c[-1] and c[0] < b[-1], "the two runs did not overlap"

@@ -1,0 +1,89 @@
+"""
+Many feeds in one --once run (catalogue row N14, ../shared/RELIABILITY.md
+section 8): 300 feeds (N14_FEEDS, or 2000 with CATALOGUE_FULL=1), 10% slow
+and 10% failing, against max_connections=12.  The cap holds for requests
+in flight and for TCP connections, each feed is asked once, every good
+feed is delivered, each failing one costs one stderr line, and the peak
+RSS and wall time stay bounded.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import threading
+
+from conftest import rss_limit_kb
+from helpers import subjects
+from servers import ScaleServer
+
+
+def established(port):
+    """Server-side ESTABLISHED TCP connections on port, by ss."""
+    r = subprocess.run(["ss", "-Htn", "state", "established", "( sport = :%d )" % port],
+                       capture_output=True, text=True)
+    return len([l for l in r.stdout.splitlines() if l.strip()])
+
+
+def test_many_feeds_keep_to_the_connection_cap_N14(work):
+    full = os.environ.get("CATALOGUE_FULL") == "1"
+    n = int(os.environ.get("N14_FEEDS", 2000 if full else 300))
+    cap = 12
+    srv = ScaleServer()
+    feeds, good = {}, []
+    for i in range(n):
+        # 10% slow, 10% failing (half 500, half reset), the rest plain.
+        kind = "ok"
+        if i % 10 == 7:
+            kind = "slow"
+        elif i % 10 == 8:
+            kind = "e500" if i % 20 < 10 else "reset"
+        feeds["scale-%04d" % i] = srv.url("/%s/%d" % (kind, i))
+        if kind in ("ok", "slow"):
+            good.append(i)
+    kinds = [u.split("/")[3] for u in feeds.values()]
+    assert kinds.count("slow") == n // 10 and kinds.count("ok") == n * 8 // 10
+    assert kinds.count("e500") + kinds.count("reset") == n // 10
+    work.write_config(feeds, max_connections=cap, max_per_host=64, timeout="10s")
+    ss_peak = [0]
+    stop = threading.Event()
+    has_ss = shutil.which("ss") is not None
+
+    def sample():
+        while not stop.wait(0.05):
+            ss_peak[0] = max(ss_peak[0], established(srv.port))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    if has_ss:
+        sampler.start()
+    try:
+        res = work.once(timeout=120)
+    finally:
+        stop.set()
+        if has_ss:
+            sampler.join()
+        srv.close()
+    print("N14: %d feeds in %.1f s, peak RSS %d KB, peak %d requests in flight, "
+          "peak %s established connections"
+          % (n, res.elapsed, res.maxrss_kb, srv.peak, ss_peak[0] if has_ss else "?"))
+    assert not res.timed_out, res
+    # Some feeds failed, the rest were processed: exit 1 (SPEC).
+    assert res.rc == 1, res
+    failed = [l for l in res.stderr.splitlines() if l.strip()]
+    assert len(failed) == n // 10, res
+    assert all(re.search(r"scale-\d{4}", l) for l in failed), res
+    # The concurrency cap held, and was reached (so it is what bounded).
+    assert srv.peak <= cap, srv.peak
+    assert srv.peak >= cap // 2, srv.peak
+    if has_ss:
+        assert ss_peak[0] <= cap, ss_peak[0]
+    # Each feed asked once; every good one delivered.
+    assert len(srv.hits) == n, len(srv.hits)
+    # curl retries a request once when a reused connection turns out dead.
+    assert all(c == 1 or (c == 2 and p.startswith("/reset/"))
+               for p, c in srv.hits.items()), srv.hits
+    want = sorted("scale-%d item %d" % (i, k) for i in good for k in (1, 2))
+    assert subjects(work) == want
+    assert res.maxrss_kb < rss_limit_kb(200), res
+    # The slow feeds overlap: far less than one after the other.
+    assert res.elapsed < (n // 10) * 2.0 / 2, res
