@@ -214,7 +214,7 @@ def test_deep_nesting_is_cut_and_costs_only_its_feed_X05(server, work):
 
 # --- X06: huge text node, a million items -------------------------------------
 
-FEED_MAX_TEXT = 8 * MB      # one element's text (include/feed_priv.h)
+FEED_MAX_TEXT = 8 * MB      # one element's text (daemon/feed_priv.h)
 FEED_MAX_ENTRIES = 100000   # entries kept from one document
 X06_SECONDS = 6.0 * (3 if SANITIZED else 1)
 
