@@ -375,50 +375,35 @@ too_many_attrs(const char *s, size_t len)
 	return 0;
 }
 
-struct feed_doc *
-feed_parse(const char *buf, size_t len, const struct feed_source *src,
-    char *err, size_t errlen)
+/*
+ * The parse state for a decoded document: its first error, its base URI
+ * (Content-Location against the URL) and its HTTP language.
+ */
+static void
+parser_init(struct feed__parser *p, const struct feed__decoded *dec,
+    const char *url, const char *cloc, const char *clang)
 {
-	struct feed__decoded dec;
-	struct feed_doc *doc;
-	struct feed__parser p;
-	xmlSAXHandler sax;
-	const char *url = NULL, *ctype = NULL, *cloc = NULL, *clang = NULL;
-	size_t off, chunk, i, fixedlen;
-	char *base, *fixed;
-	int have_headers = 0;
-
-	if (src != NULL) {
-		url = src->url;
-		ctype = src->content_type;
-		cloc = src->content_location;
-		clang = src->content_language;
-		have_headers = ctype != NULL || cloc != NULL || clang != NULL;
-	}
-	if (feed__jsonfeed_sniff(buf, len, ctype))
-		return feed__jsonfeed_parse(buf, len, src, err, errlen);
-	if (feed__decode(buf, len, ctype, have_headers, &dec, err,
-	    errlen) == -1)
-		return NULL;
-
-	memset(&p, 0, sizeof(p));
-	p.wellformed = 1;
-	p.title_depth = -1;
-	p.is_utf8 = strcmp(dec.encoding, "utf-8") == 0;
-	buf_init(&p.entbuf);
-	if (dec.bozo)
-		feed__set_error(&p, dec.error);
-
-	if ((base = feed__doc_base(url, cloc)) == NULL)
-		base = xstrdup("");
-	p.baseuri = base;
+	memset(p, 0, sizeof(*p));
+	p->wellformed = 1;
+	p->title_depth = -1;
+	p->is_utf8 = strcmp(dec->encoding, "utf-8") == 0;
+	buf_init(&p->entbuf);
+	if (dec->bozo)
+		feed__set_error(p, dec->error);
+	if ((p->baseuri = feed__doc_base(url, cloc)) == NULL)
+		p->baseuri = xstrdup("");
 	if (clang != NULL && *clang != '\0') {
-		p.lang = xstrdup(clang);
-		feed__set_str(&p.feed.str[F_LANGUAGE], clang);
-		for (i = 0; p.feed.str[F_LANGUAGE][i] != '\0'; i++)
-			if (p.feed.str[F_LANGUAGE][i] == '_')
-				p.feed.str[F_LANGUAGE][i] = '-';
+		p->lang = xstrdup(clang);
+		p->feed.str[F_LANGUAGE] = feed__lang_fix(xstrdup(clang));
 	}
+}
+
+/* libxml2's push parser with our callbacks; NULL when it cannot. */
+static xmlParserCtxtPtr
+sax_parser(struct feed__parser *p, const char *url)
+{
+	xmlSAXHandler sax;
+	xmlParserCtxtPtr ctxt;
 
 	memset(&sax, 0, sizeof(sax));
 	sax.initialized = XML_SAX2_MAGIC;
@@ -428,79 +413,126 @@ feed_parse(const char *buf, size_t len, const struct feed_source *src,
 	sax.cdataBlock = sax_chars;
 	feed__entity_sax(&sax);
 	sax.serror = sax_serror;
-
-	p.ctxt = xmlCreatePushParserCtxt(&sax, &p, NULL, 0, url);
-	if (p.ctxt == NULL) {
-		snprintf(err, errlen, "cannot create XML parser");
-		feed__decoded_free(&dec);
-		parser_free(&p);
+	if ((ctxt = xmlCreatePushParserCtxt(&sax, p, NULL, 0, url)) == NULL)
 		return NULL;
-	}
-	xmlCtxtUseOptions(p.ctxt, XML_PARSE_RECOVER | XML_PARSE_NONET |
+	xmlCtxtUseOptions(ctxt, XML_PARSE_RECOVER | XML_PARSE_NONET |
 	    XML_PARSE_IGNORE_ENC | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
-	xmlSwitchEncoding(p.ctxt, XML_CHAR_ENCODING_UTF8);
-	if ((fixed = feed__fix_ampersands(dec.utf8, dec.len, &fixedlen)) != NULL) {
-		feed__set_error(&p, "not well-formed (invalid token: bare \"&\")");
-		free(dec.own);
-		dec.own = fixed;
-		dec.utf8 = fixed;
-		dec.len = fixedlen;
+	xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
+	return ctxt;
+}
+
+/*
+ * Streams the decoded document through the parser, in 64 KiB chunks, its
+ * bare ampersands escaped first; stops early when it turns out hostile.
+ */
+static void
+sax_feed(struct feed__parser *p, struct feed__decoded *dec)
+{
+	size_t off, chunk, fixedlen;
+	char *fixed;
+
+	if ((fixed = feed__fix_ampersands(dec->utf8, dec->len,
+	    &fixedlen)) != NULL) {
+		feed__set_error(p, "not well-formed (invalid token: bare "
+		    "\"&\")");
+		free(dec->own);
+		dec->own = fixed;
+		dec->utf8 = fixed;
+		dec->len = fixedlen;
 	}
-	if (too_many_attrs(dec.utf8, dec.len))
-		feed__hostile(&p, "too many attributes on one element");
-	if (*dec.decl != '\0' && !p.hostile)
-		xmlParseChunk(p.ctxt, dec.decl, (int)strlen(dec.decl), 0);
-	for (off = 0; off < dec.len && !p.hostile; off += chunk) {
-		chunk = dec.len - off < 65536 ? dec.len - off : 65536;
-		if (xmlParseChunk(p.ctxt, dec.utf8 + off, (int)chunk, 0) != 0 &&
-		    p.ctxt->disableSAX == 2)
+	if (too_many_attrs(dec->utf8, dec->len))
+		feed__hostile(p, "too many attributes on one element");
+	if (*dec->decl != '\0' && !p->hostile)
+		xmlParseChunk(p->ctxt, dec->decl, (int)strlen(dec->decl), 0);
+	for (off = 0; off < dec->len && !p->hostile; off += chunk) {
+		chunk = dec->len - off < 65536 ? dec->len - off : 65536;
+		if (xmlParseChunk(p->ctxt, dec->utf8 + off, (int)chunk, 0) !=
+		    0 && p->ctxt->disableSAX == 2)
 			break;
 	}
-	if (!p.hostile)
-		xmlParseChunk(p.ctxt, NULL, 0, 1);
-	close_all(&p);
+	if (!p->hostile)
+		xmlParseChunk(p->ctxt, NULL, 0, 1);
+	close_all(p);
 	/* libxml2 keeps declared entities in a stub document of its own. */
-	if (p.ctxt->myDoc != NULL) {
-		xmlFreeDoc(p.ctxt->myDoc);
-		p.ctxt->myDoc = NULL;
+	if (p->ctxt->myDoc != NULL) {
+		xmlFreeDoc(p->ctxt->myDoc);
+		p->ctxt->myDoc = NULL;
 	}
-	xmlFreeParserCtxt(p.ctxt);
-	p.ctxt = NULL;
+}
 
-	if (p.hostile) {
-		snprintf(err, errlen, "%s", p.hostile_msg);
-		feed__decoded_free(&dec);
-		parser_free(&p);
-		return NULL;
-	}
-	if (p.root == NULL || !root_is_feed(p.root)) {
-		if (p.root == NULL)
-			snprintf(err, errlen, "not a feed (no root element)");
-		else
-			snprintf(err, errlen, "not a feed (root element <%s>)",
-			    p.root);
-		feed__decoded_free(&dec);
-		parser_free(&p);
-		return NULL;
-	}
+/* Why what was parsed is no feed: 0, or -1 with err filled. */
+static int
+parse_verdict(const struct feed__parser *p, char *err, size_t errlen)
+{
+	if (p->hostile)
+		snprintf(err, errlen, "%s", p->hostile_msg);
+	else if (p->root == NULL)
+		snprintf(err, errlen, "not a feed (no root element)");
+	else if (!root_is_feed(p->root))
+		snprintf(err, errlen, "not a feed (root element <%s>)",
+		    p->root);
+	else
+		return 0;
+	return -1;
+}
+
+/* The public document, built from what the parse state holds. */
+static struct feed_doc *
+doc_take(struct feed__parser *p, struct feed__decoded *dec)
+{
+	struct feed_doc *doc;
+	size_t i;
 
 	doc = xcalloc(1, sizeof(*doc));
-	doc->wellformed = p.wellformed;
-	doc->error = p.error;
-	p.error = NULL;
-	doc->encoding = dec.encoding;
-	dec.encoding = NULL;
-	if (netscape_doctype(dec.utf8, dec.len))
-		feed__set_str(&p.version, "rss091n");
-	doc->version = p.version != NULL ? p.version : xstrdup("");
-	p.version = NULL;
-	feed__ctx_to_doc(&p.feed, doc);
-	doc->ttl = p.ttl;
-	if (p.nentries > 0) {
-		doc->entries = xcalloc(p.nentries, sizeof(*doc->entries));
-		for (i = 0; i < p.nentries; i++)
-			feed__ctx_to_entry(&p.entries[i], &doc->entries[i]);
-		doc->nentries = p.nentries;
+	doc->wellformed = p->wellformed;
+	doc->error = p->error;
+	p->error = NULL;
+	doc->encoding = dec->encoding;
+	dec->encoding = NULL;
+	if (netscape_doctype(dec->utf8, dec->len))
+		feed__set_str(&p->version, "rss091n");
+	doc->version = p->version != NULL ? p->version : xstrdup("");
+	p->version = NULL;
+	feed__ctx_to_doc(&p->feed, doc);
+	doc->ttl = p->ttl;
+	if (p->nentries > 0) {
+		doc->entries = xcalloc(p->nentries, sizeof(*doc->entries));
+		for (i = 0; i < p->nentries; i++)
+			feed__ctx_to_entry(&p->entries[i], &doc->entries[i]);
+		doc->nentries = p->nentries;
+	}
+	return doc;
+}
+
+struct feed_doc *
+feed_parse(const char *buf, size_t len, const struct feed_source *src,
+    char *err, size_t errlen)
+{
+	static const struct feed_source none;
+	struct feed__decoded dec;
+	struct feed_doc *doc = NULL;
+	struct feed__parser p;
+	int have_headers;
+
+	if (src == NULL)
+		src = &none;
+	have_headers = src->content_type != NULL ||
+	    src->content_location != NULL || src->content_language != NULL;
+	if (feed__jsonfeed_sniff(buf, len, src->content_type))
+		return feed__jsonfeed_parse(buf, len, src, err, errlen);
+	if (feed__decode(buf, len, src->content_type, have_headers, &dec, err,
+	    errlen) == -1)
+		return NULL;
+	parser_init(&p, &dec, src->url, src->content_location,
+	    src->content_language);
+	if ((p.ctxt = sax_parser(&p, src->url)) == NULL)
+		snprintf(err, errlen, "cannot create XML parser");
+	else {
+		sax_feed(&p, &dec);
+		xmlFreeParserCtxt(p.ctxt);
+		p.ctxt = NULL;
+		if (parse_verdict(&p, err, errlen) == 0)
+			doc = doc_take(&p, &dec);
 	}
 	feed__decoded_free(&dec);
 	parser_free(&p);

@@ -367,87 +367,144 @@ scope_base(struct feed__parser *p, const char *b)
 		free(before);
 }
 
+/* Sets the xml:base and xml:lang of an element, saving its parent's. */
+static void
+scope_enter(struct feed__parser *p, const char *tag, char **a, size_t n)
+{
+	const char *b, *l;
+
+	p->depth++;
+	if ((b = feed__attr_get(a, n, "xml:base")) == NULL)
+		b = feed__attr_get(a, n, "base");
+	scope_base(p, b);
+	if ((l = feed__attr_get(a, n, "xml:lang")) == NULL)
+		l = feed__attr_get(a, n, "lang");
+	if (l != NULL)
+		feed__set_str(&p->lang, *l != '\0' ? l : NULL);
+	if (p->lang != NULL && *p->lang != '\0' && (strcmp(tag, "feed") == 0 ||
+	    strcmp(tag, "rss") == 0)) {
+		feed__set_str(&p->feed.str[F_LANGUAGE], p->lang);
+		feed__lang_fix(p->feed.str[F_LANGUAGE]);
+	}
+	scope_push(p);
+}
+
+/* Back to the parent's base and language. */
+static void
+scope_leave(struct feed__parser *p)
+{
+	if (p->nstack > 0) {
+		p->nstack--;
+		feed__scope_free(p->basestack, p->nstack);
+		feed__scope_free(p->langstack, p->nstack);
+		if (p->nstack > 0 && p->basestack[p->nstack - 1] != NULL &&
+		    *p->basestack[p->nstack - 1] != '\0')
+			scope_restore(&p->baseuri, p->basestack[p->nstack - 1]);
+		if (p->nstack > 0)
+			scope_restore(&p->lang, p->langstack[p->nstack - 1]);
+	}
+	p->depth--;
+}
+
+/* Whether markup here is part of xhtml content, to be serialised. */
+static int
+in_xhtml(const struct feed__parser *p)
+{
+	return p->incontent && p->cp.type != NULL &&
+	    strcmp(p->cp.type, FEED_XHTML_TYPE) == 0;
+}
+
+/*
+ * A start tag inside xhtml content, written into the text without its
+ * prefix; MathML and SVG keep their namespace, which browsers need.
+ */
+static void
+xhtml_start(struct feed__parser *p, const char *tag, char **a, size_t n,
+    const xmlChar *uri)
+{
+	const char *colon, *u = (const char *)uri;
+	struct buf t;
+	int add_xmlns;
+
+	if ((colon = strchr(tag, ':')) != NULL)
+		tag = colon + 1;
+	add_xmlns = u != NULL && ((strcmp(tag, "math") == 0 &&
+	    strcmp(u, "http://www.w3.org/1998/Math/MathML") == 0) ||
+	    (strcmp(tag, "svg") == 0 &&
+	    strcmp(u, "http://www.w3.org/2000/svg") == 0)) &&
+	    feed__attr_get(a, n, "xmlns") == NULL;
+	if (strcmp(tag, "svg") == 0)
+		p->svgok++;
+	buf_init(&t);
+	buf_printf(&t, "<%s", tag);
+	xhtml_attrs(&t, a, n);
+	if (add_xmlns)
+		buf_printf(&t, " xmlns=\"%s\"", u);
+	buf_addc(&t, '>');
+	feed__data(p, t.data, t.len, 0);
+	buf_free(&t);
+}
+
+static void
+xhtml_end(struct feed__parser *p, const char *tag)
+{
+	const char *colon;
+	struct buf t;
+
+	if ((colon = strrchr(tag, ':')) != NULL)
+		tag = colon + 1;
+	buf_init(&t);
+	buf_printf(&t, "</%s>", tag);
+	feed__data(p, t.data, t.len, 0);
+	buf_free(&t);
+}
+
+/*
+ * An element that is none of an image's or a text input's own children
+ * ends that image or text input, as in feedparser.
+ */
+static void
+leave_image(struct feed__parser *p, const char *tag)
+{
+	static const char *const textinput_children[] = {
+		"description", "link", "name", "title",
+	};
+	static const char *const image_children[] = {
+		"description", "height", "href", "link", "title", "url",
+		"width",
+	};
+	size_t n = strlen(tag);
+
+	if (!names_in(tag, n, textinput_children, NELEM(textinput_children),
+	    0))
+		p->intextinput = 0;
+	if (!names_in(tag, n, image_children, NELEM(image_children), 0))
+		p->inimage = 0;
+}
+
 /* feedparser's unknown_starttag. */
 void
 feed__starttag(struct feed__parser *p, const char *tag, char **a, size_t n,
     const xmlChar *uri)
 {
-	const char *b, *l, *colon, *suffix;
 	const struct feed__handler *h;
+	const char *suffix;
 	char *name, nbuf[64];
-	struct buf t;
-	int add_xmlns = 0;
 
-	p->depth++;
-	b = feed__attr_get(a, n, "xml:base");
-	if (b == NULL)
-		b = feed__attr_get(a, n, "base");
-	scope_base(p, b);
-	l = feed__attr_get(a, n, "xml:lang");
-	if (l == NULL)
-		l = feed__attr_get(a, n, "lang");
-	if (l != NULL && *l == '\0')
-		feed__set_str(&p->lang, NULL);
-	else if (l != NULL)
-		feed__set_str(&p->lang, l);
-	if (p->lang != NULL && *p->lang != '\0' && (strcmp(tag, "feed") == 0 ||
-	    strcmp(tag, "rss") == 0)) {
-		char *q;
-
-		feed__set_str(&p->feed.str[F_LANGUAGE], p->lang);
-		for (q = p->feed.str[F_LANGUAGE]; *q != '\0'; q++)
-			if (*q == '_')
-				*q = '-';
-	}
-	scope_push(p);
-
+	scope_enter(p, tag, a, n);
 	if (content_div(p, tag))
 		return;
-	if (p->incontent && p->cp.type != NULL &&
-	    strcmp(p->cp.type, FEED_XHTML_TYPE) == 0) {
-		if ((colon = strchr(tag, ':')) != NULL)
-			tag = colon + 1;
-		if (uri != NULL && ((strcmp(tag, "math") == 0 &&
-		    strcmp((const char *)uri,
-		    "http://www.w3.org/1998/Math/MathML") == 0) ||
-		    (strcmp(tag, "svg") == 0 && strcmp((const char *)uri,
-		    "http://www.w3.org/2000/svg") == 0)) &&
-		    feed__attr_get(a, n, "xmlns") == NULL)
-			add_xmlns = 1;
-		if (strcmp(tag, "svg") == 0)
-			p->svgok++;
-		buf_init(&t);
-		buf_printf(&t, "<%s", tag);
-		xhtml_attrs(&t, a, n);
-		if (add_xmlns)
-			buf_printf(&t, " xmlns=\"%s\"", (const char *)uri);
-		buf_addc(&t, '>');
-		feed__data(p, t.data, t.len, 0);
-		buf_free(&t);
+	if (in_xhtml(p)) {
+		xhtml_start(p, tag, a, n, uri);
 		return;
 	}
-
 	name = element_name(tag, &suffix, nbuf, sizeof(nbuf));
-	/* Only an image or a text input has these flags to clear. */
-	if ((p->intextinput || p->inimage) && strcmp(name, suffix) == 0) {
-		if (strcmp(tag, "title") != 0 && strcmp(tag, "link") != 0 &&
-		    strcmp(tag, "description") != 0 &&
-		    strcmp(tag, "name") != 0)
-			p->intextinput = 0;
-		if (strcmp(tag, "title") != 0 && strcmp(tag, "link") != 0 &&
-		    strcmp(tag, "description") != 0 &&
-		    strcmp(tag, "url") != 0 && strcmp(tag, "href") != 0 &&
-		    strcmp(tag, "width") != 0 && strcmp(tag, "height") != 0)
-			p->inimage = 0;
-	}
-	if (p->svgok && strcmp(name, "title") == 0)
-		h = NULL;
-	else
-		h = handler_find(name);
+	if ((p->intextinput || p->inimage) && strcmp(name, suffix) == 0)
+		leave_image(p, tag);
+	h = p->svgok && strcmp(name, "title") == 0 ? NULL :
+	    handler_find(name);
 	if (h != NULL && h->start != NULL)
 		h->start(p, name, a, n);
-	else if (h != NULL && h->start == NULL && n > 0)
-		;
 	else if (n == 0)
 		feed__push(p, name, 1);
 	if (name != nbuf)
@@ -458,8 +515,8 @@ feed__starttag(struct feed__parser *p, const char *tag, char **a, size_t n,
 void
 feed__endtag(struct feed__parser *p, const char *tag)
 {
-	const char *colon, *suffix;
 	const struct feed__handler *h;
+	const char *suffix;
 	char *name, nbuf[64];
 
 	name = element_name(tag, &suffix, nbuf, sizeof(nbuf));
@@ -472,29 +529,9 @@ feed__endtag(struct feed__parser *p, const char *tag)
 		free(feed__pop(p, name));
 	if (name != nbuf)
 		free(name);
-
 	if (content_div(p, tag))
 		return;
-	if (p->incontent && p->cp.type != NULL &&
-	    strcmp(p->cp.type, FEED_XHTML_TYPE) == 0) {
-		struct buf t;
-
-		if ((colon = strrchr(tag, ':')) != NULL)
-			tag = colon + 1;
-		buf_init(&t);
-		buf_printf(&t, "</%s>", tag);
-		feed__data(p, t.data, t.len, 0);
-		buf_free(&t);
-	}
-	if (p->nstack > 0) {
-		p->nstack--;
-		feed__scope_free(p->basestack, p->nstack);
-		feed__scope_free(p->langstack, p->nstack);
-		if (p->nstack > 0 && p->basestack[p->nstack - 1] != NULL &&
-		    *p->basestack[p->nstack - 1] != '\0')
-			scope_restore(&p->baseuri, p->basestack[p->nstack - 1]);
-		if (p->nstack > 0)
-			scope_restore(&p->lang, p->langstack[p->nstack - 1]);
-	}
-	p->depth--;
+	if (in_xhtml(p))
+		xhtml_end(p, tag);
+	scope_leave(p);
 }

@@ -475,23 +475,26 @@ jf_base(const struct feed_source *src, json_t *root)
 	return xstrdup("");
 }
 
-struct feed_doc *
-feed__jsonfeed_parse(const char *buf, size_t len,
-    const struct feed_source *src, char *err, size_t errlen)
+/*
+ * The JSON of a JSON Feed document, its version member (allocated, or
+ * NULL) in *version; NULL with err filled when the bytes are no JSON, the
+ * JSON no object, or the object has neither a JSON Feed version nor items.
+ */
+static json_t *
+jf_load(const char *buf, size_t len, char **version, char *err,
+    size_t errlen)
 {
-	struct feed_doc *doc;
-	struct feed__ctx feed, c;
-	struct jf j;
 	json_error_t jerr;
-	json_t *root, *items, *o;
-	size_t off, i, n;
-	char *version, *p;
+	json_t *root;
+	size_t off;
+	char *p;
 	int utf8;
 
+	*version = NULL;
 	off = jf_skip_bom_ws(buf, len);
 	/* NULs inside strings are replaced later, not fatal to the feed. */
-	root = json_loadb(buf + off, len - off, JSON_ALLOW_NUL, &jerr);
-	if (root == NULL) {
+	if ((root = json_loadb(buf + off, len - off, JSON_ALLOW_NUL,
+	    &jerr)) == NULL) {
 		/* One line of UTF-8: jansson's excerpt may end mid-sequence. */
 		utf8 = utf8_valid(jerr.text, strlen(jerr.text));
 		for (p = jerr.text; *p != '\0'; p++)
@@ -509,60 +512,87 @@ feed__jsonfeed_parse(const char *buf, size_t len,
 		json_decref(root);
 		return NULL;
 	}
-	version = jf_str(root, "version");
-	items = json_object_get(root, "items");
-	if ((version == NULL || strncmp(version, JF_VERSION_PREFIX,
-	    strlen(JF_VERSION_PREFIX)) != 0) && !json_is_array(items)) {
+	*version = jf_str(root, "version");
+	if ((*version == NULL || strncmp(*version, JF_VERSION_PREFIX,
+	    strlen(JF_VERSION_PREFIX)) != 0) &&
+	    !json_is_array(json_object_get(root, "items"))) {
 		snprintf(err, errlen, "not a feed (JSON without a JSON Feed "
 		    "version or items)");
-		free(version);
+		free(*version);
+		*version = NULL;
 		json_decref(root);
 		return NULL;
 	}
+	return root;
+}
 
+/* feedparser's name for a JSON Feed version URL. */
+static char *
+jf_version_name(const char *version)
+{
+	if (version != NULL && strcmp(version, JF_VERSION_PREFIX "1") == 0)
+		return xstrdup("json1");
+	if (version != NULL && strcmp(version, JF_VERSION_PREFIX "1.1") == 0)
+		return xstrdup("json11");
+	return xstrdup("json");
+}
+
+/* The items that are objects, at most FEED_MAX_ENTRIES, as doc's entries. */
+static void
+jf_entries(const struct jf *j, json_t *items, const struct feed__ctx *feed,
+    struct feed_doc *doc)
+{
+	struct feed__ctx c;
+	json_t *o;
+	size_t i, n = 0;
+
+	if (!json_is_array(items))
+		return;
+	json_array_foreach(items, i, o)
+		if (json_is_object(o) && n < FEED_MAX_ENTRIES)
+			n++;
+	if (n == 0)
+		return;
+	doc->entries = xcalloc(n, sizeof(*doc->entries));
+	json_array_foreach(items, i, o) {
+		if (!json_is_object(o))
+			continue;
+		if (doc->nentries == n)
+			break;
+		memset(&c, 0, sizeof(c));
+		jf_item(j, o, feed, &c);
+		feed__ctx_to_entry(&c, &doc->entries[doc->nentries++]);
+	}
+}
+
+struct feed_doc *
+feed__jsonfeed_parse(const char *buf, size_t len,
+    const struct feed_source *src, char *err, size_t errlen)
+{
+	struct feed_doc *doc;
+	struct feed__ctx feed;
+	struct jf j;
+	json_t *root;
+	char *version;
+
+	if ((root = jf_load(buf, len, &version, err, errlen)) == NULL)
+		return NULL;
 	memset(&feed, 0, sizeof(feed));
 	memset(&j, 0, sizeof(j));
 	j.base = jf_base(src, root);
 	if (src != NULL && src->content_language != NULL &&
-	    *src->content_language != '\0') {
-		feed.str[F_LANGUAGE] = xstrdup(src->content_language);
-		for (p = feed.str[F_LANGUAGE]; *p != '\0'; p++)
-			if (*p == '_')
-				*p = '-';
-	}
+	    *src->content_language != '\0')
+		feed.str[F_LANGUAGE] =
+		    feed__lang_fix(xstrdup(src->content_language));
 	jf_feed(&j, root, &feed);
 	j.lang = feed.str[F_LANGUAGE];
 
 	doc = xcalloc(1, sizeof(*doc));
 	doc->wellformed = 1;
 	doc->encoding = xstrdup("utf-8");
-	if (version != NULL && strcmp(version, JF_VERSION_PREFIX "1") == 0)
-		doc->version = xstrdup("json1");
-	else if (version != NULL &&
-	    strcmp(version, JF_VERSION_PREFIX "1.1") == 0)
-		doc->version = xstrdup("json11");
-	else
-		doc->version = xstrdup("json");
+	doc->version = jf_version_name(version);
 	free(version);
-
-	n = 0;
-	if (json_is_array(items)) {
-		json_array_foreach(items, i, o)
-			if (json_is_object(o) && n < FEED_MAX_ENTRIES)
-				n++;
-	}
-	if (n > 0) {
-		doc->entries = xcalloc(n, sizeof(*doc->entries));
-		json_array_foreach(items, i, o) {
-			if (!json_is_object(o))
-				continue;
-			if (doc->nentries == n)
-				break;
-			memset(&c, 0, sizeof(c));
-			jf_item(&j, o, &feed, &c);
-			feed__ctx_to_entry(&c, &doc->entries[doc->nentries++]);
-		}
-	}
+	jf_entries(&j, json_object_get(root, "items"), &feed, doc);
 	feed__ctx_to_doc(&feed, doc);
 	free(j.base);
 	json_decref(root);

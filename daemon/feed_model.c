@@ -35,28 +35,39 @@ current_entry(struct feed__parser *p)
 	return &p->entries[p->nentries - 1];
 }
 
+/*
+ * The field a popped element's value goes to; subtitle is the feed's
+ * only (an entry's description is its summary already).
+ */
 static enum feed__field
 field_of(const char *element, int feedlevel)
 {
-	if (strcmp(element, "title") == 0)
-		return F_TITLE;
-	if (strcmp(element, "subtitle") == 0)
-		return feedlevel ? F_SUBTITLE : F_NONE;
-	if (strcmp(element, "rights") == 0)
-		return F_RIGHTS;
-	if (strcmp(element, "summary") == 0)
-		return F_SUMMARY;
-	if (strcmp(element, "id") == 0)
-		return F_ID;
-	if (strcmp(element, "language") == 0)
-		return F_LANGUAGE;
-	if (strcmp(element, "author") == 0)
-		return F_AUTHOR;
-	if (strcmp(element, "published") == 0)
-		return F_PUBLISHED;
-	if (strcmp(element, "updated") == 0)
-		return F_UPDATED;
+	static const struct {
+		const char		*name;
+		enum feed__field	 f;
+	} fields[] = {
+		{ "author", F_AUTHOR }, { "id", F_ID },
+		{ "language", F_LANGUAGE }, { "published", F_PUBLISHED },
+		{ "rights", F_RIGHTS }, { "subtitle", F_SUBTITLE },
+		{ "summary", F_SUMMARY }, { "title", F_TITLE },
+		{ "updated", F_UPDATED },
+	};
+	size_t i;
+
+	for (i = 0; i < NELEM(fields); i++)
+		if (strcmp(fields[i].name, element) == 0)
+			return fields[i].f != F_SUBTITLE || feedlevel ?
+			    fields[i].f : F_NONE;
 	return F_NONE;
+}
+
+/* The type, language and base of the text construct being read. */
+static void
+text_detail(const struct feed__parser *p, struct feed_text *t)
+{
+	feed__set_str(&t->type, p->cp.type);
+	feed__set_str(&t->lang, p->cp.lang);
+	feed__set_str(&t->base, p->cp.base != NULL ? p->cp.base : "");
 }
 
 static void
@@ -65,11 +76,8 @@ text_set(struct feed__parser *p, struct feed_text *t, const char *value,
 {
 	feed__text_free(t);
 	t->value = xstrdup(value);
-	if (detail && p->cp.active) {
-		t->type = xstrdup_or_null(p->cp.type);
-		t->lang = xstrdup_or_null(p->cp.lang);
-		t->base = xstrdup(p->cp.base != NULL ? p->cp.base : "");
-	}
+	if (detail && p->cp.active)
+		text_detail(p, t);
 }
 
 static void
@@ -131,90 +139,101 @@ feed_ttl(struct feed__parser *p, const char *value)
 		p->ttl = v;
 }
 
-/* The second half of feedparser's pop(): the value stored. */
-void
-feed__store(struct feed__parser *p, const char *element, char *out)
+/* An entry's content element: one more content, up to 100. */
+static void
+add_content(struct feed__parser *p, struct feed__ctx *c, const char *value)
 {
-	struct feed__ctx *c;
-	char *t;
+	struct feed_text *ct;
+
+	if (c->ncontent >= 100)
+		return;
+	c->content = xreallocarray(c->content, c->ncontent + 1,
+	    sizeof(*c->content));
+	ct = &c->content[c->ncontent++];
+	memset(ct, 0, sizeof(*ct));
+	text_set(p, ct, value, 1);
+}
+
+/*
+ * A link element's text as the context's link, and as the href of its
+ * last <link> (an entry's only when not empty).  An entry's also has
+ * "&amp;" unescaped, as feedparser does.
+ */
+static void
+link_set(struct feed__ctx *c, const char *value, int entry)
+{
+	char *t = xstrdup(value), *q;
+
+	if (entry)
+		while ((q = strstr(t, "&amp;")) != NULL)
+			memmove(q + 1, q + 5, strlen(q + 5) + 1);
+	fix_link_query(t);
+	feed__set_str(&c->link, t);
+	if ((!entry || *t != '\0') && c->nlinks > 0)
+		feed__set_str(&c->links[c->nlinks - 1].href, t);
+	free(t);
+}
+
+static void
+store_entry(struct feed__parser *p, struct feed__ctx *c, const char *element,
+    const char *value)
+{
 	enum feed__field f;
 
-	if (strcmp(element, "category") == 0 || strcmp(element, "tags") == 0 ||
-	    strcmp(element, "itunes_keywords") == 0 ||
-	    strcmp(element, "media_keywords") == 0)
+	if (strcmp(element, "content") == 0) {
+		add_content(p, c, value);
+		return;
+	}
+	if (strcmp(element, "link") == 0) {
+		if (!p->inimage)
+			link_set(c, value, 1);
+		return;
+	}
+	if (strcmp(element, "description") == 0)
+		element = "summary";
+	if ((f = field_of(element, 0)) == F_NONE)
+		return;
+	/* The outermost element wins; an inner one only adds its detail. */
+	if (c->depth[f] == 0 || p->depth <= c->depth[f]) {
+		c->depth[f] = p->depth;
+		ctx_store(p, c, f, value, p->incontent > 0);
+	} else if (p->incontent > 0 && f <= F_SUMMARY)
+		text_detail(p, &c->text[f]);
+}
+
+static void
+store_feed(struct feed__parser *p, struct feed__ctx *c, const char *element,
+    const char *value)
+{
+	enum feed__field f;
+
+	if (strcmp(element, "description") == 0)
+		element = "subtitle";
+	if (strcmp(element, "ttl") == 0 && !p->insource)
+		feed_ttl(p, value);
+	else if (strcmp(element, "link") == 0)
+		link_set(c, value, 0);
+	else if ((f = field_of(element, 1)) != F_NONE)
+		ctx_store(p, c, f, value, p->incontent > 0);
+}
+
+/* The second half of feedparser's pop(): the value stored. */
+void
+feed__store(struct feed__parser *p, const char *element, const char *value)
+{
+	/* Tags are collected by their own handlers. */
+	static const char *const tag_lists[] = {
+		"category", "itunes_keywords", "media_keywords", "tags",
+	};
+
+	if (names_in(element, strlen(element), tag_lists, NELEM(tag_lists),
+	    0))
 		return;
 	if (strcmp(element, "title") == 0 && p->title_depth > -1 &&
 	    p->title_depth <= p->depth)
 		return;
-
-	if (p->inentry && !p->insource) {
-		c = current_entry(p);
-		if (strcmp(element, "content") == 0) {
-			struct feed_text *ct;
-
-			if (c->ncontent < 100) {
-				c->content = xreallocarray(c->content,
-				    c->ncontent + 1, sizeof(*c->content));
-				ct = &c->content[c->ncontent++];
-				memset(ct, 0, sizeof(*ct));
-				text_set(p, ct, out, 1);
-			}
-		} else if (strcmp(element, "link") == 0) {
-			if (!p->inimage) {
-				t = xstrdup(out);
-				{
-					char *q;
-
-					while ((q = strstr(t, "&amp;")) != NULL)
-						memmove(q + 1, q + 5,
-						    strlen(q + 5) + 1);
-				}
-				fix_link_query(t);
-				feed__set_str(&c->link, t);
-				if (*t != '\0' && c->nlinks > 0)
-					feed__set_str(&c->links[c->nlinks - 1].href,
-					    t);
-				free(t);
-			}
-		} else {
-			const char *el = element;
-
-			if (strcmp(el, "description") == 0)
-				el = "summary";
-			f = field_of(el, 0);
-			if (f != F_NONE && (c->depth[f] == 0 ||
-			    p->depth <= c->depth[f])) {
-				c->depth[f] = p->depth;
-				ctx_store(p, c, f, out, p->incontent > 0);
-			} else if (f != F_NONE && p->incontent > 0 &&
-			    f <= F_SUMMARY) {
-				/* The detail follows the latest element. */
-				struct feed_text *tx = &c->text[f];
-
-				feed__set_str(&tx->type, p->cp.type);
-				feed__set_str(&tx->lang, p->cp.lang);
-				feed__set_str(&tx->base,
-				    p->cp.base ? p->cp.base : "");
-			}
-		}
-	} else if (p->infeed || p->insource) {
-		const char *el = element;
-
-		c = feed__context(p);
-		if (strcmp(el, "description") == 0)
-			el = "subtitle";
-		if (strcmp(el, "ttl") == 0 && !p->insource) {
-			feed_ttl(p, out);
-		} else if (strcmp(el, "link") == 0) {
-			fix_link_query(out);
-			feed__set_str(&c->link, out);
-			if (c->nlinks > 0)
-				feed__set_str(&c->links[c->nlinks - 1].href,
-				    out);
-		} else {
-			f = field_of(el, 1);
-			if (f != F_NONE)
-				ctx_store(p, c, f, out, p->incontent > 0);
-		}
-	}
+	if (p->inentry && !p->insource)
+		store_entry(p, current_entry(p), element, value);
+	else if (p->infeed || p->insource)
+		store_feed(p, feed__context(p), element, value);
 }

@@ -247,7 +247,8 @@ char	*feed__resolve(struct feed__parser *, const char *uri);
 
 /* feed_model.c: where values go. */
 struct feed__ctx *feed__context(struct feed__parser *);
-void	 feed__store(struct feed__parser *, const char *element, char *value);
+void	 feed__store(struct feed__parser *, const char *element,
+	    const char *value);
 
 /*
  * feed_free.c: contexts handed over to the public model, or freed, and
@@ -295,5 +296,7 @@ const char *feed__find(const char *, size_t, const char *pat,
 /* Python's str.strip(): a stripped copy, or s stripped in place. */
 char	*feed__strip_dup(const char *, size_t);
 char	*feed__strip(char *);
+/* A language tag with feedparser's '_' to '-' fix, in place; returns s. */
+char	*feed__lang_fix(char *s);
 
 #endif

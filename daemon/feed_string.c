@@ -125,3 +125,15 @@ feed__strip(char *s)
 	s[end - start] = '\0';
 	return s;
 }
+
+/* A language tag with feedparser's '_' to '-' fix, in place; returns s. */
+char *
+feed__lang_fix(char *s)
+{
+	char *p;
+
+	for (p = s; *p != '\0'; p++)
+		if (*p == '_')
+			*p = '-';
+	return s;
+}

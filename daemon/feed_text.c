@@ -36,13 +36,10 @@ push_content(struct feed__parser *p, const char *tag, char **attrs, size_t n,
     const char *deftype, int expecting)
 {
 	const char *type, *mode;
-	char *l;
 
 	p->incontent++;
 	if (p->lang != NULL)
-		for (l = p->lang; *l != '\0'; l++)
-			if (*l == '_')
-				*l = '-';
+		feed__lang_fix(p->lang);
 	free(p->cp.type);
 	free(p->cp.lang);
 	free(p->cp.base);
