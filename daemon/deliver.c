@@ -17,10 +17,9 @@
  * second file: NAME in new/, or in cur/ where a reader moved it, was
  * delivered; NAME still in tmp/ is renamed into new/; NAME nowhere was
  * delivered and then deleted by a reader (the file was durable before its
- * row, so it cannot have been lost).  Rows written by earlier versions
- * carry the whole message, and a missing file is written again from it.
- * A crash before step 2 leaves only files in tmp/, which maildir_clean_tmp
- * removes at the next start; the entries are still unseen and come again.
+ * row, so it cannot have been lost).  A crash before step 2 leaves only
+ * files in tmp/, which maildir_clean_tmp removes at the next start; the
+ * entries are still unseen and come again.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,7 +49,7 @@ struct recovery {
 	const char	*spool;
 	char		*err;
 	size_t		 errlen;
-	size_t		 written;
+	size_t		 written;	/* files moved on into new/ */
 	/* Keys to mark seen once new/ is synced: key, feed pairs. */
 	char		**keys;
 	size_t		 nkeys;
@@ -205,7 +204,7 @@ commit_pending(struct store *store, const char *spool, struct delivery **ds,
 			rc = store_is_seen(store, d->entries[i].key);
 			if (rc == 0)
 				rc = store_add_pending(store, &d->entries[i],
-				    d->names[i], "", 0);
+				    d->names[i]);
 			if (rc == -1)
 				goto fail;
 			if (rc == 1)
@@ -388,41 +387,12 @@ deliver_finish(struct store *store, uv_mutex_t *lock, const char *spool,
 	return rc;
 }
 
-int
-deliver_commit(struct store *store, uv_mutex_t *lock, const char *spool,
-    struct delivery **ds, size_t n)
-{
-	int recover = 1, left;
-
-	(void)deliver_pend(store, lock, spool, ds, n, &recover);
-	return deliver_finish(store, lock, spool, ds, n, &left);
-}
-
-int
-deliver_batch(struct store *store, const char *spool,
-    const struct entry *entries, size_t n, size_t *delivered, char *err,
-    size_t errlen)
-{
-	struct delivery d, *dp = &d;
-	int rc;
-
-	*delivered = 0;
-	if (n == 0)
-		return 0;
-	deliver_init(&d, entries, n);
-	rc = deliver_prepare(&d, spool);
-	if (rc == 0)
-		rc = deliver_commit(store, NULL, spool, &dp, 1);
-	*delivered = d.delivered;
-	if (rc == -1)
-		snprintf(err, errlen, "%s", d.err);
-	deliver_clear(&d);
-	return rc;
-}
-
+/*
+ * One pending row: its file is moved on into new/ if it is still in tmp/;
+ * in new/ or cur/, or nowhere (a reader deleted it), it was delivered.
+ */
 static int
-recover_one(const char *key, const char *feed, const char *name,
-    const char *msg, size_t len, void *arg)
+recover_one(const char *key, const char *feed, const char *name, void *arg)
 {
 	struct recovery *r = arg;
 	int found = maildir_find(r->spool, name);
@@ -432,13 +402,7 @@ recover_one(const char *key, const char *feed, const char *name,
 		    name, r->spool);
 		return -1;
 	}
-	if (len > 0 && found != 1) {
-		/* An older row: its tmp/ file was never synced. */
-		if (maildir_put(r->spool, name, msg, len, r->err,
-		    r->errlen) == -1)
-			return -1;
-		r->written++;
-	} else if (found == 2) {
+	if (found == 2) {
 		if (maildir_publish(r->spool, name, r->err, r->errlen) == -1)
 			return -1;
 		r->written++;

@@ -1,8 +1,9 @@
 /*
- * Maildir delivery (the protocol of maildir(5) and mblaze's mdeliver):
- * write the message under a unique name in tmp/, fsync it, rename it into
- * new/ and fsync new/, so that a message in new/ is always complete and
- * survives a crash.
+ * Maildir delivery, the protocol of maildir(5) and mblaze's mdeliver, in
+ * steps a caller batches (deliver.c): write the message under a unique
+ * name in tmp/, make tmp/ durable (one syncfs for many files), rename it
+ * into new/ and fsync new/, so that a message in new/ is always complete
+ * and survives a crash.
  *
  * File names are "SEC.MUSECPPIDQN.KEY.HOST": the time, the process and a
  * per-process counter make the name unique; the whole entry key (64 hex
@@ -232,13 +233,12 @@ maildir_name(const char *key, char *name, size_t size)
 }
 
 /*
- * Writes msg to tmp/NAME, replacing a stale file a crash may have left
- * there (it may be partial: never trust it); fsyncs it when durable.
- * Nothing is left in tmp/ on failure.
+ * Replaces a stale file a crash may have left in tmp/NAME (it may be
+ * partial: never trust it); nothing is left in tmp/ on failure.
  */
-static int
-maildir_write_file(const char *dir, const char *name, const char *msg,
-    size_t len, int durable, char *err, size_t errlen)
+int
+maildir_write_tmp(const char *dir, const char *name, const char *msg,
+    size_t len, char *err, size_t errlen)
 {
 	char tmp[PATH_MAX];
 	int fd, n, saved_errno;
@@ -265,10 +265,6 @@ maildir_write_file(const char *dir, const char *name, const char *msg,
 		maildir_err(err, errlen, "write", tmp);
 		goto fail;
 	}
-	if (durable && fsync(fd) == -1) {
-		maildir_err(err, errlen, "fsync", tmp);
-		goto fail;
-	}
 	n = close(fd);
 	fd = -1;
 	if (n == -1) {
@@ -283,13 +279,6 @@ fail:
 	unlink(tmp);
 	errno = saved_errno;
 	return -1;
-}
-
-int
-maildir_write_tmp(const char *dir, const char *name, const char *msg,
-    size_t len, char *err, size_t errlen)
-{
-	return maildir_write_file(dir, name, msg, len, 0, err, errlen);
 }
 
 /*
@@ -345,19 +334,6 @@ maildir_discard(const char *dir, const char *name)
 }
 
 int
-maildir_put(const char *dir, const char *name, const char *msg, size_t len,
-    char *err, size_t errlen)
-{
-	if (maildir_write_file(dir, name, msg, len, 1, err, errlen) == -1)
-		return -1;
-	if (maildir_publish(dir, name, err, errlen) == -1) {
-		maildir_discard(dir, name);
-		return -1;
-	}
-	return 0;
-}
-
-int
 maildir_sync(const char *dir, char *err, size_t errlen)
 {
 	char newdir[PATH_MAX];
@@ -409,30 +385,6 @@ maildir_find(const char *dir, const char *name)
 	}
 	closedir(dp);
 	return found;
-}
-
-int
-maildir_deliver(const char *dir, const char *key, const char *msg,
-    size_t len, char *err, size_t errlen)
-{
-	char name[NAME_MAX + 1], new[PATH_MAX];
-	int saved_errno;
-
-	if (maildir_name(key, name, sizeof(name)) == -1) {
-		maildir_err(err, errlen, "name for", key);
-		return -1;
-	}
-	if (maildir_put(dir, name, msg, len, err, errlen) == -1)
-		return -1;
-	if (maildir_sync(dir, err, errlen) == -1) {
-		/* Not durable, so not delivered: the caller will retry. */
-		saved_errno = errno;
-		if (maildir_path(new, sizeof(new), dir, "new", name) == 0)
-			unlink(new);
-		errno = saved_errno;
-		return -1;
-	}
-	return 0;
 }
 
 /*

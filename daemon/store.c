@@ -19,7 +19,7 @@
 #include "xmalloc.h"
 
 /* Bumped whenever the schema changes; store_migrate knows every step. */
-#define STORE_SCHEMA_VERSION	3
+#define STORE_SCHEMA_VERSION	4
 
 enum store_stmt {
 	ST_BEGIN,
@@ -54,10 +54,9 @@ static const char *const store_sql[ST_COUNT] = {
 	[ST_IS_SEEN] = "SELECT 1 FROM seen WHERE key = ?1 "
 	    "UNION ALL SELECT 1 FROM pending WHERE key = ?1 LIMIT 1",
 	[ST_ADD_PENDING] = "INSERT OR IGNORE INTO pending "
-	    "(key, feed, name, message) VALUES (?1, ?2, ?3, ?4)",
+	    "(key, feed, name) VALUES (?1, ?2, ?3)",
 	[ST_DEL_PENDING] = "DELETE FROM pending WHERE key = ?1",
-	[ST_PENDING] = "SELECT key, feed, name, message FROM pending "
-	    "ORDER BY key",
+	[ST_PENDING] = "SELECT key, feed, name FROM pending ORDER BY key",
 	[ST_ADD_SEEN] = "INSERT OR IGNORE INTO seen (key, feed, first_seen) "
 	    "VALUES (?1, ?2, ?3)",
 	[ST_ADD_RECENT] = "INSERT OR IGNORE INTO recent (" RECENT_COLUMNS ") "
@@ -105,6 +104,8 @@ static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	/* The schedule's view of a feed: a permanent move, a 410. */
 	("ALTER TABLE feeds ADD COLUMN moved_to TEXT;"
 	"ALTER TABLE feeds ADD COLUMN gone INTEGER DEFAULT 0;"),
+	/* The file is durable in tmp/ before its row: no copy is kept. */
+	"ALTER TABLE pending DROP COLUMN message;",
 };
 
 /* The connection and its prepared statements. */
@@ -489,8 +490,7 @@ store_step_done(struct store *s, sqlite3_stmt *st, const char *what,
 }
 
 int
-store_add_pending(struct store *s, const struct entry *e, const char *name,
-    const char *msg, size_t len)
+store_add_pending(struct store *s, const struct entry *e, const char *name)
 {
 	sqlite3_stmt *st;
 
@@ -499,7 +499,6 @@ store_add_pending(struct store *s, const struct entry *e, const char *name,
 	store_bind_text(st, 1, e->key);
 	store_bind_text(st, 2, e->feed_name);
 	store_bind_text(st, 3, name);
-	sqlite3_bind_blob64(st, 4, msg, (sqlite3_uint64)len, SQLITE_STATIC);
 	if (store_step_done(s, st, "recording", e->key) == -1)
 		return -1;
 	/* The same key twice in one batch: the first one stands. */
@@ -556,8 +555,7 @@ store_forget_pending(struct store *s, const char *key)
 
 int
 store_pending_each(struct store *s, int (*cb)(const char *key,
-    const char *feed, const char *name, const char *msg, size_t len,
-    void *arg), void *arg)
+    const char *feed, const char *name, void *arg), void *arg)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -568,10 +566,8 @@ store_pending_each(struct store *s, int (*cb)(const char *key,
 		const char *key = (const char *)sqlite3_column_text(st, 0);
 		const char *feed = (const char *)sqlite3_column_text(st, 1);
 		const char *name = (const char *)sqlite3_column_text(st, 2);
-		const char *msg = sqlite3_column_blob(st, 3);
-		size_t len = (size_t)sqlite3_column_bytes(st, 3);
 
-		if (cb(key, feed, name, msg != NULL ? msg : "", len, arg) == -1) {
+		if (cb(key, feed, name, arg) == -1) {
 			sqlite3_reset(st);
 			return -1;
 		}

@@ -18,11 +18,12 @@ struct feed_state;
 
 /*
  * One feed's share of a commit.  deliver_prepare writes its messages into
- * tmp/; deliver_commit then makes the prepared deliveries of many feeds
- * durable together.  Before the transaction that marks the entries seen,
- * the committer calls record (when set), which may point feed and st at
- * the feed's state: it is written in that same transaction, so validators
- * are never stored ahead of the entries they cover.
+ * tmp/; a group commit (group.c, through deliver_pend and deliver_finish)
+ * then makes the prepared deliveries of many feeds durable together.
+ * Before the transaction that marks the entries seen, the committer calls
+ * record (when set), which may point feed and st at the feed's state: it
+ * is written in that same transaction, so validators are never stored
+ * ahead of the entries they cover.
  */
 struct delivery {
 	const struct entry	 *entries;	/* borrowed */
@@ -50,27 +51,19 @@ void	deliver_clear(struct delivery *);
 int	deliver_prepare(struct delivery *d, const char *spool);
 
 /*
- * Commits n prepared deliveries: one sync of tmp/, one transaction of
- * pending rows, the renames into new/, one fsync of new/, one transaction
- * marking the keys seen (with the states record set).  Entries already
- * seen or pending by then are dropped, so two feeds racing with the same
- * article deliver it once.  lock, when not NULL, is held around the store
- * work only.  Each delivery's outcome is in it; returns 0, or -1 when any
- * failed.  Entries not delivered stay pending or unseen, and the next
- * commit's recovery (or the next run) finishes them.
- */
-int	deliver_commit(struct store *store, uv_mutex_t *lock,
-	    const char *spool, struct delivery **ds, size_t n);
-
-/*
- * deliver_commit in two halves, so that one group's renames and seen
- * transaction can run while the next group is being synced: deliver_pend
- * is steps 1 and 2 (sync tmp/, record the pending rows), deliver_finish
- * steps 3 to 5.  Groups must finish in the order they pended.  When
- * *recover is set, deliver_pend first finishes what earlier failures left
- * pending, and clears it once that is done; no other group may be between
- * the halves then.  deliver_finish sets *left when it leaves rows pending
- * for such a recovery.  Both return 0, or -1 when any delivery failed.
+ * A commit of n prepared deliveries, in two halves so that one group's
+ * renames and seen transaction can run while the next group is being
+ * synced.  deliver_pend is steps 1 and 2: one sync of tmp/, one
+ * transaction of pending rows; entries already seen or pending by then
+ * are dropped, so two feeds racing with the same article deliver it once.
+ * deliver_finish is steps 3 to 5: the renames into new/, one fsync of
+ * new/, one transaction marking the keys seen (with the states record
+ * set).  Groups must finish in the order they pended.  When *recover is
+ * set, deliver_pend first finishes what earlier failures left pending and
+ * clears it once that is done; no other group may be between the halves
+ * then.  deliver_finish sets *left when it leaves rows pending for such a
+ * recovery.  lock, when not NULL, is held around the store work only.
+ * Each delivery's outcome is in it; both return 0, or -1 when any failed.
  */
 int	deliver_pend(struct store *store, uv_mutex_t *lock,
 	    const char *spool, struct delivery **ds, size_t n, int *recover);
@@ -78,19 +71,11 @@ int	deliver_finish(struct store *store, uv_mutex_t *lock,
 	    const char *spool, struct delivery **ds, size_t n, int *left);
 
 /*
- * Prepare and commit of one batch of entries (none of them seen before),
- * for callers that hold the store to themselves.  *delivered counts those
- * now durable in new/; returns 0, or -1 with a reason in err.
- */
-int	deliver_batch(struct store *store, const char *spool,
-	    const struct entry *entries, size_t n, size_t *delivered,
-	    char *err, size_t errlen);
-
-/*
  * Finishes the deliveries a crash or a failure left pending: a message
- * found in new/ or cur/ is marked delivered, one still in tmp/ is moved
- * into new/.  *recovered counts the messages moved or written again.
- * The caller holds the store.  0, or -1 with err.
+ * found in new/ or cur/ (or nowhere: a reader deleted it) is marked
+ * delivered, one still in tmp/ is moved into new/ first.  *recovered
+ * counts the messages moved.  The caller holds the store.  0, or -1 with
+ * err.
  */
 int	deliver_recover(struct store *store, const char *spool,
 	    size_t *recovered, char *err, size_t errlen);

@@ -1,7 +1,7 @@
 /*
  * Maildir delivery: a unique name in tmp/, write, sync, rename into new/,
- * fsync new/.  The key is part of the file name so a message can be found
- * again in new/ or cur/ after a crash.
+ * fsync new/, as steps a caller batches.  The key is part of the file
+ * name so a message can be found again in new/ or cur/ after a crash.
  */
 #ifndef MAILDIR_H
 #define MAILDIR_H
@@ -19,8 +19,8 @@ int	maildir_init(const char *dir, char *err, size_t errlen);
  * a crash is replaced); maildir_sync_tmp makes everything written so far
  * durable with one syncfs(2); maildir_publish renames tmp/NAME into
  * new/NAME; maildir_sync fsyncs new/ so the renames before it are durable;
- * maildir_discard removes tmp/NAME.  maildir_put is write, fsync and
- * publish of one file.  maildir_find says whether NAME is in new/ or, moved
+ * maildir_discard removes tmp/NAME.  Each returns 0, or -1 with a
+ * one-line reason in err (errno kept).  maildir_find says whether NAME is in new/ or, moved
  * by a reader, in cur/ (1), still in tmp/ (2), or nowhere (0), or -1 on
  * error.  maildir_clean_tmp removes from tmp/ the files a process of ours
  * that no longer runs left behind.
@@ -32,17 +32,8 @@ int	maildir_sync_tmp(const char *dir, char *err, size_t errlen);
 int	maildir_publish(const char *dir, const char *name, char *err,
 	    size_t errlen);
 void	maildir_discard(const char *dir, const char *name);
-int	maildir_put(const char *dir, const char *name, const char *msg,
-	    size_t len, char *err, size_t errlen);
 int	maildir_sync(const char *dir, char *err, size_t errlen);
 int	maildir_find(const char *dir, const char *name);
 int	maildir_clean_tmp(const char *dir, size_t *removed);
-
-/*
- * All the steps at once: delivers len bytes of msg for entry key.  Returns 0, or -1 with a
- * one-line reason in err (and errno kept); nothing is left in new/ then.
- */
-int	maildir_deliver(const char *dir, const char *key, const char *msg,
-	    size_t len, char *err, size_t errlen);
 
 #endif

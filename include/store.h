@@ -1,7 +1,9 @@
 /*
- * Persistent state in SQLite (WAL): the keys already delivered, the data of
- * recent entries for the merged feed, and per-feed HTTP validators and
- * status.  One connection; callers serialise transactions themselves.
+ * Persistent state in SQLite (WAL): the keys delivered or being delivered,
+ * the data of recent entries for the merged feed, and per-feed HTTP
+ * validators and status.  Two connections: the main one, whose
+ * transactions callers serialise themselves, and a read-only one with a
+ * lock of its own for the workers' seen checks (store_read_*).
  */
 #ifndef STORE_H
 #define STORE_H
@@ -53,23 +55,24 @@ int	store_read_seen(struct store *, const char *key);
 const char *store_read_errmsg(struct store *);
 void	store_read_end(struct store *);
 /*
- * Delivery happens in three steps so that a crash at any moment loses
- * nothing and duplicates nothing (see run.c): store_add_pending records the
- * intent (the maildir name and the whole message) and keeps the entry's
- * data for the merged feed (it returns 1 when key is already pending, as
- * when a batch holds it twice); once the file is durable in new/,
- * store_delivered turns the key into a seen key.  store_pending_each walks
- * the deliveries a crash left unfinished; cb returning -1 stops the walk.
+ * A key goes from absent to pending to seen, so that a crash at any
+ * moment loses nothing and duplicates nothing (deliver.c has the
+ * protocol): store_add_pending records the intent, the key with its feed
+ * and maildir name, once the message is durable in tmp/, and keeps the
+ * entry's data for the merged feed; it returns 1 when the key is pending
+ * already (a batch holding it twice).  Once the file is durable in new/,
+ * store_delivered turns the key into a seen key.  store_pending_each
+ * walks what a crash or a failure left pending; cb returning -1 stops the
+ * walk.
  */
 int	store_add_pending(struct store *, const struct entry *e,
-	    const char *name, const char *msg, size_t len);
+	    const char *name);
 int	store_delivered(struct store *, const char *key, const char *feed,
 	    time_t when);
 /* Drops key's pending row: the delivery failed and will start afresh. */
 int	store_forget_pending(struct store *, const char *key);
 int	store_pending_each(struct store *, int (*cb)(const char *key,
-	    const char *feed, const char *name, const char *msg, size_t len,
-	    void *arg), void *arg);
+	    const char *feed, const char *name, void *arg), void *arg);
 /*
  * The merged feed's size: entries older than the keep newest are not kept
  * by store_add_pending at all (0, the default, keeps every one).

@@ -14,30 +14,14 @@
 #include <libxml/tree.h>
 
 #include "atom.h"
+#include "entry_fixture.h"
 #include "test.h"
 #include "xmalloc.h"
 
 #define ATOM_NS	"http://www.w3.org/2005/Atom"
 
-static char	tmpdir[] = "/tmp/t_atom.XXXXXX";
+static const char *tmpdir;		/* the scratch folder */
 
-static struct entry
-mkentry(const char *key, char *title, time_t date)
-{
-	struct entry e;
-
-	memset(&e, 0, sizeof(e));
-	snprintf(e.key, sizeof(e.key), "%s", key);
-	e.feed_name = "news";
-	e.feed_title = "Example News";
-	e.feed_url = "http://127.0.0.1:8080/feed.xml?a=1&b=2";
-	e.title = title;
-	e.link = "http://127.0.0.1:8080/post?a=1&b=\"2\"";
-	e.content = "<p>Hello &amp; world</p>";
-	e.date = date;
-	e.seen = date;
-	return e;
-}
 
 /* The first child element of n called name in the Atom namespace. */
 static xmlNode *
@@ -94,11 +78,15 @@ TEST(test_write_and_parse)
 	xmlChar *href;
 	int i;
 
-	e[0] = mkentry("aaaa", "Newest <&]]> title", 1700000300);
-	e[1] = mkentry("bbbb", "Ctl\x01\x02\x1b bad\xff" "end\ttab", 1700000200);
+	e[0] = entry_fixture("aaaa", "Newest <&]]> title", 1700000300);
+	/* What a URL may hold that XML must escape. */
+	e[0].link = "http://127.0.0.1:8080/post?a=1&b=\"2\"";
+	e[0].feed_url = "http://127.0.0.1:8080/feed.xml?a=1&b=2";
+	e[0].content = "<p>Hello &amp; world</p>";
+	e[1] = entry_fixture("bbbb", "Ctl\x01\x02\x1b bad\xff" "end\ttab", 1700000200);
 	e[1].author = (char *)"Jane <jane@example.org>";
 	e[1].content = (char *)"a ]]> b \x0c c <![CDATA[x]]>";
-	e[2] = mkentry("cccc", "\xed\x95\x9c\xea\xb5\xad", 1700000100);
+	e[2] = entry_fixture("cccc", "\xed\x95\x9c\xea\xb5\xad", 1700000100);
 	e[2].link = NULL;
 	e[2].feed_title = NULL;
 	e[2].feed_url = NULL;
@@ -216,7 +204,7 @@ TEST(test_replace_and_empty)
 
 TEST(test_write_fails)
 {
-	struct entry e = mkentry("dddd", "t", 1);
+	struct entry e = entry_fixture("dddd", "t", 1);
 	char err[256], *path = xasprintf("%s/no/such/dir/out.atom", tmpdir);
 
 	err[0] = '\0';
@@ -239,19 +227,10 @@ TEST(test_write_fails)
 int
 main(void)
 {
-	char *cmd;
-
-	if (mkdtemp(tmpdir) == NULL) {
-		perror("mkdtemp");
-		return 1;
-	}
+	tmpdir = test_dir("t_atom");
 	RUN(test_write_and_parse);
 	RUN(test_replace_and_empty);
 	RUN(test_write_fails);
-	cmd = xasprintf("rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
-		printf("# could not remove %s\n", tmpdir);
-	free(cmd);
 	xmlCleanupParser();
 	return TEST_DONE();
 }

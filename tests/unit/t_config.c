@@ -8,7 +8,7 @@
 #include "log.h"
 #include "test.h"
 
-static char dir[] = "/tmp/t_config.XXXXXX";
+static const char *dir;		/* the scratch folder */
 
 static char *
 write_conf(const char *name, const char *text)
@@ -196,8 +196,7 @@ int
 main(void)
 {
 	log_init(-2);
-	if (mkdtemp(dir) == NULL)
-		return 1;
+	dir = test_dir("t_config");
 	RUN(durations);
 	RUN(good_config);
 	RUN(defaults);

@@ -1,7 +1,8 @@
 /*
- * The delivery protocol: a batch lands once in new/, and recovery finishes
- * what a crash left pending without ever making a second file, also when a
- * reader moved the message to cur/.
+ * The delivery protocol, through the calls the program makes: a feed's
+ * entries written into tmp/ and handed to the group commit land once in
+ * new/, and recovery finishes what a crash left pending without ever
+ * making a second file, also when a reader moved or deleted the message.
  */
 #include <sys/stat.h>
 
@@ -12,30 +13,14 @@
 #include <unistd.h>
 
 #include "deliver.h"
+#include "entry_fixture.h"
+#include "group.h"
 #include "log.h"
 #include "maildir.h"
 #include "store.h"
 #include "test.h"
 
-static char top[] = "/tmp/t_deliver.XXXXXX";
-
-static struct entry
-mkentry(const char *keychar, char *title)
-{
-	struct entry e;
-
-	memset(&e, 0, sizeof(e));
-	memset(e.key, keychar[0], KEY_HEX_LEN);
-	e.key[KEY_HEX_LEN] = '\0';
-	e.feed_name = "news";
-	e.feed_title = "News";
-	e.feed_url = "http://127.0.0.1/feed.xml";
-	e.title = title;
-	e.link = "http://127.0.0.1/a";
-	e.content = "<p>hi</p>";
-	e.date = e.seen = 1700000000;
-	return e;
-}
+static const char *top;		/* the scratch folder */
 
 /* Files in dir/sub whose name holds key. */
 static int
@@ -57,182 +42,229 @@ count_files(const char *dir, const char *sub, const char *key)
 	return n;
 }
 
+/* A spool, its state and the group commit the workers hand entries to. */
+struct rig {
+	char		 spool[512];
+	struct store	*s;
+	uv_mutex_t	 lock;
+	struct group	*g;
+};
+
 static void
-setup(const char *name, char *spool, size_t size, struct store **s)
+rig_open(struct rig *r, const char *name)
 {
 	char err[512], db[512];
 
-	snprintf(spool, size, "%s/%s", top, name);
+	snprintf(r->spool, sizeof(r->spool), "%s/%s", top, name);
 	snprintf(db, sizeof(db), "%s/%s.db", top, name);
-	if (maildir_init(spool, err, sizeof(err)) == -1 ||
-	    store_open(db, s, err, sizeof(err)) == -1) {
+	if (maildir_init(r->spool, err, sizeof(err)) == -1 ||
+	    store_open(db, &r->s, err, sizeof(err)) == -1 ||
+	    uv_mutex_init(&r->lock) != 0) {
 		printf("# setup: %s\n", err);
 		exit(1);
 	}
+	r->g = group_new(r->s, &r->lock, r->spool);
+}
+
+static void
+rig_close(struct rig *r)
+{
+	group_free(r->g);
+	uv_mutex_destroy(&r->lock);
+	store_close(r->s);
+}
+
+/*
+ * What a worker does with a feed's new entries (poll_work.c): writes them
+ * into tmp/ and hands them to the group commit.  0, or -1 with err.
+ */
+static int
+deliver(struct rig *r, const struct entry *v, size_t n, size_t *delivered,
+    char *err, size_t errlen)
+{
+	struct delivery d;
+	int rc;
+
+	deliver_init(&d, v, n);
+	deliver_prepare(&d, r->spool);
+	group_submit(r->g, &d);
+	*delivered = d.delivered;
+	rc = d.failed || d.state_failed ? -1 : 0;
+	snprintf(err, errlen, "%s", d.err);
+	deliver_clear(&d);
+	return rc;
 }
 
 TEST(batch_lands_once)
 {
-	struct entry v[3] = { mkentry("a", "A"), mkentry("b", "B"),
-	    mkentry("a", "A again") };
-	struct store *s;
-	char spool[512], err[512];
+	struct entry v[3] = {
+		entry_fixture("a", "A", FIXTURE_DATE),
+		entry_fixture("b", "B", FIXTURE_DATE),
+		entry_fixture("a", "A again", FIXTURE_DATE),
+	};
+	struct rig r;
+	char err[512];
 	size_t n;
 
-	setup("batch", spool, sizeof(spool), &s);
-	ASSERT_INT(deliver_batch(s, spool, v, 3, &n, err, sizeof(err)), 0);
+	rig_open(&r, "batch");
+	ASSERT_INT(deliver(&r, v, 3, &n, err, sizeof(err)), 0);
 	/* The repeated key within the batch is delivered once. */
 	ASSERT_INT(n, 2);
-	ASSERT_INT(count_files(spool, "new", NULL), 2);
-	ASSERT_INT(count_files(spool, "tmp", NULL), 0);
-	ASSERT_INT(store_is_seen(s, v[0].key), 1);
-	ASSERT_INT(deliver_recover(s, spool, &n, err, sizeof(err)), 0);
+	ASSERT_INT(count_files(r.spool, "new", NULL), 2);
+	ASSERT_INT(count_files(r.spool, "tmp", NULL), 0);
+	ASSERT_INT(store_is_seen(r.s, v[0].key), 1);
+	ASSERT_INT(deliver_recover(r.s, r.spool, &n, err, sizeof(err)), 0);
 	ASSERT_INT(n, 0);
-	ASSERT_INT(count_files(spool, "new", NULL), 2);
-	store_close(s);
+	ASSERT_INT(count_files(r.spool, "new", NULL), 2);
+	rig_close(&r);
 }
 
-/* Leaves e pending as a crash right after the intent would. */
+/*
+ * Leaves e pending as a crash right after step 2 would: its message
+ * durable in tmp/, its row committed.
+ */
 static void
-crash_after_intent(struct store *s, const struct entry *e, char *name,
-    size_t size)
+crash_after_pending(struct rig *r, const struct entry *e, const char *msg,
+    char *name, size_t size)
 {
+	char err[512];
+
 	maildir_name(e->key, name, size);
-	store_add_pending(s, e, name, "Subject: x\n\nbody\n", 17);
+	if (maildir_write_tmp(r->spool, name, msg, strlen(msg), err,
+	    sizeof(err)) == -1 ||
+	    maildir_sync_tmp(r->spool, err, sizeof(err)) == -1 ||
+	    store_add_pending(r->s, e, name) == -1)
+		printf("# crash_after_pending: %s\n", err);
 }
 
-TEST(recover_writes_missing)
+/* What a crash left in tmp/ with its row is published, once and whole. */
+TEST(recover_publishes_tmp)
 {
-	struct entry e = mkentry("c", "C");
-	struct store *s;
-	char spool[512], err[512], name[256], path[1024];
+	struct entry e = entry_fixture("c", "C", FIXTURE_DATE);
+	struct rig r;
+	char err[512], name[256], path[1024];
+	struct stat sb;
 	size_t n;
-	FILE *fp;
 
-	setup("missing", spool, sizeof(spool), &s);
-	crash_after_intent(s, &e, name, sizeof(name));
-	/* A partial file in tmp/ from the crash must not be trusted. */
-	snprintf(path, sizeof(path), "%s/tmp/%s", spool, name);
-	fp = fopen(path, "w");
-	fputs("Subj", fp);
-	fclose(fp);
-	ASSERT_INT(deliver_recover(s, spool, &n, err, sizeof(err)), 0);
+	rig_open(&r, "missing");
+	crash_after_pending(&r, &e, "Subject: x\n\nbody\n", name,
+	    sizeof(name));
+	ASSERT_INT(maildir_find(r.spool, name), 2);
+	ASSERT_INT(deliver_recover(r.s, r.spool, &n, err, sizeof(err)), 0);
 	ASSERT_INT(n, 1);
-	ASSERT_INT(count_files(spool, "new", e.key), 1);
-	ASSERT_INT(count_files(spool, "tmp", NULL), 0);
-	snprintf(path, sizeof(path), "%s/new/%s", spool, name);
-	{
-		struct stat sb;
-
-		ASSERT_INT(stat(path, &sb), 0);
-		ASSERT_INT(sb.st_size, 17);
-	}
-	ASSERT_INT(store_is_seen(s, e.key), 1);
-	ASSERT_INT(deliver_recover(s, spool, &n, err, sizeof(err)), 0);
+	ASSERT_INT(count_files(r.spool, "new", e.key), 1);
+	ASSERT_INT(count_files(r.spool, "tmp", NULL), 0);
+	snprintf(path, sizeof(path), "%s/new/%s", r.spool, name);
+	ASSERT_INT(stat(path, &sb), 0);
+	ASSERT_INT(sb.st_size, 17);
+	ASSERT_INT(store_is_seen(r.s, e.key), 1);
+	ASSERT_INT(deliver_recover(r.s, r.spool, &n, err, sizeof(err)), 0);
 	ASSERT_INT(n, 0);
-	ASSERT_INT(count_files(spool, "new", e.key), 1);
-	store_close(s);
+	ASSERT_INT(count_files(r.spool, "new", e.key), 1);
+	rig_close(&r);
 }
 
 TEST(recover_finds_moved)
 {
-	struct entry e = mkentry("d", "D");
-	struct store *s;
-	char spool[512], err[512], name[256], from[1024], to[1024];
+	struct entry e = entry_fixture("d", "D", FIXTURE_DATE);
+	struct rig r;
+	char err[512], name[256], from[1024], to[1024];
 	size_t n;
 
-	setup("moved", spool, sizeof(spool), &s);
-	crash_after_intent(s, &e, name, sizeof(name));
-	ASSERT_INT(maildir_put(spool, name, "m\n", 2, err, sizeof(err)), 0);
+	rig_open(&r, "moved");
+	crash_after_pending(&r, &e, "m\n", name, sizeof(name));
+	ASSERT_INT(maildir_publish(r.spool, name, err, sizeof(err)), 0);
 	/* A reader saw it and moved it, flagged, to cur/. */
-	snprintf(from, sizeof(from), "%s/new/%s", spool, name);
-	snprintf(to, sizeof(to), "%s/cur/%s:2,S", spool, name);
+	snprintf(from, sizeof(from), "%s/new/%s", r.spool, name);
+	snprintf(to, sizeof(to), "%s/cur/%s:2,S", r.spool, name);
 	ASSERT_INT(rename(from, to), 0);
-	ASSERT_INT(maildir_find(spool, name), 1);
-	ASSERT_INT(deliver_recover(s, spool, &n, err, sizeof(err)), 0);
+	ASSERT_INT(maildir_find(r.spool, name), 1);
+	ASSERT_INT(deliver_recover(r.s, r.spool, &n, err, sizeof(err)), 0);
 	ASSERT_INT(n, 0);
-	ASSERT_INT(count_files(spool, "new", NULL), 0);
-	ASSERT_INT(count_files(spool, "cur", e.key), 1);
-	ASSERT_INT(store_is_seen(s, e.key), 1);
-	store_close(s);
+	ASSERT_INT(count_files(r.spool, "new", NULL), 0);
+	ASSERT_INT(count_files(r.spool, "cur", e.key), 1);
+	ASSERT_INT(store_is_seen(r.s, e.key), 1);
+	rig_close(&r);
 }
 
 TEST(find_needs_whole_name)
 {
-	struct store *s;
-	char spool[512], err[512], path[1024];
+	struct rig r;
+	char path[1024];
 	FILE *fp;
 
-	setup("find", spool, sizeof(spool), &s);
-	snprintf(path, sizeof(path), "%s/cur/1.M1P1Q10.k.host:2,", spool);
+	rig_open(&r, "find");
+	snprintf(path, sizeof(path), "%s/cur/1.M1P1Q10.k.host:2,", r.spool);
 	fp = fopen(path, "w");
 	fclose(fp);
 	/* "…Q1" is a prefix of "…Q10" but not the same message. */
-	ASSERT_INT(maildir_find(spool, "1.M1P1Q1"), 0);
-	ASSERT_INT(maildir_find(spool, "1.M1P1Q10.k.host"), 1);
-	(void)err;
-	store_close(s);
+	ASSERT_INT(maildir_find(r.spool, "1.M1P1Q1"), 0);
+	ASSERT_INT(maildir_find(r.spool, "1.M1P1Q10.k.host"), 1);
+	rig_close(&r);
 }
 
 TEST(failed_rename_leaves_entries_unseen)
 {
-	struct entry v[2] = { mkentry("e", "E"), mkentry("f", "F") };
-	struct store *s;
-	char spool[512], err[512] = "", path[1024];
+	struct entry v[2] = {
+		entry_fixture("e", "E", FIXTURE_DATE),
+		entry_fixture("f", "F", FIXTURE_DATE),
+	};
+	struct rig r;
+	char err[512] = "", path[1024];
 	size_t n;
 
-	setup("fail", spool, sizeof(spool), &s);
+	rig_open(&r, "fail");
 	/* new/ unusable: the rename fails, as on a broken spool. */
-	snprintf(path, sizeof(path), "%s/new", spool);
+	snprintf(path, sizeof(path), "%s/new", r.spool);
 	rmdir(path);
-	ASSERT_INT(deliver_batch(s, spool, v, 2, &n, err, sizeof(err)), -1);
+	ASSERT_INT(deliver(&r, v, 2, &n, err, sizeof(err)), -1);
 	ASSERT_INT(n, 0);
 	ASSERT(strstr(err, "rename") != NULL);
 	/* Neither row nor file is left: the entries are simply new again. */
-	ASSERT_INT(count_files(spool, "tmp", NULL), 0);
-	ASSERT_INT(store_is_seen(s, v[0].key), 0);
-	ASSERT_INT(store_is_seen(s, v[1].key), 0);
-	ASSERT_INT(deliver_recover(s, spool, &n, err, sizeof(err)), 0);
+	ASSERT_INT(count_files(r.spool, "tmp", NULL), 0);
+	ASSERT_INT(store_is_seen(r.s, v[0].key), 0);
+	ASSERT_INT(store_is_seen(r.s, v[1].key), 0);
+	ASSERT_INT(deliver_recover(r.s, r.spool, &n, err, sizeof(err)), 0);
 	ASSERT_INT(n, 0);
 	/* new/ is back: the next delivery brings both, once. */
 	mkdir(path, 0700);
-	ASSERT_INT(deliver_batch(s, spool, v, 2, &n, err, sizeof(err)), 0);
+	ASSERT_INT(deliver(&r, v, 2, &n, err, sizeof(err)), 0);
 	ASSERT_INT(n, 2);
-	ASSERT_INT(count_files(spool, "new", NULL), 2);
-	ASSERT_INT(count_files(spool, "tmp", NULL), 0);
-	ASSERT_INT(store_is_seen(s, v[1].key), 1);
-	store_close(s);
+	ASSERT_INT(count_files(r.spool, "new", NULL), 2);
+	ASSERT_INT(count_files(r.spool, "tmp", NULL), 0);
+	ASSERT_INT(store_is_seen(r.s, v[1].key), 1);
+	rig_close(&r);
 }
 
 /*
- * A pending row of this version holds no message: the file was durable
- * before the row.  Still in tmp/, it is published; nowhere, a reader
- * deleted it after delivery, and it is not written again.
+ * A row whose file is nowhere was delivered, and then deleted by a
+ * reader (the file was durable before the row): it becomes seen and is
+ * not written again, beside one still in tmp/, which is published.
  */
-TEST(recover_rows_without_message)
+TEST(recover_deleted_by_reader)
 {
-	struct entry a = mkentry("g", "G"), b = mkentry("h", "H");
-	struct store *s;
-	char spool[512], err[512], na[256], nb[256];
+	struct entry a = entry_fixture("g", "G", FIXTURE_DATE);
+	struct entry b = entry_fixture("h", "H", FIXTURE_DATE);
+	struct rig r;
+	char err[512], na[256], nb[256], path[1024];
 	size_t n;
 
-	setup("rows", spool, sizeof(spool), &s);
-	maildir_name(a.key, na, sizeof(na));
-	maildir_name(b.key, nb, sizeof(nb));
-	ASSERT_INT(maildir_write_tmp(spool, na, "m\n", 2, err, sizeof(err)),
-	    0);
-	ASSERT_INT(maildir_sync_tmp(spool, err, sizeof(err)), 0);
-	ASSERT_INT(maildir_find(spool, na), 2);
-	ASSERT_INT(store_add_pending(s, &a, na, "", 0), 0);
-	ASSERT_INT(store_add_pending(s, &b, nb, "", 0), 0);
-	ASSERT_INT(deliver_recover(s, spool, &n, err, sizeof(err)), 0);
+	rig_open(&r, "rows");
+	crash_after_pending(&r, &a, "m\n", na, sizeof(na));
+	crash_after_pending(&r, &b, "m\n", nb, sizeof(nb));
+	ASSERT_INT(maildir_publish(r.spool, nb, err, sizeof(err)), 0);
+	snprintf(path, sizeof(path), "%s/new/%s", r.spool, nb);
+	ASSERT_INT(unlink(path), 0);
+	ASSERT_INT(maildir_find(r.spool, na), 2);
+	ASSERT_INT(maildir_find(r.spool, nb), 0);
+	ASSERT_INT(deliver_recover(r.s, r.spool, &n, err, sizeof(err)), 0);
 	ASSERT_INT(n, 1);
-	ASSERT_INT(count_files(spool, "new", a.key), 1);
-	ASSERT_INT(count_files(spool, "new", b.key), 0);
-	ASSERT_INT(count_files(spool, "tmp", NULL), 0);
-	ASSERT_INT(store_is_seen(s, a.key), 1);
-	ASSERT_INT(store_is_seen(s, b.key), 1);
-	store_close(s);
+	ASSERT_INT(count_files(r.spool, "new", a.key), 1);
+	ASSERT_INT(count_files(r.spool, "new", b.key), 0);
+	ASSERT_INT(count_files(r.spool, "tmp", NULL), 0);
+	ASSERT_INT(store_is_seen(r.s, a.key), 1);
+	ASSERT_INT(store_is_seen(r.s, b.key), 1);
+	rig_close(&r);
 }
 
 static void
@@ -246,19 +278,26 @@ record_state(struct delivery *d, void *arg)
 }
 
 /*
- * Two feeds committed together: the article both carry lands once, each
- * feed's state is written with the keys, and tmp/ is left empty.
+ * Two feeds committed in one group, as group.c's leader commits them (the
+ * two halves, one after the other): the article both carry lands once,
+ * each feed's state is written with the keys, and tmp/ is left empty.
  */
 TEST(commit_of_two_feeds)
 {
-	struct entry v1[2] = { mkentry("i", "I"), mkentry("j", "J") };
-	struct entry v2[2] = { mkentry("j", "J too"), mkentry("k", "K") };
+	struct entry v1[2] = {
+		entry_fixture("i", "I", FIXTURE_DATE),
+		entry_fixture("j", "J", FIXTURE_DATE),
+	};
+	struct entry v2[2] = {
+		entry_fixture("j", "J too", FIXTURE_DATE),
+		entry_fixture("k", "K", FIXTURE_DATE),
+	};
 	struct delivery d1, d2, *ds[2] = { &d1, &d2 };
 	struct feed_state st1, st2, got;
-	struct store *s;
-	char spool[512];
+	struct rig r;
+	int recover = 0, left;
 
-	setup("two", spool, sizeof(spool), &s);
+	rig_open(&r, "two");
 	memset(&st1, 0, sizeof(st1));
 	memset(&st2, 0, sizeof(st2));
 	st1.url = (char *)"http://127.0.0.1/1";
@@ -268,34 +307,36 @@ TEST(commit_of_two_feeds)
 	d1.record = d2.record = record_state;
 	d1.arg = &st1;
 	d2.arg = &st2;
-	ASSERT_INT(deliver_prepare(&d1, spool), 0);
-	ASSERT_INT(deliver_prepare(&d2, spool), 0);
-	ASSERT_INT(count_files(spool, "tmp", NULL), 4);
-	ASSERT_INT(deliver_commit(s, NULL, spool, ds, 2), 0);
+	ASSERT_INT(deliver_prepare(&d1, r.spool), 0);
+	ASSERT_INT(deliver_prepare(&d2, r.spool), 0);
+	ASSERT_INT(count_files(r.spool, "tmp", NULL), 4);
+	ASSERT_INT(deliver_pend(r.s, &r.lock, r.spool, ds, 2, &recover), 0);
+	ASSERT_INT(deliver_finish(r.s, &r.lock, r.spool, ds, 2, &left), 0);
+	ASSERT_INT(left, 0);
 	ASSERT_INT(d1.delivered + d2.delivered, 3);
-	ASSERT_INT(count_files(spool, "new", NULL), 3);
-	ASSERT_INT(count_files(spool, "new", v1[1].key), 1);
-	ASSERT_INT(count_files(spool, "tmp", NULL), 0);
+	ASSERT_INT(count_files(r.spool, "new", NULL), 3);
+	ASSERT_INT(count_files(r.spool, "new", v1[1].key), 1);
+	ASSERT_INT(count_files(r.spool, "tmp", NULL), 0);
 	/* Both records point at "news": the second one stands. */
-	ASSERT_INT(store_feed_get(s, "news", &got), 0);
+	ASSERT_INT(store_feed_get(r.s, "news", &got), 0);
 	ASSERT_STR(got.url, "http://127.0.0.1/2");
 	ASSERT_INT(got.delivered, (long)d2.delivered);
 	feed_state_clear(&got);
 	deliver_clear(&d1);
 	deliver_clear(&d2);
-	store_close(s);
+	rig_close(&r);
 }
 
 /* Files a dead process of ours left in tmp/ go; a live one's stay. */
 TEST(clean_tmp_orphans)
 {
-	struct store *s;
-	char spool[512], err[512], mine[256], dead[256], alien[1024];
+	struct rig r;
+	char *spool = r.spool, err[512], mine[256], dead[256], alien[1024];
 	char path[1024], *p;
 	size_t removed;
 	FILE *fp;
 
-	setup("clean", spool, sizeof(spool), &s);
+	rig_open(&r, "clean");
 	maildir_name("cafe", mine, sizeof(mine));
 	ASSERT_INT(maildir_write_tmp(spool, mine, "x", 1, err, sizeof(err)),
 	    0);
@@ -315,21 +356,20 @@ TEST(clean_tmp_orphans)
 	ASSERT(access(path, F_OK) == -1);
 	ASSERT_INT(maildir_find(spool, mine), 2);
 	ASSERT(access(alien, F_OK) == 0);
-	store_close(s);
+	rig_close(&r);
 }
 
 int
 main(void)
 {
 	log_init(-1);
-	if (mkdtemp(top) == NULL)
-		return 1;
+	top = test_dir("t_deliver");
 	RUN(batch_lands_once);
-	RUN(recover_writes_missing);
+	RUN(recover_publishes_tmp);
 	RUN(recover_finds_moved);
 	RUN(find_needs_whole_name);
 	RUN(failed_rename_leaves_entries_unseen);
-	RUN(recover_rows_without_message);
+	RUN(recover_deleted_by_reader);
 	RUN(commit_of_two_feeds);
 	RUN(clean_tmp_orphans);
 	return TEST_DONE();

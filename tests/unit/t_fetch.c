@@ -69,7 +69,7 @@ struct tctx {
 
 static pid_t	 srv_pid = -1;
 static char	 srv_base[64];
-static char	 tmpdir[] = "/tmp/t_fetch.XXXXXX";
+static const char *tmpdir;		/* the scratch folder */
 
 /* Takes a string out of the result, as a callback may. */
 static char *
@@ -829,10 +829,7 @@ server_stop(void)
 int
 main(void)
 {
-	if (mkdtemp(tmpdir) == NULL) {
-		perror("mkdtemp");
-		return 1;
-	}
+	tmpdir = test_dir("t_fetch");
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, "curl_global_init failed\n");
 		return 1;
@@ -840,7 +837,6 @@ main(void)
 	if (server_start() == -1) {
 		fprintf(stderr, "cannot start tests/unit/httpd.py\n");
 		server_stop();
-		rmdir(tmpdir);
 		printf("0 passed, 1 failed\n");
 		return 1;
 	}
@@ -866,6 +862,5 @@ main(void)
 
 	server_stop();
 	curl_global_cleanup();
-	rmdir(tmpdir);
 	return TEST_DONE();
 }

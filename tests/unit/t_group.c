@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "deliver.h"
+#include "entry_fixture.h"
 #include "group.h"
 #include "log.h"
 #include "maildir.h"
@@ -22,7 +23,7 @@
 #define PER_FEED	20
 #define KEYS		150	/* fewer than THREADS * ROUNDS * PER_FEED */
 
-static char top[] = "/tmp/t_group.XXXXXX";
+static const char *top;		/* the scratch folder */
 static char spool[512];
 
 struct worker {
@@ -63,16 +64,12 @@ work(void *arg)
 	struct worker *w = arg;
 	struct entry v[PER_FEED];
 	struct delivery d;
+	char key[KEY_HEX_SIZE];
 
 	for (int r = 0; r < ROUNDS; r++) {
-		memset(v, 0, sizeof(v));
 		for (int i = 0; i < PER_FEED; i++) {
-			snprintf(v[i].key, sizeof(v[i].key), "%064x",
-			    key_of(w->id, r, i));
-			v[i].feed_name = (char *)"news";
-			v[i].title = (char *)"t";
-			v[i].content = (char *)"<p>x</p>";
-			v[i].date = v[i].seen = 1700000000;
+			snprintf(key, sizeof(key), "%064x", key_of(w->id, r, i));
+			v[i] = entry_fixture(key, "t", FIXTURE_DATE);
 		}
 		deliver_init(&d, v, PER_FEED);
 		d.record = record;
@@ -156,8 +153,7 @@ int
 main(void)
 {
 	log_init(-1);
-	if (mkdtemp(top) == NULL)
-		return 1;
+	top = test_dir("t_group");
 	RUN(overlapping_feeds_land_once);
 	return TEST_DONE();
 }

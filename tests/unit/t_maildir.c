@@ -1,7 +1,8 @@
 /*
- * Tests for maildir delivery: the layout is created, a delivered message
- * lands whole in new/ under a name holding its key, tmp/ is left empty,
- * and a failed delivery leaves neither tmp/ nor new/ with a file.
+ * Tests for maildir delivery: the layout is created, a message taken
+ * through the steps deliver.c runs lands whole in new/ under a name
+ * holding its key, tmp/ is left empty, and a failed step says what
+ * failed, with nothing left once the file is discarded.
  */
 #include <sys/stat.h>
 
@@ -20,7 +21,7 @@
 #define KEY	"fedcba9876543210fedcba9876543210" \
 		"fedcba9876543210fedcba9876543210"
 
-static char	tmpdir[] = "/tmp/t_maildir.XXXXXX";
+static const char *tmpdir;		/* the scratch folder */
 
 /* The number of entries in dir (without . and ..); name gets the last. */
 static int
@@ -41,6 +42,22 @@ count_files(const char *dir, char *name, size_t size)
 	}
 	closedir(dp);
 	return n;
+}
+
+/*
+ * One message through the steps deliver.c takes for a group: written into
+ * tmp/ under a fresh name, tmp/ synced, renamed into new/, new/ synced.
+ */
+static int
+put(const char *md, const char *msg, size_t len, char *name, size_t size,
+    char *err, size_t errlen)
+{
+	if (maildir_name(KEY, name, size) == -1 ||
+	    maildir_write_tmp(md, name, msg, len, err, errlen) == -1 ||
+	    maildir_sync_tmp(md, err, errlen) == -1 ||
+	    maildir_publish(md, name, err, errlen) == -1)
+		return -1;
+	return maildir_sync(md, err, errlen);
 }
 
 static int
@@ -93,19 +110,20 @@ TEST(test_init_not_dir)
 TEST(test_deliver)
 {
 	static const char msg[] = "Subject: hi\n\nbody\n";
-	char err[256], name[512], *md, *p, *q, got[64];
+	char err[256], name[512], put_name[512], *md, *p, *q, got[64];
 	int fd, i;
 	ssize_t n;
 
 	md = xasprintf("%s/deliver", tmpdir);
 	ASSERT_INT(maildir_init(md, err, sizeof(err)), 0);
-	ASSERT_INT(maildir_deliver(md, KEY, msg, sizeof(msg) - 1, err,
-	    sizeof(err)), 0);
+	ASSERT_INT(put(md, msg, sizeof(msg) - 1, put_name, sizeof(put_name),
+	    err, sizeof(err)), 0);
 	p = xasprintf("%s/tmp", md);
 	ASSERT_INT(count_files(p, NULL, 0), 0);
 	free(p);
 	p = xasprintf("%s/new", md);
 	ASSERT_INT(count_files(p, name, sizeof(name)), 1);
+	ASSERT_STR(name, put_name);
 	ASSERT(strstr(name, "." KEY ".") != NULL);
 	ASSERT(strchr(name, ':') == NULL && strchr(name, '/') == NULL);
 	q = xasprintf("%s/%s", p, name);
@@ -119,8 +137,8 @@ TEST(test_deliver)
 
 	/* Many deliveries of the same key in one second get distinct names. */
 	for (i = 0; i < 20; i++)
-		ASSERT_INT(maildir_deliver(md, KEY, msg, sizeof(msg) - 1, err,
-		    sizeof(err)), 0);
+		ASSERT_INT(put(md, msg, sizeof(msg) - 1, put_name,
+		    sizeof(put_name), err, sizeof(err)), 0);
 	ASSERT_INT(count_files(p, NULL, 0), 21);
 	free(p);
 	free(md);
@@ -136,7 +154,7 @@ TEST(test_deliver_big)
 	ASSERT_INT(maildir_init(md, err, sizeof(err)), 0);
 	big = xmalloc(len);
 	memset(big, 'x', len);
-	ASSERT_INT(maildir_deliver(md, KEY, big, len, err, sizeof(err)), 0);
+	ASSERT_INT(put(md, big, len, name, sizeof(name), err, sizeof(err)), 0);
 	p = xasprintf("%s/new", md);
 	ASSERT_INT(count_files(p, name, sizeof(name)), 1);
 	free(p);
@@ -149,7 +167,7 @@ TEST(test_deliver_big)
 
 TEST(test_deliver_fails_clean)
 {
-	char err[256], *md, *p;
+	char err[256], name[512], *md, *p;
 	int fd;
 
 	/* new/ is a regular file: the rename fails after the write. */
@@ -165,12 +183,16 @@ TEST(test_deliver_fails_clean)
 	free(p);
 	err[0] = '\0';
 	errno = 0;
-	ASSERT_INT(maildir_deliver(md, KEY, "x\n", 2, err, sizeof(err)), -1);
+	ASSERT_INT(put(md, "x\n", 2, name, sizeof(name), err, sizeof(err)),
+	    -1);
 	ASSERT_INT(errno, ENOTDIR);
 	ASSERT(strncmp(err, "rename to ", 10) == 0);
 	ASSERT(strstr(err, KEY) != NULL);
 	ASSERT(strstr(err, ": Not a directory") != NULL);
+	/* The file stays for its row; deliver.c discards it after. */
 	p = xasprintf("%s/tmp", md);
+	ASSERT_INT(count_files(p, NULL, 0), 1);
+	maildir_discard(md, name);
 	ASSERT_INT(count_files(p, NULL, 0), 0);
 	free(p);
 	free(md);
@@ -178,7 +200,8 @@ TEST(test_deliver_fails_clean)
 	/* No tmp/ at all: the open fails and names the path. */
 	md = xasprintf("%s/nothing", tmpdir);
 	err[0] = '\0';
-	ASSERT_INT(maildir_deliver(md, KEY, "x\n", 2, err, sizeof(err)), -1);
+	ASSERT_INT(put(md, "x\n", 2, name, sizeof(name), err, sizeof(err)),
+	    -1);
 	ASSERT_INT(errno, ENOENT);
 	p = xasprintf("open %s/tmp/", md);
 	ASSERT(strncmp(err, p, strlen(p)) == 0);
@@ -190,20 +213,11 @@ TEST(test_deliver_fails_clean)
 int
 main(void)
 {
-	char *cmd;
-
-	if (mkdtemp(tmpdir) == NULL) {
-		perror("mkdtemp");
-		return 1;
-	}
+	tmpdir = test_dir("t_maildir");
 	RUN(test_init);
 	RUN(test_init_not_dir);
 	RUN(test_deliver);
 	RUN(test_deliver_big);
 	RUN(test_deliver_fails_clean);
-	cmd = xasprintf("rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
-		printf("# could not remove %s\n", tmpdir);
-	free(cmd);
 	return TEST_DONE();
 }

@@ -11,6 +11,7 @@
 
 #include "agg.h"
 #include "entry.h"
+#include "entry_fixture.h"
 #include "feed.h"
 #include "message.h"
 #include "test.h"
@@ -26,24 +27,6 @@
 	"\xeb\x9d\xbc\xec\x9d\xb8, \xea\xb7\xb8\xeb\xa6\xac\xea\xb3\xa0 " \
 	"\xeb\x8d\x94 \xea\xb8\xb4 \xec\xa0\x9c\xeb\xaa\xa9"
 
-static struct entry
-mkentry(char *title)
-{
-	struct entry e;
-
-	memset(&e, 0, sizeof(e));
-	snprintf(e.key, sizeof(e.key), "%s", KEY);
-	e.feed_name = "news";
-	e.feed_title = "Example News";
-	e.feed_url = "http://127.0.0.1:8080/feed.xml";
-	e.title = title;
-	e.link = "http://127.0.0.1:8080/a?x=1";
-	e.id = "tag:example.org,2024:1";
-	e.content = "<p>Hello &amp; <b>world</b></p>";
-	e.date = 1700000000;
-	e.seen = 1700000000;
-	return e;
-}
 
 /*
  * Every line of msg (LF ends) is at most max bytes (Message-ID: 998);
@@ -169,7 +152,7 @@ bad:
 
 TEST(test_korean_subject)
 {
-	struct entry e = mkentry(KO_TITLE);
+	struct entry e = entry_fixture(KEY, KO_TITLE, FIXTURE_DATE);
 	char *msg, *v, *d;
 	size_t len;
 
@@ -235,7 +218,7 @@ TEST(test_encode_header_direct)
 
 TEST(test_no_header_injection)
 {
-	struct entry e = mkentry("a\r\nBcc: x");
+	struct entry e = entry_fixture(KEY, "a\r\nBcc: x", FIXTURE_DATE);
 	char *msg, *v;
 	size_t len;
 
@@ -261,7 +244,7 @@ TEST(test_no_header_injection)
 
 TEST(test_headers)
 {
-	struct entry e = mkentry("Plain title");
+	struct entry e = entry_fixture(KEY, "Plain title", FIXTURE_DATE);
 	char *msg, *v, *d, *lt;
 	size_t len;
 
@@ -315,7 +298,7 @@ TEST(test_headers)
 
 TEST(test_long_values)
 {
-	struct entry e = mkentry(NULL);
+	struct entry e = entry_fixture(KEY, NULL, FIXTURE_DATE);
 	struct buf title, url, content;
 	char *msg, *v, *d;
 	size_t len, i;
@@ -367,7 +350,7 @@ part(const char *msg, const char *type)
 
 TEST(test_body_parts)
 {
-	struct entry e = mkentry("T <b>&amp;");
+	struct entry e = entry_fixture(KEY, "T <b>&amp;", FIXTURE_DATE);
 	char *msg, *text, *html, *v;
 	size_t len;
 
@@ -477,7 +460,7 @@ TEST(test_no_script_from_feed)
 
 TEST(test_qp_trailing_space)
 {
-	struct entry e = mkentry("t");
+	struct entry e = entry_fixture(KEY, "t", FIXTURE_DATE);
 	char *msg;
 	size_t len;
 
@@ -544,7 +527,7 @@ text_is(const struct entry *e, size_t n, char c, const char *tail)
  */
 TEST(test_qp_soft_breaks)
 {
-	struct entry e = mkentry("t");
+	struct entry e = entry_fixture(KEY, "t", FIXTURE_DATE);
 	char *c;
 
 	e.link = NULL;
@@ -596,7 +579,7 @@ TEST(test_qp_utf8_run)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	static const unsigned char ga[] = { 0xea, 0xb0, 0x80 };
-	struct entry e = mkentry("t");
+	struct entry e = entry_fixture(KEY, "t", FIXTURE_DATE);
 	struct buf in, want;
 	char *t;
 	size_t i;
@@ -629,7 +612,7 @@ TEST(test_qp_utf8_run)
 /* "From " is encoded at a line start, not after a soft line break. */
 TEST(test_qp_from)
 {
-	struct entry e = mkentry("t");
+	struct entry e = entry_fixture(KEY, "t", FIXTURE_DATE);
 	char *c;
 
 	e.link = NULL;
@@ -650,7 +633,7 @@ TEST(test_qp_from)
 /* Blanks before a line end (or the end of the part) are encoded. */
 TEST(test_qp_trailing_blanks)
 {
-	struct entry e = mkentry("t");
+	struct entry e = entry_fixture(KEY, "t", FIXTURE_DATE);
 	char *c;
 
 	e.link = NULL;
@@ -671,7 +654,7 @@ TEST(test_qp_trailing_blanks)
  */
 TEST(test_clean_controls)
 {
-	struct entry e = mkentry("t");
+	struct entry e = entry_fixture(KEY, "t", FIXTURE_DATE);
 	char *v, *d;
 
 	/* C1 U+0085 (NEL), C0, DEL: spaces, then collapsed and trimmed. */
@@ -708,7 +691,7 @@ TEST(test_clean_controls)
 /* Element names are matched without regard to case, and only whole. */
 TEST(test_text_elements)
 {
-	struct entry e = mkentry("\"T\" & <x>");
+	struct entry e = entry_fixture(KEY, "\"T\" & <x>", FIXTURE_DATE);
 	char *t;
 
 	e.link = NULL;

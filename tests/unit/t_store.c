@@ -10,11 +10,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
+#include "entry_fixture.h"
 #include "store.h"
 #include "test.h"
 #include "xmalloc.h"
 
-static char	tmpdir[] = "/tmp/t_store.XXXXXX";
+static const char *tmpdir;		/* the scratch folder */
 
 static char *
 path_in(const char *name)
@@ -22,30 +25,12 @@ path_in(const char *name)
 	return xasprintf("%s/%s", tmpdir, name);
 }
 
-/* A stack entry whose strings are borrowed literals (never freed). */
-static struct entry
-mkentry(const char *key, char *feed, time_t date, time_t seen)
-{
-	struct entry e;
-
-	memset(&e, 0, sizeof(e));
-	snprintf(e.key, sizeof(e.key), "%s", key);
-	e.feed_name = feed;
-	e.feed_title = "Feed Title";
-	e.feed_url = "http://127.0.0.1/feed.xml";
-	e.title = "A title";
-	e.link = "http://127.0.0.1/a";
-	e.content = "<p>hi</p>";
-	e.date = date;
-	e.seen = seen;
-	return e;
-}
 
 /* Both steps of a delivery: pending, then seen. */
 static int
 add_entry(struct store *s, const struct entry *e)
 {
-	int rc = store_add_pending(s, e, "NAME", "msg", 3);
+	int rc = store_add_pending(s, e, "NAME");
 
 	if (rc == -1)
 		return -1;
@@ -55,8 +40,10 @@ add_entry(struct store *s, const struct entry *e)
 static int
 add(struct store *s, const char *key, time_t date, time_t seen)
 {
-	struct entry e = mkentry(key, "f", date, seen);
+	struct entry e = entry_fixture(key, "A title", date);
 
+	e.feed_name = "f";
+	e.seen = seen;
 	return add_entry(s, &e);
 }
 
@@ -64,9 +51,12 @@ TEST(test_open_persist)
 {
 	struct store *s;
 	char err[512], *p = path_in("persist.db");
-	struct entry e = mkentry("aa01", "news", 1000, 2000);
+	struct entry e = entry_fixture("aa01", "A title", 1000);
 
-	e.id = (char *)"guid-1";
+	e.seen = 2000;
+	e.feed_title = "Feed Title";
+	e.content = "<p>hi</p>";
+	e.id = "guid-1";
 	e.author = NULL;
 	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
 	ASSERT_INT(store_is_seen(s, "aa01"), 0);
@@ -101,12 +91,24 @@ TEST(test_open_persist)
 	free(p);
 }
 
+/* What store_pending_each hands over: a count and the last row. */
+struct pending_seen {
+	int	 n;
+	char	 key[KEY_HEX_SIZE];
+	char	 feed[32];
+	char	 name[64];
+};
+
 static int
 count_pending(const char *key, const char *feed, const char *name,
-    const char *msg, size_t len, void *arg)
+    void *arg)
 {
-	(void)key, (void)feed, (void)name, (void)msg, (void)len;
-	(*(int *)arg)++;
+	struct pending_seen *ps = arg;
+
+	ps->n++;
+	snprintf(ps->key, sizeof(ps->key), "%s", key);
+	snprintf(ps->feed, sizeof(ps->feed), "%s", feed);
+	snprintf(ps->name, sizeof(ps->name), "%s", name);
 	return 0;
 }
 
@@ -114,24 +116,27 @@ TEST(test_pending_then_seen)
 {
 	struct store *s;
 	char err[512], *p = path_in("pending.db");
-	struct entry e = mkentry("cc03", "news", 1000, 2000);
-	int n = 0;
+	struct entry e = entry_fixture("cc03", "A title", 1000);
+	struct pending_seen ps = { 0 };
 
 	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
-	ASSERT_INT(store_add_pending(s, &e, "NAME1", "body", 4), 0);
+	ASSERT_INT(store_add_pending(s, &e, "NAME1"), 0);
 	/* A pending key is not offered again, and a repeat is reported. */
 	ASSERT_INT(store_is_seen(s, "cc03"), 1);
-	ASSERT_INT(store_add_pending(s, &e, "NAME2", "body", 4), 1);
+	ASSERT_INT(store_add_pending(s, &e, "NAME2"), 1);
 	store_close(s);
 
-	/* The intent survives a restart, with its name and message. */
+	/* The intent survives a restart, with its feed and name. */
 	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
-	ASSERT_INT(store_pending_each(s, count_pending, &n), 0);
-	ASSERT_INT(n, 1);
+	ASSERT_INT(store_pending_each(s, count_pending, &ps), 0);
+	ASSERT_INT(ps.n, 1);
+	ASSERT_STR(ps.key, "cc03");
+	ASSERT_STR(ps.feed, "news");
+	ASSERT_STR(ps.name, "NAME1");
 	ASSERT_INT(store_delivered(s, "cc03", "news", 3000), 0);
-	n = 0;
-	ASSERT_INT(store_pending_each(s, count_pending, &n), 0);
-	ASSERT_INT(n, 0);
+	ps.n = 0;
+	ASSERT_INT(store_pending_each(s, count_pending, &ps), 0);
+	ASSERT_INT(ps.n, 0);
 	ASSERT_INT(store_is_seen(s, "cc03"), 1);
 	store_close(s);
 	free(p);
@@ -145,7 +150,7 @@ TEST(test_reader)
 {
 	struct store *s;
 	char err[512], *p = path_in("reader.db");
-	struct entry e = mkentry("dd04", "news", 1000, 2000);
+	struct entry e = entry_fixture("dd04", "A title", 1000);
 	struct stat sb;
 	char *wal;
 
@@ -158,7 +163,7 @@ TEST(test_reader)
 
 	/* A commit under way on the main connection blocks no lookup. */
 	ASSERT_INT(store_begin(s), 0);
-	ASSERT_INT(store_add_pending(s, &e, "NAME", "", 0), 0);
+	ASSERT_INT(store_add_pending(s, &e, "NAME"), 0);
 	ASSERT_INT(store_read_begin(s), 0);
 	ASSERT_INT(store_read_seen(s, "aa01"), 1);
 	ASSERT_INT(store_read_seen(s, "dd04"), 0);	/* not committed yet */
@@ -350,6 +355,62 @@ file_equals(const char *path, const char *want, size_t len)
 	return n == (ssize_t)len && memcmp(got, want, len) == 0;
 }
 
+/* Whether the state's pending table has a column called name. */
+static int
+pending_has_column(const char *path, const char *name)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int found = 0;
+
+	if (sqlite3_open(path, &db) != SQLITE_OK)
+		return -1;
+	if (sqlite3_prepare_v2(db, "PRAGMA table_info(pending)", -1, &st,
+	    NULL) == SQLITE_OK) {
+		while (sqlite3_step(st) == SQLITE_ROW)
+			found |= strcmp((const char *)sqlite3_column_text(st, 1),
+			    name) == 0;
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+	return found;
+}
+
+/*
+ * A state of schema 3 kept each pending message in its row; the next
+ * version drops that copy and keeps the row.
+ */
+TEST(test_migrates_pending)
+{
+	struct store *s;
+	struct pending_seen ps = { 0 };
+	char err[512], *p = path_in("v3.db");
+	sqlite3 *db;
+
+	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
+	store_close(s);
+	ASSERT_INT(pending_has_column(p, "message"), 0);
+	/* Back to schema 3, with a row of that version. */
+	ASSERT_INT(sqlite3_open(p, &db), SQLITE_OK);
+	ASSERT_INT(sqlite3_exec(db, "ALTER TABLE pending ADD COLUMN message "
+	    "BLOB NOT NULL DEFAULT x'';"
+	    "INSERT INTO pending (key, feed, name, message) "
+	    "VALUES ('ee05', 'news', 'NAME5', x'6d7367');"
+	    "PRAGMA user_version = 3;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	ASSERT_INT(pending_has_column(p, "message"), 1);
+
+	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
+	ASSERT_INT(store_pending_each(s, count_pending, &ps), 0);
+	ASSERT_INT(ps.n, 1);
+	ASSERT_STR(ps.key, "ee05");
+	ASSERT_STR(ps.name, "NAME5");
+	ASSERT_INT(store_is_seen(s, "ee05"), 1);
+	store_close(s);
+	ASSERT_INT(pending_has_column(p, "message"), 0);
+	free(p);
+}
+
 TEST(test_corrupt_refused)
 {
 	static const char junk[] = "this is not an SQLite database, but a "
@@ -390,12 +451,7 @@ TEST(test_unopenable)
 int
 main(void)
 {
-	char *cmd;
-
-	if (mkdtemp(tmpdir) == NULL) {
-		perror("mkdtemp");
-		return 1;
-	}
+	tmpdir = test_dir("t_store");
 	RUN(test_open_persist);
 	RUN(test_pending_then_seen);
 	RUN(test_recent_order_limit);
@@ -403,11 +459,8 @@ main(void)
 	RUN(test_prune_keeps_keys);
 	RUN(test_feed_state);
 	RUN(test_reader);
+	RUN(test_migrates_pending);
 	RUN(test_corrupt_refused);
 	RUN(test_unopenable);
-	cmd = xasprintf("rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
-		printf("# could not remove %s\n", tmpdir);
-	free(cmd);
 	return TEST_DONE();
 }

@@ -6,8 +6,11 @@
 #ifndef TEST_H
 #define TEST_H
 
+#include <ftw.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int	test_failed_here;
 static int	test_pass_count;
@@ -52,6 +55,45 @@ static int	test_fail_count;
 		TEST_FAIL("%s is \"%s\", expected \"%s\"", #a,		\
 		    a_ ? a_ : "(null)", b_ ? b_ : "(null)");		\
 } while (0)
+
+static char	test_scratch[4096];
+
+static int
+test_rm(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void
+test_rm_scratch(void)
+{
+	nftw(test_scratch, test_rm, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/*
+ * The test's scratch folder, made under $TMPDIR (else /tmp) as
+ * NAME.XXXXXX on the first call and removed, with all it holds, when the
+ * test exits: test binaries leave nothing behind.
+ */
+static inline const char *
+test_dir(const char *name)
+{
+	const char *t = getenv("TMPDIR");
+
+	if (test_scratch[0] != '\0')
+		return test_scratch;
+	snprintf(test_scratch, sizeof(test_scratch), "%s/%s.XXXXXX",
+	    t != NULL && *t != '\0' ? t : "/tmp", name);
+	if (mkdtemp(test_scratch) == NULL) {
+		perror("mkdtemp");
+		exit(1);
+	}
+	atexit(test_rm_scratch);
+	return test_scratch;
+}
 
 #define TEST_DONE() (							\
 	printf("%d passed, %d failed\n", test_pass_count,		\
