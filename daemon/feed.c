@@ -75,15 +75,75 @@ attr_value(struct feed__parser *p, const char *v, size_t n, size_t *ai)
 	return buf_release(&b);
 }
 
+/*
+ * The element's attributes as feedparser's attrs_d: (key, value) pairs,
+ * allocated, keys prefixed as feedparser spells them (an attribute in a
+ * known namespace twice, under its prefix too), rel and type lowercased.
+ * *n counts the strings.
+ */
+static char **
+element_attrs(struct feed__parser *p, int nb, const xmlChar **attributes,
+    size_t *n)
+{
+	const xmlChar **at;
+	const char *al, *ap, *au, *kp;
+	char **a = NULL, *v, *lns;
+	size_t i, ai = 0;
+	int j;
+
+	*n = 0;
+	for (j = 0; j < nb; j++) {
+		at = attributes + 5 * j;
+		al = (const char *)at[0];
+		ap = (const char *)at[1];
+		au = (const char *)at[2];
+		v = attr_value(p, (const char *)at[3],
+		    (size_t)(at[4] - at[3]), &ai);
+		/* No namespace is feedparser's "" namespace: no prefix. */
+		if (au != NULL) {
+			lns = xstrndup_lower(au, strlen(au));
+			kp = feed__known_prefix(lns);
+			if (kp != NULL && *kp != '\0')
+				attrs_add(&a, n, feed__join(kp, ':', al, 1),
+				    xstrdup(v));
+			free(lns);
+		}
+		attrs_add(&a, n, feed__join(ap, ':', al, 1), v);
+	}
+	for (i = 0; i < *n; i += 2)
+		if (strcmp(a[i], "rel") == 0 || strcmp(a[i], "type") == 0) {
+			v = xstrndup_lower(a[i + 1], strlen(a[i + 1]));
+			free(a[i + 1]);
+			a[i + 1] = v;
+		}
+	return a;
+}
+
+/* One more element libxml2 has open; past FEED_MAX_DEPTH, ignored. */
+static void
+open_push(struct feed__parser *p, const xmlChar *prefix,
+    const xmlChar *localname, char *name)
+{
+	if (p->nopen == p->capopen) {
+		p->capopen = p->capopen ? p->capopen * 2 : 32;
+		p->open = xreallocarray(p->open, p->capopen, sizeof(*p->open));
+	}
+	p->open[p->nopen].qname = feed__join((const char *)prefix, ':',
+	    (const char *)localname, 0);
+	p->open[p->nopen].tag = name;
+	p->open[p->nopen].closed = p->nopen >= FEED_MAX_DEPTH;
+	p->nopen++;
+}
+
 static void
 sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
     int nb_attributes, int nb_defaulted, const xmlChar **attributes)
 {
 	struct feed__parser *p = ctx;
-	char **a = NULL, *name, *v, *lns, *tmp;
-	const char *kp;
-	size_t n = 0, i, ai = 0;
+	const xmlChar *np, *nu;
+	char **a, *name;
+	size_t n, i;
 	int j;
 
 	(void)nb_defaulted;
@@ -110,46 +170,15 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		    (const char *)localname, 0);
 	}
 	for (j = 0; j < nb_namespaces; j++) {
-		const xmlChar *np = namespaces[2 * j], *nu = namespaces[2 * j + 1];
-
+		np = namespaces[2 * j];
+		nu = namespaces[2 * j + 1];
 		if (nu != NULL && *nu != '\0')
-			feed__track_namespace(p, (const char *)np, (const char *)nu);
+			feed__track_namespace(p, (const char *)np,
+			    (const char *)nu);
 	}
 	name = feed__element_name(p, localname, prefix, uri);
-	for (j = 0; j < nb_attributes; j++) {
-		const xmlChar **at = attributes + 5 * j;
-		const char *al = (const char *)at[0];
-		const char *ap = (const char *)at[1];
-		const char *au = (const char *)at[2];
-
-		v = attr_value(p, (const char *)at[3],
-		    (size_t)(at[4] - at[3]), &ai);
-		/* No namespace is feedparser's "" namespace: no prefix. */
-		if (au != NULL) {
-			lns = xstrndup_lower(au, strlen(au));
-			kp = feed__known_prefix(lns);
-			if (kp != NULL && *kp != '\0')
-				attrs_add(&a, &n, feed__join(kp, ':', al, 1),
-				    xstrdup(v));
-			free(lns);
-		}
-		attrs_add(&a, &n, feed__join(ap, ':', al, 1), v);
-	}
-	for (i = 0; i < n; i += 2)
-		if (strcmp(a[i], "rel") == 0 || strcmp(a[i], "type") == 0) {
-			tmp = xstrndup_lower(a[i + 1], strlen(a[i + 1]));
-			free(a[i + 1]);
-			a[i + 1] = tmp;
-		}
-	if (p->nopen == p->capopen) {
-		p->capopen = p->capopen ? p->capopen * 2 : 32;
-		p->open = xreallocarray(p->open, p->capopen, sizeof(*p->open));
-	}
-	p->open[p->nopen].qname = feed__join((const char *)prefix, ':',
-	    (const char *)localname, 0);
-	p->open[p->nopen].tag = name;
-	p->open[p->nopen].closed = p->nopen >= FEED_MAX_DEPTH;
-	p->nopen++;
+	a = element_attrs(p, nb_attributes, attributes, &n);
+	open_push(p, prefix, localname, name);
 	if (p->nopen <= FEED_MAX_DEPTH)
 		feed__starttag(p, name, a, n, uri);
 	for (i = 0; i < n; i++)

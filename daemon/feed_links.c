@@ -1,7 +1,7 @@
 /*
- * Links: URIs joined as feedparser joins them (with its list of safe
- * schemes), and the elements that become links: link, guid and id,
- * enclosure, and licenses.
+ * Links: the document's base URI, and the elements that become links:
+ * link, guid and id, enclosure, and licenses.  URIs are joined as
+ * feedparser joins them, by url_join and url_join_safe (url.c).
  */
 #include <ctype.h>
 #include <stdlib.h>

@@ -1,6 +1,7 @@
 /*
- * String helpers the parser's files share: small allocation helpers, name
- * lists, and Python's str.strip() on UTF-8.
+ * String helpers the parser's files share: small allocation helpers,
+ * attribute lookup, a fast search for rare markers, Python's str.strip()
+ * on UTF-8, and feedparser's language-tag fix.
  */
 #include <ctype.h>
 #include <stdint.h>

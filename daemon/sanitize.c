@@ -517,75 +517,77 @@ tag_lower(const char *s, size_t n, char *buf, size_t size)
 	return buf;
 }
 
+/*
+ * One attribute at p (its name's first character) into a: the name
+ * lowercased, the value as written (quoted, bare, or the name itself when
+ * there is none).  Returns what follows it.
+ */
+static const char *
+parse_attr(const char *p, struct hattr *a)
+{
+	const char *ns, *vs, *e;
+
+	for (ns = p; isalnum((unsigned char)*p) || *p == '-' || *p == ':' ||
+	    *p == '.' || *p == '_'; p++)
+		;
+	a->k = xstrndup_lower(ns, (size_t)(p - ns));
+	if (*p == '$')
+		p++;
+	for (vs = p; isspace((unsigned char)*vs); vs++)
+		;
+	if (*vs != '=') {
+		a->v = xstrdup(a->k);
+		return p;
+	}
+	for (vs++; isspace((unsigned char)*vs); vs++)
+		;
+	if (*vs == '\'' || *vs == '"') {
+		if ((e = strchr(vs + 1, *vs)) == NULL) {
+			a->v = xstrdup("");
+			return vs;
+		}
+		a->v = xstrndup(vs + 1, (size_t)(e - vs - 1));
+		return e + 1;
+	}
+	for (ns = vs; attrvalch((unsigned char)*vs); vs++)
+		;
+	a->v = xstrndup(ns, (size_t)(vs - ns));
+	return vs;
+}
+
 /* Parses a start tag at s (just after '<'); returns the bytes used. */
 static size_t
 parse_start(struct hclean *h, const char *s)
 {
-	const char *p = s, *ns, *vs;
+	const char *p = s, *ns, *save, *t;
 	struct hattr *a = NULL;
-	size_t n = 0, cap = 0, i, tl;
-	char *tag, *t, tbuf[32];
-	char q;
+	size_t n = 0, cap = 0, i;
+	char *tag, tbuf[32];
 
 	for (ns = p; tagch((unsigned char)*p); p++)
 		;
-	tl = (size_t)(p - ns);
-	tag = tag_lower(ns, tl, tbuf, sizeof(tbuf));
+	tag = tag_lower(ns, (size_t)(p - ns), tbuf, sizeof(tbuf));
 	for (;;) {
-		const char *save = p;
-
-		while (isspace((unsigned char)*p))
-			p++;
+		for (save = p; isspace((unsigned char)*p); p++)
+			;
 		if (!(isalpha((unsigned char)*p) || *p == '_')) {
 			p = save;
 			break;
 		}
-		for (ns = p; isalnum((unsigned char)*p) || *p == '-' ||
-		    *p == ':' || *p == '.' || *p == '_'; p++)
-			;
 		if (n == cap) {
 			cap = cap == 0 ? 8 : cap * 2;
 			a = xreallocarray(a, cap, sizeof(*a));
 		}
 		a[n].idx = n;
-		a[n].k = xstrndup_lower(ns, (size_t)(p - ns));
-		if (*p == '$')
-			p++;
-		vs = p;
-		while (isspace((unsigned char)*vs))
-			vs++;
-		if (*vs == '=') {
-			vs++;
-			while (isspace((unsigned char)*vs))
-				vs++;
-			if (*vs == '\'' || *vs == '"') {
-				q = *vs;
-				if ((t = strchr(vs + 1, q)) != NULL) {
-					a[n].v = xstrndup(vs + 1,
-					    (size_t)(t - vs - 1));
-					p = t + 1;
-				} else {
-					a[n].v = xstrdup("");
-					p = vs;
-				}
-			} else {
-				for (ns = vs; attrvalch((unsigned char)*vs); vs++)
-					;
-				a[n].v = xstrndup(ns, (size_t)(vs - ns));
-				p = vs;
-			}
-		} else
-			a[n].v = xstrdup(a[n].k);
+		p = parse_attr(p, &a[n]);
 		n++;
 	}
 	/* Up to the closing bracket, skipping quoted text. */
 	while (*p != '\0' && *p != '>' && *p != '<') {
-		if (*p == '"' || *p == '\'') {
-			q = *p;
-			if ((t = strchr(p + 1, q)) != NULL) {
-				p = t + 1;
-				continue;
-			}
+		if ((*p == '"' || *p == '\'') &&
+		    (t = strchr(p + 1, *p)) != NULL) {
+			p = t + 1;
+			continue;
 		}
 		p++;
 	}
