@@ -4,9 +4,9 @@
  * ("json1", "json11", "json").  The document is read by jansson, a strict
  * parser with a nesting limit, so no JSON is parsed by hand here; values
  * then go through the same helpers as RSS and Atom text: HTML is
- * sanitized and its relative URIs resolved (feed_html.c), dates go
- * through date_parse, links are joined as feed_links.c joins them, and
- * each entry is built in a struct feed__ctx handed over by feed_free.c.
+ * sanitized and its relative URIs resolved (sanitize.c), dates go through
+ * date_parse, links are joined by url_join (url.c), and each entry is
+ * built in a struct feed__ctx handed over by feed_free.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
