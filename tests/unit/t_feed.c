@@ -11,6 +11,7 @@
 #include "feed.h"
 #include "feed_fixture.h"
 #include "test.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 static char	 err[256];
@@ -249,6 +250,57 @@ TEST(charset_rules)
 		ASSERT_STR(d->encoding, "us-ascii");
 		feed_doc_free(d);
 	}
+}
+
+/* doc is read, not well-formed, in encoding, with the feed title title. */
+static void
+assert_malformed_title(const char *doc, const char *encoding,
+    const char *title)
+{
+	struct feed_doc *d = parse_str(doc);
+
+	ASSERT(d != NULL);
+	if (d == NULL)
+		return;
+	ASSERT_INT(d->wellformed, 0);
+	ASSERT_STR(d->encoding, encoding);
+	ASSERT_STR(d->title.value, title);
+	feed_doc_free(d);
+}
+
+/*
+ * A byte that is not UTF-8 in a UTF-8 document is one U+FFFD, as in a
+ * browser, not a reason to read the whole document as windows-1252.
+ * Bytes that are mostly not UTF-8 are still read as windows-1252.
+ */
+TEST(utf8_bad_byte_is_one_character)
+{
+	/* No declaration, so UTF-8: two good characters, one bad byte. */
+	const char *undeclared = "<rss version=\"2.0\"><channel><title>"
+	    "caf\xc3\xa9 \x92 na\xc3\xafve</title></channel></rss>";
+	/* No declaration, windows-1252 with one pair that is UTF-8. */
+	const char *legacy = "<rss version=\"2.0\"><channel><title>"
+	    "caf\xe9 na\xefve \xc3\xa9t\xe9</title></channel></rss>";
+	struct feed_doc *d = parse_fixture("utf8-bad-byte.xml", NULL);
+
+	ASSERT(d != NULL);
+	if (d != NULL) {
+		ASSERT_INT(d->wellformed, 0);
+		ASSERT_STR(d->encoding, "utf-8");
+		ASSERT_STR(d->error, "1 byte not UTF-8, read as U+FFFD");
+		ASSERT_STR(d->title.value, "한국 뉴스");
+		ASSERT_INT(d->nentries, 2);
+		if (d->nentries == 2) {
+			ASSERT_STR(d->entries[0].title.value,
+			    "오픈AI 새 모델 발표");
+			ASSERT_STR(d->entries[1].title.value,
+			    "반도체 수출 " UTF8_REPLACEMENT_STR " 증가");
+		}
+		feed_doc_free(d);
+	}
+	assert_malformed_title(undeclared, "utf-8",
+	    "café " UTF8_REPLACEMENT_STR " naïve");
+	assert_malformed_title(legacy, "windows-1252", "café naïve Ã©té");
 }
 
 TEST(relative_links)
@@ -511,6 +563,7 @@ main(void)
 	RUN(euc_kr_as_cp949);
 	RUN(windows_1252);
 	RUN(charset_rules);
+	RUN(utf8_bad_byte_is_one_character);
 	RUN(relative_links);
 	RUN(broken_recovers_items);
 	RUN(html_entities);
