@@ -229,10 +229,18 @@ sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	p->pending_close = NULL;
 }
 
-/* At the end of a truncated document every open element is closed. */
+/*
+ * At the end of a truncated document every open element is closed.  The
+ * entry open then, whose end tag never came, is incomplete: what it holds
+ * may be cut anywhere, its link half written.
+ */
 static void
 close_all(struct feed__parser *p)
 {
+	if (p->nopen > 0 && !p->open[0].closed)
+		p->cut_short = 1;
+	if (p->inentry && p->nentries > 0 && !p->entry_overflow)
+		p->entries[p->nentries - 1].incomplete = 1;
 	while (p->nopen > 0) {
 		p->nopen--;
 		if (!p->open[p->nopen].closed && !p->hostile)
@@ -524,6 +532,7 @@ doc_take(struct feed__parser *p, struct feed__decoded *dec)
 	p->version = NULL;
 	feed__ctx_to_doc(&p->feed, doc);
 	doc->ttl = p->ttl;
+	doc->cut_short = p->cut_short;
 	if (p->nentries > 0) {
 		doc->entries = xcalloc(p->nentries, sizeof(*doc->entries));
 		for (i = 0; i < p->nentries; i++)

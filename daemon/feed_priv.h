@@ -71,6 +71,7 @@ struct feed__ctx {
 	struct feed_tag		*tags;
 	size_t			 ntags;
 	int			 is_sink;
+	int			 incomplete;	/* its end tag never came */
 };
 
 /* One entry of feedparser's element stack. */
@@ -150,6 +151,7 @@ struct feed__parser {
 	int			 hostile;
 	char			*hostile_msg;
 	int			 is_utf8;
+	int			 cut_short;	/* the root never closed */
 	int			 root_seen;
 	char			*root;
 	size_t			 expansion;

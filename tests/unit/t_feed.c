@@ -10,6 +10,7 @@
 
 #include "feed.h"
 #include "feed_fixture.h"
+#include "names.h"
 #include "test.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -343,6 +344,67 @@ TEST(broken_recovers_items)
 	feed_doc_free(d);
 }
 
+/*
+ * A body cut short: the entry it ended inside is marked incomplete (the
+ * delivery leaves it for a later poll), the entries before it are not,
+ * and the document says it never closed.
+ */
+TEST(cut_short_entry_is_incomplete)
+{
+	const char *cut = "<rss version=\"2.0\"><channel><title>Cut</title>"
+	    "<item><title>First article</title>"
+	    "<link>http://example.org/1</link></item>"
+	    "<item><title>Second ar";
+	const char *between = "<rss version=\"2.0\"><channel>"
+	    "<item><title>Only</title></item>\n";
+	static const struct {
+		const char	*name;
+		int		 cut_short;
+	} whole[] = { { "rss2.xml", 0 }, { "broken.xml", 1 } };
+	struct feed_doc *d;
+	size_t i, k;
+
+	d = parse_str(cut);
+	ASSERT(d != NULL);
+	if (d == NULL)
+		return;
+	ASSERT_INT(d->wellformed, 0);
+	ASSERT_INT(d->cut_short, 1);
+	ASSERT_INT(d->nentries, 2);
+	if (d->nentries == 2) {
+		ASSERT_INT(d->entries[0].incomplete, 0);
+		ASSERT_STR(d->entries[1].title.value, "Second ar");
+		ASSERT_INT(d->entries[1].incomplete, 1);
+	}
+	feed_doc_free(d);
+
+	/* Cut between items: nothing incomplete, the document still cut. */
+	d = parse_str(between);
+	ASSERT(d != NULL);
+	if (d == NULL)
+		return;
+	ASSERT_INT(d->cut_short, 1);
+	ASSERT_INT(d->nentries, 1);
+	if (d->nentries == 1)
+		ASSERT_INT(d->entries[0].incomplete, 0);
+	feed_doc_free(d);
+
+	/*
+	 * Items that closed are complete, even one an "</item>" closed
+	 * early, in a document without "</channel></rss>" (cut short).
+	 */
+	for (i = 0; i < NELEM(whole); i++) {
+		d = parse_fixture(whole[i].name, NULL);
+		ASSERT(d != NULL && d->nentries > 0);
+		if (d == NULL)
+			continue;
+		ASSERT_INT(d->cut_short, whole[i].cut_short);
+		for (k = 0; k < d->nentries; k++)
+			ASSERT_INT(d->entries[k].incomplete, 0);
+		feed_doc_free(d);
+	}
+}
+
 TEST(html_entities)
 {
 	struct feed_doc *d = parse_fixture("entities.xml", NULL);
@@ -566,6 +628,7 @@ main(void)
 	RUN(utf8_bad_byte_is_one_character);
 	RUN(relative_links);
 	RUN(broken_recovers_items);
+	RUN(cut_short_entry_is_incomplete);
 	RUN(html_entities);
 	RUN(bare_ampersand);
 	RUN(xxe_not_loaded);
