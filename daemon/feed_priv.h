@@ -36,6 +36,10 @@ struct feed__decoded {
 
 #define FEED_XHTML_TYPE	"application/xhtml+xml"
 
+/* The Atom 1.0 and 0.3 namespaces, lowercase as they are compared. */
+#define FEED_ATOM_NS	"http://www.w3.org/2005/atom"
+#define FEED_ATOM03_NS	"http://purl.org/atom/ns#"
+
 /* The parse state the parser's files share. */
 
 /* Which model field a popped element's text goes to. */
@@ -154,6 +158,7 @@ struct feed__parser {
 	int			 cut_short;	/* the root never closed */
 	int			 root_seen;
 	char			*root;
+	int			 root_atom;	/* in an Atom namespace */
 	size_t			 expansion;
 	struct feed__entity	*ents;
 	size_t			 nents;

@@ -564,6 +564,124 @@ TEST(many_html_entities)
 	buf_free(&b);
 }
 
+/* A standalone Atom Entry Document (root <entry>) is a feed of one. */
+TEST(standalone_atom_entry)
+{
+	struct feed_doc *d = parse_fixture("atom-entry.xml", NULL);
+	struct feed_entry *e;
+
+	ASSERT(d != NULL);
+	if (d == NULL)
+		return;
+	ASSERT_INT(d->wellformed, 1);
+	ASSERT_STR(d->version, "atom10");
+	ASSERT_INT(d->nentries, 1);
+	if (d->nentries == 1) {
+		e = &d->entries[0];
+		ASSERT_STR(e->title.value, "A post on its own");
+		ASSERT_STR(e->link, "http://example.org/2024/01/post");
+		ASSERT_STR(e->id, "urn:uuid:9f1c8a8e-4d3b-4a5e-9a57-3d1f0c2b7e61");
+		ASSERT_INT(e->updated.t, 1704164645);
+		ASSERT_STR(e->author, "Ann Author (ann@example.org)");
+		ASSERT_INT(e->ncontent, 1);
+		if (e->ncontent == 1)
+			ASSERT_STR(e->content[0].value,
+			    "<p>The whole <b>text</b>.</p>");
+		ASSERT_INT(e->incomplete, 0);
+	}
+	feed_doc_free(d);
+	/* An <entry> outside the Atom namespaces is no feed. */
+	ASSERT(parse_str("<entry><title>x</title></entry>") == NULL);
+	ASSERT_STR(err, "not a feed (root element <entry>)");
+}
+
+/* content:encoded whose prefix no xmlns declares is still the content. */
+TEST(undeclared_prefix_kept)
+{
+	struct feed_doc *d = parse_str("<rss version=\"2.0\"><channel>"
+	    "<title>T</title><item><title>I</title><description>short"
+	    "</description><content:encoded><![CDATA[<p>Full text</p>]]>"
+	    "</content:encoded><dc:creator>Dee</dc:creator></item>"
+	    "</channel></rss>");
+	struct feed_entry *e;
+
+	ASSERT(d != NULL);
+	if (d == NULL)
+		return;
+	ASSERT_INT(d->wellformed, 0);
+	ASSERT_INT(d->nentries, 1);
+	if (d->nentries == 1) {
+		e = &d->entries[0];
+		ASSERT_STR(e->summary.value, "short");
+		ASSERT_INT(e->ncontent, 1);
+		if (e->ncontent == 1) {
+			ASSERT_STR(e->content[0].value, "<p>Full text</p>");
+			ASSERT_STR(e->content[0].type, "text/html");
+		}
+		ASSERT_STR(e->author, "Dee");
+	}
+	feed_doc_free(d);
+}
+
+/* A channel <description> after <itunes:summary> is the subtitle. */
+TEST(channel_description_after_itunes_summary)
+{
+	struct feed_doc *d = parse_str("<rss version=\"2.0\" xmlns:itunes="
+	    "\"http://www.itunes.com/dtds/podcast-1.0.dtd\"><channel>"
+	    "<title>T</title><itunes:summary>Show notes</itunes:summary>"
+	    "<description>What the show is</description><item><title>i"
+	    "</title><itunes:summary>Episode</itunes:summary><description>"
+	    "Episode text</description></item></channel></rss>");
+
+	ASSERT(d != NULL);
+	if (d == NULL)
+		return;
+	ASSERT_STR(d->subtitle.value, "What the show is");
+	ASSERT_STR(d->summary.value, "Show notes");
+	/* In an item, feedparser's quirk stands: the second is content. */
+	ASSERT_INT(d->nentries, 1);
+	if (d->nentries == 1) {
+		ASSERT_STR(d->entries[0].summary.value, "Episode");
+		ASSERT_INT(d->entries[0].ncontent, 1);
+		if (d->entries[0].ncontent == 1)
+			ASSERT_STR(d->entries[0].content[0].value,
+			    "Episode text");
+	}
+	feed_doc_free(d);
+}
+
+/* <link uri="...">text</link>: an http(s) text is the link. */
+TEST(link_uri_prefers_http_text)
+{
+	struct feed_doc *d = parse_str("<rss version=\"2.0\"><channel>"
+	    "<title>T</title><link uri=\"urn:x:channel\">"
+	    "http://example.org/</link>"
+	    "<item><link uri=\"tag:example.org,2024:1\">"
+	    "https://example.org/a?x=1&amp;y=2</link></item>"
+	    "<item><link uri=\"http://example.org/b\">not a URL</link></item>"
+	    "<item><link url=\"urn:x:c\">mailto:c@example.org</link></item>"
+	    "<item><link href=\"http://example.org/d\">"
+	    "http://example.org/text</link></item>"
+	    "</channel></rss>");
+
+	ASSERT(d != NULL);
+	if (d == NULL)
+		return;
+	ASSERT_STR(d->link, "http://example.org/");
+	ASSERT_INT(d->nentries, 4);
+	if (d->nentries == 4) {
+		ASSERT_STR(d->entries[0].link, "https://example.org/a?x=1&y=2");
+		ASSERT_STR(d->entries[0].links[0].href,
+		    "https://example.org/a?x=1&y=2");
+		/* Text that is no http(s) URL leaves the attribute's. */
+		ASSERT_STR(d->entries[1].link, "http://example.org/b");
+		ASSERT_STR(d->entries[2].link, "urn:x:c");
+		/* Atom's href wins over any text, as in feedparser. */
+		ASSERT_STR(d->entries[3].link, "http://example.org/d");
+	}
+	feed_doc_free(d);
+}
+
 TEST(not_a_feed)
 {
 	struct feed_doc *d;
@@ -635,6 +753,10 @@ main(void)
 	RUN(billion_laughs);
 	RUN(quadratic_blowup);
 	RUN(many_html_entities);
+	RUN(standalone_atom_entry);
+	RUN(undeclared_prefix_kept);
+	RUN(channel_description_after_itunes_summary);
+	RUN(link_uri_prefers_http_text);
 	RUN(not_a_feed);
 	RUN(json_output);
 	RUN(headers_json);
