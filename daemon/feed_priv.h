@@ -125,6 +125,7 @@ struct feed__parser {
 	long			 ttl;		/* the channel's <ttl>, minutes */
 	int			 infeed, inentry, incontent, intextinput;
 	int			 inimage, inauthor, incontributor, inpublisher;
+	int			 author_later;	/* an author after the first */
 	int			 insource;
 	int			 feed_has_image;
 	int			 summary_key;	/* 0 none, 1 summary, 2 content */

@@ -623,6 +623,75 @@ TEST(undeclared_prefix_kept)
 	feed_doc_free(d);
 }
 
+/* Author strings with a top-level domain longer than four letters. */
+TEST(author_email_long_tld)
+{
+	struct feed_doc *d = parse_str("<rss version=\"2.0\"><channel>"
+	    "<item><author>joe@example.photography (Joe)</author></item>"
+	    "<item><author>Ann &lt;ann@example.museum&gt;</author></item>"
+	    "<item><author>bo@mail.example.co.uk</author></item>"
+	    "</channel></rss>");
+
+	ASSERT(d != NULL);
+	if (d == NULL)
+		return;
+	ASSERT_INT(d->nentries, 3);
+	if (d->nentries == 3) {
+		ASSERT_STR(d->entries[0].author_detail.name, "Joe");
+		ASSERT_STR(d->entries[0].author_detail.email,
+		    "joe@example.photography");
+		ASSERT_STR(d->entries[1].author_detail.name, "Ann");
+		ASSERT_STR(d->entries[1].author_detail.email,
+		    "ann@example.museum");
+		ASSERT_STR(d->entries[2].author_detail.name, NULL);
+		ASSERT_STR(d->entries[2].author_detail.email,
+		    "bo@mail.example.co.uk");
+	}
+	feed_doc_free(d);
+}
+
+/* Of several authors the first is the author: string and detail. */
+TEST(first_author_is_the_author)
+{
+	struct feed_doc *d = parse_str("<feed xmlns=\"http://www.w3.org/2005/"
+	    "Atom\"><title>T</title><author><name>One</name>"
+	    "<email>one@example.org</email></author><author><name>Two</name>"
+	    "<uri>http://two.example/</uri></author><entry><title>e</title>"
+	    "<author><name>Ann</name></author><author><name>Bob</name>"
+	    "<email>bob@example.org</email></author></entry></feed>");
+
+	ASSERT(d != NULL);
+	if (d == NULL)
+		return;
+	ASSERT_STR(d->author, "One (one@example.org)");
+	ASSERT_STR(d->author_detail.name, "One");
+	ASSERT_STR(d->author_detail.email, "one@example.org");
+	ASSERT_STR(d->author_detail.href, NULL);
+	ASSERT_INT(d->nentries, 1);
+	if (d->nentries == 1) {
+		ASSERT_STR(d->entries[0].author, "Ann");
+		ASSERT_STR(d->entries[0].author_detail.name, "Ann");
+		ASSERT_STR(d->entries[0].author_detail.email, NULL);
+	}
+	feed_doc_free(d);
+	d = parse_str("<rss version=\"2.0\" xmlns:dc=\"http://purl.org/dc/"
+	    "elements/1.1/\"><channel><item><dc:creator>First Author"
+	    "</dc:creator><dc:creator>Second Author</dc:creator></item>"
+	    "<item><author>a@example.org (A)</author><dc:creator>B"
+	    "</dc:creator></item></channel></rss>");
+	ASSERT(d != NULL);
+	if (d == NULL)
+		return;
+	ASSERT_INT(d->nentries, 2);
+	if (d->nentries == 2) {
+		ASSERT_STR(d->entries[0].author, "First Author");
+		ASSERT_STR(d->entries[0].author_detail.name, "First Author");
+		ASSERT_STR(d->entries[1].author, "a@example.org (A)");
+		ASSERT_STR(d->entries[1].author_detail.name, "A");
+	}
+	feed_doc_free(d);
+}
+
 /* A channel <description> after <itunes:summary> is the subtitle. */
 TEST(channel_description_after_itunes_summary)
 {
@@ -755,6 +824,8 @@ main(void)
 	RUN(many_html_entities);
 	RUN(standalone_atom_entry);
 	RUN(undeclared_prefix_kept);
+	RUN(author_email_long_tld);
+	RUN(first_author_is_the_author);
 	RUN(channel_description_after_itunes_summary);
 	RUN(link_uri_prefers_http_text);
 	RUN(not_a_feed);
