@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
@@ -168,6 +169,9 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		p->root_seen = 1;
 		p->root = feed__join((const char *)prefix, ':',
 		    (const char *)localname, 0);
+		p->root_atom = uri != NULL &&
+		    (strcasecmp((const char *)uri, FEED_ATOM_NS) == 0 ||
+		    strcasecmp((const char *)uri, FEED_ATOM03_NS) == 0);
 	}
 	for (j = 0; j < nb_namespaces; j++) {
 		np = namespaces[2 * j];
@@ -229,10 +233,18 @@ sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	p->pending_close = NULL;
 }
 
-/* At the end of a truncated document every open element is closed. */
+/*
+ * At the end of a truncated document every open element is closed.  The
+ * entry open then, whose end tag never came, is incomplete: what it holds
+ * may be cut anywhere, its link half written.
+ */
 static void
 close_all(struct feed__parser *p)
 {
+	if (p->nopen > 0 && !p->open[0].closed)
+		p->cut_short = 1;
+	if (p->inentry && p->nentries > 0 && !p->entry_overflow)
+		p->entries[p->nentries - 1].incomplete = 1;
 	while (p->nopen > 0) {
 		p->nopen--;
 		if (!p->open[p->nopen].closed && !p->hostile)
@@ -269,16 +281,22 @@ sax_serror(void *ctx, xmlErrorPtr e)
 
 /* The whole document. */
 
+/*
+ * Whether the root element makes the document a feed: any prefix, any
+ * case.  An Atom entry is one too, as a standalone Atom Entry Document
+ * (RFC 4287 4.1.2), read as a feed of that one entry.
+ */
 static int
-root_is_feed(const char *root)
+root_is_feed(const struct feed__parser *p)
 {
-	const char *c = strchr(root, ':');
+	const char *c = strchr(p->root, ':');
 	char *l;
 	int r;
 
-	l = xstrndup_lower(c ? c + 1 : root, strlen(c ? c + 1 : root));
+	l = xstrndup_lower(c ? c + 1 : p->root, strlen(c ? c + 1 : p->root));
 	r = strcmp(l, "rss") == 0 || strcmp(l, "feed") == 0 ||
-	    strcmp(l, "rdf") == 0 || strcmp(l, "channel") == 0;
+	    strcmp(l, "rdf") == 0 || strcmp(l, "channel") == 0 ||
+	    (strcmp(l, "entry") == 0 && p->root_atom);
 	free(l);
 	return r;
 }
@@ -497,7 +515,7 @@ parse_verdict(const struct feed__parser *p, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", p->hostile_msg);
 	else if (p->root == NULL)
 		snprintf(err, errlen, "not a feed (no root element)");
-	else if (!root_is_feed(p->root))
+	else if (!root_is_feed(p))
 		snprintf(err, errlen, "not a feed (root element <%s>)",
 		    p->root);
 	else
@@ -524,6 +542,7 @@ doc_take(struct feed__parser *p, struct feed__decoded *dec)
 	p->version = NULL;
 	feed__ctx_to_doc(&p->feed, doc);
 	doc->ttl = p->ttl;
+	doc->cut_short = p->cut_short;
 	if (p->nentries > 0) {
 		doc->entries = xcalloc(p->nentries, sizeof(*doc->entries));
 		for (i = 0; i < p->nentries; i++)

@@ -27,8 +27,8 @@ static const char *known_ns[][2] = {
 	{ "http://purl.org/echo/", "" },
 	{ "uri/of/echo/namespace#", "" },
 	{ "http://purl.org/pie/", "" },
-	{ "http://purl.org/atom/ns#", "" },
-	{ "http://www.w3.org/2005/atom", "" },
+	{ FEED_ATOM03_NS, "" },
+	{ FEED_ATOM_NS, "" },
 	{ "http://purl.org/rss/1.0/modules/rss091#", "" },
 	{ "http://webns.net/mvcb/", "admin" },
 	{ "http://purl.org/rss/1.0/modules/aggregation/", "ag" },
@@ -175,7 +175,7 @@ feed__track_namespace(struct feed__parser *p, const char *prefix,
 			feed__set_str(&p->version, "rss090");
 		else if (strcmp(l, "http://purl.org/rss/1.0/") == 0)
 			feed__set_str(&p->version, "rss10");
-		else if (strcmp(l, "http://www.w3.org/2005/atom") == 0)
+		else if (strcmp(l, FEED_ATOM_NS) == 0)
 			feed__set_str(&p->version, "atom10");
 	}
 	if (strstr(l, "backend.userland.com/rss") == NULL &&
@@ -211,18 +211,22 @@ element_ns_prefix(struct feed__parser *p, const xmlChar *uri)
 	return kp;
 }
 
-/* The element's name as feedparser's strict parser spells it. */
+/*
+ * The element's name as feedparser's strict parser spells it; with a
+ * prefix no xmlns declares, as its loose parser does: the prefix as
+ * written, so that an undeclared content:encoded is still content.
+ */
 char *
 feed__element_name(struct feed__parser *p, const xmlChar *localname,
     const xmlChar *prefix, const xmlChar *uri)
 {
 	const char *kp;
 
-	kp = element_ns_prefix(p, uri);
-	if (kp == NULL)
-		kp = prefix ? (const char *)prefix : NULL;
-	if (prefix != NULL && uri == NULL)
+	if (prefix != NULL && uri == NULL) {
 		feed__set_error(p, "undeclared namespace prefix");
+		kp = (const char *)prefix;
+	} else if ((kp = element_ns_prefix(p, uri)) == NULL)
+		kp = (const char *)prefix;
 	return feed__join(kp != NULL && *kp != '\0' ? kp : NULL, ':',
 	    (const char *)localname, 1);
 }

@@ -4,7 +4,8 @@
  * the HTTP charset, the XML declaration and the byte order mark are tried
  * in that order, then UTF-8 and windows-1252.  The chosen name is reported
  * in feedparser's spelling, while the bytes are decoded the way browsers
- * decode them: EUC-KR as CP949, ISO-8859-1 as windows-1252.  Also
+ * decode them: EUC-KR as CP949, ISO-8859-1 as windows-1252, and UTF-8
+ * with a few bad bytes as UTF-8 with U+FFFD for them.  Also
  * feedparser's repair of every value: UTF-8 read as Latin-1, and C1
  * controls meant as windows-1252.
  */
@@ -20,7 +21,9 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
-static int	 decode_as(const char *, const char *, size_t, struct buf *);
+static int	 decode_as(const char *, const char *, size_t, struct buf *,
+		    size_t *);
+static int	 decode_utf8_lossy(const char *, size_t, struct buf *, size_t *);
 static int	 decode_iconv(const char *, const char *, size_t, struct buf *);
 static void	 decode_cp1252(const char *, size_t, struct buf *);
 static int	 ascii_valid(const char *, size_t);
@@ -117,6 +120,41 @@ ascii_valid(const char *s, size_t len)
 	return 1;
 }
 
+/*
+ * Bytes meant as UTF-8 that are not all UTF-8: each byte that starts no
+ * valid sequence becomes U+FFFD in out, as a browser decodes them, and
+ * *nbad counts them (0).  Unless they outnumber the valid multi-byte
+ * characters (-1): then the bytes are mostly in a legacy charset, which
+ * spoils fewer characters than UTF-8 would.
+ */
+static int
+decode_utf8_lossy(const char *in, size_t len, struct buf *out, size_t *nbad)
+{
+	const unsigned char *u = (const unsigned char *)in;
+	size_t i, k, run, good = 0, bad = 0;
+	uint32_t c;
+
+	for (i = 0; i < len; i += k)
+		if ((k = utf8_decode(u + i, len - i, &c)) == 0) {
+			bad++;
+			k = 1;
+		} else if (k > 1)
+			good++;
+	if (bad > good)
+		return -1;
+	buf_grow(out, len + 2 * bad + 1);
+	for (i = run = 0; i < len; i += k)
+		if ((k = utf8_decode(u + i, len - i, &c)) == 0) {
+			buf_add(out, in + run, i - run);
+			buf_addstr(out, UTF8_REPLACEMENT_STR);
+			k = 1;
+			run = i + 1;
+		}
+	buf_add(out, in + run, len - run);
+	*nbad = bad;
+	return 0;
+}
+
 static int
 decode_iconv(const char *name, const char *in, size_t len, struct buf *out)
 {
@@ -160,20 +198,23 @@ decode_iconv(const char *name, const char *in, size_t len, struct buf *out)
 /*
  * Decodes len bytes in the charset called name into out: 0, or 1 when
  * the bytes are UTF-8 as they are (out is left empty, nothing copied), or
- * -1 when they are not text in that charset.
+ * -1 when they are not text in that charset.  *nbad counts the bytes
+ * that became U+FFFD (UTF-8 only, decode_utf8_lossy).
  */
 static int
-decode_as(const char *name, const char *in, size_t len, struct buf *out)
+decode_as(const char *name, const char *in, size_t len, struct buf *out,
+    size_t *nbad)
 {
 	char *tmp, *p;
 	size_t i;
 	int r;
 
 	buf_reset(out);
+	*nbad = 0;
 	if (names_in(name, strlen(name), utf8_names, NELEM(utf8_names), 0)) {
-		if (!utf8_valid(in, len))
-			return -1;
-		return 1;
+		if (utf8_valid(in, len))
+			return 1;
+		return decode_utf8_lossy(in, len, out, nbad);
 	}
 	if (names_in(name, strlen(name), ascii_names, NELEM(ascii_names), 0)) {
 		if (!ascii_valid(in, len))
@@ -383,13 +424,14 @@ declared_encoding(const char *bom, const char *buf, size_t len)
 	};
 	struct buf tmp;
 	char *enc, *l;
+	size_t nbad;
 	int r;
 
 	if (bom == NULL)
 		enc = xml_decl_encoding(buf, len);
 	else {
 		buf_init(&tmp);
-		r = decode_as(bom, buf, len, &tmp);
+		r = decode_as(bom, buf, len, &tmp, &nbad);
 		enc = r == 0 ? xml_decl_encoding(tmp.data, tmp.len) :
 		    r == 1 ? xml_decl_encoding(buf, len) : NULL;
 		buf_free(&tmp);
@@ -443,11 +485,12 @@ rfc3023_charset(const char *type, const char *http_enc, const char *xml_enc,
 /*
  * Decodes with the first of the n candidates (NULL and repeated ones
  * skipped) that can: its index, or -1 when none can.  *same says the
- * bytes were UTF-8 as they are and res holds nothing.
+ * bytes were UTF-8 as they are and res holds nothing; *nbad counts the
+ * bytes that became U+FFFD.
  */
 static int
 decode_first(const char *const *cands, size_t n, const char *buf,
-    size_t len, struct buf *res, int *same)
+    size_t len, struct buf *res, int *same, size_t *nbad)
 {
 	size_t i, j;
 	int r;
@@ -460,7 +503,7 @@ decode_first(const char *const *cands, size_t n, const char *buf,
 				break;
 		if (j < i)
 			continue;
-		if ((r = decode_as(cands[i], buf, len, res)) >= 0) {
+		if ((r = decode_as(cands[i], buf, len, res, nbad)) >= 0) {
 			*same = r == 1;
 			return (int)i;
 		}
@@ -527,6 +570,7 @@ feed__decode(const char *buf, size_t len, const char *content_type,
 	const char *bom, *rfc3023, *cands[6];
 	char *xml_enc, *http_type = NULL, *http_enc = NULL;
 	struct buf res;
+	size_t nbad = 0;
 	int acceptable, ok, same = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -548,7 +592,7 @@ feed__decode(const char *buf, size_t len, const char *content_type,
 	cands[5] = "iso-8859-2";
 	buf_init(&res);
 	if ((ok = decode_first(cands, NELEM(cands), buf, len, &res,
-	    &same)) < 0) {
+	    &same, &nbad)) < 0) {
 		snprintf(err, errlen, "document encoding unknown");
 		free(out->error);
 		out->error = NULL;
@@ -561,6 +605,9 @@ feed__decode(const char *buf, size_t len, const char *content_type,
 			decoded_bozo(out, xasprintf("document declared as %s, "
 			    "but parsed as %s", rfc3023, cands[ok]));
 		}
+		if (nbad > 0)
+			decoded_bozo(out, xasprintf("%zu byte%s not UTF-8, "
+			    "read as U+FFFD", nbad, nbad == 1 ? "" : "s"));
 		out->encoding = xstrdup(cands[ok]);
 		if (same) {
 			buf_free(&res);		/* what a failed candidate left */

@@ -60,6 +60,7 @@ feed__ctx_to_entry(struct feed__ctx *c, struct feed_entry *e)
 	e->updated = c->date[F_UPDATED];
 	e->tags = c->tags;
 	e->ntags = c->ntags;
+	e->incomplete = c->incomplete;
 	for (i = 0; i < c->nlinks; i++)
 		if (c->links[i].rel && strcmp(c->links[i].rel, "enclosure") == 0)
 			n++;

@@ -87,19 +87,34 @@ feed__st_link(struct feed__parser *p, const char *tag, char **a, size_t n)
 		l->length = xstrdup_or_null(feed__attr_get(a, n, "length"));
 		l->hreflang = xstrdup_or_null(feed__attr_get(a, n, "hreflang"));
 	}
-	if (abs != NULL) {
-		if (strcmp(rel, "alternate") == 0 && text_is_html_type(type))
-			feed__set_str(&c->link, abs);
-	} else
+	if (abs == NULL)
 		feed__push(p, "link", feed__expecting(p));
+	else if (strcmp(rel, "alternate") == 0 && text_is_html_type(type)) {
+		feed__set_str(&c->link, abs);
+		/* <link uri="tag:...">http://...</link>: see en_link. */
+		if (href != feed__attr_get(a, n, "href"))
+			feed__push(p, "link_text", feed__expecting(p));
+	}
 	free(abs);
 }
 
+/*
+ * A link's text is its href when it has none.  When the href came from a
+ * url or uri attribute, not Atom's href, text that is an http(s) URL wins
+ * over it: such feeds put an id there (tag:, urn:) and the page in the
+ * text.  feedparser ignores the text.
+ */
 void
 feed__en_link(struct feed__parser *p, const char *tag)
 {
+	char *v;
+
 	(void)tag;
-	free(feed__pop(p, "link"));
+	if ((v = feed__pop(p, "link_text")) == NULL)
+		v = feed__pop(p, "link");
+	else if (url_is_web(v))
+		feed__store(p, "link", v);
+	free(v);
 }
 
 static void

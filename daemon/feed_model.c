@@ -93,9 +93,12 @@ ctx_store(struct feed__parser *p, struct feed__ctx *c, enum feed__field f,
 	case F_SUMMARY:
 		text_set(p, &c->text[f], value, detail);
 		break;
+	case F_AUTHOR:
+		if (!p->author_later)
+			feed__set_str(&c->str[f], value);
+		break;
 	case F_ID:
 	case F_LANGUAGE:
-	case F_AUTHOR:
 		feed__set_str(&c->str[f], value);
 		break;
 	case F_PUBLISHED:

@@ -11,7 +11,11 @@
 
 static void	 en_name(struct feed__parser *, const char *);
 
-/* feedparser's email pattern, searched leftmost-first. */
+/*
+ * feedparser's email pattern, searched leftmost-first, but with a
+ * top-level domain of 2 to 63 letters where it allows 2 to 4: .museum,
+ * .photography and the other long ones were cut (ann@example.muse).
+ */
 static int
 match_email(const char *s, size_t *mstart, size_t *mlen)
 {
@@ -44,7 +48,7 @@ match_email(const char *s, size_t *mstart, size_t *mlen)
 		while (nl > 0) {
 			/* The TLD starts after the nl-th label. */
 			t = j;
-			for (e = t; e < n && e - t < 4 &&
+			for (e = t; e < n && e - t < 63 &&
 			    isalpha((unsigned char)s[e]); e++)
 				;
 			if (e - t < 2) {
@@ -166,6 +170,8 @@ save_author(struct feed__parser *p, const char *key, const char *value)
 {
 	struct feed__ctx *c = feed__context(p);
 
+	if (p->author_later)
+		return;
 	c->has_author_detail = 1;
 	person_set(&c->author_detail, key, value);
 	sync_author(p);
@@ -174,6 +180,10 @@ save_author(struct feed__parser *p, const char *key, const char *value)
 	person_set(&c->cur_author, key, value);
 }
 
+/*
+ * Of several authors the first is the author, display string and detail
+ * alike; feedparser takes the string from the last and mixes the detail.
+ */
 static void
 st_author(struct feed__parser *p, const char *tag, char **a, size_t n)
 {
@@ -185,6 +195,10 @@ st_author(struct feed__parser *p, const char *tag, char **a, size_t n)
 	p->inauthor = 1;
 	feed__push(p, "author", 1);
 	c = feed__context(p);
+	p->author_later = c->has_author_detail ||
+	    (c->str[F_AUTHOR] != NULL && *c->str[F_AUTHOR] != '\0');
+	if (p->author_later)
+		return;
 	feed__person_free(&c->cur_author);
 	c->nauthors++;
 }
@@ -195,7 +209,9 @@ en_author(struct feed__parser *p, const char *tag)
 	(void)tag;
 	free(feed__pop(p, "author"));
 	p->inauthor = 0;
-	sync_author(p);
+	if (!p->author_later)
+		sync_author(p);
+	p->author_later = 0;
 }
 
 static void

@@ -36,6 +36,10 @@ struct feed__decoded {
 
 #define FEED_XHTML_TYPE	"application/xhtml+xml"
 
+/* The Atom 1.0 and 0.3 namespaces, lowercase as they are compared. */
+#define FEED_ATOM_NS	"http://www.w3.org/2005/atom"
+#define FEED_ATOM03_NS	"http://purl.org/atom/ns#"
+
 /* The parse state the parser's files share. */
 
 /* Which model field a popped element's text goes to. */
@@ -71,6 +75,7 @@ struct feed__ctx {
 	struct feed_tag		*tags;
 	size_t			 ntags;
 	int			 is_sink;
+	int			 incomplete;	/* its end tag never came */
 };
 
 /* One entry of feedparser's element stack. */
@@ -120,6 +125,7 @@ struct feed__parser {
 	long			 ttl;		/* the channel's <ttl>, minutes */
 	int			 infeed, inentry, incontent, intextinput;
 	int			 inimage, inauthor, incontributor, inpublisher;
+	int			 author_later;	/* an author after the first */
 	int			 insource;
 	int			 feed_has_image;
 	int			 summary_key;	/* 0 none, 1 summary, 2 content */
@@ -150,8 +156,10 @@ struct feed__parser {
 	int			 hostile;
 	char			*hostile_msg;
 	int			 is_utf8;
+	int			 cut_short;	/* the root never closed */
 	int			 root_seen;
 	char			*root;
+	int			 root_atom;	/* in an Atom namespace */
 	size_t			 expansion;
 	struct feed__entity	*ents;
 	size_t			 nents;

@@ -287,10 +287,16 @@ ctx_has_summary(struct feed__parser *p)
 	return feed__context(p)->text[F_SUMMARY].value != NULL;
 }
 
+/*
+ * feedparser's quirk: in an entry with a summary and no content, a
+ * description is content.  Not in the channel, where it is the subtitle
+ * however late it comes (after <itunes:summary>, feedparser loses it).
+ */
 static void
 st_description(struct feed__parser *p, const char *tag, char **a, size_t n)
 {
-	if (ctx_has_summary(p) && !p->has_content) {
+	if (ctx_has_summary(p) && !p->has_content &&
+	    feed__context(p) != &p->feed) {
 		p->summary_key = 2;
 		st_content(p, tag, a, n);
 	} else

@@ -96,23 +96,36 @@ fresh_unique(struct entry *v, size_t n)
 
 /*
  * The entries of doc not delivered yet, oldest first (feeds list newest
- * first).  The seen checks run in one read transaction on the store's
- * reader, not under store_lock, so a worker never waits for a commit's
- * sync.  Two workers may both find the same article new (or one a commit
- * late), and the commit keeps the first.
+ * first).  An entry the body ended inside is left out, not marked seen:
+ * cut anywhere, it would be mailed half and then again whole.  The seen
+ * checks run in one read transaction on the store's reader, not under
+ * store_lock, so a worker never waits for a commit's sync.  Two workers
+ * may both find the same article new (or one a commit late), and the
+ * commit keeps the first.
  */
 static struct entry *
 job_fresh(struct job *j, const struct feed_doc *doc, time_t now, size_t *n)
 {
 	struct poller *p = j->p;
+	const struct feed_entry *e;
 	struct entry *all;
-	size_t i, nall = doc->nentries, nfresh = 0;
+	size_t i, nall = 0, ncut = 0, nfresh = 0;
 	int seen = 0;
 
-	all = xcalloc(nall, sizeof(*all));
-	for (i = 0; i < nall; i++)
-		entry_from_feed(&all[i], doc, &doc->entries[nall - 1 - i],
-		    j->conf.name, job_target(j), j->conf.title, now);
+	all = xcalloc(doc->nentries, sizeof(*all));
+	for (i = 0; i < doc->nentries; i++) {
+		e = &doc->entries[doc->nentries - 1 - i];
+		if (e->incomplete)
+			ncut++;
+		else
+			entry_from_feed(&all[nall++], doc, e, j->conf.name,
+			    job_target(j), j->conf.title, now);
+	}
+	if (ncut > 0)
+		snprintf(j->warning, sizeof(j->warning), "parse: document cut "
+		    "short: %zu entr%s left for a later poll (%s)", ncut,
+		    ncut == 1 ? "y" : "ies", doc->error != NULL ? doc->error :
+		    "no end tag");
 	if (nall > 0 && store_read_begin(p->store) == -1)
 		seen = -1;
 	for (i = 0; i < nall && seen != -1; i++) {
@@ -165,6 +178,7 @@ job_parse(struct job *j)
 		j->st.title = xstrdup(doc->title.value);
 	}
 	j->ttl = doc->ttl;
+	j->cut_short = doc->cut_short;
 	return doc;
 }
 
@@ -219,20 +233,26 @@ static void
 job_recorded(struct delivery *d, void *arg)
 {
 	struct job *j = arg;
+	int keep;
 
 	j->delivered = d->delivered;
 	if (d->failed) {
 		job_fail(j, "deliver", "%s", d->err);
 		j->fatal = 1;
 	}
-	/* Validators only once everything is delivered: else fetch again. */
+	/*
+	 * Validators only once everything is delivered, and of a whole
+	 * document: else fetch again, or a 304 would hide the rest of a body
+	 * cut short.
+	 */
 	if (j->res.ok && j->res.status != 304) {
+		keep = !j->failed && !j->cut_short;
 		free(j->st.etag);
 		free(j->st.last_modified);
-		j->st.etag = j->failed ? NULL :
-		    xstrdup_or_null(j->res.hdr[FETCH_HDR_ETAG]);
-		j->st.last_modified = j->failed ? NULL :
-		    xstrdup_or_null(j->res.hdr[FETCH_HDR_LAST_MODIFIED]);
+		j->st.etag = keep ?
+		    xstrdup_or_null(j->res.hdr[FETCH_HDR_ETAG]) : NULL;
+		j->st.last_modified = keep ?
+		    xstrdup_or_null(j->res.hdr[FETCH_HDR_LAST_MODIFIED]) : NULL;
 	}
 	j->st.delivered += (long)j->delivered;
 	job_record(j, j->ttl, j->now);
@@ -251,6 +271,7 @@ poll_work(uv_work_t *req)
 
 	j->now = time(NULL);
 	j->ttl = 0;
+	j->cut_short = 0;
 	if (!j->res.ok)
 		j->failed = 1;
 	else if (j->res.status != 304 && (doc = job_parse(j)) != NULL)

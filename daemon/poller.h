@@ -59,6 +59,7 @@ struct job {
 	long			 delay;		/* seconds to the next poll */
 	size_t			 delivered;
 	long			 ttl;		/* the feed's <ttl>, minutes */
+	int			 cut_short;	/* the body ended inside the feed */
 	time_t			 now;		/* when the worker started */
 };
 

@@ -63,6 +63,18 @@ url_is_absolute(const char *s)
 	return s != NULL && url_scheme_len(s, strlen(s)) > 0;
 }
 
+int
+url_is_web(const char *s)
+{
+	struct url_parts u;
+	int port;
+
+	if (s == NULL)
+		return 0;
+	url_split(s, strlen(s), &u);
+	return url_is_http(&u, &port) && u.has_auth && u.authlen > 0;
+}
+
 /*
  * RFC 3986 appendix B:
  * ^(([^:/?#]+):)?(//([^/?#]*))?([^?#]*)(\?([^#]*))?(#(.*))?

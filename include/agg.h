@@ -83,6 +83,7 @@ struct feed_entry {
 	size_t			 ntags;
 	struct feed_enclosure	*enclosures;
 	size_t			 nenclosures;
+	int			 incomplete;	/* the document ended inside it */
 };
 
 struct feed_doc {
@@ -108,6 +109,7 @@ struct feed_doc {
 	struct feed_entry	*entries;
 	size_t			 nentries;
 	long			 ttl;		/* RSS <ttl> in minutes, 0 if none */
+	int			 cut_short;	/* ended inside its root element */
 };
 
 #endif

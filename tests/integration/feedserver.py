@@ -227,6 +227,23 @@ def raw_truncated_chunked(body, chunk=1000, content_type="application/rss+xml"):
     return raw
 
 
+def raw_cut_unnoticed(body, with_length, headers=(),
+                      content_type="application/rss+xml"):
+    """Sends `body`, a document cut short, as a response the client cannot
+    tell from a whole one: with a Content-Length that lies, counting only
+    these bytes, or with no length at all, so that hanging up ends the
+    body (RFC 9112 6.3)."""
+    def raw(handler):
+        head = [("Content-Type", content_type)] + list(headers)
+        if with_length:
+            head.append(("Content-Length", str(len(body))))
+        _head(handler, 200, head)
+        handler.wfile.write(body)
+        handler.wfile.flush()
+        _hangup(handler)
+    return raw
+
+
 def raw_endless_chunked(total, chunk=65536, fill=b"<!-- padding -->\n",
                         content_type="application/rss+xml"):
     """Streams `total` bytes chunked, an RSS opening and comment padding;

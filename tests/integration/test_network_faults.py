@@ -16,8 +16,8 @@ import gzip
 import zlib
 
 from conftest import rss_limit_kb, run_process
-from feedserver import (raw_endless_chunked, raw_silent, raw_trickle,
-                        raw_truncated_chunked, raw_truncated_length)
+from feedserver import (raw_cut_unnoticed, raw_endless_chunked, raw_silent,
+                        raw_trickle, raw_truncated_chunked, raw_truncated_length)
 from helpers import MB, PLAIN, assert_exactly_once, error_line, make_feed, serve_plain, titles
 
 
@@ -47,6 +47,40 @@ def test_truncated_body_is_not_parsed_N09(server, work):
     assert res.rc == 0, res
     assert res.stderr.strip() == "", res
     assert_exactly_once(work, PLAIN + titles("cl", 30) + titles("chunk", 30))
+
+
+def test_entry_cut_short_is_delivered_once_whole_N09(server, work):
+    # Bodies that end inside an item where curl cannot tell: a
+    # Content-Length shorter than the document, and a body ended by
+    # closing the connection.  The half item ("length item 1" cut to
+    # "length it", no link) is not delivered; the next poll fetches the
+    # whole document (no If-None-Match, though the cut response carried
+    # an ETag) and delivers it once.
+    docs, etag = {}, '"whole-document"'
+    for name in ("length", "close"):
+        doc = make_feed(name, 3)
+        cut = doc.index(b"%s item 1</title>" % name.encode()) + len(name) + 3
+        docs[name] = doc
+        server.set("/%s.xml" % name, raw=raw_cut_unnoticed(
+            doc[:cut], name == "length", headers=[("ETag", etag)]))
+    work.write_config({"cut-length": server.url("/length.xml"),
+                       "cut-close": server.url("/close.xml"),
+                       "plain-rss": serve_plain(server)})
+    res = work.once()
+    assert res.rc == 0, res
+    assert_exactly_once(work, PLAIN + titles("length", 1) + titles("close", 1))
+    for name in ("cut-length", "cut-close"):
+        error_line(res, name, r"cut short: 1 entry left for a later poll")
+
+    for name, doc in docs.items():
+        server.set("/%s.xml" % name, doc, content_type="application/rss+xml",
+                   etag=etag)
+    res = work.once()
+    assert res.rc == 0, res
+    assert res.stderr.strip() == "", res
+    for name in docs:
+        assert "if-none-match" not in server.requests_for("/%s.xml" % name)[-1].headers
+    assert_exactly_once(work, PLAIN + titles("length", 3) + titles("close", 3))
 
 
 def test_truncated_gzip_stream_is_refused_N09(server, work):

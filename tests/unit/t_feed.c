@@ -10,7 +10,9 @@
 
 #include "feed.h"
 #include "feed_fixture.h"
+#include "names.h"
 #include "test.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 static char	 err[256];
@@ -251,6 +253,57 @@ TEST(charset_rules)
 	}
 }
 
+/* doc is read, not well-formed, in encoding, with the feed title title. */
+static void
+assert_malformed_title(const char *doc, const char *encoding,
+    const char *title)
+{
+	struct feed_doc *d = parse_str(doc);
+
+	ASSERT(d != NULL);
+	if (d == NULL)
+		return;
+	ASSERT_INT(d->wellformed, 0);
+	ASSERT_STR(d->encoding, encoding);
+	ASSERT_STR(d->title.value, title);
+	feed_doc_free(d);
+}
+
+/*
+ * A byte that is not UTF-8 in a UTF-8 document is one U+FFFD, as in a
+ * browser, not a reason to read the whole document as windows-1252.
+ * Bytes that are mostly not UTF-8 are still read as windows-1252.
+ */
+TEST(utf8_bad_byte_is_one_character)
+{
+	/* No declaration, so UTF-8: two good characters, one bad byte. */
+	const char *undeclared = "<rss version=\"2.0\"><channel><title>"
+	    "caf\xc3\xa9 \x92 na\xc3\xafve</title></channel></rss>";
+	/* No declaration, windows-1252 with one pair that is UTF-8. */
+	const char *legacy = "<rss version=\"2.0\"><channel><title>"
+	    "caf\xe9 na\xefve \xc3\xa9t\xe9</title></channel></rss>";
+	struct feed_doc *d = parse_fixture("utf8-bad-byte.xml", NULL);
+
+	ASSERT(d != NULL);
+	if (d != NULL) {
+		ASSERT_INT(d->wellformed, 0);
+		ASSERT_STR(d->encoding, "utf-8");
+		ASSERT_STR(d->error, "1 byte not UTF-8, read as U+FFFD");
+		ASSERT_STR(d->title.value, "한국 뉴스");
+		ASSERT_INT(d->nentries, 2);
+		if (d->nentries == 2) {
+			ASSERT_STR(d->entries[0].title.value,
+			    "오픈AI 새 모델 발표");
+			ASSERT_STR(d->entries[1].title.value,
+			    "반도체 수출 " UTF8_REPLACEMENT_STR " 증가");
+		}
+		feed_doc_free(d);
+	}
+	assert_malformed_title(undeclared, "utf-8",
+	    "café " UTF8_REPLACEMENT_STR " naïve");
+	assert_malformed_title(legacy, "windows-1252", "café naïve Ã©té");
+}
+
 TEST(relative_links)
 {
 	struct feed_source src = { "http://example.org/feed.xml", NULL, NULL,
@@ -289,6 +342,67 @@ TEST(broken_recovers_items)
 		ASSERT_STR(d->entries[0].link, "http://example.org/1");
 	}
 	feed_doc_free(d);
+}
+
+/*
+ * A body cut short: the entry it ended inside is marked incomplete (the
+ * delivery leaves it for a later poll), the entries before it are not,
+ * and the document says it never closed.
+ */
+TEST(cut_short_entry_is_incomplete)
+{
+	const char *cut = "<rss version=\"2.0\"><channel><title>Cut</title>"
+	    "<item><title>First article</title>"
+	    "<link>http://example.org/1</link></item>"
+	    "<item><title>Second ar";
+	const char *between = "<rss version=\"2.0\"><channel>"
+	    "<item><title>Only</title></item>\n";
+	static const struct {
+		const char	*name;
+		int		 cut_short;
+	} whole[] = { { "rss2.xml", 0 }, { "broken.xml", 1 } };
+	struct feed_doc *d;
+	size_t i, k;
+
+	d = parse_str(cut);
+	ASSERT(d != NULL);
+	if (d == NULL)
+		return;
+	ASSERT_INT(d->wellformed, 0);
+	ASSERT_INT(d->cut_short, 1);
+	ASSERT_INT(d->nentries, 2);
+	if (d->nentries == 2) {
+		ASSERT_INT(d->entries[0].incomplete, 0);
+		ASSERT_STR(d->entries[1].title.value, "Second ar");
+		ASSERT_INT(d->entries[1].incomplete, 1);
+	}
+	feed_doc_free(d);
+
+	/* Cut between items: nothing incomplete, the document still cut. */
+	d = parse_str(between);
+	ASSERT(d != NULL);
+	if (d == NULL)
+		return;
+	ASSERT_INT(d->cut_short, 1);
+	ASSERT_INT(d->nentries, 1);
+	if (d->nentries == 1)
+		ASSERT_INT(d->entries[0].incomplete, 0);
+	feed_doc_free(d);
+
+	/*
+	 * Items that closed are complete, even one an "</item>" closed
+	 * early, in a document without "</channel></rss>" (cut short).
+	 */
+	for (i = 0; i < NELEM(whole); i++) {
+		d = parse_fixture(whole[i].name, NULL);
+		ASSERT(d != NULL && d->nentries > 0);
+		if (d == NULL)
+			continue;
+		ASSERT_INT(d->cut_short, whole[i].cut_short);
+		for (k = 0; k < d->nentries; k++)
+			ASSERT_INT(d->entries[k].incomplete, 0);
+		feed_doc_free(d);
+	}
 }
 
 TEST(html_entities)
@@ -450,6 +564,193 @@ TEST(many_html_entities)
 	buf_free(&b);
 }
 
+/* A standalone Atom Entry Document (root <entry>) is a feed of one. */
+TEST(standalone_atom_entry)
+{
+	struct feed_doc *d = parse_fixture("atom-entry.xml", NULL);
+	struct feed_entry *e;
+
+	ASSERT(d != NULL);
+	if (d == NULL)
+		return;
+	ASSERT_INT(d->wellformed, 1);
+	ASSERT_STR(d->version, "atom10");
+	ASSERT_INT(d->nentries, 1);
+	if (d->nentries == 1) {
+		e = &d->entries[0];
+		ASSERT_STR(e->title.value, "A post on its own");
+		ASSERT_STR(e->link, "http://example.org/2024/01/post");
+		ASSERT_STR(e->id, "urn:uuid:9f1c8a8e-4d3b-4a5e-9a57-3d1f0c2b7e61");
+		ASSERT_INT(e->updated.t, 1704164645);
+		ASSERT_STR(e->author, "Ann Author (ann@example.org)");
+		ASSERT_INT(e->ncontent, 1);
+		if (e->ncontent == 1)
+			ASSERT_STR(e->content[0].value,
+			    "<p>The whole <b>text</b>.</p>");
+		ASSERT_INT(e->incomplete, 0);
+	}
+	feed_doc_free(d);
+	/* An <entry> outside the Atom namespaces is no feed. */
+	ASSERT(parse_str("<entry><title>x</title></entry>") == NULL);
+	ASSERT_STR(err, "not a feed (root element <entry>)");
+}
+
+/* content:encoded whose prefix no xmlns declares is still the content. */
+TEST(undeclared_prefix_kept)
+{
+	struct feed_doc *d = parse_str("<rss version=\"2.0\"><channel>"
+	    "<title>T</title><item><title>I</title><description>short"
+	    "</description><content:encoded><![CDATA[<p>Full text</p>]]>"
+	    "</content:encoded><dc:creator>Dee</dc:creator></item>"
+	    "</channel></rss>");
+	struct feed_entry *e;
+
+	ASSERT(d != NULL);
+	if (d == NULL)
+		return;
+	ASSERT_INT(d->wellformed, 0);
+	ASSERT_INT(d->nentries, 1);
+	if (d->nentries == 1) {
+		e = &d->entries[0];
+		ASSERT_STR(e->summary.value, "short");
+		ASSERT_INT(e->ncontent, 1);
+		if (e->ncontent == 1) {
+			ASSERT_STR(e->content[0].value, "<p>Full text</p>");
+			ASSERT_STR(e->content[0].type, "text/html");
+		}
+		ASSERT_STR(e->author, "Dee");
+	}
+	feed_doc_free(d);
+}
+
+/* Author strings with a top-level domain longer than four letters. */
+TEST(author_email_long_tld)
+{
+	struct feed_doc *d = parse_str("<rss version=\"2.0\"><channel>"
+	    "<item><author>joe@example.photography (Joe)</author></item>"
+	    "<item><author>Ann &lt;ann@example.museum&gt;</author></item>"
+	    "<item><author>bo@mail.example.co.uk</author></item>"
+	    "</channel></rss>");
+
+	ASSERT(d != NULL);
+	if (d == NULL)
+		return;
+	ASSERT_INT(d->nentries, 3);
+	if (d->nentries == 3) {
+		ASSERT_STR(d->entries[0].author_detail.name, "Joe");
+		ASSERT_STR(d->entries[0].author_detail.email,
+		    "joe@example.photography");
+		ASSERT_STR(d->entries[1].author_detail.name, "Ann");
+		ASSERT_STR(d->entries[1].author_detail.email,
+		    "ann@example.museum");
+		ASSERT_STR(d->entries[2].author_detail.name, NULL);
+		ASSERT_STR(d->entries[2].author_detail.email,
+		    "bo@mail.example.co.uk");
+	}
+	feed_doc_free(d);
+}
+
+/* Of several authors the first is the author: string and detail. */
+TEST(first_author_is_the_author)
+{
+	struct feed_doc *d = parse_str("<feed xmlns=\"http://www.w3.org/2005/"
+	    "Atom\"><title>T</title><author><name>One</name>"
+	    "<email>one@example.org</email></author><author><name>Two</name>"
+	    "<uri>http://two.example/</uri></author><entry><title>e</title>"
+	    "<author><name>Ann</name></author><author><name>Bob</name>"
+	    "<email>bob@example.org</email></author></entry></feed>");
+
+	ASSERT(d != NULL);
+	if (d == NULL)
+		return;
+	ASSERT_STR(d->author, "One (one@example.org)");
+	ASSERT_STR(d->author_detail.name, "One");
+	ASSERT_STR(d->author_detail.email, "one@example.org");
+	ASSERT_STR(d->author_detail.href, NULL);
+	ASSERT_INT(d->nentries, 1);
+	if (d->nentries == 1) {
+		ASSERT_STR(d->entries[0].author, "Ann");
+		ASSERT_STR(d->entries[0].author_detail.name, "Ann");
+		ASSERT_STR(d->entries[0].author_detail.email, NULL);
+	}
+	feed_doc_free(d);
+	d = parse_str("<rss version=\"2.0\" xmlns:dc=\"http://purl.org/dc/"
+	    "elements/1.1/\"><channel><item><dc:creator>First Author"
+	    "</dc:creator><dc:creator>Second Author</dc:creator></item>"
+	    "<item><author>a@example.org (A)</author><dc:creator>B"
+	    "</dc:creator></item></channel></rss>");
+	ASSERT(d != NULL);
+	if (d == NULL)
+		return;
+	ASSERT_INT(d->nentries, 2);
+	if (d->nentries == 2) {
+		ASSERT_STR(d->entries[0].author, "First Author");
+		ASSERT_STR(d->entries[0].author_detail.name, "First Author");
+		ASSERT_STR(d->entries[1].author, "a@example.org (A)");
+		ASSERT_STR(d->entries[1].author_detail.name, "A");
+	}
+	feed_doc_free(d);
+}
+
+/* A channel <description> after <itunes:summary> is the subtitle. */
+TEST(channel_description_after_itunes_summary)
+{
+	struct feed_doc *d = parse_str("<rss version=\"2.0\" xmlns:itunes="
+	    "\"http://www.itunes.com/dtds/podcast-1.0.dtd\"><channel>"
+	    "<title>T</title><itunes:summary>Show notes</itunes:summary>"
+	    "<description>What the show is</description><item><title>i"
+	    "</title><itunes:summary>Episode</itunes:summary><description>"
+	    "Episode text</description></item></channel></rss>");
+
+	ASSERT(d != NULL);
+	if (d == NULL)
+		return;
+	ASSERT_STR(d->subtitle.value, "What the show is");
+	ASSERT_STR(d->summary.value, "Show notes");
+	/* In an item, feedparser's quirk stands: the second is content. */
+	ASSERT_INT(d->nentries, 1);
+	if (d->nentries == 1) {
+		ASSERT_STR(d->entries[0].summary.value, "Episode");
+		ASSERT_INT(d->entries[0].ncontent, 1);
+		if (d->entries[0].ncontent == 1)
+			ASSERT_STR(d->entries[0].content[0].value,
+			    "Episode text");
+	}
+	feed_doc_free(d);
+}
+
+/* <link uri="...">text</link>: an http(s) text is the link. */
+TEST(link_uri_prefers_http_text)
+{
+	struct feed_doc *d = parse_str("<rss version=\"2.0\"><channel>"
+	    "<title>T</title><link uri=\"urn:x:channel\">"
+	    "http://example.org/</link>"
+	    "<item><link uri=\"tag:example.org,2024:1\">"
+	    "https://example.org/a?x=1&amp;y=2</link></item>"
+	    "<item><link uri=\"http://example.org/b\">not a URL</link></item>"
+	    "<item><link url=\"urn:x:c\">mailto:c@example.org</link></item>"
+	    "<item><link href=\"http://example.org/d\">"
+	    "http://example.org/text</link></item>"
+	    "</channel></rss>");
+
+	ASSERT(d != NULL);
+	if (d == NULL)
+		return;
+	ASSERT_STR(d->link, "http://example.org/");
+	ASSERT_INT(d->nentries, 4);
+	if (d->nentries == 4) {
+		ASSERT_STR(d->entries[0].link, "https://example.org/a?x=1&y=2");
+		ASSERT_STR(d->entries[0].links[0].href,
+		    "https://example.org/a?x=1&y=2");
+		/* Text that is no http(s) URL leaves the attribute's. */
+		ASSERT_STR(d->entries[1].link, "http://example.org/b");
+		ASSERT_STR(d->entries[2].link, "urn:x:c");
+		/* Atom's href wins over any text, as in feedparser. */
+		ASSERT_STR(d->entries[3].link, "http://example.org/d");
+	}
+	feed_doc_free(d);
+}
+
 TEST(not_a_feed)
 {
 	struct feed_doc *d;
@@ -511,14 +812,22 @@ main(void)
 	RUN(euc_kr_as_cp949);
 	RUN(windows_1252);
 	RUN(charset_rules);
+	RUN(utf8_bad_byte_is_one_character);
 	RUN(relative_links);
 	RUN(broken_recovers_items);
+	RUN(cut_short_entry_is_incomplete);
 	RUN(html_entities);
 	RUN(bare_ampersand);
 	RUN(xxe_not_loaded);
 	RUN(billion_laughs);
 	RUN(quadratic_blowup);
 	RUN(many_html_entities);
+	RUN(standalone_atom_entry);
+	RUN(undeclared_prefix_kept);
+	RUN(author_email_long_tld);
+	RUN(first_author_is_the_author);
+	RUN(channel_description_after_itunes_summary);
+	RUN(link_uri_prefers_http_text);
 	RUN(not_a_feed);
 	RUN(json_output);
 	RUN(headers_json);
