@@ -26,6 +26,7 @@
 #include "atom.h"
 #include "date.h"
 #include "text.h"
+#include "url.h"
 #include "xmalloc.h"
 
 #define ATOM_NS		"http://www.w3.org/2005/Atom"
@@ -82,7 +83,7 @@ atom_entry(struct buf *b, const struct entry *e)
 	buf_addstr(b, "    <title type=\"text\">");
 	atom_escape(b, e->title != NULL ? e->title : "", 0);
 	buf_addstr(b, "</title>\n");
-	if (e->link != NULL && e->link[0] != '\0') {
+	if (url_is_http(e->link)) {
 		buf_addstr(b, "    <link rel=\"alternate\" href=\"");
 		atom_escape(b, e->link, 1);
 		buf_addstr(b, "\"/>\n");

@@ -124,7 +124,7 @@ entry_body(const struct feed_entry *fe)
 
 /*
  * The key is SHA-256 over exactly these bytes, first that applies:
- *   link:    url_canonical(link), when that is not empty
+ *   link:    url_canonical(link), when the link is http(s)
  *   id:      "id\n" NAME "\n" ID
  *   neither: "content\n" NAME "\n" TITLE "\n" CONTENT
  * NAME is the feed's config name; ID, TITLE and CONTENT are the values as
@@ -138,11 +138,9 @@ entry_key(struct entry *e, const struct feed_entry *fe, const char *name)
 	const char *content = "";
 	char *s = NULL;
 
-	/* A link of only white space would give every such entry one key. */
-	if (fe->link != NULL && (s = url_canonical(fe->link))[0] == '\0') {
-		free(s);
-		s = NULL;
-	}
+	/* A javascript: or data: link is not published, so keys nothing. */
+	if (url_is_http(fe->link))
+		s = url_canonical(fe->link);
 	if (s == NULL && fe->id != NULL && fe->id[0] != '\0')
 		s = xasprintf("id\n%s\n%s", name, fe->id);
 	if (s == NULL) {
@@ -180,8 +178,7 @@ entry_from_feed(struct entry *e, const struct feed_doc *doc,
 		free(e->title);
 		e->title = xstrdup("(untitled)");
 	}
-	e->link = fe->link != NULL && fe->link[strspn(fe->link,
-	    " \t\r\n")] != '\0' ? xstrdup(fe->link) : NULL;
+	e->link = url_is_http(fe->link) ? xstrdup(fe->link) : NULL;
 	e->id = fe->id != NULL && fe->id[0] != '\0' ? xstrdup(fe->id) : NULL;
 	if (fe->author != NULL && fe->author[0] != '\0')
 		e->author = xstrdup(fe->author);

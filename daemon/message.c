@@ -18,6 +18,7 @@
 #include "html_text.h"
 #include "message.h"
 #include "text.h"
+#include "url.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -518,7 +519,7 @@ msg_plain_part(const struct entry *e, const char *content)
 	text = html_text(content);
 	buf_addstr(&b, text);
 	free(text);
-	if (e->link != NULL && e->link[0] != '\0') {
+	if (url_is_http(e->link)) {
 		if (b.len > 0)
 			buf_addstr(&b, "\n\n");
 		text = msg_clean(e->link, MSG_CLEAN_HEADER);
@@ -539,7 +540,7 @@ msg_html_part(const struct entry *e, const char *content)
 	char *title, *link, *out;
 
 	title = msg_clean(e->title != NULL ? e->title : "", MSG_CLEAN_HEADER);
-	link = e->link != NULL && e->link[0] != '\0' ?
+	link = url_is_http(e->link) ?
 	    msg_clean(e->link, MSG_CLEAN_HEADER) : NULL;
 	buf_init(&b);
 	buf_addstr(&b, "<!DOCTYPE html>\n<html>\n<head>\n"
@@ -602,7 +603,7 @@ message_render(const struct entry *e, size_t *len)
 	buf_addstr(&b, "@" MSG_ID_DOMAIN ">\n");
 	if (e->feed_url != NULL && e->feed_url[0] != '\0')
 		msg_header(&b, "X-RSS-Feed", e->feed_url);
-	if (e->link != NULL && e->link[0] != '\0')
+	if (url_is_http(e->link))
 		msg_header(&b, "X-RSS-URL", e->link);
 	if (e->id != NULL && e->id[0] != '\0')
 		msg_header(&b, "X-RSS-ID", e->id);

@@ -15,7 +15,7 @@ struct entry {
 	char	*feed_title;		/* config title, else the feed's own, else NAME */
 	char	*feed_url;		/* the feed URL as configured */
 	char	*title;			/* plain text */
-	char	*link;			/* as published, resolved to absolute; may be NULL */
+	char	*link;			/* resolved to absolute, http(s) only; may be NULL */
 	char	*id;			/* id / guid; may be NULL */
 	char	*author;		/* display string; may be NULL */
 	char	*content;		/* HTML */

@@ -17,6 +17,12 @@ char	*url_resolve(const char *base, const char *ref);
 int	 url_is_absolute(const char *s);
 
 /*
+ * 1 when s, after leading white space, starts with "http://" or
+ * "https://" (any case): the only links that are published.
+ */
+int	 url_is_http(const char *s);
+
+/*
  * Canonical form per SPEC.md: scheme and host lowercased, default port
  * dropped, fragment dropped, utm_* / fbclid / gclid / mc_cid / mc_eid query
  * parameters dropped, empty "?" dropped.  Returns an allocated string.

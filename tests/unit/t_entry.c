@@ -125,6 +125,55 @@ TEST(key_canonical_link)
 	fe_free(&fe);
 }
 
+/*
+ * A link that is not http(s) is not published and keys nothing: the
+ * entry is keyed as one without a link, so two entries sharing
+ * "javascript:alert(1)" are two entries.
+ */
+TEST(key_unsafe_link)
+{
+	static const char *const unsafe[] = {
+		"javascript:alert(1)", " JaVaScRiPt:alert(1)",
+		"vbscript:msgbox(1)", "data:text/html;base64,PHNjcmlwdD4=",
+		"file:///etc/passwd",
+	};
+	struct feed_doc doc;
+	struct feed_entry fe;
+	struct entry e;
+	char k[KEY_HEX_SIZE], want[KEY_HEX_SIZE], other[KEY_HEX_SIZE];
+	size_t i;
+
+	memset(&doc, 0, sizeof(doc));
+	fe_init(&fe);
+	fe.id = xstrdup("guid-1");
+	key_of(&fe, "feed-a", want);
+	fe.id[5] = '2';
+	key_of(&fe, "feed-a", other);
+	fe.id[5] = '1';
+	for (i = 0; i < sizeof(unsafe) / sizeof(unsafe[0]); i++) {
+		free(fe.link);
+		fe.link = xstrdup(unsafe[i]);
+		entry_from_feed(&e, &doc, &fe, "feed-a", "http://f/feed", NULL,
+		    1000);
+		ASSERT_STR(e.key, want);
+		ASSERT(e.link == NULL);
+		entry_clear(&e);
+		fe.id[5] = '2';
+		key_of(&fe, "feed-a", k);
+		ASSERT_STR(k, other);
+		fe.id[5] = '1';
+	}
+	/* An http(s) link in any case is published as it came. */
+	free(fe.link);
+	fe.link = xstrdup("HTTPS://Example.com/a");
+	entry_from_feed(&e, &doc, &fe, "feed-a", "http://f/feed", NULL, 1000);
+	ASSERT_STR(e.link, "HTTPS://Example.com/a");
+	entry_key_hash("https://example.com/a", 21, want);
+	ASSERT_STR(e.key, want);
+	entry_clear(&e);
+	fe_free(&fe);
+}
+
 TEST(key_id_scoped_to_feed)
 {
 	struct feed_entry fe;
@@ -432,6 +481,7 @@ int
 main(void)
 {
 	RUN(key_canonical_link);
+	RUN(key_unsafe_link);
 	RUN(key_id_scoped_to_feed);
 	RUN(key_content_fallback);
 	RUN(feed_title_choice);
