@@ -82,7 +82,9 @@ msg_clean_ascii(const unsigned char *p, enum msg_clean_mode mode)
 /*
  * A copy of s that is valid UTF-8 (bad bytes become U+FFFD) with control
  * characters (C0, DEL, C1) handled per mode.  In header mode the result
- * is one trimmed line with single spaces, so it cannot inject a header.
+ * is one trimmed line with single spaces, so it cannot inject a header,
+ * and format characters (bidi controls, zero-width ones) are dropped, so
+ * that a title or a feed name cannot reorder or disguise what is shown.
  */
 static char *
 msg_clean(const char *s, enum msg_clean_mode mode)
@@ -104,7 +106,8 @@ msg_clean(const char *s, enum msg_clean_mode mode)
 		for (run = 0;; run += len) {
 			run += msg_clean_ascii(p + run, mode);
 			if (p[run] < 0x80 || (len = utf8_decode(p + run,
-			    n - run, &cp)) == 0 || cp < 0xa0)
+			    n - run, &cp)) == 0 || cp < 0xa0 ||
+			    (mode == MSG_CLEAN_HEADER && text_is_format(cp)))
 				break;
 		}
 		if (run > 0) {
@@ -128,6 +131,8 @@ msg_clean(const char *s, enum msg_clean_mode mode)
 		} else if (mode == MSG_CLEAN_BODY && (cp == '\n' ||
 		    cp == '\t'))
 			buf_addc(&b, (char)cp);
+		else if (mode == MSG_CLEAN_HEADER && text_is_format(cp))
+			;	/* dropped */
 		else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp == ' ') {
 			if (mode == MSG_CLEAN_BODY)
 				buf_addc(&b, ' ');

@@ -771,6 +771,35 @@ TEST(test_clean_controls)
 	free(v);
 }
 
+/*
+ * Format characters (bidi controls, zero-width ones) are dropped from
+ * Subject, From and the heading: "pay\u202Etxt.exe" cannot show as
+ * "payexe.txt".  The content keeps them.
+ */
+TEST(test_format_characters_dropped)
+{
+	struct entry e = entry_fixture(KEY, "pay\xe2\x80\xaetxt.exe\xe2\x80\xac"
+	    " now\xe2\x80\x8b\xef\xbb\xbf", FIXTURE_DATE);
+	char *msg, *v, *t;
+	size_t len;
+
+	e.feed_title = (char *)"Bank\xe2\x81\xa6 News\xe2\x81\xa9";
+	e.content = (char *)"<p>k\xe2\x80\x8dx</p>";
+	msg = message_render(&e, &len);
+	v = header(msg, "Subject");
+	ASSERT_STR(v, "paytxt.exe now");
+	free(v);
+	v = header(msg, "From");
+	ASSERT_STR(v, "\"Bank News\" <aggregator@localhost>");
+	free(v);
+	free(msg);
+	t = rendered_part(&e, "html");
+	ASSERT(strstr(t, "<title>paytxt.exe now</title>") != NULL);
+	ASSERT(strstr(t, ">paytxt.exe now</a></h1>") != NULL);
+	ASSERT(strstr(t, "k=E2=80=8Dx") != NULL);
+	free(t);
+}
+
 /* Element names are matched without regard to case, and only whole. */
 TEST(test_text_elements)
 {
@@ -818,6 +847,7 @@ main(void)
 	RUN(test_qp_from);
 	RUN(test_qp_trailing_blanks);
 	RUN(test_clean_controls);
+	RUN(test_format_characters_dropped);
 	RUN(test_text_elements);
 	return TEST_DONE();
 }
