@@ -24,6 +24,10 @@ static char	*entry_html_content(const struct feed_text *);
 static const struct feed_text *entry_body(const struct feed_entry *);
 static void	 entry_key(struct entry *, const struct feed_entry *,
 		    const char *);
+static int	 entry_cut_text(char **);
+static int	 entry_cut_html(char **);
+static int	 entry_cut_url(char **);
+static void	 entry_bound(struct entry *);
 
 /*
  * A title on one line: for HTML types the tags are stripped and character
@@ -194,6 +198,75 @@ entry_from_feed(struct entry *e, const struct feed_doc *doc,
 	else
 		e->date = now;
 	e->seen = now;
+	entry_bound(e);
+}
+
+#define ENTRY_ELLIPSIS	"\xe2\x80\xa6"
+
+/* Cuts *s after ENTRY_TEXT_MAX characters, adding "…"; 1 if it did. */
+static int
+entry_cut_text(char **s)
+{
+	size_t n, keep;
+	char *t;
+
+	if (*s == NULL)
+		return 0;
+	n = strlen(*s);
+	if ((keep = utf8_cut(*s, n, ENTRY_TEXT_MAX, n)) == n)
+		return 0;
+	t = xasprintf("%.*s" ENTRY_ELLIPSIS, (int)keep, *s);
+	free(*s);
+	*s = t;
+	return 1;
+}
+
+/*
+ * Cuts HTML after ENTRY_CONTENT_MAX bytes, on a character boundary and
+ * before a tag the cut would split, adding "…"; 1 if it did.
+ */
+static int
+entry_cut_html(char **s)
+{
+	size_t n = strlen(*s), keep;
+	const char *lt, *gt;
+	char *t;
+
+	if (n <= ENTRY_CONTENT_MAX)
+		return 0;
+	keep = utf8_cut(*s, n, n, ENTRY_CONTENT_MAX);
+	lt = memrchr(*s, '<', keep);
+	gt = memrchr(*s, '>', keep);
+	if (lt != NULL && (gt == NULL || gt < lt))
+		keep = (size_t)(lt - *s);
+	t = xasprintf("%.*s" ENTRY_ELLIPSIS, (int)keep, *s);
+	free(*s);
+	*s = t;
+	return 1;
+}
+
+/* Leaves out a link or id over ENTRY_URL_MAX bytes; 1 if it did. */
+static int
+entry_cut_url(char **s)
+{
+	if (*s == NULL || strlen(*s) <= ENTRY_URL_MAX)
+		return 0;
+	free(*s);
+	*s = NULL;
+	return 1;
+}
+
+/* Holds e to the bounds of entry.h, noting in e->cut what was cut. */
+static void
+entry_bound(struct entry *e)
+{
+	if (entry_cut_text(&e->title) + entry_cut_text(&e->feed_title) +
+	    entry_cut_text(&e->author) > 0)
+		e->cut |= ENTRY_CUT_TEXT;
+	if (entry_cut_html(&e->content))
+		e->cut |= ENTRY_CUT_CONTENT;
+	if (entry_cut_url(&e->link) + entry_cut_url(&e->id) > 0)
+		e->cut |= ENTRY_CUT_URL;
 }
 
 void

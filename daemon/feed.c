@@ -524,6 +524,7 @@ doc_take(struct feed__parser *p, struct feed__decoded *dec)
 	p->version = NULL;
 	feed__ctx_to_doc(&p->feed, doc);
 	doc->ttl = p->ttl;
+	doc->entries_dropped = p->entry_overflow;
 	if (p->nentries > 0) {
 		doc->entries = xcalloc(p->nentries, sizeof(*doc->entries));
 		for (i = 0; i < p->nentries; i++)

@@ -108,6 +108,7 @@ struct feed_doc {
 	struct feed_entry	*entries;
 	size_t			 nentries;
 	long			 ttl;		/* RSS <ttl> in minutes, 0 if none */
+	size_t			 entries_dropped; /* past the cap on entries kept */
 };
 
 #endif
