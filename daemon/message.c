@@ -28,7 +28,7 @@
 #define MSG_FOLD_WIDTH	78
 #define MSG_EW_LINE	76
 #define MSG_EW_MAX	75
-/* "=?UTF-8?B?" and "?=" around the encoded text. */
+/* "=?UTF-8?B?" (or "?Q?") and "?=" around the encoded text. */
 #define MSG_EW_FRAME	12
 /* Words longer than this cannot be folded and get encoded instead. */
 #define MSG_WORD_MAX	900

@@ -62,7 +62,7 @@ def notmuch(env, *args):
 def notmuch_env(tmp_path, maildir):
     """A notmuch config of its own whose database is the spool."""
     if shutil.which("notmuch") is None:
-        pytest.skip("notmuch not installed (.ci/install-deps test)")
+        pytest.fail("notmuch is not installed: make deps-test installs it")
     cfg = tmp_path / "notmuch-config"
     cfg.write_text("[database]\npath=%s\n[user]\nname=Test\n"
                    "primary_email=test@example.org\n[new]\ntags=unread;\n"
