@@ -26,12 +26,14 @@
 #include "atom.h"
 #include "date.h"
 #include "text.h"
+#include "url.h"
 #include "xmalloc.h"
 
 #define ATOM_NS		"http://www.w3.org/2005/Atom"
 #define ATOM_ID_PREFIX	"urn:aggregator:"
 
 static void	atom_escape(struct buf *, const char *, int);
+static void	atom_shown(struct buf *, const char *);
 static void	atom_elem(struct buf *, const char *, const char *, const char *);
 static void	atom_date(struct buf *, const char *, const char *, time_t);
 static void	atom_entry(struct buf *, const struct entry *);
@@ -46,13 +48,23 @@ atom_escape(struct buf *b, const char *s, int attr)
 	    (attr ? TEXT_ESC_QUOTE : 0));
 }
 
-/* <name attrs>text</name> on a line of its own. */
+/*
+ * Text a reader shows (titles, names) as character data: format
+ * characters, bidi controls among them, dropped too.
+ */
+static void
+atom_shown(struct buf *b, const char *s)
+{
+	text_escape(b, s, strlen(s), TEXT_ESC_XML | TEXT_ESC_FORMAT);
+}
+
+/* <name attrs>text</name> on a line of its own, as shown text. */
 static void
 atom_elem(struct buf *b, const char *indent, const char *name,
     const char *text)
 {
 	buf_printf(b, "%s<%s>", indent, name);
-	atom_escape(b, text != NULL ? text : "", 0);
+	atom_shown(b, text != NULL ? text : "");
 	buf_printf(b, "</%s>\n", name);
 }
 
@@ -80,9 +92,9 @@ atom_entry(struct buf *b, const struct entry *e)
 	atom_escape(b, e->key, 0);
 	buf_addstr(b, "</id>\n");
 	buf_addstr(b, "    <title type=\"text\">");
-	atom_escape(b, e->title != NULL ? e->title : "", 0);
+	atom_shown(b, e->title != NULL ? e->title : "");
 	buf_addstr(b, "</title>\n");
-	if (e->link != NULL && e->link[0] != '\0') {
+	if (url_is_http(e->link)) {
 		buf_addstr(b, "    <link rel=\"alternate\" href=\"");
 		atom_escape(b, e->link, 1);
 		buf_addstr(b, "\"/>\n");

@@ -24,6 +24,10 @@ static char	*entry_html_content(const struct feed_text *);
 static const struct feed_text *entry_body(const struct feed_entry *);
 static void	 entry_key(struct entry *, const struct feed_entry *,
 		    const char *);
+static int	 entry_cut_text(char **);
+static int	 entry_cut_html(char **);
+static int	 entry_cut_url(char **);
+static void	 entry_bound(struct entry *);
 
 /*
  * A title on one line: for HTML types the tags are stripped and character
@@ -124,7 +128,7 @@ entry_body(const struct feed_entry *fe)
 
 /*
  * The key is SHA-256 over exactly these bytes, first that applies:
- *   link:    url_canonical(link), when that is not empty
+ *   link:    url_canonical(link), when the link is http(s)
  *   id:      "id\n" NAME "\n" ID
  *   neither: "content\n" NAME "\n" TITLE "\n" CONTENT
  * NAME is the feed's config name; ID, TITLE and CONTENT are the values as
@@ -138,11 +142,9 @@ entry_key(struct entry *e, const struct feed_entry *fe, const char *name)
 	const char *content = "";
 	char *s = NULL;
 
-	/* A link of only white space would give every such entry one key. */
-	if (fe->link != NULL && (s = url_canonical(fe->link))[0] == '\0') {
-		free(s);
-		s = NULL;
-	}
+	/* A javascript: or data: link is not published, so keys nothing. */
+	if (url_is_http(fe->link))
+		s = url_canonical(fe->link);
 	if (s == NULL && fe->id != NULL && fe->id[0] != '\0')
 		s = xasprintf("id\n%s\n%s", name, fe->id);
 	if (s == NULL) {
@@ -180,8 +182,7 @@ entry_from_feed(struct entry *e, const struct feed_doc *doc,
 		free(e->title);
 		e->title = xstrdup("(untitled)");
 	}
-	e->link = fe->link != NULL && fe->link[strspn(fe->link,
-	    " \t\r\n")] != '\0' ? xstrdup(fe->link) : NULL;
+	e->link = url_is_http(fe->link) ? xstrdup(fe->link) : NULL;
 	e->id = fe->id != NULL && fe->id[0] != '\0' ? xstrdup(fe->id) : NULL;
 	if (fe->author != NULL && fe->author[0] != '\0')
 		e->author = xstrdup(fe->author);
@@ -197,6 +198,75 @@ entry_from_feed(struct entry *e, const struct feed_doc *doc,
 	else
 		e->date = now;
 	e->seen = now;
+	entry_bound(e);
+}
+
+#define ENTRY_ELLIPSIS	"\xe2\x80\xa6"
+
+/* Cuts *s after ENTRY_TEXT_MAX characters, adding "…"; 1 if it did. */
+static int
+entry_cut_text(char **s)
+{
+	size_t n, keep;
+	char *t;
+
+	if (*s == NULL)
+		return 0;
+	n = strlen(*s);
+	if ((keep = utf8_cut(*s, n, ENTRY_TEXT_MAX, n)) == n)
+		return 0;
+	t = xasprintf("%.*s" ENTRY_ELLIPSIS, (int)keep, *s);
+	free(*s);
+	*s = t;
+	return 1;
+}
+
+/*
+ * Cuts HTML after ENTRY_CONTENT_MAX bytes, on a character boundary and
+ * before a tag the cut would split, adding "…"; 1 if it did.
+ */
+static int
+entry_cut_html(char **s)
+{
+	size_t n = strlen(*s), keep;
+	const char *lt, *gt;
+	char *t;
+
+	if (n <= ENTRY_CONTENT_MAX)
+		return 0;
+	keep = utf8_cut(*s, n, n, ENTRY_CONTENT_MAX);
+	lt = memrchr(*s, '<', keep);
+	gt = memrchr(*s, '>', keep);
+	if (lt != NULL && (gt == NULL || gt < lt))
+		keep = (size_t)(lt - *s);
+	t = xasprintf("%.*s" ENTRY_ELLIPSIS, (int)keep, *s);
+	free(*s);
+	*s = t;
+	return 1;
+}
+
+/* Leaves out a link or id over ENTRY_URL_MAX bytes; 1 if it did. */
+static int
+entry_cut_url(char **s)
+{
+	if (*s == NULL || strlen(*s) <= ENTRY_URL_MAX)
+		return 0;
+	free(*s);
+	*s = NULL;
+	return 1;
+}
+
+/* Holds e to the bounds of entry.h, noting in e->cut what was cut. */
+static void
+entry_bound(struct entry *e)
+{
+	if (entry_cut_text(&e->title) + entry_cut_text(&e->feed_title) +
+	    entry_cut_text(&e->author) > 0)
+		e->cut |= ENTRY_CUT_TEXT;
+	if (entry_cut_html(&e->content))
+		e->cut |= ENTRY_CUT_CONTENT;
+	if (entry_cut_url(&e->link) + entry_cut_url(&e->id) > 0)
+		e->cut |= ENTRY_CUT_URL;
 }
 
 void

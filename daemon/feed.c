@@ -543,6 +543,7 @@ doc_take(struct feed__parser *p, struct feed__decoded *dec)
 	feed__ctx_to_doc(&p->feed, doc);
 	doc->ttl = p->ttl;
 	doc->cut_short = p->cut_short;
+	doc->entries_dropped = p->entry_overflow;
 	if (p->nentries > 0) {
 		doc->entries = xcalloc(p->nentries, sizeof(*doc->entries));
 		for (i = 0; i < p->nentries; i++)

@@ -138,7 +138,7 @@ st_item(struct feed__parser *p, const char *tag, char **a, size_t n)
 
 	(void)tag;
 	if (p->nentries >= FEED_MAX_ENTRIES)
-		p->entry_overflow = 1;
+		p->entry_overflow++;
 	else {
 		if (p->nentries == p->capentries) {
 			p->capentries = p->capentries ? p->capentries * 2 : 16;

@@ -551,6 +551,8 @@ jf_entries(const struct jf *j, json_t *items, const struct feed__ctx *feed,
 	json_array_foreach(items, i, o)
 		if (json_is_object(o) && n < FEED_MAX_ENTRIES)
 			n++;
+		else if (json_is_object(o))
+			doc->entries_dropped++;
 	if (n == 0)
 		return;
 	doc->entries = xcalloc(n, sizeof(*doc->entries));

@@ -112,7 +112,7 @@ feed__en_link(struct feed__parser *p, const char *tag)
 	(void)tag;
 	if ((v = feed__pop(p, "link_text")) == NULL)
 		v = feed__pop(p, "link");
-	else if (url_is_web(v))
+	else if (url_is_http(v))
 		feed__store(p, "link", v);
 	free(v);
 }

@@ -119,7 +119,7 @@ struct feed__parser {
 	size_t			 nentries;
 	size_t			 capentries;
 	struct feed__ctx		 sink;
-	int			 entry_overflow;
+	size_t			 entry_overflow;	/* entries past FEED_MAX_ENTRIES */
 
 	char			*version;
 	long			 ttl;		/* the channel's <ttl>, minutes */

@@ -81,6 +81,7 @@ struct fetch_job {
 	long			 hop_status;	/* status of the previous hop */
 	int			 hops;		/* redirects followed */
 	int			 all_permanent;	/* every hop was a 301 or 308 */
+	int			 headers_done;	/* this hop's blank line came */
 	char			 errbuf[CURL_ERROR_SIZE];
 };
 
@@ -638,7 +639,14 @@ fetch_header_cb(char *ptr, size_t size, size_t nmemb, void *arg)
 	const char *v;
 	int i;
 
+	/* The blank line that ends a response's headers. */
+	if ((n == 1 && ptr[0] == '\n') ||
+	    (n == 2 && ptr[0] == '\r' && ptr[1] == '\n')) {
+		job->headers_done = 1;
+		return n;
+	}
 	if (n >= 5 && memcmp(ptr, "HTTP/", 5) == 0) {
+		job->headers_done = 0;
 		fetch_hop(job, ptr, n);
 		for (i = 0; i < FETCH_HDR_MAX; i++) {
 			free(job->res.hdr[i]);
@@ -693,6 +701,24 @@ fetch_job_oserr(struct fetch_job *job, CURLcode code)
 	job->res.error = e;
 }
 
+/*
+ * Whether curl gave up on a response header line: over its 100 KB
+ * (CURL_MAX_HTTP_HEADER) curl 7.88 says only "Out of memory", and 8.6
+ * and later CURLE_TOO_LARGE.  Headers over 300 KB in all get their own
+ * clear message from curl.
+ */
+static int
+fetch_header_too_large(const struct fetch_job *job, CURLcode code)
+{
+	if (job->headers_done)
+		return 0;
+#if LIBCURL_VERSION_NUM >= 0x080600
+	if (code == CURLE_TOO_LARGE)
+		return 1;
+#endif
+	return code == CURLE_OUT_OF_MEMORY;
+}
+
 /* Turns curl's verdict into the result the callback will see. */
 static void
 fetch_job_finish(struct fetch_job *job, CURLcode code)
@@ -724,6 +750,9 @@ fetch_job_finish(struct fetch_job *job, CURLcode code)
 	} else if (code == CURLE_OK && gunzip_complete(&job->gz) == -1) {
 		r->error = xasprintf("%s body cut short",
 		    r->hdr[FETCH_HDR_CONTENT_ENCODING]);
+	} else if (code != CURLE_OK && fetch_header_too_large(job, code)) {
+		r->error = xstrdup("response header too large (a line over "
+		    "100 KB)");
 	} else if (code != CURLE_OK) {
 		if (job->errbuf[0] != '\0') {
 			n = strcspn(job->errbuf, "\r\n");

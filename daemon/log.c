@@ -1,7 +1,9 @@
 /*
  * Logging to stderr, one line per event.  When journald reads our stderr
  * (JOURNAL_STREAM is set) each line carries an sd-daemon priority prefix so
- * the journal keeps the severity.
+ * the journal keeps the severity.  Lines carry what servers and feeds
+ * sent (header values, error text, titles), so control characters are
+ * escaped (log_vis): an ESC from a header never reaches a terminal.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -9,6 +11,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "utf8.h"
 
 static int	log_verbosity;
 static int	log_journal;
@@ -20,6 +23,43 @@ log_init(int verbosity)
 	log_journal = getenv("JOURNAL_STREAM") != NULL;
 }
 
+size_t
+log_vis(char *dst, size_t size, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), len, out = 0, w;
+	char esc[8];
+	uint32_t c;
+
+	if (size == 0)
+		return 0;
+	for (; n > 0; p += len, n -= len) {
+		if ((len = utf8_decode(p, n, &c)) == 0) {
+			len = 1;
+			w = (size_t)snprintf(esc, sizeof(esc), "\\x%02X", *p);
+		} else if (c == '\n' || c == '\r' || c == '\t')
+			w = (size_t)snprintf(esc, sizeof(esc), "\\%c",
+			    c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+		else if (c < 0x20 || c == 0x7f)
+			w = (size_t)snprintf(esc, sizeof(esc), "\\x%02X", c);
+		else if (c >= 0x80 && c < 0xa0)
+			w = (size_t)snprintf(esc, sizeof(esc), "\\u%04X", c);
+		else {
+			if (out + len >= size)
+				break;
+			memcpy(dst + out, p, len);
+			out += len;
+			continue;
+		}
+		if (out + w >= size)
+			break;
+		memcpy(dst + out, esc, w);
+		out += w;
+	}
+	dst[out] = '\0';
+	return out;
+}
+
 static void	log_vline(int, enum log_level, const char *, const char *,
 		    va_list) __attribute__((__format__(__printf__, 4, 0)));
 
@@ -27,22 +67,20 @@ static void
 log_vline(int prio, enum log_level level, const char *errstr,
     const char *fmt, va_list ap)
 {
-	char line[4096];
+	char line[4096], shown[4096];
 	int saved_errno = errno;
 
 	if ((int)level > log_verbosity + 1 && level != LOG_LEVEL_ERROR)
 		goto out;
 	vsnprintf(line, sizeof(line), fmt, ap);
-	/* A feed's text may end up in a message; keep it on one line. */
-	for (char *p = line; *p != '\0'; p++)
-		if (*p == '\n' || *p == '\r')
-			*p = ' ';
+	/* One line, and no terminal control from a server or a feed. */
+	log_vis(shown, sizeof(shown), line);
 	if (log_journal)
 		fprintf(stderr, "<%d>", prio);
 	if (errstr != NULL)
-		fprintf(stderr, "aggregator: %s: %s\n", line, errstr);
+		fprintf(stderr, "aggregator: %s: %s\n", shown, errstr);
 	else
-		fprintf(stderr, "aggregator: %s\n", line);
+		fprintf(stderr, "aggregator: %s\n", shown);
 out:
 	errno = saved_errno;
 }

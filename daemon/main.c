@@ -78,6 +78,20 @@ cmd_check(const char *path)
 	return rc == 0 ? EXIT_OK : EXIT_USAGE;
 }
 
+/*
+ * What a server sent (a moved-to URL, an error with header values in it)
+ * with its control characters escaped, for the terminal; allocated.
+ */
+static char *
+shown(const char *s)
+{
+	size_t size = strlen(s) * 4 + 1;	/* "\xHH" for each byte at most */
+	char *d = xmalloc(size);
+
+	log_vis(d, size, s);
+	return d;
+}
+
 static void
 status_row(const char *name, const struct feed_state *st, void *arg)
 {
@@ -85,6 +99,7 @@ status_row(const char *name, const struct feed_state *st, void *arg)
 	char when[32] = "never", due[32] = "-";
 	const char *mark = config_find_feed(cfg, name) != NULL ? "" :
 	    " (not in config)";
+	char *url, *moved, *err;
 
 	if (st->last_poll > 0)
 		date_format_iso(st->last_poll, when, sizeof(when));
@@ -92,13 +107,18 @@ status_row(const char *name, const struct feed_state *st, void *arg)
 		snprintf(due, sizeof(due), "gone (410)");
 	else if (st->next_due > 0)
 		date_format_iso(st->next_due, due, sizeof(due));
+	url = shown(st->url != NULL ? st->url : "-");
+	moved = shown(st->moved_to != NULL ? st->moved_to : "");
 	printf("%-24s %-20s %4ld %-20s %9ld %8d  %s%s%s%s\n", name, when,
-	    st->last_status, due, st->delivered, st->failures,
-	    st->url != NULL ? st->url : "-",
-	    st->moved_to != NULL ? " moved to " : "",
-	    st->moved_to != NULL ? st->moved_to : "", mark);
-	if (st->last_error != NULL)
-		printf("%-24s last error: %s\n", "", st->last_error);
+	    st->last_status, due, st->delivered, st->failures, url,
+	    st->moved_to != NULL ? " moved to " : "", moved, mark);
+	if (st->last_error != NULL) {
+		err = shown(st->last_error);
+		printf("%-24s last error: %s\n", "", err);
+		free(err);
+	}
+	free(url);
+	free(moved);
 }
 
 static int

@@ -18,6 +18,7 @@
 #include "html_text.h"
 #include "message.h"
 #include "text.h"
+#include "url.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -27,6 +28,8 @@
 #define MSG_FOLD_WIDTH	78
 #define MSG_EW_LINE	76
 #define MSG_EW_MAX	75
+/* "=?UTF-8?B?" (or "?Q?") and "?=" around the encoded text. */
+#define MSG_EW_FRAME	12
 /* Words longer than this cannot be folded and get encoded instead. */
 #define MSG_WORD_MAX	900
 #define MSG_QP_WIDTH	76
@@ -42,6 +45,10 @@ static size_t	 msg_clean_ascii(const unsigned char *,
 static char	*msg_clean(const char *, enum msg_clean_mode);
 static int	 msg_needs_encoding(const char *, size_t);
 static void	 msg_base64(struct buf *, const unsigned char *, size_t);
+static size_t	 msg_ew_b(const unsigned char *, size_t, size_t);
+static size_t	 msg_q_width(unsigned char);
+static size_t	 msg_ew_q(const unsigned char *, size_t, size_t);
+static void	 msg_q(struct buf *, const unsigned char *, size_t);
 static void	 msg_encode_words(struct buf *, const char *, size_t);
 static void	 msg_fold_plain(struct buf *, const char *, size_t);
 static void	 msg_header(struct buf *, const char *, const char *);
@@ -75,7 +82,9 @@ msg_clean_ascii(const unsigned char *p, enum msg_clean_mode mode)
 /*
  * A copy of s that is valid UTF-8 (bad bytes become U+FFFD) with control
  * characters (C0, DEL, C1) handled per mode.  In header mode the result
- * is one trimmed line with single spaces, so it cannot inject a header.
+ * is one trimmed line with single spaces, so it cannot inject a header,
+ * and format characters (bidi controls, zero-width ones) are dropped, so
+ * that a title or a feed name cannot reorder or disguise what is shown.
  */
 static char *
 msg_clean(const char *s, enum msg_clean_mode mode)
@@ -97,7 +106,8 @@ msg_clean(const char *s, enum msg_clean_mode mode)
 		for (run = 0;; run += len) {
 			run += msg_clean_ascii(p + run, mode);
 			if (p[run] < 0x80 || (len = utf8_decode(p + run,
-			    n - run, &cp)) == 0 || cp < 0xa0)
+			    n - run, &cp)) == 0 || cp < 0xa0 ||
+			    (mode == MSG_CLEAN_HEADER && text_is_format(cp)))
 				break;
 		}
 		if (run > 0) {
@@ -121,6 +131,8 @@ msg_clean(const char *s, enum msg_clean_mode mode)
 		} else if (mode == MSG_CLEAN_BODY && (cp == '\n' ||
 		    cp == '\t'))
 			buf_addc(&b, (char)cp);
+		else if (mode == MSG_CLEAN_HEADER && text_is_format(cp))
+			;	/* dropped */
 		else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp == ' ') {
 			if (mode == MSG_CLEAN_BODY)
 				buf_addc(&b, ' ');
@@ -194,18 +206,94 @@ msg_base64(struct buf *out, const unsigned char *p, size_t n)
 }
 
 /*
- * UTF-8 "B" encoded-words, one per line, each at most 75 characters and
- * each line at most 76 (the first counting the col bytes before it).
- * Words end only on character boundaries, as RFC 2047 section 5 requires.
- * The white space between encoded-words is ignored by decoders, so the
- * spaces of the text are inside the words.
+ * The bytes at p (n of them) that one "B" encoded-word of at most width
+ * characters carries: whole characters, and a multiple of 3 bytes unless
+ * they are all the rest, so that only the last word ends in "=" padding.
+ * GMime (notmuch) decodes adjacent words as one base64 stream and stops
+ * at padding; 0 when no character boundary in reach is such a multiple.
+ */
+static size_t
+msg_ew_b(const unsigned char *p, size_t n, size_t width)
+{
+	size_t raw = (width - MSG_EW_FRAME) / 4 * 3, take = 0, best = 0;
+	uint32_t cp;
+
+	while (take < n) {
+		take += utf8_decode_lossy(p + take, n - take, &cp);
+		if (take > raw)
+			return best;
+		if (take % 3 == 0)
+			best = take;
+	}
+	return take;
+}
+
+/*
+ * The width of byte c in a "Q" encoded-word: itself, or "=XX".  The
+ * bytes kept are those RFC 2047 section 5 (3) allows in a phrase, the
+ * strictest place (From:'s display name); a space is "_".
+ */
+static size_t
+msg_q_width(unsigned char c)
+{
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == ' ' ||
+	    (c != '\0' && strchr("!*+-/", c) != NULL))
+		return 1;
+	return 3;
+}
+
+/* The bytes at p of whole characters that fit a "Q" word of width. */
+static size_t
+msg_ew_q(const unsigned char *p, size_t n, size_t width)
+{
+	size_t room = width - MSG_EW_FRAME, take = 0, used = 0, len, w, i;
+	uint32_t cp;
+
+	while (take < n) {
+		len = utf8_decode_lossy(p + take, n - take, &cp);
+		for (w = 0, i = 0; i < len; i++)
+			w += msg_q_width(p[take + i]);
+		if (used + w > room)
+			break;
+		used += w;
+		take += len;
+	}
+	return take;
+}
+
+static void
+msg_q(struct buf *out, const unsigned char *p, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (; n > 0; p++, n--) {
+		if (*p == ' ')
+			buf_addc(out, '_');
+		else if (msg_q_width(*p) == 1)
+			buf_addc(out, (char)*p);
+		else {
+			buf_addc(out, '=');
+			buf_addc(out, hex[*p >> 4]);
+			buf_addc(out, hex[*p & 15]);
+		}
+	}
+}
+
+/*
+ * UTF-8 encoded-words, one per line, each at most 75 characters and each
+ * line at most 76 (the first counting the col bytes before it).  Words
+ * end only on character boundaries, as RFC 2047 section 5 requires.  Each
+ * word is "B" or "Q", whichever carries more of the text (Q wins for
+ * ASCII, and where B could only end on a padded word).  The white space
+ * between encoded-words is ignored by decoders, so the spaces of the text
+ * are inside the words.
  */
 static void
 msg_encode_words(struct buf *out, const char *s, size_t col)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s), width, raw, take, len;
-	uint32_t cp;
+	size_t n = strlen(s), width, b, q;
 	int first = 1;
 
 	do {
@@ -215,23 +303,21 @@ msg_encode_words(struct buf *out, const char *s, size_t col)
 		/* Room for at least one four-byte character. */
 		if (width < 24)
 			width = 24;
-		/* "=?UTF-8?B?" and "?=" take 12; base64 is 4 per 3 bytes. */
-		raw = (width - 12) / 4 * 3;
-		take = 0;
-		while (take < n) {
-			if ((len = utf8_decode(p + take, n - take, &cp)) == 0)
-				len = 1;
-			if (take + len > raw)
-				break;
-			take += len;
-		}
+		b = msg_ew_b(p, n, width);
+		q = msg_ew_q(p, n, width);
 		if (!first)
 			buf_addstr(out, "\n ");
-		buf_addstr(out, "=?UTF-8?B?");
-		msg_base64(out, p, take);
+		if (b >= q) {
+			buf_addstr(out, "=?UTF-8?B?");
+			msg_base64(out, p, b);
+		} else {
+			buf_addstr(out, "=?UTF-8?Q?");
+			msg_q(out, p, q);
+			b = q;
+		}
 		buf_addstr(out, "?=");
-		p += take;
-		n -= take;
+		p += b;
+		n -= b;
 		col = 1;
 		first = 0;
 	} while (n > 0);
@@ -438,7 +524,7 @@ msg_plain_part(const struct entry *e, const char *content)
 	text = html_text(content);
 	buf_addstr(&b, text);
 	free(text);
-	if (e->link != NULL && e->link[0] != '\0') {
+	if (url_is_http(e->link)) {
 		if (b.len > 0)
 			buf_addstr(&b, "\n\n");
 		text = msg_clean(e->link, MSG_CLEAN_HEADER);
@@ -459,7 +545,7 @@ msg_html_part(const struct entry *e, const char *content)
 	char *title, *link, *out;
 
 	title = msg_clean(e->title != NULL ? e->title : "", MSG_CLEAN_HEADER);
-	link = e->link != NULL && e->link[0] != '\0' ?
+	link = url_is_http(e->link) ?
 	    msg_clean(e->link, MSG_CLEAN_HEADER) : NULL;
 	buf_init(&b);
 	buf_addstr(&b, "<!DOCTYPE html>\n<html>\n<head>\n"
@@ -522,7 +608,7 @@ message_render(const struct entry *e, size_t *len)
 	buf_addstr(&b, "@" MSG_ID_DOMAIN ">\n");
 	if (e->feed_url != NULL && e->feed_url[0] != '\0')
 		msg_header(&b, "X-RSS-Feed", e->feed_url);
-	if (e->link != NULL && e->link[0] != '\0')
+	if (url_is_http(e->link))
 		msg_header(&b, "X-RSS-URL", e->link);
 	if (e->id != NULL && e->id[0] != '\0')
 		msg_header(&b, "X-RSS-ID", e->id);

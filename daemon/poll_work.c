@@ -34,6 +34,51 @@ job_fail(struct job *j, const char *stage, const char *fmt, ...)
 	j->failed = 1;
 }
 
+/* Adds a warning to the one line the loop logs for this poll. */
+static void
+job_warn(struct job *j, const char *fmt, ...)
+{
+	size_t len = strlen(j->warning);
+	va_list ap;
+
+	if (len > 0 && len + 2 < sizeof(j->warning)) {
+		memcpy(j->warning + len, "; ", 3);
+		len += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(j->warning + len, sizeof(j->warning) - len, fmt, ap);
+	va_end(ap);
+}
+
+/* Says how many of the n new entries at v were cut to entry.h's bounds. */
+static void
+job_warn_cut(struct job *j, const struct entry *v, size_t n)
+{
+	unsigned int cut = 0;
+	size_t i, count = 0;
+	struct buf b;
+
+	for (i = 0; i < n; i++)
+		if (v[i].cut != 0) {
+			cut |= v[i].cut;
+			count++;
+		}
+	if (count == 0)
+		return;
+	buf_init(&b);
+	if (cut & ENTRY_CUT_TEXT)
+		buf_printf(&b, ", a title or name over %d characters",
+		    ENTRY_TEXT_MAX);
+	if (cut & ENTRY_CUT_CONTENT)
+		buf_printf(&b, ", content over %d bytes", ENTRY_CONTENT_MAX);
+	if (cut & ENTRY_CUT_URL)
+		buf_printf(&b, ", a link or id over %d bytes left out",
+		    ENTRY_URL_MAX);
+	job_warn(j, "deliver: %zu new entr%s cut to size (%s)", count,
+	    count == 1 ? "y" : "ies", b.data + 2);
+	buf_free(&b);
+}
+
 const char *
 job_target(const struct job *j)
 {
@@ -147,6 +192,7 @@ job_fresh(struct job *j, const struct feed_doc *doc, time_t now, size_t *n)
 	for (; i < nall; i++)
 		entry_clear(&all[i]);
 	*n = fresh_unique(all, nfresh);
+	job_warn_cut(j, all, *n);
 	return all;
 }
 
@@ -170,9 +216,12 @@ job_parse(struct job *j)
 		return NULL;
 	}
 	if (!doc->wellformed)
-		snprintf(j->warning, sizeof(j->warning), "parse: recovered "
-		    "from a malformed document: %s",
+		job_warn(j, "parse: recovered from a malformed document: %s",
 		    doc->error != NULL ? doc->error : "?");
+	if (doc->entries_dropped > 0)
+		job_warn(j, "parse: the document has %zu entries more than "
+		    "the %zu read; they are left out", doc->entries_dropped,
+		    doc->nentries);
 	if (doc->title.value != NULL && *doc->title.value != '\0') {
 		free(j->st.title);
 		j->st.title = xstrdup(doc->title.value);

@@ -1,6 +1,6 @@
 /*
- * Text primitives: character references, HTML and XML escaping, and the
- * HTML content-type test.  References are decoded as the WHATWG HTML
+ * Text primitives: character references, HTML and XML escaping, the
+ * HTML content-type test, and format characters.  References are decoded as the WHATWG HTML
  * parser decodes them, since every text we decode is bound for a reader
  * that renders it that way; named ones are looked up in libxml2's HTML 4
  * table, which also holds XML's five.
@@ -115,6 +115,39 @@ text_unescape(struct buf *b, const char *s, size_t n)
 	buf_add(b, s, (size_t)(end - s));
 }
 
+/* Unicode 15.1's general category Cf, sorted. */
+static const struct {
+	uint32_t	lo, hi;
+} text_format_ranges[] = {
+	{ 0x00ad, 0x00ad }, { 0x0600, 0x0605 }, { 0x061c, 0x061c },
+	{ 0x06dd, 0x06dd }, { 0x070f, 0x070f }, { 0x0890, 0x0891 },
+	{ 0x08e2, 0x08e2 }, { 0x180e, 0x180e }, { 0x200b, 0x200f },
+	{ 0x202a, 0x202e }, { 0x2060, 0x2064 }, { 0x2066, 0x206f },
+	{ 0xfeff, 0xfeff }, { 0xfff9, 0xfffb }, { 0x110bd, 0x110bd },
+	{ 0x110cd, 0x110cd }, { 0x13430, 0x1343f }, { 0x1bca0, 0x1bca3 },
+	{ 0x1d173, 0x1d17a }, { 0xe0001, 0xe0001 }, { 0xe0020, 0xe007f },
+};
+
+int
+text_is_format(uint32_t c)
+{
+	size_t lo = 0, hi = sizeof(text_format_ranges) /
+	    sizeof(text_format_ranges[0]), mid;
+
+	if (c < 0xad)
+		return 0;
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (c < text_format_ranges[mid].lo)
+			hi = mid;
+		else if (c > text_format_ranges[mid].hi)
+			lo = mid + 1;
+		else
+			return 1;
+	}
+	return 0;
+}
+
 /* Whether the ASCII character c goes out as it is. */
 static int
 escape_plain(unsigned char c, int flags)
@@ -135,8 +168,26 @@ escape_plain(unsigned char c, int flags)
 }
 
 /*
- * The one character at p that escape_plain or XML rejected, written as it
- * must be; the bytes it took.
+ * Whether the non-ASCII character at p (n bytes readable) goes out as it
+ * is; its length in *len either way.
+ */
+static int
+escape_keeps(const unsigned char *p, size_t n, int flags, size_t *len)
+{
+	uint32_t c;
+
+	if ((*len = utf8_decode(p, n, &c)) == 0) {
+		*len = 1;
+		return !(flags & TEXT_ESC_XML);
+	}
+	if ((flags & TEXT_ESC_XML) && (c == 0xfffe || c == 0xffff))
+		return 0;
+	return !(flags & TEXT_ESC_FORMAT) || !text_is_format(c);
+}
+
+/*
+ * The one character at p that escape_plain, XML or TEXT_ESC_FORMAT
+ * rejected, written as it must be; the bytes it took.
  */
 static size_t
 escape_one(struct buf *b, const unsigned char *p, size_t n)
@@ -173,7 +224,7 @@ escape_one(struct buf *b, const unsigned char *p, size_t n)
 		buf_add(b, UTF8_REPLACEMENT_STR, 3);
 		return 1;
 	}
-	return len;		/* U+FFFE or U+FFFF: dropped */
+	return len;		/* U+FFFE, U+FFFF or a format character: dropped */
 }
 
 void
@@ -182,7 +233,6 @@ text_escape(struct buf *b, const char *s, size_t n, int flags)
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	const unsigned char *run;
 	size_t len;
-	uint32_t c;
 
 	while (p < end) {
 		/* Most text needs nothing: it is copied a run at a time. */
@@ -191,9 +241,8 @@ text_escape(struct buf *b, const char *s, size_t n, int flags)
 			if (*p < 0x80) {
 				if (!escape_plain(*p, flags))
 					break;
-			} else if ((flags & TEXT_ESC_XML) &&
-			    ((len = utf8_decode(p, (size_t)(end - p),
-			    &c)) == 0 || c == 0xfffe || c == 0xffff))
+			} else if ((flags & (TEXT_ESC_XML | TEXT_ESC_FORMAT)) &&
+			    !escape_keeps(p, (size_t)(end - p), flags, &len))
 				break;
 		}
 		buf_add(b, run, (size_t)(p - run));

@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "names.h"
 #include "url.h"
@@ -28,7 +29,7 @@ static void	 url_merge(struct buf *, const struct url_parts *,
 		    const char *, size_t);
 static void	 url_append_path(struct buf *, const char *, size_t,
 		    const char *, size_t);
-static int	 url_is_http(const struct url_parts *, int *);
+static int	 url_http_port(const struct url_parts *, int *);
 static void	 url_canon_auth(struct buf *, const char *, size_t, int);
 static void	 url_canon_query(struct buf *, const char *, size_t);
 static int	 url_tracking_param(const char *, size_t);
@@ -64,15 +65,17 @@ url_is_absolute(const char *s)
 }
 
 int
-url_is_web(const char *s)
+url_is_http(const char *s)
 {
 	struct url_parts u;
 	int port;
 
 	if (s == NULL)
 		return 0;
+	while (isspace((unsigned char)*s))
+		s++;
 	url_split(s, strlen(s), &u);
-	return url_is_http(&u, &port) && u.has_auth && u.authlen > 0;
+	return url_http_port(&u, &port) && u.has_auth && u.authlen > 0;
 }
 
 /*
@@ -261,7 +264,7 @@ url_resolve(const char *base, const char *ref)
 
 /* 1 for http and https, and the default port of the scheme in *port. */
 static int
-url_is_http(const struct url_parts *u, int *port)
+url_http_port(const struct url_parts *u, int *port)
 {
 	if (u->schemelen == 4 && strncasecmp(u->scheme, "http", 4) == 0) {
 		*port = 80;
@@ -403,7 +406,7 @@ url_canonical(const char *abs_url)
 		}
 		return buf_release(&out);
 	}
-	http = url_is_http(&u, &defport);
+	http = url_http_port(&u, &defport);
 	buf_add(&out, "//", 2);
 	url_canon_auth(&out, u.auth, u.authlen, defport);
 	if (u.pathlen == 0 && http)

@@ -33,6 +33,22 @@ utf8_valid(const char *s, size_t n)
 	return 1;
 }
 
+size_t
+utf8_cut(const char *s, size_t n, size_t max_chars, size_t max_bytes)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, len, chars;
+	uint32_t c;
+
+	for (chars = 0; i < n && chars < max_chars; chars++) {
+		len = utf8_decode_lossy(p + i, n - i, &c);
+		if (i + len > max_bytes)
+			break;
+		i += len;
+	}
+	return i;
+}
+
 void
 utf8_put(struct buf *b, uint32_t c)
 {

@@ -110,6 +110,7 @@ struct feed_doc {
 	size_t			 nentries;
 	long			 ttl;		/* RSS <ttl> in minutes, 0 if none */
 	int			 cut_short;	/* ended inside its root element */
+	size_t			 entries_dropped; /* past the cap on entries kept */
 };
 
 #endif

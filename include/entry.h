@@ -9,24 +9,45 @@
 
 #include "agg.h"
 
+/*
+ * Bounds on what an entry carries into a message, the state and the
+ * merged feed, so that a hostile feed's 8 MB title is no 14 MB header: a
+ * title, author or feed title longer than ENTRY_TEXT_MAX characters is
+ * cut there and ends in an ellipsis; content longer than
+ * ENTRY_CONTENT_MAX bytes is cut before the tag the cut would split and
+ * ends in one; a link or id longer than ENTRY_URL_MAX bytes (longer than
+ * any server takes in a request) is not published, though it still keys
+ * the entry.
+ */
+#define ENTRY_TEXT_MAX		300
+#define ENTRY_CONTENT_MAX	(1024 * 1024)
+#define ENTRY_URL_MAX		8192
+
+/* What entry_from_feed cut to those bounds, in struct entry's cut. */
+#define ENTRY_CUT_TEXT		0x01	/* a title, author or feed title */
+#define ENTRY_CUT_CONTENT	0x02
+#define ENTRY_CUT_URL		0x04	/* a link or id left out */
+
 struct entry {
 	char	 key[KEY_HEX_SIZE];	/* SHA-256 hex of the canonical link (or fallback) */
 	char	*feed_name;		/* [feed.NAME] in the config */
 	char	*feed_title;		/* config title, else the feed's own, else NAME */
 	char	*feed_url;		/* the feed URL as configured */
 	char	*title;			/* plain text */
-	char	*link;			/* as published, resolved to absolute; may be NULL */
+	char	*link;			/* resolved to absolute, http(s) only; may be NULL */
 	char	*id;			/* id / guid; may be NULL */
 	char	*author;		/* display string; may be NULL */
 	char	*content;		/* HTML */
 	time_t	 date;			/* the entry's date, or when first seen */
 	time_t	 seen;			/* when first seen */
+	unsigned int cut;		/* ENTRY_CUT_* */
 };
 
 /*
  * Fills e from the parsed entry fe of feed doc (the feed named name, at
  * url, shown as title), computing its key per SPEC.md.  now is the time of
- * the poll, used as the date when the entry has none.
+ * the poll, used as the date when the entry has none.  Values past the
+ * bounds above are cut after the key is computed, so keys never change.
  */
 void	entry_from_feed(struct entry *e, const struct feed_doc *doc,
 	    const struct feed_entry *fe, const char *name, const char *url,

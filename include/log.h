@@ -16,6 +16,16 @@ enum log_level {
 
 /* verbosity: -1 quiet (errors only), 0 normal (warnings), 1 info, 2 debug */
 void	log_init(int verbosity);
+
+/*
+ * s made safe for a terminal, in dst (size bytes, always NUL-terminated):
+ * control characters (C0, DEL, C1) and bytes that are not UTF-8 are
+ * written as \n, \r, \t, \xHH or \uHHHH, so that no escape sequence a
+ * server sent reaches a terminal.  What does not fit is left out, never
+ * half an escape or a character.  Returns the length written.  Every log
+ * line goes through it; `status` uses it for what servers sent.
+ */
+size_t	log_vis(char *dst, size_t size, const char *s);
 void	log_warn(const char *, ...) __attribute__((__format__(__printf__, 1, 2)));
 void	log_warnx(const char *, ...) __attribute__((__format__(__printf__, 1, 2)));
 void	log_error(const char *, ...) __attribute__((__format__(__printf__, 1, 2)));

@@ -14,8 +14,9 @@
 char	*message_render(const struct entry *e, size_t *len);
 
 /*
- * RFC 2047 encoding of one header value (UTF-8 "B" encoded-words folded
- * onto continuation lines) when it is not plain ASCII; otherwise a copy.
+ * RFC 2047 encoding of one header value (UTF-8 "B" or "Q" encoded-words
+ * folded onto continuation lines, only the last word padded) when it is
+ * not plain ASCII; otherwise a copy.
  * name_len is the length of "Name: " already on the first line.
  */
 char	*message_encode_header(const char *value, size_t name_len);

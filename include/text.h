@@ -47,9 +47,20 @@ void		text_unescape(struct buf *, const char *s, size_t n);
  * are normalised to spaces otherwise).
  */
 #define TEXT_ESC_XML	0x02
+/* Format characters (text_is_format) dropped: text a reader shows. */
+#define TEXT_ESC_FORMAT	0x04
 
 /* Appends the n bytes at s as HTML or XML character data. */
 void		text_escape(struct buf *, const char *s, size_t n, int flags);
+
+/*
+ * Whether c is a format character (Unicode general category Cf): the bidi
+ * controls U+202A..202E and U+2066..2069, U+061C, zero-width ones
+ * (U+200B..200F, U+2060..2064, U+FEFF), the soft hyphen, tag characters
+ * and the rest.  Invisible, they can reorder or disguise a title or a
+ * name, so shown text drops them.
+ */
+int		text_is_format(uint32_t c);
 
 /*
  * Whether a content type is HTML: text/html and application/xhtml+xml,

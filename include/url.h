@@ -15,8 +15,11 @@ char	*url_resolve(const char *base, const char *ref);
 
 /* 1 when s starts with a scheme ("http:", "urn:", ...). */
 int	 url_is_absolute(const char *s);
-/* 1 when s is an absolute http or https URL with a host. */
-int	 url_is_web(const char *s);
+/*
+ * 1 when s, after leading white space, is an absolute http or https URL
+ * (any case) with a host: the only links that are published.
+ */
+int	 url_is_http(const char *s);
 
 /*
  * Canonical form per SPEC.md: scheme and host lowercased, default port

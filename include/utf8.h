@@ -85,6 +85,13 @@ utf8_decode_lossy(const unsigned char *p, size_t n, uint32_t *cp)
 int	utf8_valid(const char *s, size_t n);
 
 /*
+ * The length of the longest start of s (n bytes) that holds at most
+ * max_chars characters in at most max_bytes bytes and ends on a character
+ * boundary (a byte that starts no sequence counts as one character).
+ */
+size_t	utf8_cut(const char *s, size_t n, size_t max_chars, size_t max_bytes);
+
+/*
  * Appends c in UTF-8.  A value that is no Unicode scalar value (a
  * surrogate, or above U+10FFFF) is written as U+FFFD.
  */

@@ -14,16 +14,17 @@ with a one-line warning), and the other feeds are delivered.
 
 import email.parser
 import email.policy
+import email.utils
 import os
 import secrets
 import shutil
 
 import pytest
 
-from conftest import SANITIZED, Work, fixture_bytes, rss_limit_kb, run_process
+from conftest import SANITIZED, Work, entry_key, fixture_bytes, rss_limit_kb, run_process
 from feedserver import FeedServer
 from helpers import (MB, PLAIN, RSS_HEAD, RSS_TAIL, assert_exactly_once, error_line,
-                     item_xml, rss_xml, serve_plain, subjects)
+                     item_xml, rss_feed, rss_xml, serve_plain, subjects)
 
 XXE_INTERNAL = """<?xml version="1.0"?>
 <!DOCTYPE rss [
@@ -216,6 +217,10 @@ def test_deep_nesting_is_cut_and_costs_only_its_feed_X05(server, work):
 
 FEED_MAX_TEXT = 8 * MB      # one element's text (daemon/feed_priv.h)
 FEED_MAX_ENTRIES = 100000   # entries kept from one document
+# What an entry carries into outputs (include/entry.h).
+ENTRY_TEXT_MAX = 300        # characters of a title, author or feed title
+ENTRY_CONTENT_MAX = MB      # bytes of content
+ENTRY_URL_MAX = 8192        # bytes of a link or id
 X06_SECONDS = 6.0 * (3 if SANITIZED else 1)
 
 
@@ -241,14 +246,15 @@ def test_huge_text_node_is_cut_or_refused_by_the_body_cap_X06(server, work, tmp_
         msgs[str(head["Subject"])] = p
     assert set(PLAIN) <= set(msgs), res
     # Under the 16 MiB body cap: the text is cut at the per-element limit
-    # (or the feed rejected), so no message (an HTML and a text part) or
-    # merged feed carries the whole 12 MB.
+    # (or the feed rejected), and the content at ENTRY_CONTENT_MAX, so no
+    # message (an HTML and a text part) or merged feed carries 12 MB.
     if "bigtext item 1" in msgs:
         size = msgs["bigtext item 1"].stat().st_size
-        assert 2 * FEED_MAX_TEXT - MB < size < 2 * FEED_MAX_TEXT + MB, size
+        assert 2 * ENTRY_CONTENT_MAX < size < 3 * ENTRY_CONTENT_MAX, size
+        error_line(res, "big-text", r"cut to size \(content over 1048576 bytes\)")
     else:
         error_line(res, "big-text")
-    assert work.output.stat().st_size < 2 * FEED_MAX_TEXT
+    assert work.output.stat().st_size < 2 * ENTRY_CONTENT_MAX
 
     # With a body cap under 12 MB the body itself is refused.
     capped = Work(tmp_path / "capped", work.binary)
@@ -278,6 +284,58 @@ def test_million_items_stay_within_time_and_memory_X06(server, work, tmp_path):
     # A million empty items share one key: one message.
     assert len(work.message_files()) == len(PLAIN) + 1, subjects(work)
     assert res.elapsed < X06_SECONDS, res
+    # The cap is logged, once, naming the feed.
+    error_line(res, "many-items", r"900000 entries more than the %d read" % FEED_MAX_ENTRIES)
+
+
+def test_huge_title_content_and_link_give_a_bounded_message_X06(server, work):
+    """A 4 MB title and feed title, 3 MB of Korean content and a 20 KB
+    link and guid: the Subject and From name are their first 300
+    characters and an ellipsis, the content its first MiB, the link and
+    id left out (the link still keys the entry), one warning naming the
+    feed; the merged feed is as bounded."""
+    title = "제목" * (2 * MB // 3)
+    link = "https://big.example/?q=" + "q" * 20000
+    doc = rss_feed(title, [{"title": title, "link": link, "guid": link,
+                            "description": "<p>%s</p>" % ("본문 " * MB)}])
+    assert len(doc) < 16 * MB
+    server.set("/big.xml", doc, content_type="application/rss+xml")
+    del doc
+    work.write_config({"big": server.url("/big.xml"), "plain-rss": serve_plain(server)})
+    res = work.once(timeout=60)
+    assert res.rc == 0, res
+    line = error_line(res, "big", r"deliver: 1 new entry cut to size")
+    for what in ("a title or name over 300 characters", "content over 1048576 bytes",
+                 "a link or id over 8192 bytes left out"):
+        assert what in line, line
+
+    files = [p for p in work.message_files() if entry_key(link) in p.name]
+    assert len(files) == 1, work.message_files()
+    raw = files[0].read_bytes()
+    head = raw.split(b"\n\n", 1)[0]
+    assert len(raw) < 7 * MB, len(raw)
+    assert len(head) < 8192, len(head)
+    msg = email.parser.BytesParser(policy=email.policy.default).parsebytes(raw)
+    shown = title[:ENTRY_TEXT_MAX] + "…"
+    assert str(msg["Subject"]) == shown
+    # Python's address parser puts a space between a display name's
+    # encoded-words (RFC 2047 says to ignore it; notmuch does).
+    name = email.utils.parseaddr(str(msg["From"]))[0]
+    assert "".join(name.split()) == shown, name
+    assert msg["X-RSS-URL"] is None and msg["X-RSS-ID"] is None
+    html = msg.get_body(preferencelist=("html",)).get_content()
+    assert "본문 본문" in html and len(html.encode()) < ENTRY_CONTENT_MAX + 4096
+
+    merged = work.merged()
+    big = [e for e in merged.entries if e.title == shown]
+    assert len(big) == 1, merged.entries
+    assert not [l for l in big[0].get("links", []) if l.get("rel") == "alternate"], big
+    assert work.output.stat().st_size < 2 * ENTRY_CONTENT_MAX
+
+    # Seen under its link's key: nothing again, and no warning.
+    res = work.once(timeout=60)
+    assert res.rc == 0 and res.stderr == "", res
+    assert len(work.message_files()) == len(PLAIN) + 1
 
 
 def test_parse_keeps_at_most_100000_entries_X06(work, tmp_path):

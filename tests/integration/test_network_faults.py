@@ -287,3 +287,21 @@ def test_validators_cannot_inject_request_headers_N12(server, work):
     assert res.rc == 1, res
     error_line(res, "big-header")
     assert_exactly_once(work, PLAIN + titles("etag", 2))
+
+
+def test_huge_response_headers_are_named_as_such(server, work):
+    """A 10 MB header line (curl gives up at 100 KB and calls it "Out of
+    memory") and 400 KB of headers in all are each one line naming
+    oversized headers; the other feed is delivered."""
+    body = make_feed("hdr", 1)
+    server.set("/line.xml", body, headers={"X-Big": "a" * (10 * MB)})
+    server.set("/many.xml", body, headers={"X-H%d" % i: "b" * 50000 for i in range(8)})
+    work.write_config({"huge-line": server.url("/line.xml"),
+                       "many-headers": server.url("/many.xml"),
+                       "plain-rss": serve_plain(server)})
+    res = work.once(timeout=30)
+    assert res.rc == 1, res
+    line = error_line(res, "huge-line", r"response header too large")
+    assert "memory" not in line.lower(), line
+    error_line(res, "many-headers", r"too large response headers")
+    assert_exactly_once(work, PLAIN)

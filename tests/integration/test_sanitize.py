@@ -457,3 +457,107 @@ def test_bounds(server, work, gen):
     for where, markup in out.both(title("bomb", "rss-description")):
         assert problems(markup) == [], where
         assert "safe text" in text_of(markup), where
+
+
+# --- entry links -------------------------------------------------------------
+
+# Entry links (the item's own, not links in its content) as written in the
+# feed's XML: name -> (RSS <link> text or Atom href, whether published).
+# Only http(s) is published; a link that reads as javascript: only after
+# a second decoding, or with its tab removed, is a relative path on the
+# feed's host (as no scheme can hold a tab or "&"), published
+# resolved there ("http://HOST/DIR/&", the rest is a fragment: the Atom
+# feed is served from another folder, so that the two are two entries).
+RSS_LINKS = {
+    "js": ("javascript:alert(1)", False),
+    "js-again": ("javascript:alert(1)", False),
+    "js-case-space": ("  JaVaScRiPt:alert(2)", False),
+    "js-control": ("&#10;&#9; javascript:alert(3)", False),
+    "js-tab": ("java&#9;script:alert(3)", True),
+    "vbscript": ("VBScript:msgbox(4)", False),
+    "data": ("data:text/html;base64,PHNjcmlwdD5hbGVydCg1KTwvc2NyaXB0Pg==", False),
+    "data-upper": (" DATA:text/html,&lt;script&gt;alert(6)&lt;/script&gt;", False),
+    "js-entity": ("&#106;avascript&#58;alert(7)", False),
+    "js-hex-entity": ("&#x6A;&#x61;vascript:alert(8)", False),
+    "js-double": ("&amp;#106;avascript&amp;#58;alert(9)", True),
+    "rss-ok": ("https://links.example/ok", True),
+}
+ATOM_LINKS = {
+    "atom-js": ("javascript:alert(10)", False),
+    "atom-entity": ("&#x6A;avascript:alert(11)", False),
+    "atom-double": ("&amp;#x6A;avascript:alert(12)", True),
+    "atom-data": (" &#10;data:text/html,x", False),
+    "atom-vb": ("VBSCRIPT:x", False),
+    "atom-ok": ("HTTPS://links.example/ok2", True),
+}
+UNSAFE_TEXT = re.compile(r"(?i)(java|vb)\s*script\s*:|\bdata\s*:")
+
+
+def links_rss():
+    items = "".join(
+        '<item><title>%s</title><link>%s</link><guid isPermaLink="false">guid-%s</guid>'
+        "<description>&lt;p&gt;body of %s&lt;/p&gt;</description></item>\n"
+        % (name, raw, name, name) for name, (raw, _) in RSS_LINKS.items())
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'
+            "<title>Links</title><link>https://links.example/</link>"
+            "<description>entry links</description>%s</channel></rss>\n" % items)
+
+
+def links_atom():
+    entries = "".join(
+        '<entry><title>%s</title><id>urn:links:%s</id><link href="%s"/>'
+        "<updated>2025-11-01T10:00:00Z</updated><content type=\"html\">"
+        "&lt;p&gt;body of %s&lt;/p&gt;</content></entry>\n"
+        % (name, name, raw, name) for name, (raw, _) in ATOM_LINKS.items())
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<feed xmlns="http://www.w3.org/2005/Atom"><title>Links atom</title>'
+            "<id>urn:links</id><updated>2025-11-01T10:00:00Z</updated>%s</feed>\n" % entries)
+
+
+def test_unsafe_entry_links_are_not_published(server, work):
+    """javascript:, vbscript: and data: entry links (any case, leading white
+    space, entity-encoded) reach neither X-RSS-URL, the mail's heading
+    link, its text part nor the merged feed's <link>; such an entry is
+    keyed as one without a link (two sharing a link are two entries)."""
+    server.set("/links.xml", links_rss(), content_type="application/rss+xml")
+    server.set("/a/links.atom", links_atom(), content_type="application/atom+xml")
+    work.write_config({"rss": server.url("/links.xml"), "atom": server.url("/a/links.atom")})
+    res = work.once()
+    assert res.rc == 0, res
+    want = dict(RSS_LINKS, **ATOM_LINKS)
+    msgs = {str(m["Subject"]): m for m in work.messages()}
+    assert set(msgs) == set(want), sorted(msgs)
+
+    base = server.url("/")
+    for name, (_, published) in want.items():
+        m = msgs[name]
+        url = m["X-RSS-URL"]
+        html_part = m.html().get_content()
+        text_part = m.msg.get_body(preferencelist=("plain",)).get_content()
+        hrefs = [v for t, attrs in inspect(html_part).tags for k, v in attrs if k == "href"]
+        if published:
+            assert url is not None and url_scheme(str(url)) in ("http", "https"), (name, url)
+            assert name.endswith("ok") or str(url).startswith(base), (name, url)
+            assert hrefs == [str(url)], (name, hrefs)
+            assert str(url) in text_part, (name, text_part)
+        else:
+            assert url is None, (name, url)
+            assert hrefs == [], (name, html_part)
+            assert not UNSAFE_TEXT.search(text_part), (name, text_part)
+
+    merged = ET.fromstring(work.output.read_bytes())
+    seen = set()
+    for e in merged.iter(ATOM + "entry"):
+        name = e.findtext(ATOM + "title")
+        seen.add(name)
+        # The mail's headers and body have white space as spaces.
+        hrefs = [re.sub(r"\s", " ", l.get("href")) for l in e.findall(ATOM + "link")]
+        if want[name][1]:
+            assert hrefs == [str(msgs[name]["X-RSS-URL"])], (name, hrefs)
+        else:
+            assert hrefs == [], (name, hrefs)
+    assert seen == set(want)
+
+    # The keys hold: nothing is delivered again.
+    res = work.once()
+    assert res.rc == 0 and len(work.messages()) == len(want), res

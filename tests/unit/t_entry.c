@@ -125,6 +125,55 @@ TEST(key_canonical_link)
 	fe_free(&fe);
 }
 
+/*
+ * A link that is not http(s) is not published and keys nothing: the
+ * entry is keyed as one without a link, so two entries sharing
+ * "javascript:alert(1)" are two entries.
+ */
+TEST(key_unsafe_link)
+{
+	static const char *const unsafe[] = {
+		"javascript:alert(1)", " JaVaScRiPt:alert(1)",
+		"vbscript:msgbox(1)", "data:text/html;base64,PHNjcmlwdD4=",
+		"file:///etc/passwd",
+	};
+	struct feed_doc doc;
+	struct feed_entry fe;
+	struct entry e;
+	char k[KEY_HEX_SIZE], want[KEY_HEX_SIZE], other[KEY_HEX_SIZE];
+	size_t i;
+
+	memset(&doc, 0, sizeof(doc));
+	fe_init(&fe);
+	fe.id = xstrdup("guid-1");
+	key_of(&fe, "feed-a", want);
+	fe.id[5] = '2';
+	key_of(&fe, "feed-a", other);
+	fe.id[5] = '1';
+	for (i = 0; i < sizeof(unsafe) / sizeof(unsafe[0]); i++) {
+		free(fe.link);
+		fe.link = xstrdup(unsafe[i]);
+		entry_from_feed(&e, &doc, &fe, "feed-a", "http://f/feed", NULL,
+		    1000);
+		ASSERT_STR(e.key, want);
+		ASSERT(e.link == NULL);
+		entry_clear(&e);
+		fe.id[5] = '2';
+		key_of(&fe, "feed-a", k);
+		ASSERT_STR(k, other);
+		fe.id[5] = '1';
+	}
+	/* An http(s) link in any case is published as it came. */
+	free(fe.link);
+	fe.link = xstrdup("HTTPS://Example.com/a");
+	entry_from_feed(&e, &doc, &fe, "feed-a", "http://f/feed", NULL, 1000);
+	ASSERT_STR(e.link, "HTTPS://Example.com/a");
+	entry_key_hash("https://example.com/a", 21, want);
+	ASSERT_STR(e.key, want);
+	entry_clear(&e);
+	fe_free(&fe);
+}
+
 TEST(key_id_scoped_to_feed)
 {
 	struct feed_entry fe;
@@ -311,6 +360,81 @@ TEST(content_other_types_escaped)
 	}
 }
 
+/*
+ * Bounded outputs: a title, author or feed title over ENTRY_TEXT_MAX
+ * characters ends in an ellipsis there, content over ENTRY_CONTENT_MAX
+ * bytes is cut before the tag the cut would split, a link or id over
+ * ENTRY_URL_MAX bytes is left out; the key is what it was, and e.cut
+ * says what was cut.
+ */
+TEST(bounds)
+{
+	struct feed_doc doc;
+	struct feed_entry fe;
+	struct entry e;
+	struct buf title, html, link;
+	char want[KEY_HEX_SIZE], *canon;
+	size_t i;
+
+	buf_init(&title);
+	for (i = 0; i < ENTRY_TEXT_MAX + 50; i++)
+		buf_addstr(&title, "\xed\x95\x9c");
+	buf_init(&html);
+	buf_addstr(&html, "<p>");
+	while (html.len < ENTRY_CONTENT_MAX - 10)
+		buf_addstr(&html, "text ");
+	buf_addstr(&html, "<a href=\"https://x.example/long\">link</a></p>");
+	buf_init(&link);
+	buf_addstr(&link, "https://x.example/?q=");
+	while (link.len <= ENTRY_URL_MAX)
+		buf_addc(&link, 'q');
+
+	memset(&doc, 0, sizeof(doc));
+	text_set(&doc.title, title.data, "text/plain");
+	fe_init(&fe);
+	text_set(&fe.title, title.data, "text/plain");
+	fe_add_content(&fe, html.data, "text/html");
+	fe.link = xstrdup(link.data);
+	fe.id = xstrdup(link.data);
+	fe.author = xstrdup(title.data);
+	entry_from_feed(&e, &doc, &fe, "big", "http://f/feed", NULL, 5);
+	ASSERT_INT(e.cut, ENTRY_CUT_TEXT | ENTRY_CUT_CONTENT | ENTRY_CUT_URL);
+	ASSERT_INT(strlen(e.title), ENTRY_TEXT_MAX * 3 + 3);
+	ASSERT(strcmp(e.title + ENTRY_TEXT_MAX * 3, "\xe2\x80\xa6") == 0);
+	ASSERT_STR(e.feed_title, e.title);
+	ASSERT_STR(e.author, e.title);
+	ASSERT(strlen(e.content) <= ENTRY_CONTENT_MAX + 3);
+	/* Cut before "<a href=...", not inside it. */
+	ASSERT(strstr(e.content, "<a") == NULL);
+	ASSERT(strcmp(e.content + strlen(e.content) - 4, " \xe2\x80\xa6") == 0);
+	ASSERT(e.link == NULL);
+	ASSERT(e.id == NULL);
+	canon = url_canonical(link.data);
+	entry_key_hash(canon, strlen(canon), want);
+	ASSERT_STR(e.key, want);
+	free(canon);
+	entry_clear(&e);
+
+	/* At the bounds nothing is cut. */
+	text_set(&fe.title, "short", "text/plain");
+	free(fe.content[0].value);
+	fe.content[0].value = xstrdup("<p>x</p>");
+	fe.link[ENTRY_URL_MAX] = '\0';
+	free(fe.id);
+	fe.id = NULL;
+	free(fe.author);
+	fe.author = NULL;
+	text_free(&doc.title);
+	entry_from_feed(&e, &doc, &fe, "big", "http://f/feed", NULL, 5);
+	ASSERT_INT(e.cut, 0);
+	ASSERT_STR(e.link, fe.link);
+	entry_clear(&e);
+	fe_free(&fe);
+	buf_free(&title);
+	buf_free(&html);
+	buf_free(&link);
+}
+
 /* An empty or out-of-line content does not hide the summary. */
 TEST(content_empty_uses_summary)
 {
@@ -432,6 +556,7 @@ int
 main(void)
 {
 	RUN(key_canonical_link);
+	RUN(key_unsafe_link);
 	RUN(key_id_scoped_to_feed);
 	RUN(key_content_fallback);
 	RUN(feed_title_choice);
@@ -439,6 +564,7 @@ main(void)
 	RUN(content_as_html);
 	RUN(content_other_types_escaped);
 	RUN(content_empty_uses_summary);
+	RUN(bounds);
 	RUN(fields_copied);
 	RUN(date_fallback);
 	RUN(key_digest);

@@ -106,10 +106,58 @@ utf8_whole(const unsigned char *s, size_t n)
 	return 1;
 }
 
+static int
+hexval(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ?
+	    c - 'A' + 10 : -1;
+}
+
+/* The bytes of the base64 text from p to end into chunk; -1 if bad. */
+static int
+decode_b(const char *p, const char *end, unsigned char *chunk, size_t *n)
+{
+	int bits = 0, acc = 0, c;
+
+	for (; p < end && *p != '='; p++) {
+		if ((c = b64val(*p)) < 0)
+			return -1;
+		acc = ((acc << 6) | c) & 0xffff;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			chunk[(*n)++] = (unsigned char)(acc >> bits & 0xff);
+		}
+	}
+	return 0;
+}
+
+/* The bytes of the "Q" text from p to end into chunk; -1 if bad. */
+static int
+decode_q(const char *p, const char *end, unsigned char *chunk, size_t *n)
+{
+	for (; p < end; p++) {
+		if (*p == '_')
+			chunk[(*n)++] = ' ';
+		else if (*p != '=')
+			chunk[(*n)++] = (unsigned char)*p;
+		else if (end - p < 3 || hexval(p[1]) < 0 || hexval(p[2]) < 0)
+			return -1;
+		else {
+			chunk[(*n)++] = (unsigned char)(hexval(p[1]) << 4 |
+			    hexval(p[2]));
+			p += 2;
+		}
+	}
+	return 0;
+}
+
 /*
- * Decodes an unfolded value made only of "=?UTF-8?B?...?=" words separated
- * by white space.  Returns NULL when a word is malformed, longer than 75
- * characters, or splits a character.
+ * Decodes an unfolded value made only of "=?UTF-8?B?...?=" and
+ * "=?UTF-8?Q?...?=" words separated by white space.  Returns NULL when a
+ * word is malformed, longer than 75 characters, or splits a character, or
+ * when a B word that is not the last ends in "=" padding (GMime, notmuch's
+ * parser, stops decoding there).
  */
 static char *
 decode_words(const char *v)
@@ -118,28 +166,23 @@ decode_words(const char *v)
 	const char *p = v, *end;
 	unsigned char chunk[128];
 	size_t n;
-	int bits, acc, c;
+	int q, r;
 
 	buf_init(&out);
 	while (*p != '\0') {
 		while (*p == ' ')
 			p++;
-		if (strncmp(p, "=?UTF-8?B?", 10) != 0 ||
+		if ((strncmp(p, "=?UTF-8?B?", 10) != 0 &&
+		    strncmp(p, "=?UTF-8?Q?", 10) != 0) ||
 		    (end = strstr(p + 10, "?=")) == NULL || end - p + 2 > 75)
 			goto bad;
+		q = p[8] == 'Q';
 		n = 0;
-		bits = acc = 0;
-		for (p += 10; p < end && *p != '='; p++) {
-			if ((c = b64val(*p)) < 0)
-				goto bad;
-			acc = ((acc << 6) | c) & 0xffff;
-			bits += 6;
-			if (bits >= 8) {
-				bits -= 8;
-				chunk[n++] = (unsigned char)(acc >> bits & 0xff);
-			}
-		}
-		if (!utf8_whole(chunk, n))
+		r = q ? decode_q(p + 10, end, chunk, &n) :
+		    decode_b(p + 10, end, chunk, &n);
+		if (r == -1 || !utf8_whole(chunk, n))
+			goto bad;
+		if (!q && end[-1] == '=' && end[2] != '\0')
 			goto bad;
 		buf_add(&out, chunk, n);
 		p = end + 2;
@@ -214,6 +257,46 @@ TEST(test_encode_header_direct)
 	ASSERT_STR(d, "a\xef\xbf\xbd");
 	free(d);
 	free(v);
+}
+
+/*
+ * Every alignment of text to words: only the last B word may end in "="
+ * padding (decode_words refuses the others), words hold whole characters
+ * and lines stay within 76 columns, whatever the column the value starts
+ * at.  One ASCII letter before Korean leaves no boundary at a multiple of
+ * 3 bytes, so those words are Q.
+ */
+TEST(test_encoded_words_unpadded)
+{
+	static const char *const texts[] = {
+		KO_TITLE,
+		"A" KO_TITLE KO_TITLE,
+		"AB" KO_TITLE " " KO_TITLE,
+		"caf\xc3\xa9 na\xc3\xafve \xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2"
+		    "\xd0\xb5\xd1\x82 \xf0\x9f\x9a\x80\xf0\x9f\x98\x80 "
+		    KO_TITLE " x \xf0\x9f\x91\x8d" KO_TITLE,
+		"=? looks like a word ?= but is plain ASCII that goes on and on "
+		    "long enough for several encoded words in a row, to the end",
+	};
+	char *v, *u, *s, *t, *d;
+	size_t i, col;
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		for (col = 0; col < 24; col++) {
+			v = message_encode_header(texts[i], col);
+			ASSERT(lines_within(v, 76));
+			ASSERT(strcspn(v, "\n") + col <= 76);
+			u = xstrdup(v);
+			for (s = t = u; *s != '\0'; s++)
+				if (*s != '\n')
+					*t++ = *s;
+			*t = '\0';
+			d = decode_words(u);
+			ASSERT_STR(d, texts[i]);
+			free(d);
+			free(u);
+			free(v);
+		}
 }
 
 TEST(test_no_header_injection)
@@ -688,6 +771,35 @@ TEST(test_clean_controls)
 	free(v);
 }
 
+/*
+ * Format characters (bidi controls, zero-width ones) are dropped from
+ * Subject, From and the heading: "pay\u202Etxt.exe" cannot show as
+ * "payexe.txt".  The content keeps them.
+ */
+TEST(test_format_characters_dropped)
+{
+	struct entry e = entry_fixture(KEY, "pay\xe2\x80\xaetxt.exe\xe2\x80\xac"
+	    " now\xe2\x80\x8b\xef\xbb\xbf", FIXTURE_DATE);
+	char *msg, *v, *t;
+	size_t len;
+
+	e.feed_title = (char *)"Bank\xe2\x81\xa6 News\xe2\x81\xa9";
+	e.content = (char *)"<p>k\xe2\x80\x8dx</p>";
+	msg = message_render(&e, &len);
+	v = header(msg, "Subject");
+	ASSERT_STR(v, "paytxt.exe now");
+	free(v);
+	v = header(msg, "From");
+	ASSERT_STR(v, "\"Bank News\" <aggregator@localhost>");
+	free(v);
+	free(msg);
+	t = rendered_part(&e, "html");
+	ASSERT(strstr(t, "<title>paytxt.exe now</title>") != NULL);
+	ASSERT(strstr(t, ">paytxt.exe now</a></h1>") != NULL);
+	ASSERT(strstr(t, "k=E2=80=8Dx") != NULL);
+	free(t);
+}
+
 /* Element names are matched without regard to case, and only whole. */
 TEST(test_text_elements)
 {
@@ -723,6 +835,7 @@ main(void)
 {
 	RUN(test_korean_subject);
 	RUN(test_encode_header_direct);
+	RUN(test_encoded_words_unpadded);
 	RUN(test_no_header_injection);
 	RUN(test_headers);
 	RUN(test_long_values);
@@ -734,6 +847,7 @@ main(void)
 	RUN(test_qp_from);
 	RUN(test_qp_trailing_blanks);
 	RUN(test_clean_controls);
+	RUN(test_format_characters_dropped);
 	RUN(test_text_elements);
 	return TEST_DONE();
 }

@@ -182,6 +182,42 @@ TEST(test_escape_xml)
 	ASSERT(escapes_to("\xc3\xa9", 1, TEXT_ESC_XML, UTF8_REPLACEMENT_STR));
 }
 
+/* Format characters: Cf, sorted ranges, nothing around them. */
+TEST(test_is_format)
+{
+	static const uint32_t yes[] = {
+		0xad, 0x600, 0x605, 0x61c, 0x200b, 0x200f, 0x202a, 0x202e,
+		0x2060, 0x2064, 0x2066, 0x2069, 0xfeff, 0xfffb, 0x110bd,
+		0x1343f, 0xe0001, 0xe0020, 0xe007f,
+	};
+	static const uint32_t no[] = {
+		0, 'a', 0x7f, 0x85, 0xa0, 0xac, 0xae, 0x5ff, 0x606, 0x200a,
+		0x2010, 0x2029, 0x202f, 0x2065, 0x2070, 0xfffd, 0xac00,
+		0x1f600, 0xe0000, 0xe0080, 0x10ffff,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		ASSERT_INT(text_is_format(yes[i]), 1);
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		ASSERT_INT(text_is_format(no[i]), 0);
+}
+
+/* TEXT_ESC_FORMAT drops format characters, with or without XML. */
+TEST(test_escape_format)
+{
+	/* "a" RLO "b" PDF ZWSP "<" FEFF "\xff" TAG-A "c" */
+	const char *s = "a\xe2\x80\xae" "b\xe2\x80\xac\xe2\x80\x8b<"
+	    "\xef\xbb\xbf\xff\xf3\xa0\x81\x81\xea\xb0\x80";
+
+	ASSERT(escapes_to(s, strlen(s), TEXT_ESC_FORMAT,
+	    "ab&lt;\xff\xea\xb0\x80"));
+	ASSERT(escapes_to(s, strlen(s), TEXT_ESC_XML | TEXT_ESC_FORMAT,
+	    "ab&lt;" UTF8_REPLACEMENT_STR "\xea\xb0\x80"));
+	/* Without the flag they stay. */
+	ASSERT(escapes_to("\xe2\x80\xae", 3, TEXT_ESC_XML, "\xe2\x80\xae"));
+}
+
 TEST(test_cp1252)
 {
 	ASSERT_INT(text_cp1252(0x80), 0x20ac);
@@ -217,6 +253,8 @@ main(void)
 	RUN(test_unescape);
 	RUN(test_escape_html);
 	RUN(test_escape_xml);
+	RUN(test_is_format);
+	RUN(test_escape_format);
 	RUN(test_cp1252);
 	RUN(test_html_type);
 	return TEST_DONE();

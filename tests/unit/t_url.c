@@ -168,6 +168,25 @@ TEST(is_absolute)
 	ASSERT_INT(url_is_absolute(NULL), 0);
 }
 
+/* Only http(s) links are published: any case, after white space. */
+TEST(is_http)
+{
+	static const char *const yes[] = {
+		"http://a/", "HTTPS://A/x", " \t\nhttps://a/",
+	};
+	static const char *const no[] = {
+		"javascript:alert(1)", " JaVaScRiPt:alert(1)",
+		"vbscript:msgbox(1)", "DATA:text/html,x", "java\tscript:x",
+		"file:///etc/passwd", "https:x", "/relative", "", NULL,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		ASSERT_INT(url_is_http(yes[i]), 1);
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		ASSERT_INT(url_is_http(no[i]), 0);
+}
+
 TEST(canonical_tracking_params)
 {
 	check_canon("https://www.reuters.com/x/?utm_source=openai",
@@ -239,6 +258,7 @@ main(void)
 	RUN(resolve_rfc_abnormal);
 	RUN(resolve_feed_cases);
 	RUN(is_absolute);
+	RUN(is_http);
 	RUN(canonical_tracking_params);
 	RUN(canonical_host_port_fragment);
 	RUN(canonical_other_schemes);

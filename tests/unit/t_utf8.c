@@ -155,6 +155,26 @@ TEST(test_put)
 	ASSERT(encodes_to(0xffffffff, UTF8_REPLACEMENT_STR));
 }
 
+/* Prefixes by characters and by bytes, always on a boundary. */
+TEST(test_cut)
+{
+	/* "a", U+D55C (3 bytes), U+1F4F0 (4 bytes), a bad byte, "z". */
+	const char *s = "a\xed\x95\x9c\xf0\x9f\x93\xb0\xff" "z";
+	size_t n = strlen(s);
+
+	ASSERT_INT(utf8_cut(s, n, 0, n), 0);
+	ASSERT_INT(utf8_cut(s, n, 1, n), 1);
+	ASSERT_INT(utf8_cut(s, n, 2, n), 4);
+	ASSERT_INT(utf8_cut(s, n, 3, n), 8);
+	ASSERT_INT(utf8_cut(s, n, 4, n), 9);
+	ASSERT_INT(utf8_cut(s, n, 99, n), n);
+	/* Bytes: never half a character. */
+	ASSERT_INT(utf8_cut(s, n, n, 3), 1);
+	ASSERT_INT(utf8_cut(s, n, n, 7), 4);
+	ASSERT_INT(utf8_cut(s, n, n, 8), 8);
+	ASSERT_INT(utf8_cut(s, n, 2, 8), 4);
+}
+
 int
 main(void)
 {
@@ -163,5 +183,6 @@ main(void)
 	RUN(test_valid_long);
 	RUN(test_decode_lossy);
 	RUN(test_put);
+	RUN(test_cut);
 	return TEST_DONE();
 }
