@@ -58,6 +58,7 @@ struct job {
 	const char		*why;		/* the schedule rule applied */
 	long			 delay;		/* seconds to the next poll */
 	size_t			 delivered;
+	size_t			 skipped;	/* a first poll's older entries */
 	long			 ttl;		/* the feed's <ttl>, minutes */
 	time_t			 now;		/* when the worker started */
 };

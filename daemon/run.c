@@ -50,7 +50,7 @@ job_reset_fetch(struct job *j)
 	j->err[0] = j->warning[0] = '\0';
 	j->stage = j->why = NULL;
 	j->failed = j->fatal = j->moved = j->gone = 0;
-	j->delivered = 0;
+	j->delivered = j->skipped = 0;
 	j->delay = 0;
 }
 
@@ -72,6 +72,7 @@ job_adopt_url(struct job *j)
 	j->st.gone = 0;
 	j->st.failures = 0;
 	j->st.next_due = 0;
+	j->st.first_good = 0;	/* a new feed: backfill applies */
 }
 
 struct job *
@@ -231,6 +232,10 @@ job_log(const struct job *j)
 	if (j->delivered > 0)
 		log_info("feed %s: %zu new entries", j->conf.name,
 		    j->delivered);
+	if (!j->failed && j->skipped > 0)
+		log_info("feed %s: first poll: %zu older entries marked seen, "
+		    "not delivered (backfill %ld)", j->conf.name, j->skipped,
+		    j->conf.backfill);
 	if (!j->p->once && !j->gone)
 		log_debug("feed %s: next poll in %ld s (%s)", j->conf.name,
 		    j->delay, j->why != NULL ? j->why : "?");

@@ -19,7 +19,7 @@
 #include "xmalloc.h"
 
 /* Bumped whenever the schema changes; store_migrate knows every step. */
-#define STORE_SCHEMA_VERSION	4
+#define STORE_SCHEMA_VERSION	5
 
 enum store_stmt {
 	ST_BEGIN,
@@ -44,7 +44,7 @@ enum store_stmt {
 			"id, author, content, date, seen"
 #define FEED_COLUMNS	"url, etag, last_modified, title, last_poll, " \
 			"last_status, last_error, delivered, failures, next_due, " \
-			"moved_to, gone"
+			"moved_to, gone, first_good"
 
 static const char *const store_sql[ST_COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -69,7 +69,8 @@ static const char *const store_sql[ST_COUNT] = {
 	    "ORDER BY date DESC, seen DESC, key LIMIT ?1",
 	[ST_FEED_GET] = "SELECT " FEED_COLUMNS " FROM feeds WHERE name = ?1",
 	[ST_FEED_PUT] = "INSERT OR REPLACE INTO feeds (name, " FEED_COLUMNS
-	    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+	    "?14)",
 	[ST_FEED_EACH] = "SELECT " FEED_COLUMNS ", name FROM feeds "
 	    "ORDER BY name",
 };
@@ -106,6 +107,13 @@ static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	"ALTER TABLE feeds ADD COLUMN gone INTEGER DEFAULT 0;"),
 	/* The file is durable in tmp/ before its row: no copy is kept. */
 	"ALTER TABLE pending DROP COLUMN message;",
+	/*
+	 * When a feed first polled well (backfill limits the poll before).
+	 * A feed that delivered, or whose last poll was good, did.
+	 */
+	("ALTER TABLE feeds ADD COLUMN first_good INTEGER DEFAULT 0;"
+	"UPDATE feeds SET first_good = last_poll WHERE last_poll > 0 AND "
+	"(failures = 0 OR delivered > 0);"),
 };
 
 /* The connection and its prepared statements. */
@@ -524,7 +532,7 @@ store_add_pending(struct store *s, const struct entry *e, const char *name)
 }
 
 int
-store_delivered(struct store *s, const char *key, const char *feed,
+store_mark_seen(struct store *s, const char *key, const char *feed,
     time_t when)
 {
 	sqlite3_stmt *st;
@@ -534,7 +542,16 @@ store_delivered(struct store *s, const char *key, const char *feed,
 	store_bind_text(st, 1, key);
 	store_bind_text(st, 2, feed);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)when);
-	if (store_step_done(s, st, "recording", key) == -1)
+	return store_step_done(s, st, "recording", key);
+}
+
+int
+store_delivered(struct store *s, const char *key, const char *feed,
+    time_t when)
+{
+	sqlite3_stmt *st;
+
+	if (store_mark_seen(s, key, feed, when) == -1)
 		return -1;
 	if ((st = store_stmt(s, ST_DEL_PENDING)) == NULL)
 		return -1;
@@ -720,6 +737,7 @@ store_row_feed(sqlite3_stmt *q, struct feed_state *st)
 	st->next_due = (time_t)sqlite3_column_int64(q, 9);
 	st->moved_to = store_col_text(q, 10);
 	st->gone = (time_t)sqlite3_column_int64(q, 11);
+	st->first_good = (time_t)sqlite3_column_int64(q, 12);
 }
 
 int
@@ -764,6 +782,7 @@ store_feed_put(struct store *s, const char *name, const struct feed_state *st)
 	sqlite3_bind_int64(q, 11, (sqlite3_int64)st->next_due);
 	store_bind_text(q, 12, st->moved_to);
 	sqlite3_bind_int64(q, 13, (sqlite3_int64)st->gone);
+	sqlite3_bind_int64(q, 14, (sqlite3_int64)st->first_good);
 	rc = sqlite3_step(q);
 	sqlite3_reset(q);
 	if (rc != SQLITE_DONE) {
@@ -787,7 +806,7 @@ store_feed_each(struct store *s,
 		return -1;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		store_row_feed(q, &st);
-		name = store_col_text(q, 12);
+		name = store_col_text(q, 13);
 		cb(name != NULL ? name : "", &st, arg);
 		free(name);
 		feed_state_clear(&st);

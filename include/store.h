@@ -29,6 +29,7 @@ struct feed_state {
 	time_t	 next_due;	/* when the next poll is due, 0 if unknown */
 	char	*moved_to;	/* where a 301/308 sent the feed, or NULL */
 	time_t	 gone;		/* when the server said 410 Gone, or 0 */
+	time_t	 first_good;	/* the feed's first good poll, 0 before it */
 };
 
 /* Opens (creating when missing) the store at path.  0, or -1 with err. */
@@ -68,6 +69,12 @@ void	store_read_end(struct store *);
 int	store_add_pending(struct store *, const struct entry *e,
 	    const char *name);
 int	store_delivered(struct store *, const char *key, const char *feed,
+	    time_t when);
+/*
+ * Records key as seen without a delivery (the entries a first poll does
+ * not deliver; a key read back from the spool).  0 or -1.
+ */
+int	store_mark_seen(struct store *, const char *key, const char *feed,
 	    time_t when);
 /* Drops key's pending row: the delivery failed and will start afresh. */
 int	store_forget_pending(struct store *, const char *key);
