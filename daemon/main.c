@@ -40,7 +40,7 @@ static const char usage_text[] =
 "  -c, --config FILE   config file (default " DEFAULT_CONFIG ")\n"
 "      --once          poll every enabled feed once, then exit\n"
 "  -v, --verbose       more log output (twice for debug)\n"
-"  -q, --quiet         errors only\n";
+"  -q, --quiet         errors only; nothing at all on success\n";
 
 static void
 usage(FILE *fp)
@@ -250,7 +250,7 @@ cmd_parse(int argc, char **argv)
 }
 
 static int
-cmd_poll(const char *path, int once)
+cmd_poll(const char *path, int once, const struct run_options *opts)
 {
 	struct config cfg;
 	char err[512];
@@ -270,7 +270,7 @@ cmd_poll(const char *path, int once)
 		config_free(&cfg);
 		return EXIT_LOCAL;
 	}
-	rc = once ? run_once(path, &cfg) : run_daemon(path, &cfg);
+	rc = once ? run_once(path, &cfg, opts) : run_daemon(path, &cfg);
 	curl_global_cleanup();
 	close(lockfd);
 	config_free(&cfg);
@@ -289,6 +289,7 @@ main(int argc, char **argv)
 		{ "version",	no_argument,		NULL, 'V' },
 		{ NULL,		0,			NULL, 0 },
 	};
+	struct run_options ropts = { 0 };
 	const char *config = DEFAULT_CONFIG;
 	int ch, once = 0, verbosity = 0, rc;
 
@@ -325,9 +326,10 @@ main(int argc, char **argv)
 	log_init(verbosity);
 	argc -= optind;
 	argv += optind;
+	ropts.quiet = verbosity < 0;
 	xmlInitParser();
 	if (argc == 0)
-		rc = cmd_poll(config, once);
+		rc = cmd_poll(config, once, &ropts);
 	else if (strcmp(argv[0], "check") == 0 && argc == 1)
 		rc = cmd_check(config);
 	else if (strcmp(argv[0], "status") == 0 && argc == 1)

@@ -142,6 +142,7 @@ int
 job_start(struct job *j, time_t now)
 {
 	char when[32];
+	long delay;
 
 	if (j->st.gone != 0) {
 		date_format_iso(j->st.gone, when, sizeof(when));
@@ -149,11 +150,16 @@ job_start(struct job *j, time_t now)
 		    "its url changes", j->conf.name, when);
 		return -1;
 	}
-	if (j->p->once)
+	if (j->p->once) {
 		job_poll(j);
-	else
-		job_schedule(j, schedule_first(j->conf.interval,
-		    j->st.next_due, now, (unsigned long)random()));
+		return 0;
+	}
+	delay = schedule_first(j->conf.interval, j->st.next_due, now,
+	    (unsigned long)random());
+	date_format_iso(now + delay, when, sizeof(when));
+	log_debug("feed %s: first poll at %s (in %ld s)", j->conf.name, when,
+	    delay);
+	job_schedule(j, delay);
 	return 0;
 }
 
@@ -229,6 +235,8 @@ job_log(const struct job *j)
 		log_error("feed %s: %s: %s", j->conf.name, j->stage, j->err);
 	else if (j->warning[0] != '\0')
 		log_warnx("feed %s: %s", j->conf.name, j->warning);
+	if (!j->failed && j->res.status == 304)
+		log_info("feed %s: not modified (HTTP 304)", j->conf.name);
 	if (j->delivered > 0)
 		log_info("feed %s: %zu new entries", j->conf.name,
 		    j->delivered);
@@ -239,6 +247,14 @@ job_log(const struct job *j)
 	if (!j->p->once && !j->gone)
 		log_debug("feed %s: next poll in %ld s (%s)", j->conf.name,
 		    j->delay, j->why != NULL ? j->why : "?");
+}
+
+/* --once on a terminal: feeds done, new entries, failures, in place. */
+static void
+once_progress(const struct poller *p)
+{
+	log_progress("aggregator: %zu/%zu feeds, %zu new entries, %zu failed",
+	    p->njobs - p->outstanding, p->njobs, p->delivered, p->failed);
 }
 
 static void
@@ -266,7 +282,9 @@ job_done(uv_work_t *req, int status)
 
 	if (p->once) {
 		job_reset_fetch(j);
-		if (--p->outstanding == 0 && !p->merge_running)
+		p->outstanding--;
+		once_progress(p);
+		if (p->outstanding == 0 && !p->merge_running)
 			poller_shutdown(p);
 		return;
 	}
@@ -666,10 +684,12 @@ poller_finish(struct poller *p)
 }
 
 int
-run_once(const char *path, const struct config *cfg)
+run_once(const char *path, const struct config *cfg,
+    const struct run_options *opts)
 {
 	struct poller p;
 	time_t now = time(NULL);
+	int rc;
 
 	if (poller_init(&p, path, cfg, 1) == -1) {
 		poller_abandon(&p);
@@ -681,14 +701,22 @@ run_once(const char *path, const struct config *cfg)
 			p.outstanding--;
 			p.failed++;
 		}
+	once_progress(&p);
 	if (p.outstanding == 0)
 		merge_start(&p);
 	uv_run(&p.loop, UV_RUN_DEFAULT);
-	printf("aggregator: %zu new entries from %zu feeds (%zu failed); "
-	    "spool: %s; merged feed: %s\n", p.delivered, p.polled, p.failed,
-	    cfg->spool, cfg->output);
-	fflush(stdout);
-	return poller_finish(&p);
+	log_progress_done();
+	/* -q keeps stdout for trouble only. */
+	if (!opts->quiet)
+		printf("aggregator: %zu new entries from %zu feeds (%zu "
+		    "failed); spool: %s; merged feed: %s\n", p.delivered,
+		    p.polled, p.failed, cfg->spool, cfg->output);
+	rc = poller_finish(&p);
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		log_warn("writing the result");
+		rc = EXIT_LOCAL;
+	}
+	return rc;
 }
 
 int
