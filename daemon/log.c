@@ -70,6 +70,22 @@ log_progress_done(void)
 	pthread_mutex_unlock(&log_mu);
 }
 
+void
+log_output(const char *s, size_t n)
+{
+	int tty = isatty(STDOUT_FILENO);
+
+	pthread_mutex_lock(&log_mu);
+	if (tty)
+		bar_hide();
+	fwrite(s, 1, n, stdout);
+	if (tty) {
+		fflush(stdout);
+		bar_show();
+	}
+	pthread_mutex_unlock(&log_mu);
+}
+
 static void	log_vline(int, enum log_level, const char *, const char *,
 		    va_list) __attribute__((__format__(__printf__, 4, 0)));
 

@@ -31,7 +31,8 @@
 #define DEFAULT_CONFIG	"/etc/aggregator/aggregator.conf"
 
 static const char usage_text[] =
-"usage: aggregator [-c FILE] [--once] [-v | -q]   poll feeds (daemon unless --once)\n"
+"usage: aggregator [-c FILE] [--once [--dry-run]] [-v | -q]\n"
+"                                                 poll feeds (daemon unless --once)\n"
 "       aggregator [-c FILE] check                validate the config and exit\n"
 "       aggregator [-c FILE] status               per-feed table from the state\n"
 "       aggregator [-c FILE] reindex              rebuild the seen keys from the spool\n"
@@ -41,6 +42,7 @@ static const char usage_text[] =
 "\n"
 "  -c, --config FILE   config file (default " DEFAULT_CONFIG ")\n"
 "      --once          poll every enabled feed once, then exit\n"
+"      --dry-run       with --once: print what would be delivered, write nothing\n"
 "  -v, --verbose       more log output (twice for debug)\n"
 "  -q, --quiet         errors only; nothing at all on success\n";
 
@@ -276,19 +278,21 @@ state_usable(const char *path, const struct config *cfg)
 }
 
 /*
- * Loads the config and takes the instance lock beside its state
- * (*lockfd).  0, or the exit status with cfg freed.
+ * Loads the config and, when lock is set, takes the instance lock beside
+ * its state (*lockfd, else -1).  0, or the exit status with cfg freed.
  */
 static int
-load_locked(const char *path, struct config *cfg, int *lockfd)
+load_locked(const char *path, struct config *cfg, int lock, int *lockfd)
 {
 	char err[512];
 
+	*lockfd = -1;
 	if (load_config(path, cfg) == -1) {
 		config_free(cfg);
 		return EXIT_USAGE;
 	}
-	if ((*lockfd = lock_acquire(cfg->state, err, sizeof(err))) == -1) {
+	if (lock &&
+	    (*lockfd = lock_acquire(cfg->state, err, sizeof(err))) == -1) {
 		log_error("%s", err);
 		config_free(cfg);
 		return EXIT_LOCAL;
@@ -296,13 +300,14 @@ load_locked(const char *path, struct config *cfg, int *lockfd)
 	return 0;
 }
 
+/* A dry run takes no lock: it writes nothing a running daemon could. */
 static int
 cmd_poll(const char *path, int once, const struct run_options *opts)
 {
 	struct config cfg;
 	int lockfd, rc;
 
-	if ((rc = load_locked(path, &cfg, &lockfd)) != 0)
+	if ((rc = load_locked(path, &cfg, !opts->dry_run, &lockfd)) != 0)
 		return rc;
 	rc = EXIT_LOCAL;
 	if (state_usable(path, &cfg) == -1)
@@ -314,7 +319,8 @@ cmd_poll(const char *path, int once, const struct run_options *opts)
 	rc = once ? run_once(path, &cfg, opts) : run_daemon(path, &cfg);
 	curl_global_cleanup();
 out:
-	close(lockfd);
+	if (lockfd != -1)
+		close(lockfd);
 	config_free(&cfg);
 	return rc;
 }
@@ -329,7 +335,7 @@ cmd_reindex(const char *path, int quiet)
 	char err[512];
 	int lockfd, rc;
 
-	if ((rc = load_locked(path, &cfg, &lockfd)) != 0)
+	if ((rc = load_locked(path, &cfg, 1, &lockfd)) != 0)
 		return rc;
 	rc = EXIT_LOCAL;
 	if (store_open(cfg.state, &store, err, sizeof(err)) == -1)
@@ -356,6 +362,7 @@ main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "config",	required_argument,	NULL, 'c' },
+		{ "dry-run",	no_argument,		NULL, 'n' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "once",	no_argument,		NULL, 'o' },
 		{ "quiet",	no_argument,		NULL, 'q' },
@@ -377,6 +384,9 @@ main(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
+		case 'n':
+			ropts.dry_run = 1;
+			break;
 		case 'o':
 			once = 1;
 			break;
@@ -401,6 +411,11 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	ropts.quiet = verbosity < 0;
+	/* --dry-run is a --once run: a daemon that writes nothing is none. */
+	if (ropts.dry_run && (!once || argc != 0)) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
 	xmlInitParser();
 	if (argc == 0)
 		rc = cmd_poll(config, once, &ropts);

@@ -5,6 +5,7 @@
  * in the same transaction.  Nothing here touches the loop.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "poller.h"
 #include "schedule.h"
 #include "store.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 void
@@ -335,6 +337,44 @@ job_recorded(struct delivery *d, void *arg)
 	d->st = &j->st;
 }
 
+/* One field of a dry run's line: control characters become spaces. */
+static void
+report_field(struct buf *b, const char *s)
+{
+	size_t n = s != NULL ? strlen(s) : 0, len;
+	uint32_t cp;
+
+	if (n == 0)
+		buf_addc(b, '-');
+	for (size_t i = 0; i < n; i += len) {
+		len = utf8_decode_lossy((const unsigned char *)s + i, n - i,
+		    &cp);
+		utf8_put(b, cp < 0x20 || (cp >= 0x7f && cp < 0xa0) ? ' ' : cp);
+	}
+}
+
+/*
+ * A dry run's report of a feed: the entries it would deliver, one line
+ * each (feed name, title, link, tab-separated), on stdout.
+ */
+static void
+job_report(const struct job *j, const struct entry *v, size_t n)
+{
+	struct buf b;
+
+	buf_init(&b);
+	for (size_t i = 0; i < n; i++) {
+		buf_printf(&b, "%s\t", j->conf.name);
+		report_field(&b, v[i].title);
+		buf_addc(&b, '\t');
+		report_field(&b, v[i].link);
+		buf_addc(&b, '\n');
+	}
+	if (b.len > 0)
+		log_output(b.data, b.len);
+	buf_free(&b);
+}
+
 void
 poll_work(uv_work_t *req)
 {
@@ -354,6 +394,14 @@ poll_work(uv_work_t *req)
 	if (j->failed)
 		nolder = 0;
 	j->skipped = nolder;
+	if (j->p->dry_run) {
+		/* Nothing is written: the lines are the outcome. */
+		if (!j->failed) {
+			job_report(j, fresh, nfresh);
+			j->delivered = nfresh;
+		}
+		goto out;
+	}
 	deliver_init(&d, fresh, j->failed ? 0 : nfresh);
 	d.record = job_recorded;
 	d.arg = j;
@@ -368,6 +416,7 @@ poll_work(uv_work_t *req)
 		j->fatal = 1;
 	}
 	deliver_clear(&d);
+out:
 	for (size_t i = 0; i < nfresh; i++)
 		entry_clear(&fresh[i]);
 	free(fresh);

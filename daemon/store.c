@@ -6,12 +6,15 @@
  * are prepared once and reused.  A file that is not a valid database is
  * refused, never recreated: it holds the dedup history.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -135,6 +138,7 @@ struct store {
 	 * the first one (and its fsync), so parsing never waits for a sync.
 	 */
 	char		*path;
+	int		 uri;		/* path is a file: URI (read-only) */
 	pthread_mutex_t	 rlock;
 	sqlite3		*rdb;
 	sqlite3_stmt	*rseen;
@@ -214,13 +218,12 @@ store_check(struct store *s, const char *path, char *err, size_t errlen)
 	return 0;
 }
 
-/* Brings the schema from its user_version up to STORE_SCHEMA_VERSION. */
+/* The file's schema version (its user_version).  0, or -1 with err. */
 static int
-store_migrate(struct store *s, const char *path, char *err, size_t errlen)
+store_version(struct store *s, const char *path, int *version, char *err,
+    size_t errlen)
 {
 	sqlite3_stmt *st;
-	char sql[64];
-	int version, n;
 
 	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st,
 	    NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
@@ -229,8 +232,20 @@ store_migrate(struct store *s, const char *path, char *err, size_t errlen)
 		sqlite3_finalize(st);
 		return -1;
 	}
-	version = sqlite3_column_int(st, 0);
+	*version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Brings the schema from its user_version up to STORE_SCHEMA_VERSION. */
+static int
+store_migrate(struct store *s, const char *path, char *err, size_t errlen)
+{
+	char sql[64];
+	int version, n;
+
+	if (store_version(s, path, &version, err, errlen) == -1)
+		return -1;
 	if (version > STORE_SCHEMA_VERSION || version < 0) {
 		snprintf(err, errlen, "state file %s has schema version %d, "
 		    "newer than this program knows (%d)", path, version,
@@ -258,26 +273,48 @@ fail:
 	return -1;
 }
 
+/* A store for path (which it owns), not connected yet. */
+static struct store *
+store_alloc(char *path)
+{
+	struct store *s = xcalloc(1, sizeof(*s));
+
+	s->path = path;
+	if (pthread_mutex_init(&s->rlock, NULL) != 0)
+		abort();
+	return s;
+}
+
+/*
+ * Opens the main connection with flags and checks the file (path is how
+ * the user named it).  0, or -1 with err.
+ */
+static int
+store_connect(struct store *s, const char *path, int flags, char *err,
+    size_t errlen)
+{
+	int rc;
+
+	rc = sqlite3_open_v2(s->path, &s->db, flags | SQLITE_OPEN_FULLMUTEX |
+	    (s->uri ? SQLITE_OPEN_URI : 0), NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "state file %s: %s", path,
+		    s->db != NULL ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		return -1;
+	}
+	sqlite3_busy_timeout(s->db, 5000);
+	return store_check(s, path, err, errlen);
+}
+
 int
 store_open(const char *path, struct store **out, char *err, size_t errlen)
 {
 	struct store *s;
-	int rc;
 
 	*out = NULL;
-	s = xcalloc(1, sizeof(*s));
-	s->path = xstrdup(path);
-	if (pthread_mutex_init(&s->rlock, NULL) != 0)
-		abort();
-	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
-	if (rc != SQLITE_OK) {
-		snprintf(err, errlen, "state file %s: %s", path,
-		    s->db != NULL ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
-		goto fail;
-	}
-	sqlite3_busy_timeout(s->db, 5000);
-	if (store_check(s, path, err, errlen) == -1)
+	s = store_alloc(xstrdup(path));
+	if (store_connect(s, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+	    err, errlen) == -1)
 		goto fail;
 	if (store_exec(s, "PRAGMA journal_mode = WAL") == -1 ||
 	    store_exec(s, "PRAGMA synchronous = FULL") == -1 ||
@@ -287,6 +324,58 @@ store_open(const char *path, struct store **out, char *err, size_t errlen)
 	}
 	if (store_migrate(s, path, err, errlen) == -1)
 		goto fail;
+	*out = s;
+	return 0;
+fail:
+	store_close(s);
+	return -1;
+}
+
+/*
+ * The URI that opens path read-only.  With no WAL beside the file nobody
+ * has it open, and it is opened immutable: a reader would otherwise
+ * create the -wal and -shm files.
+ */
+static char *
+store_ro_uri(const char *path)
+{
+	char *wal = xasprintf("%s-wal", path);
+	int immutable = access(wal, F_OK) == -1 && errno == ENOENT;
+	struct buf b;
+
+	free(wal);
+	buf_init(&b);
+	/* "file:" then "//" and an empty authority, or a relative path. */
+	buf_addstr(&b, path[0] == '/' ? "file://" : "file:");
+	for (const unsigned char *c = (const unsigned char *)path; *c != '\0';
+	    c++)
+		if (isalnum(*c) || strchr("/._-~", *c) != NULL)
+			buf_addc(&b, (char)*c);
+		else
+			buf_printf(&b, "%%%02X", *c);
+	buf_addstr(&b, immutable ? "?mode=ro&immutable=1" : "?mode=ro");
+	return buf_release(&b);
+}
+
+int
+store_open_readonly(const char *path, struct store **out, char *err,
+    size_t errlen)
+{
+	struct store *s;
+	int version;
+
+	*out = NULL;
+	s = store_alloc(store_ro_uri(path));
+	s->uri = 1;
+	if (store_connect(s, path, SQLITE_OPEN_READONLY, err, errlen) == -1 ||
+	    store_version(s, path, &version, err, errlen) == -1)
+		goto fail;
+	if (version != STORE_SCHEMA_VERSION) {
+		snprintf(err, errlen, "state file %s has schema version %d, "
+		    "not %d: the next run that writes it brings it up to date",
+		    path, version, STORE_SCHEMA_VERSION);
+		goto fail;
+	}
 	*out = s;
 	return 0;
 fail:
@@ -320,7 +409,7 @@ store_reader_open(struct store *s)
 	int rc;
 
 	rc = sqlite3_open_v2(s->path, &s->rdb, SQLITE_OPEN_READONLY |
-	    SQLITE_OPEN_FULLMUTEX, NULL);
+	    SQLITE_OPEN_FULLMUTEX | (s->uri ? SQLITE_OPEN_URI : 0), NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_busy_timeout(s->rdb, 5000);
 		rc = sqlite3_prepare_v3(s->rdb, store_sql[ST_IS_SEEN], -1,
@@ -340,6 +429,8 @@ store_reader_open(struct store *s)
 int
 store_read_begin(struct store *s)
 {
+	if (s == NULL)
+		return 0;
 	pthread_mutex_lock(&s->rlock);
 	if (s->rdb == NULL && store_reader_open(s) == -1)
 		return -1;
@@ -356,6 +447,8 @@ store_read_seen(struct store *s, const char *key)
 {
 	int rc;
 
+	if (s == NULL)
+		return 0;
 	if ((rc = store_seen_step(s->rseen, key)) == -1)
 		snprintf(s->rerrmsg, sizeof(s->rerrmsg),
 		    "store: looking up %s: %s", key, sqlite3_errmsg(s->rdb));
@@ -371,6 +464,8 @@ store_read_errmsg(struct store *s)
 void
 store_read_end(struct store *s)
 {
+	if (s == NULL)
+		return;
 	if (s->rdb != NULL && !sqlite3_get_autocommit(s->rdb))
 		sqlite3_exec(s->rdb, "ROLLBACK", NULL, NULL, NULL);
 	pthread_mutex_unlock(&s->rlock);
@@ -747,6 +842,8 @@ store_feed_get(struct store *s, const char *name, struct feed_state *st)
 	int rc;
 
 	memset(st, 0, sizeof(*st));
+	if (s == NULL)
+		return 0;
 	if ((q = store_stmt(s, ST_FEED_GET)) == NULL)
 		return -1;
 	store_bind_text(q, 1, name);

@@ -9,6 +9,7 @@
 
 /* What a --once run is asked to do besides polling. */
 struct run_options {
+	int	dry_run;	/* write nothing; print what would be delivered */
 	int	quiet;		/* no summary line on stdout */
 };
 

@@ -35,6 +35,14 @@ struct feed_state {
 /* Opens (creating when missing) the store at path.  0, or -1 with err. */
 int	store_open(const char *path, struct store **out, char *err,
 	    size_t errlen);
+/*
+ * Opens the existing store at path for reading only, creating no file
+ * (a dry run): it must be of this program's schema version.  0, or -1
+ * with err.  A NULL store reads as an empty one: store_feed_get and the
+ * store_read_* lookups find nothing.
+ */
+int	store_open_readonly(const char *path, struct store **out, char *err,
+	    size_t errlen);
 void	store_close(struct store *);
 
 int	store_begin(struct store *);

@@ -2,14 +2,18 @@
 A feed's first poll (SPEC "Subscriptions"): it delivers at most `backfill`
 entries, the newest by date, and marks the rest seen, so subscribing to a
 feed with a long archive does not flood the spool; later polls deliver
-everything new.  The oracle is the spool read back with
+everything new.  `--once --dry-run` prints what a run would deliver and
+writes nothing at all.  The oracle is the spool read back with
 email/mailbox, the merged feed with feedparser and the state with sqlite3.
 """
 
 import email.utils
+import hashlib
+import os
 import re
 
 from conftest import entry_key
+from daemonproc import Daemon
 from helpers import assert_exactly_once, put_feed, query
 
 
@@ -117,3 +121,72 @@ def test_first_good_poll_is_limited_not_the_first_attempt(server, work):
     assert res.rc == 0, res
     assert subjects_of(work, "late") == names("late", range(15, 25))
     assert subjects_of(work, "empty") == names("empty", range(25))
+
+
+def snapshot(path):
+    """Every file under path: its bytes' hash, size, mode and mtime."""
+    out = {}
+    for root, dirs, files in os.walk(path):
+        for d in dirs:
+            p = os.path.join(root, d)
+            out[p] = ("dir", os.stat(p).st_mode)
+        for f in files:
+            p = os.path.join(root, f)
+            st = os.stat(p)
+            with open(p, "rb") as fh:
+                digest = hashlib.sha256(fh.read()).hexdigest()
+            out[p] = (digest, st.st_size, st.st_mode, st.st_mtime_ns)
+    return out
+
+
+def dry_lines(res):
+    return [tuple(l.split("\t")) for l in res.stdout.splitlines()]
+
+
+def test_dry_run_prints_what_would_be_delivered_and_writes_nothing(work, tmp_path):
+    feeds = tmp_path / "feeds"
+    feeds.mkdir()
+    news = feeds / "news.xml"
+    put_feed(news, dated_feed("news", range(30)))
+    work.write_config({"news": "file://%s" % news}, backfill=None)
+
+    # It is a --once run: a daemon that writes nothing is none.
+    res = work.run("--dry-run")
+    assert res.rc == 2 and "usage" in res.stderr, res
+
+    # A first run: no state, no spool yet, and none is created.
+    before = snapshot(work.path)
+    res = work.run("--once", "--dry-run")
+    assert res.rc == 0, res
+    want = [("news", "news item %d" % i, "https://news.example/%d" % i) for i in range(10, 30)]
+    assert sorted(dry_lines(res)) == sorted(want), res
+    assert snapshot(work.path) == before
+
+    # The real run delivers just that.
+    res = work.once()
+    assert res.rc == 0, res
+    assert_exactly_once(work, [t for (_, t, _) in want])
+
+    # Two new entries (one with a tab and a newline in its title): the dry
+    # run names them, one line each, and changes no byte, mode or mtime.
+    doc = dated_feed("news", range(32)).replace(b"news item 31<", b"news\titem\n31<")
+    put_feed(news, doc)
+    before = snapshot(work.path)
+    res = work.run("--once", "--dry-run")
+    assert res.rc == 0, res
+    assert sorted(dry_lines(res)) == [("news", "news item 30", "https://news.example/30"),
+                                      ("news", "news item 31", "https://news.example/31")], res
+    assert snapshot(work.path) == before
+
+    # A daemon holds the state (and its lock): the dry run is not refused.
+    with Daemon(work, args=("-v",)) as d:
+        assert d.wait_log("polling 1 feeds"), d.log()
+        res = work.run("--once", "--dry-run")
+        assert res.rc == 0, res
+        assert len(dry_lines(res)) == 2, res
+        assert d.stop() == 0
+    res = work.once()
+    assert res.rc == 0, res
+    assert res.stdout.startswith("aggregator: 2 new entries"), res
+    assert len(work.messages()) == 22
+

@@ -449,6 +449,87 @@ TEST(test_migrates_first_good)
 	free(p);
 }
 
+/* Whether SQLite's -wal or -shm file is beside path. */
+static int
+has_wal(const char *path)
+{
+	char *wal = xasprintf("%s-wal", path), *shm = xasprintf("%s-shm", path);
+	int found = access(wal, F_OK) == 0 || access(shm, F_OK) == 0;
+
+	free(wal);
+	free(shm);
+	return found;
+}
+
+/*
+ * A dry run's store reads what is there and creates nothing: no -wal or
+ * -shm beside a closed state, and nothing can be written through it.  A
+ * NULL store reads as an empty one.
+ */
+TEST(test_readonly)
+{
+	struct store *s, *w;
+	struct feed_state st = { 0 };
+	char err[512], *p = path_in("ro state #1.db");
+	struct entry e = entry_fixture("cc01", "A title", 1000);
+	sqlite3 *db;
+
+	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
+	st.url = (char *)"https://a.example/";
+	st.first_good = 42;
+	ASSERT_INT(store_feed_put(s, "a", &st), 0);
+	ASSERT_INT(add(s, "cc02", 1000, 1000), 0);
+	ASSERT_INT(store_mark_seen(s, "cc03", "a", 1000), 0);
+	store_close(s);
+	ASSERT_INT(has_wal(p), 0);
+
+	ASSERT_INT(store_open_readonly(p, &s, err, sizeof(err)), 0);
+	ASSERT_INT(store_feed_get(s, "a", &st), 0);
+	ASSERT_STR(st.url, "https://a.example/");
+	ASSERT_INT(st.first_good, 42);
+	feed_state_clear(&st);
+	ASSERT_INT(store_read_begin(s), 0);
+	ASSERT_INT(store_read_seen(s, "cc02"), 1);
+	ASSERT_INT(store_read_seen(s, "cc03"), 1);
+	ASSERT_INT(store_read_seen(s, "cc04"), 0);
+	store_read_end(s);
+	ASSERT_INT(has_wal(p), 0);
+	ASSERT_INT(store_add_pending(s, &e, "NAME"), -1);
+	store_close(s);
+	ASSERT_INT(has_wal(p), 0);
+
+	/* Beside a writer (a daemon), what is only in its WAL is read too. */
+	ASSERT_INT(store_open(p, &w, err, sizeof(err)), 0);
+	ASSERT_INT(store_mark_seen(w, "cc05", "a", 1000), 0);
+	ASSERT_INT(store_open_readonly(p, &s, err, sizeof(err)), 0);
+	ASSERT_INT(store_read_begin(s), 0);
+	ASSERT_INT(store_read_seen(s, "cc05"), 1);
+	store_read_end(s);
+	store_close(s);
+	store_close(w);
+
+	ASSERT_INT(store_feed_get(NULL, "a", &st), 0);
+	ASSERT(st.url == NULL && st.first_good == 0);
+	ASSERT_INT(store_read_begin(NULL), 0);
+	ASSERT_INT(store_read_seen(NULL, "cc02"), 0);
+	store_read_end(NULL);
+	free(p);
+
+	/* An older schema is not read: only a run that writes migrates. */
+	p = path_in("ro-old.db");
+	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
+	store_close(s);
+	ASSERT_INT(sqlite3_open(p, &db), SQLITE_OK);
+	ASSERT_INT(sqlite3_exec(db, "PRAGMA user_version = 4;", NULL, NULL,
+	    NULL), SQLITE_OK);
+	sqlite3_close(db);
+	err[0] = '\0';
+	ASSERT_INT(store_open_readonly(p, &s, err, sizeof(err)), -1);
+	ASSERT(s == NULL);
+	ASSERT(strstr(err, "schema version 4") != NULL);
+	free(p);
+}
+
 TEST(test_corrupt_refused)
 {
 	static const char junk[] = "this is not an SQLite database, but a "
@@ -499,6 +580,7 @@ main(void)
 	RUN(test_reader);
 	RUN(test_migrates_pending);
 	RUN(test_migrates_first_good);
+	RUN(test_readonly);
 	RUN(test_corrupt_refused);
 	RUN(test_unopenable);
 	return TEST_DONE();
