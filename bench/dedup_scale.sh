@@ -44,7 +44,7 @@ mkconf() {
 	mkdir -p "$dir"
 	{
 		printf '[aggregator]\nspool = Maildir\noutput = merged.atom\n'
-		printf 'state = state.db\nmax_entries = 100\n\n'
+		printf 'state = state.db\nmax_entries = 100\nbackfill = all\n\n'
 		local i=0 f
 		for f in "$@"; do
 			i=$((i + 1)); printf '[feed.f%05d]\nurl = file://%s\n\n' $i "$f"

@@ -116,6 +116,16 @@ const struct config_key config_keys[] = {
 	  .help = "largest body accepted, counted in decoded bytes",
 	  .offset = CFG(max_body) },
 
+	{ .name = "backfill",
+	  .section = CONFIG_GLOBAL,
+	  .type = CONFIG_COUNT,
+	  .min = 0,
+	  .max = 1000000,
+	  .def = "20",
+	  .help = "entries a feed's first good poll delivers, newest first; "
+	      "the others are marked seen",
+	  .offset = CFG(backfill) },
+
 	{ .name = "url",
 	  .section = CONFIG_FEED,
 	  .type = CONFIG_URL,
@@ -143,6 +153,15 @@ const struct config_key config_keys[] = {
 	  .def = "yes",
 	  .help = "no keeps the feed in the file without polling it",
 	  .offset = FEED(enabled) },
+
+	/* Unset, it is [aggregator]'s backfill: see finish_feed. */
+	{ .name = "backfill",
+	  .section = CONFIG_FEED,
+	  .type = CONFIG_COUNT,
+	  .min = 0,
+	  .max = 1000000,
+	  .help = "overrides [aggregator]'s backfill",
+	  .offset = FEED(backfill) },
 };
 
 const size_t config_nkeys = sizeof(config_keys) / sizeof(config_keys[0]);
@@ -288,12 +307,18 @@ set_key(struct parser *p, const struct config_key *k, void *base,
 		*lp = n;
 		break;
 	case CONFIG_NUMBER:
+	case CONFIG_COUNT:
+		if (k->type == CONFIG_COUNT && strcasecmp(value, "all") == 0) {
+			*lp = CONFIG_ALL;
+			break;
+		}
 		errno = 0;
 		n = strtol(value, &end, 10);
 		if (errno != 0 || end == value || *end != '\0' || n < k->min ||
 		    n > k->max) {
 			config_error(p, "bad number for \"%s\": \"%s\" "
-			    "(%ld to %ld)", k->name, value, k->min, k->max);
+			    "(%ld to %ld%s)", k->name, value, k->min, k->max,
+			    k->type == CONFIG_COUNT ? ", or all" : "");
 			return;
 		}
 		*lp = n;
@@ -378,6 +403,7 @@ add_feed(struct parser *p, const char *name, int line)
 	memset(f, 0, sizeof(*f));
 	f->name = xstrdup(name);
 	f->line = line;
+	f->backfill = -1;		/* unset: see finish_feed */
 	set_defaults(p, CONFIG_FEED, f);
 	return f;
 }
@@ -455,7 +481,10 @@ assignment(struct parser *p, char *s)
 	set_key(p, k, base, value);
 }
 
-/* A feed needs a url; without an interval it takes [aggregator]'s. */
+/*
+ * A feed needs a url; without an interval or a backfill it takes
+ * [aggregator]'s.
+ */
 static void
 finish_feed(struct parser *p, struct feed_conf *f)
 {
@@ -466,6 +495,8 @@ finish_feed(struct parser *p, struct feed_conf *f)
 	}
 	if (f->interval == 0)
 		f->interval = p->cfg->interval;
+	if (f->backfill < 0)
+		f->backfill = p->cfg->backfill;
 }
 
 /* Relative paths are relative to the config file's folder. */

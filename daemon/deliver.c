@@ -10,8 +10,9 @@
  *   3. per entry: rename tmp/NAME into new/NAME;
  *   4. one fsync of new/;
  *   5. one transaction: the keys that reached new/ become seen, and the
- *      feeds' states are written; an entry whose rename failed loses its
- *      row (then its file), so it stays unseen and comes again.
+ *      feeds' states are written (with the keys of a first poll's older
+ *      entries, seen without a message); an entry whose rename failed
+ *      loses its row (then its file), so it stays unseen and comes again.
  *
  * Recovery turns every pending row into a seen one without ever making a
  * second file: NAME in new/, or in cur/ where a reader moved it, was
@@ -287,6 +288,10 @@ commit_seen(struct store *store, const char *spool, struct delivery **ds,
 			    d->entries[i].key) == -1)
 				goto fail;
 		}
+		for (size_t i = 0; i < d->nolder; i++)
+			if (store_mark_seen(store, d->older[i], d->feed,
+			    now) == -1)
+				goto fail;
 		if (d->st != NULL &&
 		    store_feed_put(store, d->feed, d->st) == -1)
 			goto fail;

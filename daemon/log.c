@@ -3,24 +3,91 @@
  * (JOURNAL_STREAM is set) each line carries an sd-daemon priority prefix so
  * the journal keeps the severity.  Lines carry what servers and feeds
  * sent (header values, error text, titles), so control characters are
- * escaped (log_vis): an ESC from a header never reaches a terminal.
+ * escaped (log_vis): an ESC from a header never reaches a terminal.  On a
+ * terminal, a progress line may sit below the log: each line is written
+ * above it, and it is drawn again.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "utf8.h"
 
 static int	log_verbosity;
 static int	log_journal;
+static int	log_tty;	/* a progress line may be drawn on stderr */
+
+/* Workers log too: one line (and the progress line) at a time. */
+static pthread_mutex_t	log_mu = PTHREAD_MUTEX_INITIALIZER;
+static char		log_bar[256];	/* the progress line shown, or "" */
 
 void
 log_init(int verbosity)
 {
 	log_verbosity = verbosity;
 	log_journal = getenv("JOURNAL_STREAM") != NULL;
+	log_tty = verbosity >= 0 && !log_journal && isatty(STDERR_FILENO);
+}
+
+/* Takes the progress line off the terminal; log_mu is held. */
+static void
+bar_hide(void)
+{
+	if (log_bar[0] != '\0')
+		fprintf(stderr, "\r%*s\r", (int)strlen(log_bar), "");
+}
+
+/* Draws it again; log_mu is held. */
+static void
+bar_show(void)
+{
+	if (log_bar[0] != '\0')
+		fputs(log_bar, stderr);
+}
+
+void
+log_progress(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!log_tty)
+		return;
+	pthread_mutex_lock(&log_mu);
+	bar_hide();
+	va_start(ap, fmt);
+	vsnprintf(log_bar, sizeof(log_bar), fmt, ap);
+	va_end(ap);
+	bar_show();
+	pthread_mutex_unlock(&log_mu);
+}
+
+void
+log_progress_done(void)
+{
+	pthread_mutex_lock(&log_mu);
+	bar_hide();
+	log_bar[0] = '\0';
+	pthread_mutex_unlock(&log_mu);
+}
+
+void
+log_output(const char *s, size_t n)
+{
+	int tty = isatty(STDOUT_FILENO);
+
+	pthread_mutex_lock(&log_mu);
+	if (tty)
+		bar_hide();
+	fwrite(s, 1, n, stdout);
+	if (tty) {
+		fflush(stdout);
+		bar_show();
+	}
+	pthread_mutex_unlock(&log_mu);
 }
 
 size_t
@@ -75,12 +142,16 @@ log_vline(int prio, enum log_level level, const char *errstr,
 	vsnprintf(line, sizeof(line), fmt, ap);
 	/* One line, and no terminal control from a server or a feed. */
 	log_vis(shown, sizeof(shown), line);
+	pthread_mutex_lock(&log_mu);
+	bar_hide();
 	if (log_journal)
 		fprintf(stderr, "<%d>", prio);
 	if (errstr != NULL)
 		fprintf(stderr, "aggregator: %s: %s\n", shown, errstr);
 	else
 		fprintf(stderr, "aggregator: %s\n", shown);
+	bar_show();
+	pthread_mutex_unlock(&log_mu);
 out:
 	errno = saved_errno;
 }

@@ -438,3 +438,74 @@ maildir_clean_tmp(const char *dir, size_t *removed)
 	closedir(dp);
 	return 0;
 }
+
+/* A regular file (symbolic links and folders are no messages). */
+static int
+maildir_is_file(const char *path, const struct dirent *d)
+{
+	struct stat sb;
+
+	if (d->d_type != DT_UNKNOWN)
+		return d->d_type == DT_REG;
+	return lstat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+/* maildir_each_message in the new/ and cur/ of one folder. */
+static int
+maildir_each_in(const char *folder, int (*cb)(const char *, void *),
+    void *arg, char *err, size_t errlen)
+{
+	static const char *const subs[] = { "new", "cur" };
+	char path[PATH_MAX], file[PATH_MAX];
+	struct dirent *d;
+	DIR *dp;
+	int rc = 0;
+
+	for (size_t i = 0; i < 2 && rc == 0; i++) {
+		if (maildir_path(path, sizeof(path), folder, subs[i],
+		    NULL) == -1) {
+			maildir_err(err, errlen, "open", folder);
+			return -1;
+		}
+		if ((dp = opendir(path)) == NULL) {
+			if (errno == ENOENT || errno == ENOTDIR)
+				continue;
+			maildir_err(err, errlen, "open", path);
+			return -1;
+		}
+		while (rc == 0 && (d = readdir(dp)) != NULL)
+			if (d->d_name[0] != '.' && maildir_path(file,
+			    sizeof(file), folder, subs[i], d->d_name) == 0 &&
+			    maildir_is_file(file, d))
+				rc = cb(file, arg);
+		closedir(dp);
+	}
+	return rc;
+}
+
+int
+maildir_each_message(const char *dir, int (*cb)(const char *, void *),
+    void *arg, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	struct dirent *d;
+	DIR *dp;
+	int rc;
+
+	if ((rc = maildir_each_in(dir, cb, arg, err, errlen)) != 0)
+		return rc;
+	if ((dp = opendir(dir)) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		maildir_err(err, errlen, "open", dir);
+		return -1;
+	}
+	/* Maildir++ folders are ".NAME" (".A.B" nests B in A), all here. */
+	while (rc == 0 && (d = readdir(dp)) != NULL)
+		if (d->d_name[0] == '.' && strcmp(d->d_name, ".") != 0 &&
+		    strcmp(d->d_name, "..") != 0 && maildir_path(path,
+		    sizeof(path), dir, d->d_name, NULL) == 0)
+			rc = maildir_each_in(path, cb, arg, err, errlen);
+	closedir(dp);
+	return rc;
+}

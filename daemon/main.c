@@ -22,6 +22,7 @@
 #include "feed.h"
 #include "lock.h"
 #include "log.h"
+#include "reindex.h"
 #include "run.h"
 #include <uv.h>
 #include "store.h"
@@ -30,17 +31,20 @@
 #define DEFAULT_CONFIG	"/etc/aggregator/aggregator.conf"
 
 static const char usage_text[] =
-"usage: aggregator [-c FILE] [--once] [-v | -q]   poll feeds (daemon unless --once)\n"
+"usage: aggregator [-c FILE] [--once [--dry-run]] [-v | -q]\n"
+"                                                 poll feeds (daemon unless --once)\n"
 "       aggregator [-c FILE] check                validate the config and exit\n"
 "       aggregator [-c FILE] status               per-feed table from the state\n"
+"       aggregator [-c FILE] reindex              rebuild the seen keys from the spool\n"
 "       aggregator parse FILE [--base-url URL] [--headers JSON]\n"
 "                                                 parse one feed, print JSON\n"
 "       aggregator --help | --version\n"
 "\n"
 "  -c, --config FILE   config file (default " DEFAULT_CONFIG ")\n"
 "      --once          poll every enabled feed once, then exit\n"
+"      --dry-run       with --once: print what would be delivered, write nothing\n"
 "  -v, --verbose       more log output (twice for debug)\n"
-"  -q, --quiet         errors only\n";
+"  -q, --quiet         errors only; nothing at all on success\n";
 
 static void
 usage(FILE *fp)
@@ -269,31 +273,107 @@ cmd_parse(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/*
+ * A state that is missing or empty beside a spool that holds messages
+ * would deliver them all again: refused, saying what to do.  0 or -1.
+ */
 static int
-cmd_poll(const char *path, int once)
+state_usable(const char *path, const struct config *cfg)
+{
+	char err[512];
+	int rc;
+
+	if ((rc = reindex_needed(cfg->state, cfg->spool, err,
+	    sizeof(err))) == 0)
+		return 0;
+	if (rc == -1)
+		log_error("spool %s: %s", cfg->spool, err);
+	else
+		log_error("state %s is %s, but the spool %s already holds "
+		    "messages: run \"aggregator -c %s reindex\" to rebuild the "
+		    "seen keys from them (or empty the spool to start afresh)",
+		    cfg->state, access(cfg->state, F_OK) == 0 ? "empty" :
+		    "missing", cfg->spool, path);
+	return -1;
+}
+
+/*
+ * Loads the config and, when lock is set, takes the instance lock beside
+ * its state (*lockfd, else -1).  0, or the exit status with cfg freed.
+ */
+static int
+load_locked(const char *path, struct config *cfg, int lock, int *lockfd)
+{
+	char err[512];
+
+	*lockfd = -1;
+	if (load_config(path, cfg) == -1) {
+		config_free(cfg);
+		return EXIT_USAGE;
+	}
+	if (lock &&
+	    (*lockfd = lock_acquire(cfg->state, err, sizeof(err))) == -1) {
+		log_error("%s", err);
+		config_free(cfg);
+		return EXIT_LOCAL;
+	}
+	return 0;
+}
+
+/* A dry run takes no lock: it writes nothing a running daemon could. */
+static int
+cmd_poll(const char *path, int once, const struct run_options *opts)
 {
 	struct config cfg;
+	int lockfd, rc;
+
+	if ((rc = load_locked(path, &cfg, !opts->dry_run, &lockfd)) != 0)
+		return rc;
+	rc = EXIT_LOCAL;
+	if (state_usable(path, &cfg) == -1)
+		goto out;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		log_error("cannot initialise libcurl");
+		goto out;
+	}
+	rc = once ? run_once(path, &cfg, opts) : run_daemon(path, &cfg);
+	curl_global_cleanup();
+out:
+	if (lockfd != -1)
+		close(lockfd);
+	config_free(&cfg);
+	return rc;
+}
+
+/* Marks seen the key of every message of the spool. */
+static int
+cmd_reindex(const char *path, int quiet)
+{
+	struct reindex_counts n;
+	struct config cfg;
+	struct store *store = NULL;
 	char err[512];
 	int lockfd, rc;
 
-	if (load_config(path, &cfg) == -1) {
-		config_free(&cfg);
-		return EXIT_USAGE;
+	if ((rc = load_locked(path, &cfg, 1, &lockfd)) != 0)
+		return rc;
+	rc = EXIT_LOCAL;
+	if (store_open(cfg.state, &store, err, sizeof(err)) == -1)
+		log_error("state %s: %s", cfg.state, err);
+	else if (reindex_spool(store, cfg.spool, &n, err, sizeof(err)) == -1)
+		log_error("reindex: %s", err);
+	else {
+		rc = EXIT_OK;
+		if (!quiet)
+			printf("aggregator: reindex: %zu messages in %s, %zu "
+			    "with an entry key; %s knows them as seen\n",
+			    n.messages, cfg.spool, n.keys, cfg.state);
 	}
-	if ((lockfd = lock_acquire(cfg.state, err, sizeof(err))) == -1) {
-		log_error("%s", err);
-		config_free(&cfg);
-		return EXIT_LOCAL;
-	}
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		log_error("cannot initialise libcurl");
-		config_free(&cfg);
-		return EXIT_LOCAL;
-	}
-	rc = once ? run_once(path, &cfg) : run_daemon(path, &cfg);
-	curl_global_cleanup();
+	store_close(store);
 	close(lockfd);
 	config_free(&cfg);
+	if (rc == EXIT_OK && (fflush(stdout) == EOF || ferror(stdout)))
+		rc = EXIT_LOCAL;
 	return rc;
 }
 
@@ -302,6 +382,7 @@ main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "config",	required_argument,	NULL, 'c' },
+		{ "dry-run",	no_argument,		NULL, 'n' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "once",	no_argument,		NULL, 'o' },
 		{ "quiet",	no_argument,		NULL, 'q' },
@@ -309,6 +390,7 @@ main(int argc, char **argv)
 		{ "version",	no_argument,		NULL, 'V' },
 		{ NULL,		0,			NULL, 0 },
 	};
+	struct run_options ropts = { 0 };
 	const char *config = DEFAULT_CONFIG;
 	int ch, once = 0, verbosity = 0, rc;
 
@@ -322,6 +404,9 @@ main(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
+		case 'n':
+			ropts.dry_run = 1;
+			break;
 		case 'o':
 			once = 1;
 			break;
@@ -345,13 +430,21 @@ main(int argc, char **argv)
 	log_init(verbosity);
 	argc -= optind;
 	argv += optind;
+	ropts.quiet = verbosity < 0;
+	/* --dry-run is a --once run: a daemon that writes nothing is none. */
+	if (ropts.dry_run && (!once || argc != 0)) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
 	xmlInitParser();
 	if (argc == 0)
-		rc = cmd_poll(config, once);
+		rc = cmd_poll(config, once, &ropts);
 	else if (strcmp(argv[0], "check") == 0 && argc == 1)
 		rc = cmd_check(config);
 	else if (strcmp(argv[0], "status") == 0 && argc == 1)
 		rc = cmd_status(config);
+	else if (strcmp(argv[0], "reindex") == 0 && argc == 1)
+		rc = cmd_reindex(config, ropts.quiet);
 	else if (strcmp(argv[0], "parse") == 0)
 		rc = cmd_parse(argc, argv);
 	else {

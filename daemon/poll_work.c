@@ -5,6 +5,7 @@
  * in the same transaction.  Nothing here touches the loop.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,22 +141,123 @@ fresh_unique(struct entry *v, size_t n)
 }
 
 /*
+ * Newest first: by date, and among equal dates by place (the entries are
+ * oldest first, so a later place is a newer entry).
+ */
+static int
+newest_cmp(const void *a, const void *b)
+{
+	const struct entry *const *x = a, *const *y = b;
+
+	if ((*x)->date != (*y)->date)
+		return (*x)->date > (*y)->date ? -1 : 1;
+	return *x > *y ? -1 : *x < *y;
+}
+
+/*
+ * A feed's first good poll delivers its newest conf.backfill entries and
+ * only marks the others seen: v (n entries, oldest first, each key once)
+ * keeps the newest, in their order, and the keys of the others go to
+ * *older (allocated).  Returns how many v keeps.
+ */
+static size_t
+job_backfill(const struct job *j, struct entry *v, size_t n,
+    char (**older)[KEY_HEX_SIZE], size_t *nolder)
+{
+	struct entry **by_date;
+	unsigned char *keep;
+	size_t i, kept = 0;
+
+	*older = NULL;
+	*nolder = 0;
+	if (j->st.first_good != 0 || (unsigned long)j->conf.backfill >= n)
+		return n;
+	by_date = xcalloc(n, sizeof(*by_date));
+	keep = xcalloc(n, 1);
+	for (i = 0; i < n; i++)
+		by_date[i] = &v[i];
+	qsort(by_date, n, sizeof(*by_date), newest_cmp);
+	for (i = 0; i < (size_t)j->conf.backfill; i++)
+		keep[by_date[i] - v] = 1;
+	free(by_date);
+	*older = xcalloc(n - (size_t)j->conf.backfill, sizeof(**older));
+	for (i = 0; i < n; i++) {
+		if (!keep[i]) {
+			memcpy((*older)[(*nolder)++], v[i].key, KEY_HEX_SIZE);
+			entry_clear(&v[i]);
+			continue;
+		}
+		if (kept != i)
+			v[kept] = v[i];
+		kept++;
+	}
+	free(keep);
+	return kept;
+}
+
+/*
+ * Drops from v the entries seen (or pending) already; past a failed
+ * lookup (-1) every entry is dropped.
+ */
+static int
+drop_seen(struct store *s, struct entry *v, size_t *n)
+{
+	size_t i, kept = 0;
+	int seen = 0;
+
+	for (i = 0; i < *n; i++) {
+		if (seen != -1)
+			seen = store_read_seen(s, v[i].key);
+		if (seen != 0) {
+			entry_clear(&v[i]);
+			continue;
+		}
+		if (kept != i)
+			v[kept] = v[i];
+		kept++;
+	}
+	*n = kept;
+	return seen == -1 ? -1 : 0;
+}
+
+/* drop_seen for bare keys. */
+static int
+drop_seen_keys(struct store *s, char (*k)[KEY_HEX_SIZE], size_t *n)
+{
+	size_t i, kept = 0;
+	int seen;
+
+	for (i = 0; i < *n; i++) {
+		if ((seen = store_read_seen(s, k[i])) == -1)
+			return -1;
+		if (seen != 0)
+			continue;
+		if (kept != i)
+			memcpy(k[kept], k[i], KEY_HEX_SIZE);
+		kept++;
+	}
+	*n = kept;
+	return 0;
+}
+
+/*
  * The entries of doc not delivered yet, oldest first (feeds list newest
- * first).  An entry the body ended inside is left out, not marked seen:
- * cut anywhere, it would be mailed half and then again whole.  The seen
- * checks run in one read transaction on the store's reader, not under
- * store_lock, so a worker never waits for a commit's sync.  Two workers
- * may both find the same article new (or one a commit late), and the
- * commit keeps the first.
+ * first), and on a first poll the keys of the older entries that are
+ * only marked seen.  An entry the body ended inside is left out, not
+ * marked seen: cut anywhere, it would be mailed half and then again
+ * whole.  The seen checks run in one read transaction on the store's
+ * reader, not under store_lock, so a worker never waits for a commit's
+ * sync.  Two workers may both find the same article new (or one a commit
+ * late), and the commit keeps the first.
  */
 static struct entry *
-job_fresh(struct job *j, const struct feed_doc *doc, time_t now, size_t *n)
+job_fresh(struct job *j, const struct feed_doc *doc, time_t now, size_t *n,
+    char (**older)[KEY_HEX_SIZE], size_t *nolder)
 {
 	struct poller *p = j->p;
 	const struct feed_entry *e;
 	struct entry *all;
-	size_t i, nall = 0, ncut = 0, nfresh = 0;
-	int seen = 0;
+	size_t i, nall = 0, ncut = 0;
 
 	all = xcalloc(doc->nentries, sizeof(*all));
 	for (i = 0; i < doc->nentries; i++) {
@@ -171,27 +273,19 @@ job_fresh(struct job *j, const struct feed_doc *doc, time_t now, size_t *n)
 		    "short: %zu entr%s left for a later poll (%s)", ncut,
 		    ncut == 1 ? "y" : "ies", doc->error != NULL ? doc->error :
 		    "no end tag");
-	if (nall > 0 && store_read_begin(p->store) == -1)
-		seen = -1;
-	for (i = 0; i < nall && seen != -1; i++) {
-		if ((seen = store_read_seen(p->store, all[i].key)) != 0) {
-			entry_clear(&all[i]);
-			continue;
+	nall = fresh_unique(all, nall);
+	nall = job_backfill(j, all, nall, older, nolder);
+	if (nall + *nolder > 0) {
+		if (store_read_begin(p->store) == -1 ||
+		    drop_seen(p->store, all, &nall) == -1 ||
+		    drop_seen_keys(p->store, *older, nolder) == -1) {
+			job_fail(j, "state", "%s",
+			    store_read_errmsg(p->store));
+			j->fatal = 1;
 		}
-		if (nfresh != i)
-			all[nfresh] = all[i];
-		nfresh++;
-	}
-	if (seen == -1) {
-		job_fail(j, "state", "%s", store_read_errmsg(p->store));
-		j->fatal = 1;
-	}
-	if (nall > 0)
 		store_read_end(p->store);
-	/* Past a failed lookup nothing is delivered. */
-	for (; i < nall; i++)
-		entry_clear(&all[i]);
-	*n = fresh_unique(all, nfresh);
+	}
+	*n = nall;
 	job_warn_cut(j, all, *n);
 	return all;
 }
@@ -258,6 +352,8 @@ job_record(struct job *j, long ttl, time_t now)
 		j->st.gone = now;
 		j->gone = 1;
 	}
+	if (!j->failed && j->st.first_good == 0)
+		j->st.first_good = now;
 
 	memset(&o, 0, sizeof(o));
 	o.interval = j->conf.interval;
@@ -309,14 +405,51 @@ job_recorded(struct delivery *d, void *arg)
 	d->st = &j->st;
 }
 
+/* One field of a dry run's line, escaped as the log escapes text. */
+static void
+report_field(struct buf *b, const char *s)
+{
+	char shown[16384];
+
+	if (s == NULL || *s == '\0') {
+		buf_addc(b, '-');
+		return;
+	}
+	log_vis(shown, sizeof(shown), s);
+	buf_addstr(b, shown);
+}
+
+/*
+ * A dry run's report of a feed: the entries it would deliver, one line
+ * each (feed name, title, link, tab-separated), on stdout.
+ */
+static void
+job_report(const struct job *j, const struct entry *v, size_t n)
+{
+	struct buf b;
+
+	buf_init(&b);
+	for (size_t i = 0; i < n; i++) {
+		buf_printf(&b, "%s\t", j->conf.name);
+		report_field(&b, v[i].title);
+		buf_addc(&b, '\t');
+		report_field(&b, v[i].link);
+		buf_addc(&b, '\n');
+	}
+	if (b.len > 0)
+		log_output(b.data, b.len);
+	buf_free(&b);
+}
+
 void
 poll_work(uv_work_t *req)
 {
 	struct job *j = req->data;
 	struct feed_doc *doc = NULL;
 	struct entry *fresh = NULL;
+	char (*older)[KEY_HEX_SIZE] = NULL;
 	struct delivery d;
-	size_t nfresh = 0;
+	size_t nfresh = 0, nolder = 0;
 
 	j->now = time(NULL);
 	j->ttl = 0;
@@ -324,10 +457,23 @@ poll_work(uv_work_t *req)
 	if (!j->res.ok)
 		j->failed = 1;
 	else if (j->res.status != 304 && (doc = job_parse(j)) != NULL)
-		fresh = job_fresh(j, doc, j->now, &nfresh);
+		fresh = job_fresh(j, doc, j->now, &nfresh, &older, &nolder);
+	if (j->failed)
+		nolder = 0;
+	j->skipped = nolder;
+	if (j->p->dry_run) {
+		/* Nothing is written: the lines are the outcome. */
+		if (!j->failed) {
+			job_report(j, fresh, nfresh);
+			j->delivered = nfresh;
+		}
+		goto out;
+	}
 	deliver_init(&d, fresh, j->failed ? 0 : nfresh);
 	d.record = job_recorded;
 	d.arg = j;
+	d.older = (const char (*)[KEY_HEX_SIZE])older;
+	d.nolder = nolder;
 	if (d.n > 0)
 		deliver_prepare(&d, j->p->spool);
 	group_submit(j->p->group, &d);
@@ -337,8 +483,10 @@ poll_work(uv_work_t *req)
 		j->fatal = 1;
 	}
 	deliver_clear(&d);
+out:
 	for (size_t i = 0; i < nfresh; i++)
 		entry_clear(&fresh[i]);
 	free(fresh);
+	free(older);
 	feed_doc_free(doc);
 }

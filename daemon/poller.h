@@ -57,7 +57,8 @@ struct job {
 	int			 gone;		/* this poll got 410 Gone */
 	const char		*why;		/* the schedule rule applied */
 	long			 delay;		/* seconds to the next poll */
-	size_t			 delivered;
+	size_t			 delivered;	/* a dry run's: would be */
+	size_t			 skipped;	/* a first poll's older entries */
 	long			 ttl;		/* the feed's <ttl>, minutes */
 	int			 cut_short;	/* the body ended inside the feed */
 	time_t			 now;		/* when the worker started */
@@ -66,6 +67,7 @@ struct job {
 struct poller {
 	uv_loop_t		 loop;
 	int			 once;
+	int			 dry_run;	/* --once --dry-run: nothing written */
 	const char		*config_path;	/* read again on SIGHUP */
 	char			*spool;		/* fixed for the process's life */
 	char			*output;

@@ -21,7 +21,7 @@ static int
 same_conf(const struct feed_conf *a, const struct feed_conf *b)
 {
 	return strcmp(a->url, b->url) == 0 && streq_null(a->title, b->title) &&
-	    a->interval == b->interval;
+	    a->interval == b->interval && a->backfill == b->backfill;
 }
 
 static struct job *

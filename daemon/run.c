@@ -27,6 +27,7 @@
 #include "maildir.h"
 #include "notify.h"
 #include "poller.h"
+#include "reindex.h"
 #include "run.h"
 #include "schedule.h"
 #include "store.h"
@@ -50,7 +51,7 @@ job_reset_fetch(struct job *j)
 	j->err[0] = j->warning[0] = '\0';
 	j->stage = j->why = NULL;
 	j->failed = j->fatal = j->moved = j->gone = 0;
-	j->delivered = 0;
+	j->delivered = j->skipped = 0;
 	j->delay = 0;
 }
 
@@ -72,6 +73,7 @@ job_adopt_url(struct job *j)
 	j->st.gone = 0;
 	j->st.failures = 0;
 	j->st.next_due = 0;
+	j->st.first_good = 0;	/* a new feed: backfill applies */
 }
 
 struct job *
@@ -141,6 +143,7 @@ int
 job_start(struct job *j, time_t now)
 {
 	char when[32];
+	long delay;
 
 	if (j->st.gone != 0) {
 		date_format_iso(j->st.gone, when, sizeof(when));
@@ -148,11 +151,16 @@ job_start(struct job *j, time_t now)
 		    "its url changes", j->conf.name, when);
 		return -1;
 	}
-	if (j->p->once)
+	if (j->p->once) {
 		job_poll(j);
-	else
-		job_schedule(j, schedule_first(j->conf.interval,
-		    j->st.next_due, now, (unsigned long)random()));
+		return 0;
+	}
+	delay = schedule_first(j->conf.interval, j->st.next_due, now,
+	    (unsigned long)random());
+	date_format_iso(now + delay, when, sizeof(when));
+	log_debug("feed %s: first poll at %s (in %ld s)", j->conf.name, when,
+	    delay);
+	job_schedule(j, delay);
 	return 0;
 }
 
@@ -228,12 +236,27 @@ job_log(const struct job *j)
 		log_error("feed %s: %s: %s", j->conf.name, j->stage, j->err);
 	else if (j->warning[0] != '\0')
 		log_warnx("feed %s: %s", j->conf.name, j->warning);
+	if (!j->failed && j->res.status == 304)
+		log_info("feed %s: not modified (HTTP 304)", j->conf.name);
 	if (j->delivered > 0)
 		log_info("feed %s: %zu new entries", j->conf.name,
 		    j->delivered);
+	if (!j->failed && j->skipped > 0)
+		log_info("feed %s: first poll: %zu older entries %s (backfill "
+		    "%ld)", j->conf.name, j->skipped, j->p->dry_run ?
+		    "would be marked seen" : "marked seen, not delivered",
+		    j->conf.backfill);
 	if (!j->p->once && !j->gone)
 		log_debug("feed %s: next poll in %ld s (%s)", j->conf.name,
 		    j->delay, j->why != NULL ? j->why : "?");
+}
+
+/* --once on a terminal: feeds done, new entries, failures, in place. */
+static void
+once_progress(const struct poller *p)
+{
+	log_progress("aggregator: %zu/%zu feeds, %zu new entries, %zu failed",
+	    p->njobs - p->outstanding, p->njobs, p->delivered, p->failed);
 }
 
 static void
@@ -261,7 +284,9 @@ job_done(uv_work_t *req, int status)
 
 	if (p->once) {
 		job_reset_fetch(j);
-		if (--p->outstanding == 0 && !p->merge_running)
+		p->outstanding--;
+		once_progress(p);
+		if (p->outstanding == 0 && !p->merge_running)
 			poller_shutdown(p);
 		return;
 	}
@@ -441,6 +466,12 @@ merge_done(uv_work_t *req, int status)
 static void
 merge_start(struct poller *p)
 {
+	/* A dry run writes no merged feed. */
+	if (p->dry_run) {
+		if (p->outstanding == 0)
+			poller_shutdown(p);
+		return;
+	}
 	if (p->merge_running) {
 		p->merge_again = 1;
 		return;
@@ -559,37 +590,26 @@ on_watchdog(uv_timer_t *t)
 	notify_watchdog();
 }
 
+/*
+ * The spool and the state, with what a crash left finished; a dry run
+ * only reads the state, when there is one, and creates nothing.
+ */
 static int
-poller_init(struct poller *p, const char *path, const struct config *cfg,
-    int once)
+poller_open(struct poller *p, const struct config *cfg)
 {
-	char err[512] = "", key[KEY_HEX_SIZE];
+	char err[512] = "";
 	size_t recovered;
 
-	memset(p, 0, sizeof(*p));
-	p->once = once;
-	p->config_path = path;
-	p->spool = xstrdup(cfg->spool);
-	p->output = xstrdup(cfg->output);
-	p->state_path = xstrdup(cfg->state);
-	p->title = xstrdup_or_null(cfg->title);
-	p->max_entries = cfg->max_entries;
-	p->limits.max_total = (int)cfg->max_connections;
-	p->limits.max_per_host = (int)cfg->max_per_host;
-	p->limits.timeout = cfg->timeout;
-	p->limits.max_body = (size_t)cfg->max_body;
-	p->max_active = cfg->max_connections + 2 * POLL_THREADS;
-	/* Over RLIMIT_FSIZE a write must fail with EFBIG, not kill us. */
-	signal(SIGXFSZ, SIG_IGN);
-	signal(SIGPIPE, SIG_IGN);
-	/*
-	 * Workers wait for the group commit while others parse; more of them
-	 * than cores make the groups larger.  A setting of the user's stays.
-	 */
-	snprintf(err, sizeof(err), "%d", POLL_THREADS);
-	setenv("UV_THREADPOOL_SIZE", err, 0);
-	err[0] = '\0';
-	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+	if (p->dry_run) {
+		if (reindex_state_missing(cfg->state))
+			return 0;
+		if (store_open_readonly(cfg->state, &p->store, err,
+		    sizeof(err)) == -1) {
+			log_error("state %s: %s", cfg->state, err);
+			return -1;
+		}
+		return 0;
+	}
 	if (maildir_init(cfg->spool, err, sizeof(err)) == -1) {
 		log_error("spool %s: %s", cfg->spool, err);
 		return -1;
@@ -612,6 +632,42 @@ poller_init(struct poller *p, const char *path, const struct config *cfg,
 	if (maildir_clean_tmp(cfg->spool, &recovered) == 0 && recovered > 0)
 		log_info("deliver: %zu unfinished files removed from %s/tmp",
 		    recovered, cfg->spool);
+	return 0;
+}
+
+static int
+poller_init(struct poller *p, const char *path, const struct config *cfg,
+    int once, int dry_run)
+{
+	char err[512] = "", key[KEY_HEX_SIZE];
+
+	memset(p, 0, sizeof(*p));
+	p->once = once;
+	p->dry_run = dry_run;
+	p->config_path = path;
+	p->spool = xstrdup(cfg->spool);
+	p->output = xstrdup(cfg->output);
+	p->state_path = xstrdup(cfg->state);
+	p->title = xstrdup_or_null(cfg->title);
+	p->max_entries = cfg->max_entries;
+	p->limits.max_total = (int)cfg->max_connections;
+	p->limits.max_per_host = (int)cfg->max_per_host;
+	p->limits.timeout = cfg->timeout;
+	p->limits.max_body = (size_t)cfg->max_body;
+	p->max_active = cfg->max_connections + 2 * POLL_THREADS;
+	/* Over RLIMIT_FSIZE a write must fail with EFBIG, not kill us. */
+	signal(SIGXFSZ, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * Workers wait for the group commit while others parse; more of them
+	 * than cores make the groups larger.  A setting of the user's stays.
+	 */
+	snprintf(err, sizeof(err), "%d", POLL_THREADS);
+	setenv("UV_THREADPOOL_SIZE", err, 0);
+	err[0] = '\0';
+	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+	if (poller_open(p, cfg) == -1)
+		return -1;
 	if (uv_loop_init(&p->loop) != 0 || uv_mutex_init(&p->store_lock) != 0)
 		fatalx("cannot initialise the event loop");
 	p->group = group_new(p->store, &p->store_lock, p->spool);
@@ -661,12 +717,14 @@ poller_finish(struct poller *p)
 }
 
 int
-run_once(const char *path, const struct config *cfg)
+run_once(const char *path, const struct config *cfg,
+    const struct run_options *opts)
 {
 	struct poller p;
 	time_t now = time(NULL);
+	int rc;
 
-	if (poller_init(&p, path, cfg, 1) == -1) {
+	if (poller_init(&p, path, cfg, 1, opts->dry_run) == -1) {
 		poller_abandon(&p);
 		return EXIT_LOCAL;
 	}
@@ -676,14 +734,22 @@ run_once(const char *path, const struct config *cfg)
 			p.outstanding--;
 			p.failed++;
 		}
+	once_progress(&p);
 	if (p.outstanding == 0)
 		merge_start(&p);
 	uv_run(&p.loop, UV_RUN_DEFAULT);
-	printf("aggregator: %zu new entries from %zu feeds (%zu failed); "
-	    "spool: %s; merged feed: %s\n", p.delivered, p.polled, p.failed,
-	    cfg->spool, cfg->output);
-	fflush(stdout);
-	return poller_finish(&p);
+	log_progress_done();
+	/* A dry run's stdout is its lines; -q keeps it for trouble only. */
+	if (!opts->quiet && !opts->dry_run)
+		printf("aggregator: %zu new entries from %zu feeds (%zu "
+		    "failed); spool: %s; merged feed: %s\n", p.delivered,
+		    p.polled, p.failed, cfg->spool, cfg->output);
+	rc = poller_finish(&p);
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		log_warn("writing the result");
+		rc = EXIT_LOCAL;
+	}
+	return rc;
 }
 
 int
@@ -693,7 +759,7 @@ run_daemon(const char *path, const struct config *cfg)
 	time_t now = time(NULL);
 	uint64_t wd;
 
-	if (poller_init(&p, path, cfg, 0) == -1) {
+	if (poller_init(&p, path, cfg, 0, 0) == -1) {
 		poller_abandon(&p);
 		return EXIT_LOCAL;
 	}

@@ -6,12 +6,15 @@
  * are prepared once and reused.  A file that is not a valid database is
  * refused, never recreated: it holds the dedup history.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -19,7 +22,7 @@
 #include "xmalloc.h"
 
 /* Bumped whenever the schema changes; store_migrate knows every step. */
-#define STORE_SCHEMA_VERSION	4
+#define STORE_SCHEMA_VERSION	5
 
 enum store_stmt {
 	ST_BEGIN,
@@ -44,7 +47,7 @@ enum store_stmt {
 			"id, author, content, date, seen"
 #define FEED_COLUMNS	"url, etag, last_modified, title, last_poll, " \
 			"last_status, last_error, delivered, failures, next_due, " \
-			"moved_to, gone"
+			"moved_to, gone, first_good"
 
 static const char *const store_sql[ST_COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -69,7 +72,8 @@ static const char *const store_sql[ST_COUNT] = {
 	    "ORDER BY date DESC, seen DESC, key LIMIT ?1",
 	[ST_FEED_GET] = "SELECT " FEED_COLUMNS " FROM feeds WHERE name = ?1",
 	[ST_FEED_PUT] = "INSERT OR REPLACE INTO feeds (name, " FEED_COLUMNS
-	    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+	    "?14)",
 	[ST_FEED_EACH] = "SELECT " FEED_COLUMNS ", name FROM feeds "
 	    "ORDER BY name",
 };
@@ -106,6 +110,13 @@ static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	"ALTER TABLE feeds ADD COLUMN gone INTEGER DEFAULT 0;"),
 	/* The file is durable in tmp/ before its row: no copy is kept. */
 	"ALTER TABLE pending DROP COLUMN message;",
+	/*
+	 * When a feed first polled well (backfill limits the poll before).
+	 * A feed that delivered, or whose last poll was good, did.
+	 */
+	("ALTER TABLE feeds ADD COLUMN first_good INTEGER DEFAULT 0;"
+	"UPDATE feeds SET first_good = last_poll WHERE last_poll > 0 AND "
+	"(failures = 0 OR delivered > 0);"),
 };
 
 /* The connection and its prepared statements. */
@@ -127,6 +138,7 @@ struct store {
 	 * the first one (and its fsync), so parsing never waits for a sync.
 	 */
 	char		*path;
+	int		 uri;		/* path is a file: URI (read-only) */
 	pthread_mutex_t	 rlock;
 	sqlite3		*rdb;
 	sqlite3_stmt	*rseen;
@@ -206,13 +218,12 @@ store_check(struct store *s, const char *path, char *err, size_t errlen)
 	return 0;
 }
 
-/* Brings the schema from its user_version up to STORE_SCHEMA_VERSION. */
+/* The file's schema version (its user_version).  0, or -1 with err. */
 static int
-store_migrate(struct store *s, const char *path, char *err, size_t errlen)
+store_version(struct store *s, const char *path, int *version, char *err,
+    size_t errlen)
 {
 	sqlite3_stmt *st;
-	char sql[64];
-	int version, n;
 
 	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st,
 	    NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
@@ -221,8 +232,20 @@ store_migrate(struct store *s, const char *path, char *err, size_t errlen)
 		sqlite3_finalize(st);
 		return -1;
 	}
-	version = sqlite3_column_int(st, 0);
+	*version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Brings the schema from its user_version up to STORE_SCHEMA_VERSION. */
+static int
+store_migrate(struct store *s, const char *path, char *err, size_t errlen)
+{
+	char sql[64];
+	int version, n;
+
+	if (store_version(s, path, &version, err, errlen) == -1)
+		return -1;
 	if (version > STORE_SCHEMA_VERSION || version < 0) {
 		snprintf(err, errlen, "state file %s has schema version %d, "
 		    "newer than this program knows (%d)", path, version,
@@ -250,26 +273,48 @@ fail:
 	return -1;
 }
 
+/* A store for path (which it owns), not connected yet. */
+static struct store *
+store_alloc(char *path)
+{
+	struct store *s = xcalloc(1, sizeof(*s));
+
+	s->path = path;
+	if (pthread_mutex_init(&s->rlock, NULL) != 0)
+		abort();
+	return s;
+}
+
+/*
+ * Opens the main connection with flags and checks the file (path is how
+ * the user named it).  0, or -1 with err.
+ */
+static int
+store_connect(struct store *s, const char *path, int flags, char *err,
+    size_t errlen)
+{
+	int rc;
+
+	rc = sqlite3_open_v2(s->path, &s->db, flags | SQLITE_OPEN_FULLMUTEX |
+	    (s->uri ? SQLITE_OPEN_URI : 0), NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "state file %s: %s", path,
+		    s->db != NULL ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		return -1;
+	}
+	sqlite3_busy_timeout(s->db, 5000);
+	return store_check(s, path, err, errlen);
+}
+
 int
 store_open(const char *path, struct store **out, char *err, size_t errlen)
 {
 	struct store *s;
-	int rc;
 
 	*out = NULL;
-	s = xcalloc(1, sizeof(*s));
-	s->path = xstrdup(path);
-	if (pthread_mutex_init(&s->rlock, NULL) != 0)
-		abort();
-	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
-	if (rc != SQLITE_OK) {
-		snprintf(err, errlen, "state file %s: %s", path,
-		    s->db != NULL ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
-		goto fail;
-	}
-	sqlite3_busy_timeout(s->db, 5000);
-	if (store_check(s, path, err, errlen) == -1)
+	s = store_alloc(xstrdup(path));
+	if (store_connect(s, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+	    err, errlen) == -1)
 		goto fail;
 	if (store_exec(s, "PRAGMA journal_mode = WAL") == -1 ||
 	    store_exec(s, "PRAGMA synchronous = FULL") == -1 ||
@@ -279,6 +324,58 @@ store_open(const char *path, struct store **out, char *err, size_t errlen)
 	}
 	if (store_migrate(s, path, err, errlen) == -1)
 		goto fail;
+	*out = s;
+	return 0;
+fail:
+	store_close(s);
+	return -1;
+}
+
+/*
+ * The URI that opens path read-only.  With no WAL beside the file nobody
+ * has it open, and it is opened immutable: a reader would otherwise
+ * create the -wal and -shm files.
+ */
+static char *
+store_ro_uri(const char *path)
+{
+	char *wal = xasprintf("%s-wal", path);
+	int immutable = access(wal, F_OK) == -1 && errno == ENOENT;
+	struct buf b;
+
+	free(wal);
+	buf_init(&b);
+	/* "file:" then "//" and an empty authority, or a relative path. */
+	buf_addstr(&b, path[0] == '/' ? "file://" : "file:");
+	for (const unsigned char *c = (const unsigned char *)path; *c != '\0';
+	    c++)
+		if (isalnum(*c) || strchr("/._-~", *c) != NULL)
+			buf_addc(&b, (char)*c);
+		else
+			buf_printf(&b, "%%%02X", *c);
+	buf_addstr(&b, immutable ? "?mode=ro&immutable=1" : "?mode=ro");
+	return buf_release(&b);
+}
+
+int
+store_open_readonly(const char *path, struct store **out, char *err,
+    size_t errlen)
+{
+	struct store *s;
+	int version;
+
+	*out = NULL;
+	s = store_alloc(store_ro_uri(path));
+	s->uri = 1;
+	if (store_connect(s, path, SQLITE_OPEN_READONLY, err, errlen) == -1 ||
+	    store_version(s, path, &version, err, errlen) == -1)
+		goto fail;
+	if (version != STORE_SCHEMA_VERSION) {
+		snprintf(err, errlen, "state file %s has schema version %d, "
+		    "not %d: the next run that writes it brings it up to date",
+		    path, version, STORE_SCHEMA_VERSION);
+		goto fail;
+	}
 	*out = s;
 	return 0;
 fail:
@@ -312,7 +409,7 @@ store_reader_open(struct store *s)
 	int rc;
 
 	rc = sqlite3_open_v2(s->path, &s->rdb, SQLITE_OPEN_READONLY |
-	    SQLITE_OPEN_FULLMUTEX, NULL);
+	    SQLITE_OPEN_FULLMUTEX | (s->uri ? SQLITE_OPEN_URI : 0), NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_busy_timeout(s->rdb, 5000);
 		rc = sqlite3_prepare_v3(s->rdb, store_sql[ST_IS_SEEN], -1,
@@ -332,6 +429,8 @@ store_reader_open(struct store *s)
 int
 store_read_begin(struct store *s)
 {
+	if (s == NULL)
+		return 0;
 	pthread_mutex_lock(&s->rlock);
 	if (s->rdb == NULL && store_reader_open(s) == -1)
 		return -1;
@@ -348,6 +447,8 @@ store_read_seen(struct store *s, const char *key)
 {
 	int rc;
 
+	if (s == NULL)
+		return 0;
 	if ((rc = store_seen_step(s->rseen, key)) == -1)
 		snprintf(s->rerrmsg, sizeof(s->rerrmsg),
 		    "store: looking up %s: %s", key, sqlite3_errmsg(s->rdb));
@@ -363,6 +464,8 @@ store_read_errmsg(struct store *s)
 void
 store_read_end(struct store *s)
 {
+	if (s == NULL)
+		return;
 	if (s->rdb != NULL && !sqlite3_get_autocommit(s->rdb))
 		sqlite3_exec(s->rdb, "ROLLBACK", NULL, NULL, NULL);
 	pthread_mutex_unlock(&s->rlock);
@@ -524,7 +627,7 @@ store_add_pending(struct store *s, const struct entry *e, const char *name)
 }
 
 int
-store_delivered(struct store *s, const char *key, const char *feed,
+store_mark_seen(struct store *s, const char *key, const char *feed,
     time_t when)
 {
 	sqlite3_stmt *st;
@@ -534,7 +637,16 @@ store_delivered(struct store *s, const char *key, const char *feed,
 	store_bind_text(st, 1, key);
 	store_bind_text(st, 2, feed);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)when);
-	if (store_step_done(s, st, "recording", key) == -1)
+	return store_step_done(s, st, "recording", key);
+}
+
+int
+store_delivered(struct store *s, const char *key, const char *feed,
+    time_t when)
+{
+	sqlite3_stmt *st;
+
+	if (store_mark_seen(s, key, feed, when) == -1)
 		return -1;
 	if ((st = store_stmt(s, ST_DEL_PENDING)) == NULL)
 		return -1;
@@ -720,6 +832,7 @@ store_row_feed(sqlite3_stmt *q, struct feed_state *st)
 	st->next_due = (time_t)sqlite3_column_int64(q, 9);
 	st->moved_to = store_col_text(q, 10);
 	st->gone = (time_t)sqlite3_column_int64(q, 11);
+	st->first_good = (time_t)sqlite3_column_int64(q, 12);
 }
 
 int
@@ -729,6 +842,8 @@ store_feed_get(struct store *s, const char *name, struct feed_state *st)
 	int rc;
 
 	memset(st, 0, sizeof(*st));
+	if (s == NULL)
+		return 0;
 	if ((q = store_stmt(s, ST_FEED_GET)) == NULL)
 		return -1;
 	store_bind_text(q, 1, name);
@@ -764,6 +879,7 @@ store_feed_put(struct store *s, const char *name, const struct feed_state *st)
 	sqlite3_bind_int64(q, 11, (sqlite3_int64)st->next_due);
 	store_bind_text(q, 12, st->moved_to);
 	sqlite3_bind_int64(q, 13, (sqlite3_int64)st->gone);
+	sqlite3_bind_int64(q, 14, (sqlite3_int64)st->first_good);
 	rc = sqlite3_step(q);
 	sqlite3_reset(q);
 	if (rc != SQLITE_DONE) {
@@ -787,7 +903,7 @@ store_feed_each(struct store *s,
 		return -1;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		store_row_feed(q, &st);
-		name = store_col_text(q, 12);
+		name = store_col_text(q, 13);
 		cb(name != NULL ? name : "", &st, arg);
 		free(name);
 		feed_state_clear(&st);

@@ -6,6 +6,7 @@
 #ifndef CONFIG_H
 #define CONFIG_H
 
+#include <limits.h>
 #include <stddef.h>
 
 struct feed_conf {
@@ -14,6 +15,7 @@ struct feed_conf {
 	char	*title;		/* NULL when the feed's own title is used */
 	long	 interval;	/* seconds */
 	long	 enabled;	/* 0 when "enabled = no" */
+	long	 backfill;	/* entries a first poll delivers; CONFIG_ALL */
 	int	 line;		/* where its section starts (0 for OPML) */
 };
 
@@ -30,6 +32,7 @@ struct config {
 	long		 max_per_host;
 	long		 timeout;
 	long		 max_body;
+	long		 backfill;
 	struct feed_conf *feeds;
 	size_t		 nfeeds;
 };
@@ -42,7 +45,11 @@ enum config_type {
 	CONFIG_DURATION,	/* 45s, 30m, 2h, 1d or seconds; min to max */
 	CONFIG_NUMBER,		/* min to max */
 	CONFIG_BOOL,		/* yes/no, true/false, on/off, 1/0 */
+	CONFIG_COUNT,		/* min to max, or "all" (CONFIG_ALL) */
 };
+
+/* A CONFIG_COUNT of "all": no count is larger. */
+#define CONFIG_ALL	LONG_MAX
 
 enum config_section {
 	CONFIG_GLOBAL,		/* [aggregator] */

@@ -23,7 +23,8 @@ struct feed_state;
  * Before the transaction that marks the entries seen, the committer calls
  * record (when set), which may point feed and st at the feed's state: it
  * is written in that same transaction, so validators are never stored
- * ahead of the entries they cover.
+ * ahead of the entries they cover.  The older keys (those a feed's first
+ * poll does not deliver) are marked seen in it too, without a message.
  */
 struct delivery {
 	const struct entry	 *entries;	/* borrowed */
@@ -34,6 +35,8 @@ struct delivery {
 	void			 *arg;
 	const char		 *feed;
 	const struct feed_state	 *st;
+	const char		(*older)[KEY_HEX_SIZE];	/* borrowed */
+	size_t			  nolder;
 	size_t			  delivered;	/* entries now durable in new/ */
 	int			  failed;	/* some entries were not: err says why */
 	int			  state_failed;	/* st was not written: err says why */

@@ -6,6 +6,7 @@
 #define LOG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 enum log_level {
 	LOG_LEVEL_ERROR = 0,
@@ -31,6 +32,19 @@ void	log_warnx(const char *, ...) __attribute__((__format__(__printf__, 1, 2)));
 void	log_error(const char *, ...) __attribute__((__format__(__printf__, 1, 2)));
 void	log_info(const char *, ...) __attribute__((__format__(__printf__, 1, 2)));
 void	log_debug(const char *, ...) __attribute__((__format__(__printf__, 1, 2)));
+/*
+ * A progress line on stderr, drawn in place of the one before when stderr
+ * is a terminal (not under -q or journald), below the log lines; nothing
+ * otherwise.  log_progress_done takes it off the terminal.
+ */
+void	log_progress(const char *, ...)
+	    __attribute__((__format__(__printf__, 1, 2)));
+void	log_progress_done(void);
+/*
+ * Writes the n bytes at s to stdout, from any thread, with the progress
+ * line taken off while they are written when stdout is a terminal too.
+ */
+void	log_output(const char *s, size_t n);
 void	fatal(const char *, ...)
 	    __attribute__((__format__(__printf__, 1, 2), __noreturn__));
 void	fatalx(const char *, ...)

@@ -36,4 +36,15 @@ int	maildir_sync(const char *dir, char *err, size_t errlen);
 int	maildir_find(const char *dir, const char *name);
 int	maildir_clean_tmp(const char *dir, size_t *removed);
 
+/*
+ * Calls cb with the path of each message of the maildir dir and of its
+ * Maildir++ folders (.NAME): every file in their new/ and cur/ but hidden
+ * ones.  cb returns 0 to go on; anything else stops the walk and is
+ * returned.  A missing dir, new/ or cur/ holds nothing.  0, cb's value,
+ * or -1 with err.
+ */
+int	maildir_each_message(const char *dir,
+	    int (*cb)(const char *path, void *arg), void *arg, char *err,
+	    size_t errlen);
+
 #endif

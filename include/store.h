@@ -29,10 +29,19 @@ struct feed_state {
 	time_t	 next_due;	/* when the next poll is due, 0 if unknown */
 	char	*moved_to;	/* where a 301/308 sent the feed, or NULL */
 	time_t	 gone;		/* when the server said 410 Gone, or 0 */
+	time_t	 first_good;	/* the feed's first good poll, 0 before it */
 };
 
 /* Opens (creating when missing) the store at path.  0, or -1 with err. */
 int	store_open(const char *path, struct store **out, char *err,
+	    size_t errlen);
+/*
+ * Opens the existing store at path for reading only, creating no file
+ * (a dry run): it must be of this program's schema version.  0, or -1
+ * with err.  A NULL store reads as an empty one: store_feed_get and the
+ * store_read_* lookups find nothing.
+ */
+int	store_open_readonly(const char *path, struct store **out, char *err,
 	    size_t errlen);
 void	store_close(struct store *);
 
@@ -68,6 +77,12 @@ void	store_read_end(struct store *);
 int	store_add_pending(struct store *, const struct entry *e,
 	    const char *name);
 int	store_delivered(struct store *, const char *key, const char *feed,
+	    time_t when);
+/*
+ * Records key as seen without a delivery (the entries a first poll does
+ * not deliver; a key read back from the spool).  0 or -1.
+ */
+int	store_mark_seen(struct store *, const char *key, const char *feed,
 	    time_t when);
 /* Drops key's pending row: the delivery failed and will start afresh. */
 int	store_forget_pending(struct store *, const char *key);

@@ -143,11 +143,16 @@ class Work:
         self.output = path / "merged.atom"
 
     def write_config(self, feeds, name="aggregator.conf", **settings):
-        """feeds: {name: url} or {name: {"url": ..., "title": ...}}."""
+        """feeds: {name: url} or {name: {"url": ..., "title": ...}}.  A
+        first poll delivers every entry (backfill = all) unless settings
+        say otherwise; a setting of None leaves the key out."""
         base = {"spool": "spool", "output": "merged.atom", "state": "state.db",
                 "interval": "30m", "max_entries": "100",
                 "title": "Integration test"}
-        base.update({k: str(v) for k, v in settings.items()})
+        base.update({k: str(v) for k, v in settings.items() if v is not None})
+        # Last, so the lines of the settings above keep their numbers.
+        if "backfill" not in settings:
+            base["backfill"] = "all"
         lines = ["[aggregator]"]
         lines += ["%s = %s" % kv for kv in base.items()]
         for fname, spec in feeds.items():

@@ -15,6 +15,7 @@ import email.utils
 import os
 import re
 import socket
+import sqlite3
 import subprocess
 from xml.sax.saxutils import escape
 
@@ -237,6 +238,13 @@ def test_file_names_stay_distinct_for_1000_entries_and_two_writers_D13(work, tmp
     confs = [work.write_config({"bulk": url}, name="%s.conf" % s,
                                state="%s.db" % s, output="%s.atom" % s)
              for s in ("b", "c")]
+    # Their states exist beforehand: a missing one beside a spool that
+    # holds messages is refused (README, "A lost state").
+    for s in ("b", "c"):
+        db = sqlite3.connect(str(work.path / ("%s.db" % s)))
+        db.execute("CREATE TABLE made_by_the_test (a)")
+        db.commit()
+        db.close()
     procs = [subprocess.Popen([work.binary, "-c", str(c), "--once"],
                               cwd=str(work.path), stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE) for c in confs]

@@ -4,8 +4,8 @@ section 8): a full filesystem under the state, a damaged state file, a
 state file that is lost while the spool is not, and polls that fail or
 bring broken documents.  A local fault is exit 3 with nothing delivered
 and nothing marked seen, so the next run loses nothing; a damaged state is
-refused untouched; a lost one delivers what the feeds still carry again,
-once.  The oracle is the spool read back, and the state read with sqlite3.
+refused untouched; a lost one is refused until `reindex` has read the keys
+back from the spool, so nothing is delivered twice.  The oracle is the spool read back, and the state read with sqlite3.
 """
 
 import os
@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 
-from conftest import NEW_ITEM, entry_key, fixture_bytes
+from conftest import NEW_ITEM, Message, entry_key, fixture_bytes
 from helpers import (PLAIN, assert_exactly_once, error_line, fill, integrity_ok, make_feed,
                      message_id, mount_tmpfs, numbered_items, put_feed, query, rss_feed,
                      serve_plain, subjects, titles)
@@ -110,34 +110,90 @@ def test_corrupt_state_is_refused_and_left_untouched_S03(server, work, damage):
 
 # --- S04: the state file is lost, the spool is not ---------------------------
 
-def test_deleted_state_delivers_current_entries_again_once_S04(work, tmp_path):
-    # SPEC has no first-run policy and the state is the only record of what
-    # was delivered: a fresh state file delivers every entry the feeds still
-    # show once more (same Message-ID, new file).  This pins that down.
+@pytest.mark.parametrize("loss", ["deleted", "emptied"])
+def test_lost_state_beside_a_spool_is_refused_until_reindexed_S04(work, tmp_path, loss):
+    # A fresh state would deliver every entry the feeds still carry again.
+    # A missing or 0-byte state beside a spool that holds messages is
+    # refused; `reindex` reads the keys back from the messages' Message-IDs
+    # wherever a reader put them (new/, cur/, a Maildir++ folder).
     feeds = tmp_path / "feeds"
     feeds.mkdir()
+    s04 = feeds / "s04.xml"
     work.write_config({"plain-rss": put_feed(feeds / "plain.xml",
                                              fixture_bytes("plain-rss2.xml")),
-                       "s04": put_feed(feeds / "s04.xml", rss_feed("S04", numbered_items("s04", 2)))})
+                       "s04": put_feed(s04, rss_feed("S04", numbered_items("s04", 4)))})
     res = work.once()
     assert res.rc == 0, res
-    expected = PLAIN + titles("s04", 2)
+    expected = PLAIN + titles("s04", 4)
     assert_exactly_once(work, expected)
-    first = {message_id(m) for m in work.messages()}
+    # A reader reads two (cur/, with flags) and files one in a folder.
+    files = sorted(work.message_files())
+    for f in files[:2]:
+        f.rename(work.spool / "cur" / (f.name + ":2,S"))
+    archive = work.spool / ".Archive"
+    for sub in ("cur", "new", "tmp"):
+        (archive / sub).mkdir(parents=True)
+    files[2].rename(archive / "cur" / (files[2].name + ":2,RS"))
     for suffix in ("", "-wal", "-shm"):
         (work.path / ("state.db" + suffix)).unlink(missing_ok=True)
+    db = work.path / "state.db"
+    if loss == "emptied":
+        db.write_bytes(b"")
 
+    def spool_files():
+        return sorted(str(p.relative_to(work.spool)) for p in work.spool.rglob("*")
+                      if p.is_file())
+
+    before = spool_files()
+    res = work.once()
+    assert res.rc == 3, res
+    assert len(res.stderr.strip().splitlines()) == 1, res
+    line = error_line(res, "reindex")
+    assert ("missing" if loss == "deleted" else "empty") in line, line
+    assert str(work.config) in line, line
+    assert spool_files() == before
+    assert db.exists() == (loss == "emptied") and (not db.exists() or db.stat().st_size == 0)
+
+    res = work.run("reindex")
+    assert res.rc == 0, res
+    assert re.search(r"\b7 messages .*\b7 with an entry key", res.stdout), res
     res = work.once()
     assert res.rc == 0, res
-    assert res.stderr.strip() == "", res
-    assert res.stdout.startswith("aggregator: 5 new entries"), res
-    assert subjects(work) == sorted(expected * 2)
-    ids = [message_id(m) for m in work.messages()]
-    assert set(ids) == first and len(ids) == 2 * len(first)
-    # The new state then holds: no third copy.
+    assert res.stdout.startswith("aggregator: 0 new entries"), res
+    assert spool_files() == before
+
+    # What is new since is delivered, once.
+    put_feed(s04, rss_feed("S04", numbered_items("s04", 5)))
     res = work.once()
     assert res.rc == 0, res
-    assert subjects(work) == sorted(expected * 2)
+    assert res.stdout.startswith("aggregator: 1 new entries"), res
+    subjects_now = sorted(str(m["Subject"]) for m in work.messages())
+    archived = Message(sorted((archive / "cur").iterdir())[0])
+    assert sorted(subjects_now + [str(archived["Subject"])]) == sorted(expected + titles("s04", 1, 4))
+
+
+def test_reindex_takes_only_our_message_ids_S04(work, tmp_path):
+    # Other mail in the spool is read, not taken for ours; a state that
+    # exists beside an empty spool is a first run as always.
+    feed = put_feed(tmp_path / "a.xml", rss_feed("A", numbered_items("a", 2)))
+    work.write_config({"a": feed})
+    for sub in ("cur", "new", "tmp"):
+        (work.spool / sub).mkdir(parents=True)
+    (work.spool / "cur" / "1.other:2,S").write_bytes(
+        b"From: x@example.org\nMessage-ID: <%s@example.org>\n\nhi\n" % (b"0" * 64))
+    (work.spool / "new" / "2.ours").write_bytes(
+        b"From: x@example.org\nMessage-Id:\n <%s@AGGREGATOR>\n\nhi\n"
+        % entry_key("https://a.example/0").upper().encode())
+    res = work.run("reindex")
+    assert res.rc == 0, res
+    assert "2 messages" in res.stdout and "1 with an entry key" in res.stdout, res
+    assert query(work.path / "state.db", "SELECT key FROM seen") == [
+        (entry_key("https://a.example/0"),)]
+    res = work.once()
+    assert res.rc == 0, res
+    assert sorted(str(m["Subject"]) for m in work.messages()
+                  if m["Subject"] is not None and str(m["Subject"]).startswith("a ")) \
+        == ["a item 1"]
 
 
 # --- S06: failed polls keep the seen state ----------------------------------

@@ -112,10 +112,12 @@ TEST(defaults)
 	ASSERT_INT(cfg.max_per_host, 2);
 	ASSERT_INT(cfg.timeout, 60);
 	ASSERT_INT(cfg.max_body, 16L * 1024 * 1024);
+	ASSERT_INT(cfg.backfill, 20);
 	ASSERT_INT(cfg.nfeeds, 1);
 	if (cfg.nfeeds == 1) {
 		ASSERT_INT(cfg.feeds[0].enabled, 1);
 		ASSERT_INT(cfg.feeds[0].interval, 30 * 60);
+		ASSERT_INT(cfg.feeds[0].backfill, 20);
 		ASSERT_STR(cfg.feeds[0].title, NULL);
 	}
 	config_free(&cfg);
@@ -156,6 +158,36 @@ TEST(every_error_counted)
 	    "url = gopher://c.example/\n");	/* bad scheme */
 
 	ASSERT_INT(config_load(path, &cfg), 5);
+	config_free(&cfg);
+}
+
+/*
+ * backfill is a count or "all", for every feed in [aggregator] (wherever
+ * that section is) and per feed, where 0 is a value, not "unset".
+ */
+TEST(backfill)
+{
+	struct config cfg;
+	char *path = write_conf("backfill.conf",
+	    "[feed.a]\nurl = https://a.example/\n"
+	    "[feed.b]\nurl = https://b.example/\nbackfill = 0\n"
+	    "[feed.c]\nurl = https://c.example/\nbackfill = All\n"
+	    "[aggregator]\nbackfill = 5\n");
+
+	ASSERT_INT(config_load(path, &cfg), 0);
+	ASSERT_INT(cfg.backfill, 5);
+	ASSERT_INT(cfg.nfeeds, 3);
+	if (cfg.nfeeds == 3) {
+		ASSERT_INT(cfg.feeds[0].backfill, 5);
+		ASSERT_INT(cfg.feeds[1].backfill, 0);
+		ASSERT_INT(cfg.feeds[2].backfill, CONFIG_ALL);
+	}
+	config_free(&cfg);
+	path = write_conf("backfill-bad.conf",
+	    "[aggregator]\nbackfill = -1\n"
+	    "[feed.a]\nurl = https://a.example/\nbackfill = every\n"
+	    "[feed.b]\nurl = https://b.example/\nbackfill = 2000000\n");
+	ASSERT_INT(config_load(path, &cfg), 3);
 	config_free(&cfg);
 }
 
@@ -202,6 +234,7 @@ main(void)
 	RUN(defaults);
 	RUN(key_table);
 	RUN(every_error_counted);
+	RUN(backfill);
 	RUN(missing_file);
 	RUN(opml_feeds);
 	return TEST_DONE();

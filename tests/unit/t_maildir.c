@@ -210,6 +210,94 @@ TEST(test_deliver_fails_clean)
 	free(md);
 }
 
+/* Creates path (and its folders) holding text. */
+static void
+make_file(const char *path, const char *text)
+{
+	char *dir = xstrdup(path), *slash;
+	FILE *fp;
+
+	for (slash = strchr(dir + 1, '/'); slash != NULL;
+	    slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		mkdir(dir, 0700);
+		*slash = '/';
+	}
+	free(dir);
+	if ((fp = fopen(path, "w")) != NULL) {
+		fputs(text, fp);
+		fclose(fp);
+	}
+}
+
+struct seen_paths {
+	char	names[16][64];	/* relative to the maildir */
+	size_t	n;
+	size_t	skip;		/* the root's length and its '/' */
+	size_t	stop_after;	/* 0: never */
+};
+
+static int
+note_path(const char *path, void *arg)
+{
+	struct seen_paths *sp = arg;
+
+	if (sp->n < 16)
+		snprintf(sp->names[sp->n++], sizeof(sp->names[0]), "%s",
+		    path + sp->skip);
+	return sp->stop_after != 0 && sp->n == sp->stop_after ? 7 : 0;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/*
+ * Every message of the maildir and its Maildir++ folders: the files of
+ * new/ and cur/, not tmp/, hidden files, folders or other files.
+ */
+TEST(test_each_message)
+{
+	static const char *const files[] = {
+		"new/1.a", "cur/2.b:2,S", "cur/.hidden", "tmp/3.c",
+		".Archive/cur/4.d:2,RS", ".Archive/new/5.e", ".Archive/tmp/6.f",
+		".A.B/cur/7.g", ".notafolder", "dovecot-uidlist", "new/sub/8.h",
+	};
+	char err[256], *md = xasprintf("%s/walk", tmpdir), *p;
+	struct seen_paths sp = { .skip = strlen(md) + 1 };
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		p = xasprintf("%s/%s", md, files[i]);
+		make_file(p, "x\n");
+		free(p);
+	}
+	ASSERT_INT(maildir_each_message(md, note_path, &sp, err, sizeof(err)),
+	    0);
+	ASSERT_INT(sp.n, 5);
+	qsort(sp.names, sp.n, sizeof(sp.names[0]), name_cmp);
+	ASSERT_STR(sp.names[0], ".A.B/cur/7.g");
+	ASSERT_STR(sp.names[1], ".Archive/cur/4.d:2,RS");
+	ASSERT_STR(sp.names[2], ".Archive/new/5.e");
+	ASSERT_STR(sp.names[3], "cur/2.b:2,S");
+	ASSERT_STR(sp.names[4], "new/1.a");
+
+	/* The callback stops the walk with its value. */
+	memset(&sp, 0, sizeof(sp));
+	sp.stop_after = 2;
+	ASSERT_INT(maildir_each_message(md, note_path, &sp, err, sizeof(err)),
+	    7);
+	ASSERT_INT(sp.n, 2);
+	free(md);
+
+	/* A maildir that is not there holds nothing. */
+	md = xasprintf("%s/no-such-maildir", tmpdir);
+	ASSERT_INT(maildir_each_message(md, note_path, &sp, err, sizeof(err)),
+	    0);
+	free(md);
+}
+
 int
 main(void)
 {
@@ -219,5 +307,6 @@ main(void)
 	RUN(test_deliver);
 	RUN(test_deliver_big);
 	RUN(test_deliver_fails_clean);
+	RUN(test_each_message);
 	return TEST_DONE();
 }

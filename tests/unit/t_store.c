@@ -302,6 +302,7 @@ TEST(test_feed_state)
 	st.delivered = 42;
 	st.failures = 3;
 	st.next_due = 1700000900;
+	st.first_good = 1690000000;
 	ASSERT_INT(store_feed_put(s, "beta", &st), 0);
 	st.etag = NULL;
 	st.delivered = 7;
@@ -321,6 +322,7 @@ TEST(test_feed_state)
 	ASSERT_INT(got.delivered, 42);
 	ASSERT_INT(got.failures, 3);
 	ASSERT_INT(got.next_due, 1700000900);
+	ASSERT_INT(got.first_good, 1690000000);
 	feed_state_clear(&got);
 	ASSERT(got.url == NULL);
 
@@ -392,7 +394,8 @@ TEST(test_migrates_pending)
 	ASSERT_INT(pending_has_column(p, "message"), 0);
 	/* Back to schema 3, with a row of that version. */
 	ASSERT_INT(sqlite3_open(p, &db), SQLITE_OK);
-	ASSERT_INT(sqlite3_exec(db, "ALTER TABLE pending ADD COLUMN message "
+	ASSERT_INT(sqlite3_exec(db, "ALTER TABLE feeds DROP COLUMN first_good;"
+	    "ALTER TABLE pending ADD COLUMN message "
 	    "BLOB NOT NULL DEFAULT x'';"
 	    "INSERT INTO pending (key, feed, name, message) "
 	    "VALUES ('ee05', 'news', 'NAME5', x'6d7367');"
@@ -408,6 +411,122 @@ TEST(test_migrates_pending)
 	ASSERT_INT(store_is_seen(s, "ee05"), 1);
 	store_close(s);
 	ASSERT_INT(pending_has_column(p, "message"), 0);
+	free(p);
+}
+
+/*
+ * Schema 5 records a feed's first good poll.  A feed of an older state
+ * that delivered, or whose last poll was good, had one; a feed that only
+ * ever failed, or was never polled, did not.
+ */
+TEST(test_migrates_first_good)
+{
+	struct store *s;
+	struct feed_state st;
+	char err[512], *p = path_in("v4.db");
+	sqlite3 *db;
+
+	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
+	store_close(s);
+	ASSERT_INT(sqlite3_open(p, &db), SQLITE_OK);
+	ASSERT_INT(sqlite3_exec(db, "ALTER TABLE feeds DROP COLUMN first_good;"
+	    "INSERT INTO feeds (name, last_poll, delivered, failures) VALUES "
+	    "('good', 100, 0, 0), ('failing', 200, 3, 2), "
+	    "('never-good', 300, 0, 4), ('unpolled', 0, 0, 0);"
+	    "PRAGMA user_version = 4;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
+	ASSERT_INT(store_feed_get(s, "good", &st), 0);
+	ASSERT_INT(st.first_good, 100);
+	ASSERT_INT(store_feed_get(s, "failing", &st), 0);
+	ASSERT_INT(st.first_good, 200);
+	ASSERT_INT(store_feed_get(s, "never-good", &st), 0);
+	ASSERT_INT(st.first_good, 0);
+	ASSERT_INT(store_feed_get(s, "unpolled", &st), 0);
+	ASSERT_INT(st.first_good, 0);
+	store_close(s);
+	free(p);
+}
+
+/* Whether SQLite's -wal or -shm file is beside path. */
+static int
+has_wal(const char *path)
+{
+	char *wal = xasprintf("%s-wal", path), *shm = xasprintf("%s-shm", path);
+	int found = access(wal, F_OK) == 0 || access(shm, F_OK) == 0;
+
+	free(wal);
+	free(shm);
+	return found;
+}
+
+/*
+ * A dry run's store reads what is there and creates nothing: no -wal or
+ * -shm beside a closed state, and nothing can be written through it.  A
+ * NULL store reads as an empty one.
+ */
+TEST(test_readonly)
+{
+	struct store *s, *w;
+	struct feed_state st = { 0 };
+	char err[512], *p = path_in("ro state #1.db");
+	struct entry e = entry_fixture("cc01", "A title", 1000);
+	sqlite3 *db;
+
+	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
+	st.url = (char *)"https://a.example/";
+	st.first_good = 42;
+	ASSERT_INT(store_feed_put(s, "a", &st), 0);
+	ASSERT_INT(add(s, "cc02", 1000, 1000), 0);
+	ASSERT_INT(store_mark_seen(s, "cc03", "a", 1000), 0);
+	store_close(s);
+	ASSERT_INT(has_wal(p), 0);
+
+	ASSERT_INT(store_open_readonly(p, &s, err, sizeof(err)), 0);
+	ASSERT_INT(store_feed_get(s, "a", &st), 0);
+	ASSERT_STR(st.url, "https://a.example/");
+	ASSERT_INT(st.first_good, 42);
+	feed_state_clear(&st);
+	ASSERT_INT(store_read_begin(s), 0);
+	ASSERT_INT(store_read_seen(s, "cc02"), 1);
+	ASSERT_INT(store_read_seen(s, "cc03"), 1);
+	ASSERT_INT(store_read_seen(s, "cc04"), 0);
+	store_read_end(s);
+	ASSERT_INT(has_wal(p), 0);
+	ASSERT_INT(store_add_pending(s, &e, "NAME"), -1);
+	store_close(s);
+	ASSERT_INT(has_wal(p), 0);
+
+	/* Beside a writer (a daemon), what is only in its WAL is read too. */
+	ASSERT_INT(store_open(p, &w, err, sizeof(err)), 0);
+	ASSERT_INT(store_mark_seen(w, "cc05", "a", 1000), 0);
+	ASSERT_INT(store_open_readonly(p, &s, err, sizeof(err)), 0);
+	ASSERT_INT(store_read_begin(s), 0);
+	ASSERT_INT(store_read_seen(s, "cc05"), 1);
+	store_read_end(s);
+	store_close(s);
+	store_close(w);
+
+	ASSERT_INT(store_feed_get(NULL, "a", &st), 0);
+	ASSERT(st.url == NULL && st.first_good == 0);
+	ASSERT_INT(store_read_begin(NULL), 0);
+	ASSERT_INT(store_read_seen(NULL, "cc02"), 0);
+	store_read_end(NULL);
+	free(p);
+
+	/* An older schema is not read: only a run that writes migrates. */
+	p = path_in("ro-old.db");
+	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
+	store_close(s);
+	ASSERT_INT(sqlite3_open(p, &db), SQLITE_OK);
+	ASSERT_INT(sqlite3_exec(db, "PRAGMA user_version = 4;", NULL, NULL,
+	    NULL), SQLITE_OK);
+	sqlite3_close(db);
+	err[0] = '\0';
+	ASSERT_INT(store_open_readonly(p, &s, err, sizeof(err)), -1);
+	ASSERT(s == NULL);
+	ASSERT(strstr(err, "schema version 4") != NULL);
 	free(p);
 }
 
@@ -460,6 +579,8 @@ main(void)
 	RUN(test_feed_state);
 	RUN(test_reader);
 	RUN(test_migrates_pending);
+	RUN(test_migrates_first_good);
+	RUN(test_readonly);
 	RUN(test_corrupt_refused);
 	RUN(test_unopenable);
 	return TEST_DONE();
