@@ -26,6 +26,7 @@
 #include "atom.h"
 #include "date.h"
 #include "text.h"
+#include "url.h"
 #include "xmalloc.h"
 
 #define ATOM_NS		"http://www.w3.org/2005/Atom"
@@ -69,6 +70,7 @@ static void
 atom_entry(struct buf *b, const struct entry *e)
 {
 	const char *feed_title, *author;
+	char *feed_url;
 
 	feed_title = e->feed_title != NULL && e->feed_title[0] != '\0' ?
 	    e->feed_title : e->feed_name != NULL ? e->feed_name : "";
@@ -96,12 +98,15 @@ atom_entry(struct buf *b, const struct entry *e)
 	atom_escape(b, e->content != NULL ? e->content : "", 0);
 	buf_addstr(b, "</content>\n");
 	buf_addstr(b, "    <source>\n");
-	if (e->feed_url != NULL && e->feed_url[0] != '\0') {
-		atom_elem(b, "      ", "id", e->feed_url);
+	/* Published: no credentials, not even a masked password. */
+	feed_url = url_strip_userinfo(e->feed_url);
+	if (feed_url != NULL && feed_url[0] != '\0') {
+		atom_elem(b, "      ", "id", feed_url);
 		buf_addstr(b, "      <link rel=\"self\" href=\"");
-		atom_escape(b, e->feed_url, 1);
+		atom_escape(b, feed_url, 1);
 		buf_addstr(b, "\"/>\n");
 	}
+	free(feed_url);
 	atom_elem(b, "      ", "title", feed_title);
 	atom_date(b, "      ", "updated", e->date);
 	buf_addstr(b, "    </source>\n");

@@ -17,6 +17,7 @@
 #include "config.h"
 #include "log.h"
 #include "opml.h"
+#include "url.h"
 #include "xmalloc.h"
 
 #define CFG(f)	offsetof(struct config, f)
@@ -261,7 +262,7 @@ set_key(struct parser *p, const struct config_key *k, void *base,
 	char **sp = key_string(k, base);
 	long *lp = (long *)((char *)base + k->offset);
 	long n;
-	char *end;
+	char *end, *shown;
 
 	switch (k->type) {
 	case CONFIG_STRING:
@@ -272,9 +273,12 @@ set_key(struct parser *p, const struct config_key *k, void *base,
 			return;
 		}
 		/* A bad URL is kept so it is not reported missing too. */
-		if (k->type == CONFIG_URL && !url_scheme_ok(value))
+		if (k->type == CONFIG_URL && !url_scheme_ok(value)) {
+			shown = url_hide_password(value);
 			config_error(p, "url must be http://, https:// or "
-			    "file://: \"%s\"", value);
+			    "file://: \"%s\"", shown);
+			free(shown);
+		}
 		free(*sp);
 		*sp = xstrdup(value);
 		break;

@@ -173,7 +173,8 @@ entry_from_feed(struct entry *e, const struct feed_doc *doc,
 	}
 	if (e->feed_title == NULL)
 		e->feed_title = xstrdup(name);
-	e->feed_url = xstrdup(url != NULL ? url : "");
+	/* Shown in mail and the merged feed: never with its password. */
+	e->feed_url = url_hide_password(url != NULL ? url : "");
 
 	e->title = entry_plain_text(fe->title.value, fe->title.type);
 	if (e->title[0] == '\0') {

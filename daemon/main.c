@@ -25,6 +25,7 @@
 #include "run.h"
 #include <uv.h>
 #include "store.h"
+#include "url.h"
 #include "xmalloc.h"
 
 #define DEFAULT_CONFIG	"/etc/aggregator/aggregator.conf"
@@ -78,11 +79,15 @@ cmd_check(const char *path)
 	return rc == 0 ? EXIT_OK : EXIT_USAGE;
 }
 
+/*
+ * One feed of the state.  Its URLs and error are shown with passwords
+ * hidden: a state written before they were kept that way has them.
+ */
 static void
 status_row(const char *name, const struct feed_state *st, void *arg)
 {
 	const struct config *cfg = arg;
-	char when[32] = "never", due[32] = "-";
+	char when[32] = "never", due[32] = "-", *url, *moved, *error;
 	const char *mark = config_find_feed(cfg, name) != NULL ? "" :
 	    " (not in config)";
 
@@ -92,13 +97,18 @@ status_row(const char *name, const struct feed_state *st, void *arg)
 		snprintf(due, sizeof(due), "gone (410)");
 	else if (st->next_due > 0)
 		date_format_iso(st->next_due, due, sizeof(due));
+	url = url_hide_password(st->url != NULL ? st->url : "-");
+	moved = url_hide_password(st->moved_to);
+	error = url_hide_password(st->last_error);
 	printf("%-24s %-20s %4ld %-20s %9ld %8d  %s%s%s%s\n", name, when,
-	    st->last_status, due, st->delivered, st->failures,
-	    st->url != NULL ? st->url : "-",
-	    st->moved_to != NULL ? " moved to " : "",
-	    st->moved_to != NULL ? st->moved_to : "", mark);
-	if (st->last_error != NULL)
-		printf("%-24s last error: %s\n", "", st->last_error);
+	    st->last_status, due, st->delivered, st->failures, url,
+	    moved != NULL ? " moved to " : "", moved != NULL ? moved : "",
+	    mark);
+	if (error != NULL)
+		printf("%-24s last error: %s\n", "", error);
+	free(url);
+	free(moved);
+	free(error);
 }
 
 static int
@@ -132,11 +142,16 @@ cmd_status(const char *path)
 	for (size_t i = 0; i < cfg.nfeeds; i++) {
 		struct feed_state st;
 
+		char *url;
+
 		if (store_feed_get(store, cfg.feeds[i].name, &st) == 0 &&
-		    st.last_poll == 0)
+		    st.last_poll == 0) {
+			url = url_hide_password(cfg.feeds[i].url);
 			printf("%-24s %-20s %4s %-20s %9s %8s  %s\n",
 			    cfg.feeds[i].name, "never", "-", "-", "0", "0",
-			    cfg.feeds[i].url);
+			    url);
+			free(url);
+		}
 		feed_state_clear(&st);
 	}
 	store_close(store);

@@ -18,6 +18,7 @@
 #include "poller.h"
 #include "schedule.h"
 #include "store.h"
+#include "url.h"
 #include "xmalloc.h"
 
 void
@@ -40,12 +41,15 @@ job_target(const struct job *j)
 	return j->st.moved_to != NULL ? j->st.moved_to : j->conf.url;
 }
 
-/* The URL entries are resolved against and mail says they came from. */
-static const char *
+/*
+ * The URL entries are resolved against: where the redirects ended,
+ * without the credentials of the request.  Allocated.
+ */
+static char *
 job_url(const struct job *j)
 {
-	return j->res.effective_url != NULL ? j->res.effective_url :
-	    j->conf.url;
+	return url_strip_userinfo(j->res.effective_url != NULL ?
+	    j->res.effective_url : j->conf.url);
 }
 
 static int
@@ -141,8 +145,9 @@ job_fresh(struct job *j, const struct feed_doc *doc, time_t now, size_t *n)
 static struct feed_doc *
 job_parse(struct job *j)
 {
+	char *base = job_url(j);
 	struct feed_source src = {
-		.url = job_url(j),
+		.url = base,
 		.content_type = j->res.hdr[FETCH_HDR_CONTENT_TYPE],
 		.content_location = j->res.hdr[FETCH_HDR_CONTENT_LOCATION],
 		.content_language = j->res.hdr[FETCH_HDR_CONTENT_LANGUAGE],
@@ -152,6 +157,7 @@ job_parse(struct job *j)
 
 	doc = feed_parse(j->res.body.data != NULL ? j->res.body.data : "",
 	    j->res.body.len, &src, err, sizeof(err));
+	free(base);
 	if (doc == NULL) {
 		job_fail(j, "parse", "%s", err);
 		return NULL;
@@ -175,7 +181,7 @@ job_record(struct job *j, long ttl, time_t now)
 	struct poll_outcome o;
 
 	free(j->st.url);
-	j->st.url = xstrdup(j->conf.url);
+	j->st.url = url_hide_password(j->conf.url);
 	j->st.last_poll = now;
 	j->st.last_status = j->res.status;
 	free(j->st.last_error);

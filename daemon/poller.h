@@ -113,7 +113,10 @@ void	poll_work(uv_work_t *);
 /* Records why the poll failed (the first reason only). */
 void	job_fail(struct job *, const char *stage, const char *fmt, ...)
 	    __attribute__((__format__(__printf__, 3, 4)));
-/* The URL polled: where the feed moved to, else the config's. */
+/*
+ * Where the feed is polled: where it moved to (without credentials; see
+ * job_poll), else the config's URL (with them).
+ */
 const char *job_target(const struct job *);
 
 /* run.c, for reload.c. */

@@ -30,6 +30,7 @@
 #include "run.h"
 #include "schedule.h"
 #include "store.h"
+#include "url.h"
 #include "xmalloc.h"
 
 /* Seconds that transfers under way get to finish after SIGTERM. */
@@ -57,17 +58,31 @@ job_reset_fetch(struct job *j)
 /*
  * State belongs to the config URL it was learnt from: a new url in the
  * config forgets the move, the 410, the validators and the failures.
+ * The state keeps the URL with its password hidden (so did it not always:
+ * both sides are compared that way), and new credentials alone are the
+ * same feed.
  */
 static void
 job_adopt_url(struct job *j)
 {
-	if (j->st.url == NULL || strcmp(j->st.url, j->conf.url) == 0)
+	char *was, *now;
+	int same;
+
+	if (j->st.url == NULL)
 		return;
+	was = url_hide_password(j->st.url);
+	now = url_hide_password(j->conf.url);
+	same = strcmp(was, now) == 0;
+	free(was);
+	if (same) {
+		free(now);
+		return;
+	}
 	free(j->st.url);
 	free(j->st.moved_to);
 	free(j->st.etag);
 	free(j->st.last_modified);
-	j->st.url = xstrdup(j->conf.url);
+	j->st.url = now;
 	j->st.moved_to = j->st.etag = j->st.last_modified = NULL;
 	j->st.gone = 0;
 	j->st.failures = 0;
@@ -163,14 +178,18 @@ job_apply_conf(struct job *j, const struct feed_conf *fc, time_t now)
 	int url_changed = strcmp(j->conf.url, fc->url) != 0;
 	int interval_changed = j->conf.interval != fc->interval;
 	time_t due;
+	char *shown;
 
 	config_feed_clear(&j->conf);
 	config_feed_copy(&j->conf, fc);
 	if (url_changed) {
 		uv_timer_stop(&j->timer);
 		job_adopt_url(j);
-		log_info("feed %s: url changed to %s", j->conf.name,
-		    j->conf.url);
+		/* New credentials alone are tried soon too. */
+		j->st.next_due = 0;
+		shown = url_hide_password(j->conf.url);
+		log_info("feed %s: url changed to %s", j->conf.name, shown);
+		free(shown);
 		job_start(j, now);
 	} else if (interval_changed && j->st.gone == 0) {
 		due = j->st.last_poll != 0 ?
@@ -218,9 +237,14 @@ poller_status(const struct poller *p)
 static void
 job_log(const struct job *j)
 {
-	if (j->moved)
+	char *shown;
+
+	if (j->moved) {
+		shown = url_hide_password(j->st.moved_to);
 		log_warnx("feed %s: moved permanently to %s; polling it there "
-		    "from now on", j->conf.name, j->st.moved_to);
+		    "from now on", j->conf.name, shown);
+		free(shown);
+	}
 	if (j->gone)
 		log_warnx("feed %s: gone (HTTP 410); not polled again until "
 		    "its url changes", j->conf.name);
@@ -289,6 +313,7 @@ job_fetched(struct fetch_result *res, void *arg)
 	struct job *j = arg;
 	struct poller *p = j->p;
 	struct fetch_result *r = &j->res;
+	char *shown;
 
 	if (res->cancelled) {
 		job_leave(j);
@@ -299,9 +324,12 @@ job_fetched(struct fetch_result *res, void *arg)
 	}
 	/* The body and headers become the job's: nothing is copied. */
 	fetch_result_move(r, res);
-	if (!r->ok)
+	if (!r->ok) {
+		shown = url_hide_password(job_target(j));
 		job_fail(j, "fetch", "%s (%s)",
-		    r->error != NULL ? r->error : "failed", job_target(j));
+		    r->error != NULL ? r->error : "failed", shown);
+		free(shown);
+	}
 	/* A 304 keeps the validators we sent. */
 	if (r->ok && r->status == 304) {
 		free(r->hdr[FETCH_HDR_ETAG]);
@@ -321,11 +349,14 @@ static void
 job_poll(struct job *j)
 {
 	struct poller *p = j->p;
+	/* A move kept no credentials: the config's go where they went. */
+	char *url = url_lend_userinfo(job_target(j), j->conf.url);
 	struct fetch_request req = {
-		.url = job_target(j),
+		.url = url,
 		.etag = j->st.etag,
 		.last_modified = j->st.last_modified,
 	};
+	int rc;
 
 	if (p->active >= p->max_active) {
 		j->state = JOB_WAITING;
@@ -335,12 +366,15 @@ job_poll(struct job *j)
 		else
 			p->waiting_head = j;
 		p->waiting_tail = j;
+		free(url);
 		return;
 	}
 	p->active++;
 	job_reset_fetch(j);
 	j->state = JOB_FETCHING;
-	if (fetch_start(p->fetcher, &req, job_fetched, j) == -1)
+	rc = fetch_start(p->fetcher, &req, job_fetched, j);
+	free(url);
+	if (rc == -1)
 		fatalx("feed %s: cannot start a fetch", j->conf.name);
 }
 

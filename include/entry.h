@@ -13,7 +13,7 @@ struct entry {
 	char	 key[KEY_HEX_SIZE];	/* SHA-256 hex of the canonical link (or fallback) */
 	char	*feed_name;		/* [feed.NAME] in the config */
 	char	*feed_title;		/* config title, else the feed's own, else NAME */
-	char	*feed_url;		/* the feed URL as configured */
+	char	*feed_url;		/* the feed URL, its password hidden */
 	char	*title;			/* plain text */
 	char	*link;			/* as published, resolved to absolute; may be NULL */
 	char	*id;			/* id / guid; may be NULL */
