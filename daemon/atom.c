@@ -5,6 +5,7 @@
  * cannot make the merged feed unreadable.
  * It is then written to "PATH.tmp.PID" next to PATH, flushed, synced and
  * renamed over PATH; such files that killed runs left behind are removed.
+ * It is meant to be published: its mode is 0666 less the umask.
  *
  * An entry's atom:id is "urn:aggregator:KEYHEX": the dedup key, stable
  * across polls and unique across feeds, where the feeds' own ids are
@@ -171,7 +172,7 @@ atom_save(const char *path, const char *data, size_t len, char *err,
 		return -1;
 	}
 	for (tries = 0;; tries++) {
-		fd = open(tmp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
+		fd = open(tmp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0666);
 		if (fd != -1)
 			break;
 		/* Our pid in the name: a leftover of an earlier crash. */

@@ -6,12 +6,16 @@
  * are prepared once and reused.  A file that is not a valid database is
  * refused, never recreated: it holds the dedup history.
  */
+#include <sys/stat.h>
+
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -135,6 +139,7 @@ struct store {
 
 static void	store_seterr(struct store *, const char *, ...)
 		    __attribute__((__format__(__printf__, 2, 3)));
+static void	store_create(const char *);
 static int	store_exec(struct store *, const char *);
 static int	store_check(struct store *, const char *, char *, size_t);
 static int	store_migrate(struct store *, const char *, char *, size_t);
@@ -250,6 +255,25 @@ fail:
 	return -1;
 }
 
+/*
+ * A new state is its owner's only, whatever the umask: it says what the
+ * user reads.  SQLite would create it 0644 less the umask; it gives the
+ * -wal and -shm files the mode of the database, so they follow.  A state
+ * that exists keeps its mode, and what cannot be created here is left
+ * to sqlite3_open_v2 to report.
+ */
+static void
+store_create(const char *path)
+{
+	int fd;
+
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd == -1)
+		return;
+	(void)fchmod(fd, 0600);
+	close(fd);
+}
+
 int
 store_open(const char *path, struct store **out, char *err, size_t errlen)
 {
@@ -261,6 +285,7 @@ store_open(const char *path, struct store **out, char *err, size_t errlen)
 	s->path = xstrdup(path);
 	if (pthread_mutex_init(&s->rlock, NULL) != 0)
 		abort();
+	store_create(path);
 	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
 	if (rc != SQLITE_OK) {

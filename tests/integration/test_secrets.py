@@ -3,11 +3,15 @@ Secrets stay secret (issue 14, point 4): a feed URL with credentials
 (https://user:pass@host/...) is used for the request and written nowhere
 else: mail headers and bodies, resolved links, the merged feed, the log,
 `status` and the state show at most "user:***@", and no entry key depends
-on the credentials, so a new password delivers nothing again.
+on the credentials, so a new password delivers nothing again.  The state
+and its lock are their owner's only whatever the umask; the spool and the
+merged feed follow the umask.
 """
 
 import os
+import stat
 
+from conftest import run_process
 from helpers import query, rss_feed
 
 USER = "reader"
@@ -144,3 +148,39 @@ def test_a_failing_feed_names_its_url_without_the_password(server, work):
     assert res.rc == 2, res
     assert "ftp://%s:***@127.0.0.1/feed" % USER in res.stderr, res
     assert OLD not in res.stderr, res
+
+
+def run_with_umask(work, config, mask, env=None):
+    """--once under umask mask (AGGREGATOR_CRASH and the like in env)."""
+    argv = ["sh", "-c", 'umask %03o && exec "$0" "$@"' % mask, work.binary,
+            "-c", str(config), "--once"]
+    return run_process(argv, cwd=str(work.path), env=dict(os.environ, **(env or {})))
+
+
+def mode(path):
+    return oct(stat.S_IMODE(os.stat(path).st_mode))
+
+
+def test_state_is_private_and_outputs_follow_the_umask(server, work):
+    server.set("/feed.xml", private_feed(), content_type="application/rss+xml")
+    for mask, folders, files in ((0o002, 0o775, 0o664), (0o077, 0o700, 0o600)):
+        work.path.joinpath("run-%03o" % mask).mkdir()
+        config = work.write_config({"feed": server.url("/feed.xml")},
+                                   name="run-%03o/aggregator.conf" % mask)
+        base = config.parent
+        # Killed with the entries pending: the -wal and -shm files stay.
+        res = run_with_umask(work, config, mask,
+                             {"AGGREGATOR_CRASH": "after-put:1"})
+        assert res.rc == -9, res
+        for name in ("state.db", "state.db-wal", "state.db-shm", "state.db.lock"):
+            assert mode(base / name) == oct(0o600), (oct(mask), name)
+        res = run_with_umask(work, config, mask)
+        assert res.rc == 0, res
+        for sub in ("", "tmp", "new", "cur"):
+            assert mode(base / "spool" / sub) == oct(folders), (oct(mask), sub)
+        msgs = list((base / "spool" / "new").iterdir())
+        assert len(msgs) == 4
+        for m in msgs:
+            assert mode(m) == oct(files), (oct(mask), m)
+        assert mode(base / "merged.atom") == oct(files), oct(mask)
+        assert mode(base / "state.db") == oct(0o600), oct(mask)
