@@ -22,8 +22,8 @@
 static char	*entry_plain_text(const char *, const char *);
 static char	*entry_html_content(const struct feed_text *);
 static const struct feed_text *entry_body(const struct feed_entry *);
-static void	 entry_key(struct entry *, const struct feed_entry *,
-		    const char *);
+static char	*entry_key_bytes(const struct feed_entry *, const char *,
+		    int *);
 
 /*
  * A title on one line: for HTML types the tags are stripped and character
@@ -125,34 +125,53 @@ entry_body(const struct feed_entry *fe)
 /*
  * The key is SHA-256 over exactly these bytes, first that applies:
  *   link:    url_canonical(link), when that is not empty
- *   id:      "id\n" NAME "\n" ID
- *   neither: "content\n" NAME "\n" TITLE "\n" CONTENT
- * NAME is the feed's config name; ID, TITLE and CONTENT are the values as
- * parsed (TITLE before plain-text conversion, CONTENT the first content
- * value that is not empty, else the summary, else empty).  The prefixes
- * keep the three kinds from colliding, and NAME scopes ids to their feed.
+ *   id:      "id\n" SCOPE "\n" ID
+ *   neither: "content\n" SCOPE "\n" TITLE "\n" CONTENT
+ * SCOPE is the feed's url_identity: its URL as configured (a permanent
+ * move keeps it), canonical and without credentials, so that renaming a
+ * feed or a new password changes no key; states written before keyed by
+ * the feed's config name there (poll_work.c looks such keys up too).  ID,
+ * TITLE and CONTENT are the values as parsed (TITLE before plain-text
+ * conversion, CONTENT the first content value that is not empty, else the
+ * summary, else empty).  The prefixes keep the three kinds from colliding,
+ * and SCOPE keeps ids to their feed.  *scoped tells whether SCOPE is in
+ * the allocated result.
  */
-static void
-entry_key(struct entry *e, const struct feed_entry *fe, const char *name)
+static char *
+entry_key_bytes(const struct feed_entry *fe, const char *scope, int *scoped)
 {
 	const char *content = "";
 	char *s = NULL;
 
+	*scoped = 0;
 	/* A link of only white space would give every such entry one key. */
 	if (fe->link != NULL && (s = url_canonical(fe->link))[0] == '\0') {
 		free(s);
 		s = NULL;
 	}
-	if (s == NULL && fe->id != NULL && fe->id[0] != '\0')
-		s = xasprintf("id\n%s\n%s", name, fe->id);
-	if (s == NULL) {
-		if (entry_body(fe)->value != NULL)
-			content = entry_body(fe)->value;
-		s = xasprintf("content\n%s\n%s\n%s", name,
-		    fe->title.value != NULL ? fe->title.value : "", content);
-	}
-	entry_key_hash(s, strlen(s), e->key);
+	if (s != NULL)
+		return s;
+	*scoped = 1;
+	if (fe->id != NULL && fe->id[0] != '\0')
+		return xasprintf("id\n%s\n%s", scope, fe->id);
+	if (entry_body(fe)->value != NULL)
+		content = entry_body(fe)->value;
+	return xasprintf("content\n%s\n%s\n%s", scope,
+	    fe->title.value != NULL ? fe->title.value : "", content);
+}
+
+int
+entry_key_scoped(const struct feed_entry *fe, const char *scope,
+    char hex[KEY_HEX_SIZE])
+{
+	char *s;
+	int scoped;
+
+	s = entry_key_bytes(fe, scope, &scoped);
+	if (scoped)
+		entry_key_hash(s, strlen(s), hex);
 	free(s);
+	return scoped;
 }
 
 void
@@ -160,8 +179,15 @@ entry_from_feed(struct entry *e, const struct feed_doc *doc,
     const struct feed_entry *fe, const char *name, const char *url,
     const char *title, time_t now)
 {
+	char *scope, *bytes;
+	int scoped;
+
 	memset(e, 0, sizeof(*e));
-	entry_key(e, fe, name);
+	scope = url_identity(url);
+	bytes = entry_key_bytes(fe, scope, &scoped);
+	entry_key_hash(bytes, strlen(bytes), e->key);
+	free(bytes);
+	free(scope);
 	e->feed_name = xstrdup(name);
 	if (title != NULL && title[0] != '\0')
 		e->feed_title = xstrdup(title);

@@ -99,6 +99,55 @@ fresh_unique(struct entry *v, size_t n)
 }
 
 /*
+ * What else the feed's entries without a link may have been keyed under
+ * (store_read_old_scopes): read on first use.
+ */
+struct old_scopes {
+	char	**v;
+	size_t	  n;
+	int	  loaded;
+};
+
+static void
+old_scopes_free(struct old_scopes *os)
+{
+	while (os->n > 0)
+		free(os->v[--os->n]);
+	free(os->v);
+}
+
+/*
+ * Whether fe, not seen under its key, was delivered under one it had
+ * before: a URL the feed had, or its config name in a state of before
+ * keys were scoped by URL.  1, 0 or -1; inside the reader's transaction.
+ */
+static int
+job_seen_before(struct job *j, const struct feed_entry *fe,
+    struct old_scopes *os)
+{
+	char key[KEY_HEX_SIZE], *scope;
+	size_t i;
+	int rc;
+
+	if (!os->loaded) {
+		scope = url_identity(j->conf.url);
+		rc = store_read_old_scopes(j->p->store, scope, j->conf.name,
+		    &os->v, &os->n);
+		free(scope);
+		if (rc == -1)
+			return -1;
+		os->loaded = 1;
+	}
+	for (i = 0; i < os->n; i++) {
+		if (!entry_key_scoped(fe, os->v[i], key))
+			return 0;
+		if ((rc = store_read_seen(j->p->store, key)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/*
  * The entries of doc not delivered yet, oldest first (feeds list newest
  * first).  The seen checks run in one read transaction on the store's
  * reader, not under store_lock, so a worker never waits for a commit's
@@ -109,6 +158,7 @@ static struct entry *
 job_fresh(struct job *j, const struct feed_doc *doc, time_t now, size_t *n)
 {
 	struct poller *p = j->p;
+	struct old_scopes os = { NULL, 0, 0 };
 	struct entry *all;
 	size_t i, nall = doc->nentries, nfresh = 0;
 	int seen = 0;
@@ -116,11 +166,14 @@ job_fresh(struct job *j, const struct feed_doc *doc, time_t now, size_t *n)
 	all = xcalloc(nall, sizeof(*all));
 	for (i = 0; i < nall; i++)
 		entry_from_feed(&all[i], doc, &doc->entries[nall - 1 - i],
-		    j->conf.name, job_target(j), j->conf.title, now);
+		    j->conf.name, j->conf.url, j->conf.title, now);
 	if (nall > 0 && store_read_begin(p->store) == -1)
 		seen = -1;
 	for (i = 0; i < nall && seen != -1; i++) {
-		if ((seen = store_read_seen(p->store, all[i].key)) != 0) {
+		if ((seen = store_read_seen(p->store, all[i].key)) == 0)
+			seen = job_seen_before(j,
+			    &doc->entries[nall - 1 - i], &os);
+		if (seen != 0) {
 			entry_clear(&all[i]);
 			continue;
 		}
@@ -134,6 +187,7 @@ job_fresh(struct job *j, const struct feed_doc *doc, time_t now, size_t *n)
 	}
 	if (nall > 0)
 		store_read_end(p->store);
+	old_scopes_free(&os);
 	/* Past a failed lookup nothing is delivered. */
 	for (; i < nall; i++)
 		entry_clear(&all[i]);

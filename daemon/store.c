@@ -20,10 +20,11 @@
 #include <sqlite3.h>
 
 #include "store.h"
+#include "url.h"
 #include "xmalloc.h"
 
 /* Bumped whenever the schema changes; store_migrate knows every step. */
-#define STORE_SCHEMA_VERSION	4
+#define STORE_SCHEMA_VERSION	5
 
 enum store_stmt {
 	ST_BEGIN,
@@ -40,6 +41,7 @@ enum store_stmt {
 	ST_RECENT,
 	ST_FEED_GET,
 	ST_FEED_PUT,
+	ST_SCOPE_MOVED,
 	ST_FEED_EACH,
 	ST_COUNT
 };
@@ -74,6 +76,17 @@ static const char *const store_sql[ST_COUNT] = {
 	[ST_FEED_GET] = "SELECT " FEED_COLUMNS " FROM feeds WHERE name = ?1",
 	[ST_FEED_PUT] = "INSERT OR REPLACE INTO feeds (name, " FEED_COLUMNS
 	    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	/*
+	 * Before a feed's row takes a url of another identity: the old one,
+	 * and what it was keyed under, are scopes of the new one.
+	 */
+	[ST_SCOPE_MOVED] = "INSERT OR IGNORE INTO key_scopes (scope, old) "
+	    "SELECT aggregator_url_identity(?2), was FROM ("
+	    "SELECT aggregator_url_identity(url) AS was FROM feeds "
+	    "WHERE name = ?1 AND url IS NOT NULL "
+	    "UNION SELECT k.old FROM feeds f JOIN key_scopes k "
+	    "ON k.scope = aggregator_url_identity(f.url) WHERE f.name = ?1) "
+	    "WHERE was != aggregator_url_identity(?2)",
 	[ST_FEED_EACH] = "SELECT " FEED_COLUMNS ", name FROM feeds "
 	    "ORDER BY name",
 };
@@ -110,7 +123,37 @@ static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	"ALTER TABLE feeds ADD COLUMN gone INTEGER DEFAULT 0;"),
 	/* The file is durable in tmp/ before its row: no copy is kept. */
 	"ALTER TABLE pending DROP COLUMN message;",
+	/*
+	 * Keys of entries without a link were scoped by the feed's config
+	 * name; now by its URL (url_identity).  key_scopes says under what
+	 * else the entries of the feed at scope may have been keyed: the
+	 * config names such a feed had here, then URLs it had before its url
+	 * was changed (store_feed_put records those).  A state that
+	 * delivered nothing has no keys to keep.
+	 */
+	("CREATE TABLE IF NOT EXISTS key_scopes ("
+	"  scope TEXT NOT NULL,"
+	"  old TEXT NOT NULL,"
+	"  PRIMARY KEY (scope, old)"
+	") WITHOUT ROWID;"
+	"INSERT OR IGNORE INTO key_scopes (scope, old)"
+	"  SELECT aggregator_url_identity(url), name FROM feeds"
+	"  WHERE url IS NOT NULL AND EXISTS (SELECT 1 FROM seen);"),
 };
+
+/*
+ * The scopes the feed named ?2, now at scope ?1, keyed entries under
+ * before: those recorded, and the URL still stored for it (a url changed
+ * in the config is stored at the end of its first poll) with its own.
+ */
+#define OLD_SCOPES_SQL	"WITH was (scope) AS (SELECT " \
+			"aggregator_url_identity(url) FROM feeds " \
+			"WHERE name = ?2 AND url IS NOT NULL) " \
+			"SELECT old FROM key_scopes WHERE scope = ?1 " \
+			"UNION SELECT scope FROM was " \
+			"UNION SELECT old FROM key_scopes " \
+			"WHERE scope IN (SELECT scope FROM was) " \
+			"EXCEPT SELECT ?1 ORDER BY 1"
 
 /* The connection and its prepared statements. */
 struct store {
@@ -134,12 +177,15 @@ struct store {
 	pthread_mutex_t	 rlock;
 	sqlite3		*rdb;
 	sqlite3_stmt	*rseen;
+	sqlite3_stmt	*rold;		/* OLD_SCOPES_SQL */
 	char		 rerrmsg[512];
 };
 
 static void	store_seterr(struct store *, const char *, ...)
 		    __attribute__((__format__(__printf__, 2, 3)));
 static void	store_create(const char *);
+static void	store_url_identity(sqlite3_context *, int, sqlite3_value **);
+static int	store_functions(sqlite3 *);
 static int	store_exec(struct store *, const char *);
 static int	store_check(struct store *, const char *, char *, size_t);
 static int	store_migrate(struct store *, const char *, char *, size_t);
@@ -274,6 +320,29 @@ store_create(const char *path)
 	close(fd);
 }
 
+/* url_identity as an SQL function: keys are scoped by it. */
+static void
+store_url_identity(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *url = sqlite3_value_text(argv[0]);
+
+	(void)argc;
+	if (url == NULL)
+		sqlite3_result_null(ctx);
+	else
+		sqlite3_result_text(ctx, url_identity((const char *)url), -1,
+		    free);
+}
+
+/* What the statements and migrations call on a connection. */
+static int
+store_functions(sqlite3 *db)
+{
+	return sqlite3_create_function_v2(db, "aggregator_url_identity", 1,
+	    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, store_url_identity,
+	    NULL, NULL, NULL);
+}
+
 int
 store_open(const char *path, struct store **out, char *err, size_t errlen)
 {
@@ -296,6 +365,11 @@ store_open(const char *path, struct store **out, char *err, size_t errlen)
 	sqlite3_busy_timeout(s->db, 5000);
 	if (store_check(s, path, err, errlen) == -1)
 		goto fail;
+	if (store_functions(s->db) != SQLITE_OK) {
+		snprintf(err, errlen, "state file %s: %s", path,
+		    sqlite3_errmsg(s->db));
+		goto fail;
+	}
 	if (store_exec(s, "PRAGMA journal_mode = WAL") == -1 ||
 	    store_exec(s, "PRAGMA synchronous = FULL") == -1 ||
 	    store_exec(s, "PRAGMA foreign_keys = ON") == -1) {
@@ -320,6 +394,7 @@ store_close(struct store *s)
 		return;
 	/* The reader goes first: the last connection out checkpoints the WAL. */
 	sqlite3_finalize(s->rseen);
+	sqlite3_finalize(s->rold);
 	sqlite3_close_v2(s->rdb);
 	for (i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(s->stmt[i]);
@@ -340,15 +415,21 @@ store_reader_open(struct store *s)
 	    SQLITE_OPEN_FULLMUTEX, NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_busy_timeout(s->rdb, 5000);
+		rc = store_functions(s->rdb);
+	}
+	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v3(s->rdb, store_sql[ST_IS_SEEN], -1,
 		    SQLITE_PREPARE_PERSISTENT, &s->rseen, NULL);
-	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v3(s->rdb, OLD_SCOPES_SQL, -1,
+		    SQLITE_PREPARE_PERSISTENT, &s->rold, NULL);
 	if (rc == SQLITE_OK)
 		return 0;
 	snprintf(s->rerrmsg, sizeof(s->rerrmsg), "store: reader: %s",
 	    s->rdb != NULL ? sqlite3_errmsg(s->rdb) : sqlite3_errstr(rc));
 	sqlite3_finalize(s->rseen);
-	s->rseen = NULL;
+	sqlite3_finalize(s->rold);
+	s->rseen = s->rold = NULL;
 	sqlite3_close_v2(s->rdb);
 	s->rdb = NULL;
 	return -1;
@@ -377,6 +458,38 @@ store_read_seen(struct store *s, const char *key)
 		snprintf(s->rerrmsg, sizeof(s->rerrmsg),
 		    "store: looking up %s: %s", key, sqlite3_errmsg(s->rdb));
 	return rc;
+}
+
+int
+store_read_old_scopes(struct store *s, const char *scope, const char *name,
+    char ***names, size_t *n)
+{
+	sqlite3_stmt *st = s->rold;
+	char **v = NULL;
+	size_t len = 0;
+	int rc;
+
+	*names = NULL;
+	*n = 0;
+	store_bind_text(st, 1, scope);
+	store_bind_text(st, 2, name);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xreallocarray(v, len + 1, sizeof(*v));
+		v[len++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		snprintf(s->rerrmsg, sizeof(s->rerrmsg),
+		    "store: reading the key scopes of feed %s: %s", name,
+		    sqlite3_errmsg(s->rdb));
+		while (len > 0)
+			free(v[--len]);
+		free(v);
+		return -1;
+	}
+	*names = v;
+	*n = len;
+	return 0;
 }
 
 const char *
@@ -774,6 +887,15 @@ store_feed_put(struct store *s, const char *name, const struct feed_state *st)
 	sqlite3_stmt *q;
 	int rc;
 
+	if (st->url != NULL) {
+		if ((q = store_stmt(s, ST_SCOPE_MOVED)) == NULL)
+			return -1;
+		store_bind_text(q, 1, name);
+		store_bind_text(q, 2, st->url);
+		if (store_step_done(s, q, "recording the old url of feed",
+		    name) == -1)
+			return -1;
+	}
 	if ((q = store_stmt(s, ST_FEED_PUT)) == NULL)
 		return -1;
 	store_bind_text(q, 1, name);

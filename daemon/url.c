@@ -608,3 +608,14 @@ url_lend_userinfo(const char *url, const char *owner)
 	return xasprintf("%.*s%.*s@%s", (int)(u.auth - url), url, (int)len,
 	    ui, u.auth);
 }
+
+char *
+url_identity(const char *url)
+{
+	char *bare, *id;
+
+	bare = url_strip_userinfo(url != NULL ? url : "");
+	id = url_canonical(bare);
+	free(bare);
+	return id;
+}

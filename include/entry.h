@@ -13,7 +13,7 @@ struct entry {
 	char	 key[KEY_HEX_SIZE];	/* SHA-256 hex of the canonical link (or fallback) */
 	char	*feed_name;		/* [feed.NAME] in the config */
 	char	*feed_title;		/* config title, else the feed's own, else NAME */
-	char	*feed_url;		/* the feed URL, its password hidden */
+	char	*feed_url;		/* the feed URL as configured, password hidden */
 	char	*title;			/* plain text */
 	char	*link;			/* as published, resolved to absolute; may be NULL */
 	char	*id;			/* id / guid; may be NULL */
@@ -24,13 +24,20 @@ struct entry {
 };
 
 /*
- * Fills e from the parsed entry fe of feed doc (the feed named name, at
- * url, shown as title), computing its key per SPEC.md.  now is the time of
- * the poll, used as the date when the entry has none.
+ * Fills e from the parsed entry fe of feed doc (the feed named name,
+ * configured at url, shown as title), computing its key per SPEC.md.  now
+ * is the time of the poll, used as the date when the entry has none.
  */
 void	entry_from_feed(struct entry *e, const struct feed_doc *doc,
 	    const struct feed_entry *fe, const char *name, const char *url,
 	    const char *title, time_t now);
+/*
+ * The key of fe, without a link, with its id or content scoped by scope
+ * (a url_identity, or the config name states of old scoped them by) into
+ * hex: 1, or 0 (hex untouched) when fe is keyed by its link.
+ */
+int	entry_key_scoped(const struct feed_entry *fe, const char *scope,
+	    char hex[KEY_HEX_SIZE]);
 /*
  * SHA-256 of the len bytes at s as lowercase hex into hex: the one hash
  * of the program (entry keys; the merged feed's id).

@@ -56,4 +56,12 @@ char	*url_strip_userinfo(const char *url);
  */
 char	*url_lend_userinfo(const char *url, const char *owner);
 
+/*
+ * A feed's identity, what keys of its entries without a link are scoped
+ * by: url_canonical of its URL without the userinfo, so that neither a
+ * new password nor the case of the host makes it another feed.
+ * Allocated.
+ */
+char	*url_identity(const char *url);
+
 #endif

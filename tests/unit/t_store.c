@@ -4,6 +4,7 @@
  * file that is not a database.
  */
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -411,6 +412,111 @@ TEST(test_migrates_pending)
 	free(p);
 }
 
+/* The scopes store_read_old_scopes gives, joined by spaces. */
+static void
+old_scopes(struct store *s, const char *scope, const char *name, char *out,
+    size_t size)
+{
+	char **v;
+	size_t n, i;
+
+	out[0] = '\0';
+	if (store_read_begin(s) == -1 ||
+	    store_read_old_scopes(s, scope, name, &v, &n) == -1) {
+		snprintf(out, size, "error: %s", store_read_errmsg(s));
+		store_read_end(s);
+		return;
+	}
+	store_read_end(s);
+	for (i = 0; i < n; i++) {
+		snprintf(out + strlen(out), size - strlen(out), "%s%s",
+		    i > 0 ? " " : "", v[i]);
+		free(v[i]);
+	}
+	free(v);
+}
+
+/* Stores the feed named name as polled at url. */
+static int
+put_url(struct store *s, const char *name, const char *url)
+{
+	struct feed_state st;
+
+	memset(&st, 0, sizeof(st));
+	st.url = (char *)(uintptr_t)url;
+	return store_feed_put(s, name, &st);
+}
+
+/*
+ * Schema 4 scoped the keys of entries without a link by the feed's config
+ * name: the next version keeps the names each feed URL had.  A state
+ * that delivered nothing has none to keep.
+ */
+TEST(test_migrates_old_scopes)
+{
+	struct store *s;
+	char err[512], got[256], *p = path_in("v4.db");
+	char *q = path_in("v4-empty.db");
+	sqlite3 *db;
+
+	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
+	store_close(s);
+	ASSERT_INT(sqlite3_open(p, &db), SQLITE_OK);
+	ASSERT_INT(sqlite3_exec(db, "DROP TABLE key_scopes;"
+	    "INSERT INTO feeds (name, url) VALUES "
+	    "('tech', 'https://u:pw@Feeds.Example/tech.xml'), "
+	    "('old-tech', 'https://feeds.example:443/tech.xml'), "
+	    "('other', 'http://o.example/rss');"
+	    "INSERT INTO seen VALUES ('aa', 'tech', 1);"
+	    "PRAGMA user_version = 4;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
+	/* A feed renamed: by its URL, whatever its credentials or case. */
+	old_scopes(s, "https://feeds.example/tech.xml", "renamed", got,
+	    sizeof(got));
+	ASSERT_STR(got, "old-tech tech");
+	/* Its url changed: by its name, through the URL stored for it. */
+	old_scopes(s, "http://new.example/rss", "other", got, sizeof(got));
+	ASSERT_STR(got, "http://o.example/rss other");
+	old_scopes(s, "http://o.example/rss", "other", got, sizeof(got));
+	ASSERT_STR(got, "other");
+	old_scopes(s, "http://new.example/", "new", got, sizeof(got));
+	ASSERT_STR(got, "");
+
+	/*
+	 * Once stored with its new url the old one is recorded, with what
+	 * it was keyed under; and again at the next change.
+	 */
+	ASSERT_INT(put_url(s, "other", "http://new.example/rss"), 0);
+	old_scopes(s, "http://new.example/rss", "other", got, sizeof(got));
+	ASSERT_STR(got, "http://o.example/rss other");
+	ASSERT_INT(put_url(s, "other", "https://u:***@third.example/rss"), 0);
+	old_scopes(s, "https://third.example/rss", "renamed", got,
+	    sizeof(got));
+	ASSERT_STR(got, "http://new.example/rss http://o.example/rss other");
+	/* The same url stored again records nothing. */
+	ASSERT_INT(put_url(s, "other", "https://third.example/rss"), 0);
+	old_scopes(s, "https://third.example/rss", "other", got, sizeof(got));
+	ASSERT_STR(got, "http://new.example/rss http://o.example/rss other");
+	store_close(s);
+
+	/* Nothing seen: nothing to recognise. */
+	ASSERT_INT(store_open(q, &s, err, sizeof(err)), 0);
+	store_close(s);
+	ASSERT_INT(sqlite3_open(q, &db), SQLITE_OK);
+	ASSERT_INT(sqlite3_exec(db, "DROP TABLE key_scopes;"
+	    "INSERT INTO feeds (name, url) VALUES ('tech', 'http://t/');"
+	    "PRAGMA user_version = 4;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	ASSERT_INT(store_open(q, &s, err, sizeof(err)), 0);
+	old_scopes(s, "http://t/", "tech", got, sizeof(got));
+	ASSERT_STR(got, "");
+	store_close(s);
+	free(p);
+	free(q);
+}
+
 TEST(test_corrupt_refused)
 {
 	static const char junk[] = "this is not an SQLite database, but a "
@@ -460,6 +566,7 @@ main(void)
 	RUN(test_feed_state);
 	RUN(test_reader);
 	RUN(test_migrates_pending);
+	RUN(test_migrates_old_scopes);
 	RUN(test_corrupt_refused);
 	RUN(test_unopenable);
 	return TEST_DONE();
