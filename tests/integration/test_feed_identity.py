@@ -2,9 +2,10 @@
 Feed identity that survives editing (issue 14, point 7): entries without
 a link are keyed by their id (else title and content) scoped to the feed's
 URL as configured, no longer to its config name, so renaming a feed,
-reordering an OPML file or changing a url delivers nothing again; and a
-state written by the version that scoped keys by name delivers nothing
-again either.
+reordering an OPML file or changing a url delivers nothing again; OPML
+feeds are named from their title, or from their URL when the title is not
+ASCII, never by position; and a state written by the version that scoped
+keys by name delivers nothing again either.
 
 The state of that version is tests/integration/feeds/state-v4.sql, the
 dump of what `aggregator --once` of commit 879e7b2 wrote for the feeds
@@ -60,6 +61,11 @@ def new_entries(res):
     return int(res.stdout.split("aggregator: ", 1)[1].split(" new entries")[0])
 
 
+def status_names(work):
+    lines = work.run("status").stdout.splitlines()[1:]
+    return sorted(l.split()[0] for l in lines if l.strip())
+
+
 def test_renaming_a_feed_or_changing_its_url_delivers_nothing_again(server, work):
     serve(server)
     server.set("/moved/news.xml", linkless_feed("news"),
@@ -92,6 +98,21 @@ def test_renaming_a_feed_or_changing_its_url_delivers_nothing_again(server, work
     work.write_config({"headlines": server.url("/again/news.xml"),
                        "copy": server.url("/news.xml?copy")})
     assert new_entries(work.once()) == 3
+
+
+def test_opml_feeds_keep_their_names_and_keys_when_reordered(server, work):
+    serve(server)
+    write_opml(work, server, OUTLINES)
+    work.write_config({}, opml="feeds.opml")
+    assert new_entries(work.once()) == 8
+    names = status_names(work)
+    assert names == ["opml-127-0-0-1-%d-hani-xml" % server.port,
+                     "opml-127-0-0-1-%d-yna-xml" % server.port], names
+
+    write_opml(work, server, list(reversed(OUTLINES)))
+    assert new_entries(work.once()) == 0
+    assert status_names(work) == names
+    assert len(work.messages()) == 8
 
 
 def load_dump(work, server):
