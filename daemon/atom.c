@@ -36,7 +36,10 @@
 static void	atom_escape(struct buf *, const char *, int);
 static void	atom_elem(struct buf *, const char *, const char *, const char *);
 static void	atom_date(struct buf *, const char *, const char *, time_t);
-static void	atom_entry(struct buf *, const struct entry *);
+static time_t	atom_times(const struct entry *, time_t *);
+static void	atom_source(struct buf *, const struct entry *, const char *,
+		    time_t);
+static time_t	atom_entry(struct buf *, const struct entry *);
 static void	atom_sweep(const char *);
 static int	atom_save(const char *, const char *, size_t, char *, size_t);
 
@@ -67,16 +70,63 @@ atom_date(struct buf *b, const char *indent, const char *name, time_t t)
 	atom_elem(b, indent, name, date);
 }
 
+/*
+ * The times e is written with: its update and publication as its feed
+ * gives them, but none later than when it was first seen (a date in the
+ * future is not believed: the entry stands where it was first seen, as
+ * entry_placed has it); without an update time, the time it is placed
+ * at.  *published is 0 when the feed gives none.
+ */
+static time_t
+atom_times(const struct entry *e, time_t *published)
+{
+	time_t seen = e->seen != 0 ? e->seen : (time_t)INT64_MAX;
+
+	*published = e->published > seen ? seen : e->published;
+	if (e->updated == 0)
+		return entry_placed(e);
+	return e->updated > seen ? seen : e->updated;
+}
+
+/*
+ * atom:source: the feed's own id when it has one (else its URL), its
+ * URL as the self link, its title, and the entry's update time.  The URL
+ * is published: no credentials, not even a masked password.
+ */
 static void
+atom_source(struct buf *b, const struct entry *e, const char *feed_title,
+    time_t updated)
+{
+	char *feed_url = url_strip_userinfo(e->feed_url);
+
+	buf_addstr(b, "    <source>\n");
+	if (e->source_id != NULL && e->source_id[0] != '\0')
+		atom_elem(b, "      ", "id", e->source_id);
+	else if (feed_url != NULL && feed_url[0] != '\0')
+		atom_elem(b, "      ", "id", feed_url);
+	if (feed_url != NULL && feed_url[0] != '\0') {
+		buf_addstr(b, "      <link rel=\"self\" href=\"");
+		atom_escape(b, feed_url, 1);
+		buf_addstr(b, "\"/>\n");
+	}
+	free(feed_url);
+	atom_elem(b, "      ", "title", feed_title);
+	atom_date(b, "      ", "updated", updated);
+	buf_addstr(b, "    </source>\n");
+}
+
+/* One entry; returns the update time it was written with. */
+static time_t
 atom_entry(struct buf *b, const struct entry *e)
 {
 	const char *feed_title, *author;
-	char *feed_url;
+	time_t updated, published;
 
 	feed_title = e->feed_title != NULL && e->feed_title[0] != '\0' ?
 	    e->feed_title : e->feed_name != NULL ? e->feed_name : "";
 	author = e->author != NULL && e->author[0] != '\0' ? e->author :
 	    feed_title[0] != '\0' ? feed_title : AGG_NAME;
+	updated = atom_times(e, &published);
 
 	buf_addstr(b, "  <entry>\n");
 	buf_addstr(b, "    <id>" ATOM_ID_PREFIX);
@@ -90,28 +140,18 @@ atom_entry(struct buf *b, const struct entry *e)
 		atom_escape(b, e->link, 1);
 		buf_addstr(b, "\"/>\n");
 	}
-	atom_date(b, "    ", "updated", e->date);
-	atom_date(b, "    ", "published", e->date);
+	atom_date(b, "    ", "updated", updated);
+	if (published != 0)
+		atom_date(b, "    ", "published", published);
 	buf_addstr(b, "    <author>\n");
 	atom_elem(b, "      ", "name", author);
 	buf_addstr(b, "    </author>\n");
 	buf_addstr(b, "    <content type=\"html\">");
 	atom_escape(b, e->content != NULL ? e->content : "", 0);
 	buf_addstr(b, "</content>\n");
-	buf_addstr(b, "    <source>\n");
-	/* Published: no credentials, not even a masked password. */
-	feed_url = url_strip_userinfo(e->feed_url);
-	if (feed_url != NULL && feed_url[0] != '\0') {
-		atom_elem(b, "      ", "id", feed_url);
-		buf_addstr(b, "      <link rel=\"self\" href=\"");
-		atom_escape(b, feed_url, 1);
-		buf_addstr(b, "\"/>\n");
-	}
-	free(feed_url);
-	atom_elem(b, "      ", "title", feed_title);
-	atom_date(b, "      ", "updated", e->date);
-	buf_addstr(b, "    </source>\n");
+	atom_source(b, e, feed_title, updated);
 	buf_addstr(b, "  </entry>\n");
+	return updated;
 }
 
 /*
@@ -230,31 +270,39 @@ fail:
 }
 
 int
-atom_write(const char *path, const char *title, const char *feed_id,
+atom_write(const char *path, const struct atom_head *head,
     const struct entry *entries, size_t n, char *err, size_t errlen)
 {
-	struct buf b;
-	time_t updated = 0;
+	struct buf b, body;
+	time_t updated = 0, t;
 	size_t i;
 	int rc;
 
+	buf_init(&body);
+	buf_add(&body, "", 0);
 	for (i = 0; i < n; i++)
-		if (entries[i].date > updated)
-			updated = entries[i].date;
-	if (n == 0 || updated == 0)
+		if ((t = atom_entry(&body, &entries[i])) > updated)
+			updated = t;
+	if (updated == 0)
 		updated = time(NULL);
 
 	buf_init(&b);
 	buf_addstr(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
 	buf_addstr(&b, "<feed xmlns=\"" ATOM_NS "\">\n");
-	atom_elem(&b, "  ", "id", feed_id != NULL ? feed_id : "");
-	atom_elem(&b, "  ", "title", title != NULL && title[0] != '\0' ?
-	    title : AGG_NAME);
+	atom_elem(&b, "  ", "id", head->id != NULL ? head->id : "");
+	atom_elem(&b, "  ", "title", head->title != NULL &&
+	    head->title[0] != '\0' ? head->title : AGG_NAME);
+	if (head->self != NULL && head->self[0] != '\0') {
+		buf_addstr(&b, "  <link rel=\"self\" "
+		    "type=\"application/atom+xml\" href=\"");
+		atom_escape(&b, head->self, 1);
+		buf_addstr(&b, "\"/>\n");
+	}
 	atom_date(&b, "  ", "updated", updated);
 	buf_addstr(&b, "  <generator version=\"" AGG_VERSION "\">" AGG_NAME
 	    "</generator>\n");
-	for (i = 0; i < n; i++)
-		atom_entry(&b, &entries[i]);
+	buf_add(&b, body.data, body.len);
+	buf_free(&body);
 	buf_addstr(&b, "</feed>\n");
 	rc = atom_save(path, b.data, b.len, err, errlen);
 	buf_free(&b);

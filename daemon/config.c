@@ -43,6 +43,12 @@ const struct config_key config_keys[] = {
 	  .help = "merged Atom 1.0 feed, replaced atomically",
 	  .offset = CFG(output) },
 
+	{ .name = "output_url",
+	  .section = CONFIG_GLOBAL,
+	  .type = CONFIG_URL,
+	  .help = "where the merged feed is published: its rel=\"self\" link",
+	  .offset = CFG(output_url) },
+
 	{ .name = "state",
 	  .section = CONFIG_GLOBAL,
 	  .type = CONFIG_PATH,

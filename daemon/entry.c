@@ -224,6 +224,17 @@ entry_from_feed(struct entry *e, const struct feed_doc *doc,
 	else
 		e->date = now;
 	e->seen = now;
+	e->published = fe->published.ok ? fe->published.t : 0;
+	e->updated = fe->updated.ok ? fe->updated.t : 0;
+	/* An id that is no IRI cannot stand for the feed in atom:source. */
+	if (doc != NULL && doc->id != NULL && url_is_absolute(doc->id))
+		e->source_id = xstrdup(doc->id);
+}
+
+time_t
+entry_placed(const struct entry *e)
+{
+	return e->seen != 0 && e->date > e->seen ? e->seen : e->date;
 }
 
 void
@@ -239,6 +250,7 @@ entry_clear(struct entry *e)
 	free(e->id);
 	free(e->author);
 	free(e->content);
+	free(e->source_id);
 	memset(e, 0, sizeof(*e));
 }
 

@@ -71,6 +71,7 @@ struct poller {
 	char			*state_path;
 	struct fetch_limits	 limits;
 	char			*title;		/* the merged feed's; a reload may change it */
+	char			*output_url;	/* its self link, or NULL; so may this */
 	long			 max_entries;
 	struct store		*store;
 	uv_mutex_t		 store_lock;
@@ -98,9 +99,10 @@ struct poller {
 	int			 merge_running;
 	int			 merge_again;	/* new entries since it started */
 	char			*merge_title;	/* what the running merge uses */
+	char			*merge_url;
 	long			 merge_max;
 	char			 merge_err[512];
-	char			*feed_id;
+	char			*feed_id;	/* the merged feed's, from the state */
 
 	size_t			 delivered;
 	size_t			 polled;

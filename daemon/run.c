@@ -433,6 +433,7 @@ static void
 merge_work(uv_work_t *req)
 {
 	struct poller *p = req->data;
+	struct atom_head head;
 	struct entry *entries = NULL;
 	size_t n = 0;
 	int rc;
@@ -446,9 +447,13 @@ merge_work(uv_work_t *req)
 		snprintf(p->merge_err, sizeof(p->merge_err), "state: %s",
 		    store_errmsg(p->store));
 	uv_mutex_unlock(&p->store_lock);
-	if (rc == 0)
-		atom_write(p->output, p->merge_title, p->feed_id, entries, n,
-		    p->merge_err, sizeof(p->merge_err));
+	if (rc == 0) {
+		head.title = p->merge_title;
+		head.id = p->feed_id;
+		head.self = p->merge_url;
+		atom_write(p->output, &head, entries, n, p->merge_err,
+		    sizeof(p->merge_err));
+	}
 	store_entries_free(entries, n);
 }
 
@@ -483,6 +488,8 @@ merge_start(struct poller *p)
 	/* The worker reads its own copies: a reload may change these. */
 	free(p->merge_title);
 	p->merge_title = xstrdup_or_null(p->title);
+	free(p->merge_url);
+	p->merge_url = xstrdup_or_null(p->output_url);
 	p->merge_max = p->max_entries;
 	p->merge_work.data = p;
 	if (uv_queue_work(&p->loop, &p->merge_work, merge_work,
@@ -597,7 +604,7 @@ static int
 poller_init(struct poller *p, const char *path, const struct config *cfg,
     int once)
 {
-	char err[512] = "", key[KEY_HEX_SIZE];
+	char err[512] = "";
 	size_t recovered;
 
 	memset(p, 0, sizeof(*p));
@@ -607,6 +614,7 @@ poller_init(struct poller *p, const char *path, const struct config *cfg,
 	p->output = xstrdup(cfg->output);
 	p->state_path = xstrdup(cfg->state);
 	p->title = xstrdup_or_null(cfg->title);
+	p->output_url = xstrdup_or_null(cfg->output_url);
 	p->max_entries = cfg->max_entries;
 	p->limits.max_total = (int)cfg->max_connections;
 	p->limits.max_per_host = (int)cfg->max_per_host;
@@ -649,9 +657,11 @@ poller_init(struct poller *p, const char *path, const struct config *cfg,
 	if (uv_loop_init(&p->loop) != 0 || uv_mutex_init(&p->store_lock) != 0)
 		fatalx("cannot initialise the event loop");
 	p->group = group_new(p->store, &p->store_lock, p->spool);
-	/* The merged feed's id stays the same as long as its path does. */
-	entry_key_hash(cfg->output, strlen(cfg->output), key);
-	p->feed_id = xasprintf("urn:aggregator:feed:%.32s", key);
+	/* The merged feed's id: made with the state, kept by it. */
+	if ((p->feed_id = store_merged_id(p->store)) == NULL) {
+		log_error("state %s: %s", cfg->state, store_errmsg(p->store));
+		return -1;
+	}
 	p->fetcher = fetch_new(&p->loop, &p->limits);
 	for (size_t i = 0; i < cfg->nfeeds; i++)
 		if (cfg->feeds[i].enabled)
@@ -668,6 +678,8 @@ poller_abandon(struct poller *p)
 	free(p->output);
 	free(p->state_path);
 	free(p->title);
+	free(p->output_url);
+	free(p->feed_id);
 }
 
 /* After uv_run: frees what is left and turns the outcome into a status. */
@@ -680,8 +692,8 @@ poller_finish(struct poller *p)
 	while (p->njobs > 0)
 		job_free(p->jobs[--p->njobs]);
 	free(p->jobs);
-	free(p->feed_id);
 	free(p->merge_title);
+	free(p->merge_url);
 	poller_abandon(p);
 	group_free(p->group);
 	uv_mutex_destroy(&p->store_lock);

@@ -24,7 +24,7 @@
 #include "xmalloc.h"
 
 /* Bumped whenever the schema changes; store_migrate knows every step. */
-#define STORE_SCHEMA_VERSION	5
+#define STORE_SCHEMA_VERSION	6
 
 enum store_stmt {
 	ST_BEGIN,
@@ -39,6 +39,7 @@ enum store_stmt {
 	ST_PRUNE,
 	ST_RECENT_FLOOR,
 	ST_RECENT,
+	ST_MERGED_ID,
 	ST_FEED_GET,
 	ST_FEED_PUT,
 	ST_SCOPE_MOVED,
@@ -47,7 +48,8 @@ enum store_stmt {
 };
 
 #define RECENT_COLUMNS	"key, feed_name, feed_title, feed_url, title, link, " \
-			"id, author, content, date, seen"
+			"id, author, content, date, seen, published, updated, " \
+			"source_id"
 #define FEED_COLUMNS	"url, etag, last_modified, title, last_poll, " \
 			"last_status, last_error, delivered, failures, next_due, " \
 			"moved_to, gone"
@@ -66,13 +68,15 @@ static const char *const store_sql[ST_COUNT] = {
 	[ST_ADD_SEEN] = "INSERT OR IGNORE INTO seen (key, feed, first_seen) "
 	    "VALUES (?1, ?2, ?3)",
 	[ST_ADD_RECENT] = "INSERT OR IGNORE INTO recent (" RECENT_COLUMNS ") "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+	    "?14)",
 	[ST_PRUNE] = "DELETE FROM recent WHERE key NOT IN (SELECT key FROM "
 	    "recent ORDER BY date DESC, seen DESC, key LIMIT ?1)",
 	[ST_RECENT_FLOOR] = "SELECT date FROM recent "
 	    "ORDER BY date DESC, seen DESC, key LIMIT 1 OFFSET ?1",
 	[ST_RECENT] = "SELECT " RECENT_COLUMNS " FROM recent "
 	    "ORDER BY date DESC, seen DESC, key LIMIT ?1",
+	[ST_MERGED_ID] = "SELECT id FROM merged_feed",
 	[ST_FEED_GET] = "SELECT " FEED_COLUMNS " FROM feeds WHERE name = ?1",
 	[ST_FEED_PUT] = "INSERT OR REPLACE INTO feeds (name, " FEED_COLUMNS
 	    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
@@ -139,6 +143,25 @@ static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	"INSERT OR IGNORE INTO key_scopes (scope, old)"
 	"  SELECT aggregator_url_identity(url), name FROM feeds"
 	"  WHERE url IS NOT NULL AND EXISTS (SELECT 1 FROM seen);"),
+	/*
+	 * The merged feed's own: an id made once (a version 4 UUID, random
+	 * from SQLite's generator, which the OS seeds), where the path the
+	 * feed was written to made one that every default install shared;
+	 * each entry's publication and update times and its feed's own id.
+	 * The date an entry is placed at is never later than when it was
+	 * first seen.
+	 */
+	("CREATE TABLE IF NOT EXISTS merged_feed (id TEXT NOT NULL);"
+	"INSERT INTO merged_feed (id) SELECT 'urn:uuid:' || substr(h, 1, 8) ||"
+	"  '-' || substr(h, 9, 4) || '-4' || substr(h, 14, 3) || '-' ||"
+	"  substr('89ab', 1 + (unicode(substr(h, 17, 1)) % 4), 1) ||"
+	"  substr(h, 18, 3) || '-' || substr(h, 21, 12)"
+	"  FROM (SELECT lower(hex(randomblob(16))) AS h)"
+	"  WHERE NOT EXISTS (SELECT 1 FROM merged_feed);"
+	"ALTER TABLE recent ADD COLUMN published INTEGER;"
+	"ALTER TABLE recent ADD COLUMN updated INTEGER;"
+	"ALTER TABLE recent ADD COLUMN source_id TEXT;"
+	"UPDATE recent SET date = seen WHERE date > seen AND seen > 0;"),
 };
 
 /*
@@ -642,7 +665,7 @@ store_add_pending(struct store *s, const struct entry *e, const char *name)
 	/* The same key twice in one batch: the first one stands. */
 	if (sqlite3_changes(s->db) == 0)
 		return 1;
-	if (store_recent_skip(s, e->date))
+	if (store_recent_skip(s, entry_placed(e)))
 		return 0;
 	if ((st = store_stmt(s, ST_ADD_RECENT)) == NULL)
 		return -1;
@@ -656,8 +679,11 @@ store_add_pending(struct store *s, const struct entry *e, const char *name)
 	store_bind_text(st, 7, e->id);
 	store_bind_text(st, 8, e->author);
 	store_bind_text(st, 9, e->content);
-	sqlite3_bind_int64(st, 10, (sqlite3_int64)e->date);
+	sqlite3_bind_int64(st, 10, (sqlite3_int64)entry_placed(e));
 	sqlite3_bind_int64(st, 11, (sqlite3_int64)e->seen);
+	sqlite3_bind_int64(st, 12, (sqlite3_int64)e->published);
+	sqlite3_bind_int64(st, 13, (sqlite3_int64)e->updated);
+	store_bind_text(st, 14, e->source_id);
 	return store_step_done(s, st, "saving", e->key);
 }
 
@@ -809,6 +835,9 @@ store_recent(struct store *s, size_t limit, struct entry **out, size_t *n)
 		e->content = store_col_text(st, 8);
 		e->date = (time_t)sqlite3_column_int64(st, 9);
 		e->seen = (time_t)sqlite3_column_int64(st, 10);
+		e->published = (time_t)sqlite3_column_int64(st, 11);
+		e->updated = (time_t)sqlite3_column_int64(st, 12);
+		e->source_id = store_col_text(st, 13);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
@@ -837,8 +866,26 @@ store_entries_free(struct entry *v, size_t n)
 		free(v[i].id);
 		free(v[i].author);
 		free(v[i].content);
+		free(v[i].source_id);
 	}
 	free(v);
+}
+
+char *
+store_merged_id(struct store *s)
+{
+	sqlite3_stmt *st;
+	char *id = NULL;
+	int rc;
+
+	if ((st = store_stmt(s, ST_MERGED_ID)) == NULL)
+		return NULL;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		id = store_col_text(st, 0);
+	sqlite3_reset(st);
+	if (id == NULL)
+		store_seterr(s, "store: reading the merged feed's id");
+	return id;
 }
 
 /* Fills st from the FEED_COLUMNS of the current row. */

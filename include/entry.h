@@ -21,6 +21,9 @@ struct entry {
 	char	*content;		/* HTML */
 	time_t	 date;			/* the entry's date, or when first seen */
 	time_t	 seen;			/* when first seen */
+	time_t	 published;		/* as the feed says, 0 when it does not */
+	time_t	 updated;		/* as the feed says, 0 when it does not */
+	char	*source_id;		/* the feed's own id (an IRI), or NULL */
 };
 
 /*
@@ -43,6 +46,11 @@ int	entry_key_scoped(const struct feed_entry *fe, const char *scope,
  * of the program (entry keys; the merged feed's id).
  */
 void	entry_key_hash(const char *s, size_t len, char hex[KEY_HEX_SIZE]);
+/*
+ * Where e stands in the merged feed: its date, or when it was first seen
+ * when that date is later (a date in the future is not believed).
+ */
+time_t	entry_placed(const struct entry *e);
 /* Frees the strings e holds (not e itself). */
 void	entry_clear(struct entry *e);
 

@@ -97,6 +97,11 @@ int	store_prune(struct store *, size_t keep);
 int	store_recent(struct store *, size_t limit, struct entry **out,
 	    size_t *n);
 void	store_entries_free(struct entry *, size_t);
+/*
+ * The merged feed's id, made once with the state and kept: allocated, or
+ * NULL with store_errmsg.
+ */
+char	*store_merged_id(struct store *);
 
 /* Fills st for the feed called name (zeroed when unknown).  0 or -1. */
 int	store_feed_get(struct store *, const char *name, struct feed_state *st);
