@@ -4,7 +4,8 @@
  * UTF-8 repaired, characters XML forbids dropped), so that one bad feed
  * cannot make the merged feed unreadable.
  * It is then written to "PATH.tmp.PID" next to PATH, flushed, synced and
- * renamed over PATH; such files that killed runs left behind are removed.
+ * renamed over PATH (over the file a symlink PATH leads to, beside it);
+ * such files that killed runs left behind are removed.
  * It is meant to be published: its mode is 0666 less the umask.
  *
  * An entry's atom:id is "urn:aggregator:KEYHEX": the dedup key, stable
@@ -41,6 +42,7 @@ static void	atom_source(struct buf *, const struct entry *, const char *,
 		    time_t);
 static time_t	atom_entry(struct buf *, const struct entry *);
 static void	atom_sweep(const char *);
+static int	atom_target(const char *, char *, size_t);
 static int	atom_save(const char *, const char *, size_t, char *, size_t);
 
 /* s as character data, or as an attribute value when attr. */
@@ -196,15 +198,64 @@ atom_sweep(const char *path)
 	closedir(dp);
 }
 
-/* Writes data to path through a synced temporary file and a rename. */
+/*
+ * Where the file at path is: path, or where its symlinks lead, so that an
+ * output linked into a web root is replaced there and the link stays.  A
+ * relative link is read from its own folder; a link to nothing yet names
+ * the file to create.  Only the last component is followed: folders on
+ * the way may be links, rename(2) goes through them.  0, or -1 with errno
+ * (ENAMETOOLONG, ELOOP after 40 links as the kernel counts).
+ */
 static int
-atom_save(const char *path, const char *data, size_t len, char *err,
+atom_target(const char *path, char *out, size_t size)
+{
+	char link[4096], next[4096];
+	const char *slash;
+	ssize_t len;
+	int n, hops;
+
+	if ((n = snprintf(out, size, "%s", path)) < 0 || (size_t)n >= size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (hops = 0; (len = readlink(out, link, sizeof(link) - 1)) != -1;
+	    hops++) {
+		if (hops == 40) {
+			errno = ELOOP;
+			return -1;
+		}
+		link[len] = '\0';
+		if (link[0] == '/' || (slash = strrchr(out, '/')) == NULL)
+			n = snprintf(next, sizeof(next), "%s", link);
+		else
+			n = snprintf(next, sizeof(next), "%.*s/%s",
+			    (int)(slash - out), out, link);
+		if (n < 0 || (size_t)n >= sizeof(next) ||
+		    (size_t)n >= size) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		memcpy(out, next, (size_t)n + 1);
+	}
+	return 0;
+}
+
+/*
+ * Writes data to path (or its symlinks' target) through a synced
+ * temporary file beside it and a rename.
+ */
+static int
+atom_save(const char *link, const char *data, size_t len, char *err,
     size_t errlen)
 {
-	char tmp[4096], dir[4096];
+	char path[4096], tmp[4096], dir[4096];
 	FILE *f = NULL;
 	int fd, n, saved_errno, tries;
 
+	if (atom_target(link, path, sizeof(path)) == -1) {
+		snprintf(err, errlen, "atom: %s: %s", link, strerror(errno));
+		return -1;
+	}
 	n = snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
 	if (n < 0 || (size_t)n >= sizeof(tmp)) {
 		errno = ENAMETOOLONG;

@@ -17,8 +17,8 @@ struct atom_head {
 };
 
 /*
- * Writes entries (already newest first) to path.  Returns 0, or -1 with a
- * reason in err.
+ * Writes entries (already newest first) to path, or to where path leads
+ * when it is a symlink.  Returns 0, or -1 with a reason in err.
  */
 int	atom_write(const char *path, const struct atom_head *head,
 	    const struct entry *entries, size_t n, char *err, size_t errlen);

@@ -191,3 +191,21 @@ def test_entry_dated_in_the_future_is_placed_when_first_seen(server, work):
     assert res.rc == 0, res
     assert [e.title for e in work.merged().entries] == \
         ["Just now", "From the future", "An hour ago"]
+
+
+def test_symlinked_output_is_written_through(server, work, tmp_path):
+    webroot = tmp_path / "www"
+    webroot.mkdir()
+    link = work.path / "merged.atom"
+    link.symlink_to(webroot / "news.atom")
+    server.set("/a.xml", fixture_bytes("merged-a.xml"), content_type="application/rss+xml")
+    work.write_config({"a": server.url("/a.xml")})
+    for _ in range(2):
+        res = work.once()
+        assert res.rc == 0, res
+        assert link.is_symlink()
+        assert (webroot / "news.atom").is_file()
+        assert not (webroot / "news.atom").is_symlink()
+        assert sorted(p.name for p in webroot.iterdir()) == ["news.atom"]
+        feed = work.merged()
+        assert feed.bozo == 0 and len(feed.entries) == 3, feed

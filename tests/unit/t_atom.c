@@ -360,6 +360,86 @@ TEST(test_self_dates_source)
 	free(path);
 }
 
+/* The first line of the file at path, or "" (static). */
+static const char *
+first_line(const char *path)
+{
+	static char line[256];
+	FILE *f;
+
+	line[0] = '\0';
+	if ((f = fopen(path, "r")) != NULL) {
+		if (fgets(line, sizeof(line), f) == NULL)
+			line[0] = '\0';
+		fclose(f);
+	}
+	return line;
+}
+
+/*
+ * An output that is a symlink (into a web root, say) is replaced where
+ * it leads, through a temporary file there; the link stays a link.
+ */
+TEST(test_symlink_written_through)
+{
+	struct entry e = entry_fixture("eeee", "Through", 1700000000);
+	char err[256], buf[256], *web, *target, *link, *link2, *p;
+	struct stat sb;
+	ssize_t n;
+	DIR *dp;
+	struct dirent *d;
+	int files;
+
+	web = xasprintf("%s/web", tmpdir);
+	ASSERT_INT(mkdir(web, 0755), 0);
+	target = xasprintf("%s/news.atom", web);
+	link = xasprintf("%s/link.atom", tmpdir);
+	link2 = xasprintf("%s/link2.atom", tmpdir);
+	/* Relative, and to a file not there yet. */
+	ASSERT_INT(symlink("web/news.atom", link), 0);
+	ASSERT_INT(symlink("link.atom", link2), 0);
+
+	ASSERT_INT(atom_write(link2, &head_t, &e, 1, err, sizeof(err)), 0);
+	ASSERT_INT(lstat(link, &sb), 0);
+	ASSERT(S_ISLNK(sb.st_mode));
+	ASSERT_INT(lstat(link2, &sb), 0);
+	ASSERT(S_ISLNK(sb.st_mode));
+	n = readlink(link, buf, sizeof(buf) - 1);
+	ASSERT_INT(n, (ssize_t)strlen("web/news.atom"));
+	ASSERT_INT(lstat(target, &sb), 0);
+	ASSERT(S_ISREG(sb.st_mode));
+	ASSERT(strncmp(first_line(target), "<?xml", 5) == 0);
+
+	/* Written again: replaced there, nothing left beside it. */
+	ASSERT_INT(atom_write(link, &head_t, &e, 1, err, sizeof(err)), 0);
+	ASSERT(strncmp(first_line(target), "<?xml", 5) == 0);
+	files = 0;
+	if ((dp = opendir(web)) != NULL) {
+		while ((d = readdir(dp)) != NULL)
+			files += d->d_name[0] != '.';
+		closedir(dp);
+	}
+	ASSERT_INT(files, 1);
+
+	/* A loop of links is refused with a reason. */
+	p = xasprintf("%s/loop.atom", tmpdir);
+	ASSERT_INT(symlink("loop.atom", p), 0);
+	err[0] = '\0';
+	ASSERT_INT(atom_write(p, &head_t, &e, 1, err, sizeof(err)), -1);
+	ASSERT(strstr(err, "Too many levels of symbolic links") != NULL);
+	unlink(p);
+	free(p);
+
+	unlink(link2);
+	unlink(link);
+	unlink(target);
+	rmdir(web);
+	free(link2);
+	free(link);
+	free(target);
+	free(web);
+}
+
 int
 main(void)
 {
@@ -368,6 +448,7 @@ main(void)
 	RUN(test_replace_and_empty);
 	RUN(test_write_fails);
 	RUN(test_self_dates_source);
+	RUN(test_symlink_written_through);
 	xmlCleanupParser();
 	return TEST_DONE();
 }
