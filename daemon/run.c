@@ -58,8 +58,8 @@ job_reset_fetch(struct job *j)
 /*
  * State belongs to the config URL it was learnt from: a new url in the
  * config forgets the move, the 410, the validators and the failures.
- * The state keeps the URL with its password hidden (so did it not always:
- * both sides are compared that way), and new credentials alone are the
+ * The state keeps the URL with its password hidden (an older state kept
+ * it whole), so both are compared hidden: new credentials alone are the
  * same feed.
  */
 static void
