@@ -4,7 +4,9 @@
  * UTF-8 repaired, characters XML forbids dropped), so that one bad feed
  * cannot make the merged feed unreadable.
  * It is then written to "PATH.tmp.PID" next to PATH, flushed, synced and
- * renamed over PATH; such files that killed runs left behind are removed.
+ * renamed over PATH (over the file a symlink PATH leads to, beside it);
+ * such files that killed runs left behind are removed.
+ * It is meant to be published: its mode is 0666 less the umask.
  *
  * An entry's atom:id is "urn:aggregator:KEYHEX": the dedup key, stable
  * across polls and unique across feeds, where the feeds' own ids are
@@ -36,8 +38,12 @@ static void	atom_escape(struct buf *, const char *, int);
 static void	atom_shown(struct buf *, const char *);
 static void	atom_elem(struct buf *, const char *, const char *, const char *);
 static void	atom_date(struct buf *, const char *, const char *, time_t);
-static void	atom_entry(struct buf *, const struct entry *);
+static time_t	atom_times(const struct entry *, time_t *);
+static void	atom_source(struct buf *, const struct entry *, const char *,
+		    time_t);
+static time_t	atom_entry(struct buf *, const struct entry *);
 static void	atom_sweep(const char *);
+static int	atom_target(const char *, char *, size_t);
 static int	atom_save(const char *, const char *, size_t, char *, size_t);
 
 /* s as character data, or as an attribute value when attr. */
@@ -77,15 +83,63 @@ atom_date(struct buf *b, const char *indent, const char *name, time_t t)
 	atom_elem(b, indent, name, date);
 }
 
+/*
+ * The times e is written with: its update and publication as its feed
+ * gives them, but none later than when it was first seen (a date in the
+ * future is not believed: the entry stands where it was first seen, as
+ * entry_placed has it); without an update time, the time it is placed
+ * at.  *published is 0 when the feed gives none.
+ */
+static time_t
+atom_times(const struct entry *e, time_t *published)
+{
+	time_t seen = e->seen != 0 ? e->seen : (time_t)INT64_MAX;
+
+	*published = e->published > seen ? seen : e->published;
+	if (e->updated == 0)
+		return entry_placed(e);
+	return e->updated > seen ? seen : e->updated;
+}
+
+/*
+ * atom:source: the feed's own id when it has one (else its URL), its
+ * URL as the self link, its title, and the entry's update time.  The URL
+ * is published: no credentials, not even a masked password.
+ */
 static void
+atom_source(struct buf *b, const struct entry *e, const char *feed_title,
+    time_t updated)
+{
+	char *feed_url = url_strip_userinfo(e->feed_url);
+
+	buf_addstr(b, "    <source>\n");
+	if (e->source_id != NULL && e->source_id[0] != '\0')
+		atom_elem(b, "      ", "id", e->source_id);
+	else if (feed_url != NULL && feed_url[0] != '\0')
+		atom_elem(b, "      ", "id", feed_url);
+	if (feed_url != NULL && feed_url[0] != '\0') {
+		buf_addstr(b, "      <link rel=\"self\" href=\"");
+		atom_escape(b, feed_url, 1);
+		buf_addstr(b, "\"/>\n");
+	}
+	free(feed_url);
+	atom_elem(b, "      ", "title", feed_title);
+	atom_date(b, "      ", "updated", updated);
+	buf_addstr(b, "    </source>\n");
+}
+
+/* One entry; returns the update time it was written with. */
+static time_t
 atom_entry(struct buf *b, const struct entry *e)
 {
 	const char *feed_title, *author;
+	time_t updated, published;
 
 	feed_title = e->feed_title != NULL && e->feed_title[0] != '\0' ?
 	    e->feed_title : e->feed_name != NULL ? e->feed_name : "";
 	author = e->author != NULL && e->author[0] != '\0' ? e->author :
 	    feed_title[0] != '\0' ? feed_title : AGG_NAME;
+	updated = atom_times(e, &published);
 
 	buf_addstr(b, "  <entry>\n");
 	buf_addstr(b, "    <id>" ATOM_ID_PREFIX);
@@ -99,25 +153,18 @@ atom_entry(struct buf *b, const struct entry *e)
 		atom_escape(b, e->link, 1);
 		buf_addstr(b, "\"/>\n");
 	}
-	atom_date(b, "    ", "updated", e->date);
-	atom_date(b, "    ", "published", e->date);
+	atom_date(b, "    ", "updated", updated);
+	if (published != 0)
+		atom_date(b, "    ", "published", published);
 	buf_addstr(b, "    <author>\n");
 	atom_elem(b, "      ", "name", author);
 	buf_addstr(b, "    </author>\n");
 	buf_addstr(b, "    <content type=\"html\">");
 	atom_escape(b, e->content != NULL ? e->content : "", 0);
 	buf_addstr(b, "</content>\n");
-	buf_addstr(b, "    <source>\n");
-	if (e->feed_url != NULL && e->feed_url[0] != '\0') {
-		atom_elem(b, "      ", "id", e->feed_url);
-		buf_addstr(b, "      <link rel=\"self\" href=\"");
-		atom_escape(b, e->feed_url, 1);
-		buf_addstr(b, "\"/>\n");
-	}
-	atom_elem(b, "      ", "title", feed_title);
-	atom_date(b, "      ", "updated", e->date);
-	buf_addstr(b, "    </source>\n");
+	atom_source(b, e, feed_title, updated);
 	buf_addstr(b, "  </entry>\n");
+	return updated;
 }
 
 /*
@@ -162,15 +209,64 @@ atom_sweep(const char *path)
 	closedir(dp);
 }
 
-/* Writes data to path through a synced temporary file and a rename. */
+/*
+ * Where the file at path is: path, or where its symlinks lead, so that an
+ * output linked into a web root is replaced there and the link stays.  A
+ * relative link is read from its own folder; a link to nothing yet names
+ * the file to create.  Only the last component is followed: folders on
+ * the way may be links, rename(2) goes through them.  0, or -1 with errno
+ * (ENAMETOOLONG, ELOOP after 40 links as the kernel counts).
+ */
 static int
-atom_save(const char *path, const char *data, size_t len, char *err,
+atom_target(const char *path, char *out, size_t size)
+{
+	char link[4096], next[4096];
+	const char *slash;
+	ssize_t len;
+	int n, hops;
+
+	if ((n = snprintf(out, size, "%s", path)) < 0 || (size_t)n >= size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (hops = 0; (len = readlink(out, link, sizeof(link) - 1)) != -1;
+	    hops++) {
+		if (hops == 40) {
+			errno = ELOOP;
+			return -1;
+		}
+		link[len] = '\0';
+		if (link[0] == '/' || (slash = strrchr(out, '/')) == NULL)
+			n = snprintf(next, sizeof(next), "%s", link);
+		else
+			n = snprintf(next, sizeof(next), "%.*s/%s",
+			    (int)(slash - out), out, link);
+		if (n < 0 || (size_t)n >= sizeof(next) ||
+		    (size_t)n >= size) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		memcpy(out, next, (size_t)n + 1);
+	}
+	return 0;
+}
+
+/*
+ * Writes data to path (or its symlinks' target) through a synced
+ * temporary file beside it and a rename.
+ */
+static int
+atom_save(const char *link, const char *data, size_t len, char *err,
     size_t errlen)
 {
-	char tmp[4096], dir[4096];
+	char path[4096], tmp[4096], dir[4096];
 	FILE *f = NULL;
 	int fd, n, saved_errno, tries;
 
+	if (atom_target(link, path, sizeof(path)) == -1) {
+		snprintf(err, errlen, "atom: %s: %s", link, strerror(errno));
+		return -1;
+	}
 	n = snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
 	if (n < 0 || (size_t)n >= sizeof(tmp)) {
 		errno = ENAMETOOLONG;
@@ -178,7 +274,7 @@ atom_save(const char *path, const char *data, size_t len, char *err,
 		return -1;
 	}
 	for (tries = 0;; tries++) {
-		fd = open(tmp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
+		fd = open(tmp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0666);
 		if (fd != -1)
 			break;
 		/* Our pid in the name: a leftover of an earlier crash. */
@@ -236,31 +332,39 @@ fail:
 }
 
 int
-atom_write(const char *path, const char *title, const char *feed_id,
+atom_write(const char *path, const struct atom_head *head,
     const struct entry *entries, size_t n, char *err, size_t errlen)
 {
-	struct buf b;
-	time_t updated = 0;
+	struct buf b, body;
+	time_t updated = 0, t;
 	size_t i;
 	int rc;
 
+	buf_init(&body);
+	buf_add(&body, "", 0);
 	for (i = 0; i < n; i++)
-		if (entries[i].date > updated)
-			updated = entries[i].date;
-	if (n == 0 || updated == 0)
+		if ((t = atom_entry(&body, &entries[i])) > updated)
+			updated = t;
+	if (updated == 0)
 		updated = time(NULL);
 
 	buf_init(&b);
 	buf_addstr(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
 	buf_addstr(&b, "<feed xmlns=\"" ATOM_NS "\">\n");
-	atom_elem(&b, "  ", "id", feed_id != NULL ? feed_id : "");
-	atom_elem(&b, "  ", "title", title != NULL && title[0] != '\0' ?
-	    title : AGG_NAME);
+	atom_elem(&b, "  ", "id", head->id != NULL ? head->id : "");
+	atom_elem(&b, "  ", "title", head->title != NULL &&
+	    head->title[0] != '\0' ? head->title : AGG_NAME);
+	if (head->self != NULL && head->self[0] != '\0') {
+		buf_addstr(&b, "  <link rel=\"self\" "
+		    "type=\"application/atom+xml\" href=\"");
+		atom_escape(&b, head->self, 1);
+		buf_addstr(&b, "\"/>\n");
+	}
 	atom_date(&b, "  ", "updated", updated);
 	buf_addstr(&b, "  <generator version=\"" AGG_VERSION "\">" AGG_NAME
 	    "</generator>\n");
-	for (i = 0; i < n; i++)
-		atom_entry(&b, &entries[i]);
+	buf_add(&b, body.data, body.len);
+	buf_free(&body);
 	buf_addstr(&b, "</feed>\n");
 	rc = atom_save(path, b.data, b.len, err, errlen);
 	buf_free(&b);

@@ -17,6 +17,7 @@
 #include "config.h"
 #include "log.h"
 #include "opml.h"
+#include "url.h"
 #include "xmalloc.h"
 
 #define CFG(f)	offsetof(struct config, f)
@@ -41,6 +42,12 @@ const struct config_key config_keys[] = {
 	  .def = "merged.atom",
 	  .help = "merged Atom 1.0 feed, replaced atomically",
 	  .offset = CFG(output) },
+
+	{ .name = "output_url",
+	  .section = CONFIG_GLOBAL,
+	  .type = CONFIG_URL,
+	  .help = "where the merged feed is published: its rel=\"self\" link",
+	  .offset = CFG(output_url) },
 
 	{ .name = "state",
 	  .section = CONFIG_GLOBAL,
@@ -280,7 +287,7 @@ set_key(struct parser *p, const struct config_key *k, void *base,
 	char **sp = key_string(k, base);
 	long *lp = (long *)((char *)base + k->offset);
 	long n;
-	char *end;
+	char *end, *shown;
 
 	switch (k->type) {
 	case CONFIG_STRING:
@@ -291,9 +298,12 @@ set_key(struct parser *p, const struct config_key *k, void *base,
 			return;
 		}
 		/* A bad URL is kept so it is not reported missing too. */
-		if (k->type == CONFIG_URL && !url_scheme_ok(value))
+		if (k->type == CONFIG_URL && !url_scheme_ok(value)) {
+			shown = url_hide_password(value);
 			config_error(p, "url must be http://, https:// or "
-			    "file://: \"%s\"", value);
+			    "file://: \"%s\"", shown);
+			free(shown);
+		}
 		free(*sp);
 		*sp = xstrdup(value);
 		break;
@@ -546,19 +556,18 @@ find_url(const struct config *cfg, const char *url)
 }
 
 /*
- * "Reuters Tech!" -> "opml-reuters-tech": a name made from the title is
- * stable across runs; a counter makes it unique.
+ * "opml-" and s, its ASCII letters and digits lowercased and every run of
+ * other bytes one dash; NULL when s has no letter or digit.
  */
 static char *
-opml_feed_name(const struct config *cfg, const char *title)
+opml_slug(const char *s)
 {
 	struct buf b;
-	char *base, *name;
 	int dash = 1;
 
 	buf_init(&b);
 	buf_addstr(&b, "opml-");
-	for (const unsigned char *c = (const unsigned char *)title; *c; c++) {
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
 		if (isalnum(*c)) {
 			buf_addc(&b, (char)tolower(*c));
 			dash = 0;
@@ -569,9 +578,44 @@ opml_feed_name(const struct config *cfg, const char *title)
 	}
 	while (b.len > 5 && b.data[b.len - 1] == '-')
 		b.data[--b.len] = '\0';
-	if (b.len == 5)
-		buf_addstr(&b, "feed");
-	base = buf_release(&b);
+	if (b.len == 5) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_release(&b);
+}
+
+/*
+ * A name that stays the feed's whatever the order of the file, since the
+ * state is kept by name: made from the title when that is ASCII ("Reuters
+ * Tech!" -> "opml-reuters-tech"), else from the URL without its scheme and
+ * credentials ("https://www.yna.co.kr/rss/news.xml" ->
+ * "opml-www-yna-co-kr-rss-news-xml"), so that titles in other scripts do
+ * not all become "opml-feed" numbered by position.  A title name already
+ * taken (an INI feed, another outline of that title) gives way to the URL
+ * name too; a counter is left only for a URL name that is taken.
+ */
+static char *
+opml_feed_name(const struct config *cfg, const char *title, const char *url)
+{
+	const unsigned char *c;
+	char *base = NULL, *bare, *name;
+	const char *rest;
+
+	for (c = (const unsigned char *)(title != NULL ? title : "");
+	    *c != '\0' && *c < 0x80; c++)
+		;
+	if (title != NULL && *c == '\0')
+		base = opml_slug(title);
+	if (base == NULL || config_find_feed(cfg, base) != NULL) {
+		free(base);
+		bare = url_strip_userinfo(url);
+		rest = strstr(bare, "://");
+		base = opml_slug(rest != NULL ? rest + 3 : bare);
+		free(bare);
+		if (base == NULL)
+			base = xstrdup("opml-feed");
+	}
 	name = xstrdup(base);
 	for (int n = 2; config_find_feed(cfg, name) != NULL; n++) {
 		free(name);
@@ -591,7 +635,7 @@ opml_feed(const char *title, const char *url, void *arg)
 
 	if (find_url(p->cfg, url) != NULL)
 		return;
-	name = opml_feed_name(p->cfg, title != NULL ? title : url);
+	name = opml_feed_name(p->cfg, title, url);
 	f = add_feed(p, name, 0);
 	free(name);
 	f->url = xstrdup(url);

@@ -22,8 +22,8 @@
 static char	*entry_plain_text(const char *, const char *);
 static char	*entry_html_content(const struct feed_text *);
 static const struct feed_text *entry_body(const struct feed_entry *);
-static void	 entry_key(struct entry *, const struct feed_entry *,
-		    const char *);
+static char	*entry_key_bytes(const struct feed_entry *, const char *,
+		    int *);
 static int	 entry_cut_text(char **);
 static int	 entry_cut_html(char **);
 static int	 entry_cut_url(char **);
@@ -129,32 +129,48 @@ entry_body(const struct feed_entry *fe)
 /*
  * The key is SHA-256 over exactly these bytes, first that applies:
  *   link:    url_canonical(link), when the link is http(s)
- *   id:      "id\n" NAME "\n" ID
- *   neither: "content\n" NAME "\n" TITLE "\n" CONTENT
- * NAME is the feed's config name; ID, TITLE and CONTENT are the values as
- * parsed (TITLE before plain-text conversion, CONTENT the first content
- * value that is not empty, else the summary, else empty).  The prefixes
- * keep the three kinds from colliding, and NAME scopes ids to their feed.
+ *   id:      "id\n" SCOPE "\n" ID
+ *   neither: "content\n" SCOPE "\n" TITLE "\n" CONTENT
+ * SCOPE is the feed's url_identity: its URL as configured (a permanent
+ * move keeps it), canonical and without credentials, so that renaming a
+ * feed or a new password changes no key; states written before keyed by
+ * the feed's config name there (poll_work.c looks such keys up too).  ID,
+ * TITLE and CONTENT are the values as parsed (TITLE before plain-text
+ * conversion, CONTENT the first content value that is not empty, else the
+ * summary, else empty).  The prefixes keep the three kinds from colliding,
+ * and SCOPE keeps ids to their feed.  *scoped tells whether SCOPE is in
+ * the allocated result.
  */
-static void
-entry_key(struct entry *e, const struct feed_entry *fe, const char *name)
+static char *
+entry_key_bytes(const struct feed_entry *fe, const char *scope, int *scoped)
 {
 	const char *content = "";
-	char *s = NULL;
 
+	*scoped = 0;
 	/* A javascript: or data: link is not published, so keys nothing. */
 	if (url_is_http(fe->link))
-		s = url_canonical(fe->link);
-	if (s == NULL && fe->id != NULL && fe->id[0] != '\0')
-		s = xasprintf("id\n%s\n%s", name, fe->id);
-	if (s == NULL) {
-		if (entry_body(fe)->value != NULL)
-			content = entry_body(fe)->value;
-		s = xasprintf("content\n%s\n%s\n%s", name,
-		    fe->title.value != NULL ? fe->title.value : "", content);
-	}
-	entry_key_hash(s, strlen(s), e->key);
+		return url_canonical(fe->link);
+	*scoped = 1;
+	if (fe->id != NULL && fe->id[0] != '\0')
+		return xasprintf("id\n%s\n%s", scope, fe->id);
+	if (entry_body(fe)->value != NULL)
+		content = entry_body(fe)->value;
+	return xasprintf("content\n%s\n%s\n%s", scope,
+	    fe->title.value != NULL ? fe->title.value : "", content);
+}
+
+int
+entry_key_scoped(const struct feed_entry *fe, const char *scope,
+    char hex[KEY_HEX_SIZE])
+{
+	char *s;
+	int scoped;
+
+	s = entry_key_bytes(fe, scope, &scoped);
+	if (scoped)
+		entry_key_hash(s, strlen(s), hex);
 	free(s);
+	return scoped;
 }
 
 void
@@ -162,8 +178,15 @@ entry_from_feed(struct entry *e, const struct feed_doc *doc,
     const struct feed_entry *fe, const char *name, const char *url,
     const char *title, time_t now)
 {
+	char *scope, *bytes;
+	int scoped;
+
 	memset(e, 0, sizeof(*e));
-	entry_key(e, fe, name);
+	scope = url_identity(url);
+	bytes = entry_key_bytes(fe, scope, &scoped);
+	entry_key_hash(bytes, strlen(bytes), e->key);
+	free(bytes);
+	free(scope);
 	e->feed_name = xstrdup(name);
 	if (title != NULL && title[0] != '\0')
 		e->feed_title = xstrdup(title);
@@ -175,7 +198,8 @@ entry_from_feed(struct entry *e, const struct feed_doc *doc,
 	}
 	if (e->feed_title == NULL)
 		e->feed_title = xstrdup(name);
-	e->feed_url = xstrdup(url != NULL ? url : "");
+	/* Shown in mail and the merged feed: never with its password. */
+	e->feed_url = url_hide_password(url != NULL ? url : "");
 
 	e->title = entry_plain_text(fe->title.value, fe->title.type);
 	if (e->title[0] == '\0') {
@@ -198,7 +222,18 @@ entry_from_feed(struct entry *e, const struct feed_doc *doc,
 	else
 		e->date = now;
 	e->seen = now;
+	e->published = fe->published.ok ? fe->published.t : 0;
+	e->updated = fe->updated.ok ? fe->updated.t : 0;
+	/* An id that is no IRI cannot stand for the feed in atom:source. */
+	if (doc != NULL && doc->id != NULL && url_is_absolute(doc->id))
+		e->source_id = xstrdup(doc->id);
 	entry_bound(e);
+}
+
+time_t
+entry_placed(const struct entry *e)
+{
+	return e->seen != 0 && e->date > e->seen ? e->seen : e->date;
 }
 
 #define ENTRY_ELLIPSIS	"\xe2\x80\xa6"
@@ -265,7 +300,8 @@ entry_bound(struct entry *e)
 		e->cut |= ENTRY_CUT_TEXT;
 	if (entry_cut_html(&e->content))
 		e->cut |= ENTRY_CUT_CONTENT;
-	if (entry_cut_url(&e->link) + entry_cut_url(&e->id) > 0)
+	if (entry_cut_url(&e->link) + entry_cut_url(&e->id) +
+	    entry_cut_url(&e->source_id) > 0)
 		e->cut |= ENTRY_CUT_URL;
 }
 
@@ -282,6 +318,7 @@ entry_clear(struct entry *e)
 	free(e->id);
 	free(e->author);
 	free(e->content);
+	free(e->source_id);
 	memset(e, 0, sizeof(*e));
 }
 

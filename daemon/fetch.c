@@ -24,6 +24,7 @@
 #include "fetch.h"
 #include "gunzip.h"
 #include "log.h"
+#include "url.h"
 #include "xmalloc.h"
 
 #define FETCH_DEF_TOTAL		16
@@ -113,6 +114,7 @@ struct fetcher {
 
 static char	*fetch_hostkey(const char *);
 static int	 fetch_header_ok(const char *);
+static void	 fetch_unsafe(const char *, const char *);
 static struct fetch_host *fetch_host_get(struct fetcher *, const char *);
 static void	 fetch_host_put(struct fetch_host *);
 static void	 fetch_pump(struct fetcher *);
@@ -207,6 +209,16 @@ fetch_new(uv_loop_t *loop, const struct fetch_limits *lim)
 	return NULL;
 }
 
+/* Logs a validator dropped from the request to url, password hidden. */
+static void
+fetch_unsafe(const char *url, const char *what)
+{
+	char *shown = url_hide_password(url);
+
+	log_warnx("fetch: %s: ignoring unsafe %s", shown, what);
+	free(shown);
+}
+
 int
 fetch_start(struct fetcher *f, const struct fetch_request *req, fetch_cb cb,
     void *arg)
@@ -224,20 +236,19 @@ fetch_start(struct fetcher *f, const struct fetch_request *req, fetch_cb cb,
 	job->arg = arg;
 	job->all_permanent = 1;
 	/* Until curl says where the redirects ended. */
-	job->res.effective_url = xstrdup(req->url);
+	job->res.effective_url = url_strip_userinfo(req->url);
 	/* A validator that could split the request header is dropped. */
 	if (req->etag != NULL) {
 		if (fetch_header_ok(req->etag))
 			job->etag = xstrdup(req->etag);
 		else
-			log_warnx("fetch: %s: ignoring unsafe ETag", req->url);
+			fetch_unsafe(req->url, "ETag");
 	}
 	if (req->last_modified != NULL) {
 		if (fetch_header_ok(req->last_modified))
 			job->last_modified = xstrdup(req->last_modified);
 		else
-			log_warnx("fetch: %s: ignoring unsafe Last-Modified",
-			    req->url);
+			fetch_unsafe(req->url, "Last-Modified");
 	}
 	TAILQ_INSERT_TAIL(&f->queued, job, entry);
 	fetch_pump(f);
@@ -730,12 +741,13 @@ fetch_job_finish(struct fetch_job *job, CURLcode code)
 	if (curl_easy_getinfo(job->easy, CURLINFO_RESPONSE_CODE, &r->status) !=
 	    CURLE_OK)
 		r->status = 0;
+	/* Curl's keeps the credentials of the URL asked for: not ours. */
 	if (curl_easy_getinfo(job->easy, CURLINFO_EFFECTIVE_URL, &eff) ==
 	    CURLE_OK && eff != NULL && strcmp(eff, job->url) != 0) {
 		free(r->effective_url);
-		r->effective_url = xstrdup(eff);
+		r->effective_url = url_strip_userinfo(eff);
 		if (job->hops > 0 && job->all_permanent)
-			r->moved_to = xstrdup(eff);
+			r->moved_to = xstrdup(r->effective_url);
 	}
 	if (curl_easy_getinfo(job->easy, CURLINFO_SCHEME, &scheme) !=
 	    CURLE_OK)

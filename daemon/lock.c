@@ -4,6 +4,7 @@
  * PID written into the file only makes the message helpful.
  */
 #include <sys/file.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +30,8 @@ lock_acquire(const char *state_path, char *err, size_t errlen)
 		free(path);
 		return -1;
 	}
+	/* Like the state: its owner's only, whatever the umask took away. */
+	(void)fchmod(fd, 0600);
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
 		int saved = errno;
 

@@ -9,6 +9,8 @@
  * per-process counter make the name unique; the whole entry key (64 hex
  * digits) lets a message be found again from its key.  The host name has
  * '/' and ':' replaced, as maildir(5) asks, so the name never holds either.
+ * Folders and messages are created 0777 and 0666 less the umask, as mail
+ * tools do: the umask (a unit's UMask=) says who else may read them.
  */
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -119,7 +121,7 @@ maildir_mkdir(const char *dir, const char *sub, char *err, size_t errlen)
 		maildir_err(err, errlen, "mkdir", dir);
 		return -1;
 	}
-	if (mkdir(path, 0700) == -1 && errno != EEXIST) {
+	if (mkdir(path, 0777) == -1 && errno != EEXIST) {
 		maildir_err(err, errlen, "mkdir", path);
 		return -1;
 	}
@@ -248,14 +250,14 @@ maildir_write_tmp(const char *dir, const char *name, const char *msg,
 		return -1;
 	}
 	fd = open(tmp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW,
-	    0600);
+	    0666);
 	if (fd == -1 && errno == EEXIST) {
 		if (unlink(tmp) == -1) {
 			maildir_err(err, errlen, "unlink", tmp);
 			return -1;
 		}
 		fd = open(tmp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC |
-		    O_NOFOLLOW, 0600);
+		    O_NOFOLLOW, 0666);
 	}
 	if (fd == -1) {
 		maildir_err(err, errlen, "open", tmp);

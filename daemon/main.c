@@ -26,6 +26,7 @@
 #include "run.h"
 #include <uv.h>
 #include "store.h"
+#include "url.h"
 #include "xmalloc.h"
 
 #define DEFAULT_CONFIG	"/etc/aggregator/aggregator.conf"
@@ -83,27 +84,31 @@ cmd_check(const char *path)
 }
 
 /*
- * What a server sent (a moved-to URL, an error with header values in it)
- * with its control characters escaped, for the terminal; allocated.
+ * Text of the state for the terminal (allocated): passwords hidden, since
+ * a state written before they were kept that way has them, and control
+ * characters escaped, since it carries what servers sent (a moved-to URL,
+ * an error with header values in it).
  */
 static char *
 shown(const char *s)
 {
-	size_t size = strlen(s) * 4 + 1;	/* "\xHH" for each byte at most */
-	char *d = xmalloc(size);
+	char *hidden = url_hide_password(s), *d;
+	size_t size = strlen(hidden) * 4 + 1;	/* "\xHH" per byte at most */
 
-	log_vis(d, size, s);
+	d = xmalloc(size);
+	log_vis(d, size, hidden);
+	free(hidden);
 	return d;
 }
 
+/* One feed of the state. */
 static void
 status_row(const char *name, const struct feed_state *st, void *arg)
 {
 	const struct config *cfg = arg;
-	char when[32] = "never", due[32] = "-";
+	char when[32] = "never", due[32] = "-", *url, *moved, *error;
 	const char *mark = config_find_feed(cfg, name) != NULL ? "" :
 	    " (not in config)";
-	char *url, *moved, *err;
 
 	if (st->last_poll > 0)
 		date_format_iso(st->last_poll, when, sizeof(when));
@@ -112,17 +117,17 @@ status_row(const char *name, const struct feed_state *st, void *arg)
 	else if (st->next_due > 0)
 		date_format_iso(st->next_due, due, sizeof(due));
 	url = shown(st->url != NULL ? st->url : "-");
-	moved = shown(st->moved_to != NULL ? st->moved_to : "");
+	moved = st->moved_to != NULL ? shown(st->moved_to) : NULL;
+	error = st->last_error != NULL ? shown(st->last_error) : NULL;
 	printf("%-24s %-20s %4ld %-20s %9ld %8d  %s%s%s%s\n", name, when,
 	    st->last_status, due, st->delivered, st->failures, url,
-	    st->moved_to != NULL ? " moved to " : "", moved, mark);
-	if (st->last_error != NULL) {
-		err = shown(st->last_error);
-		printf("%-24s last error: %s\n", "", err);
-		free(err);
-	}
+	    moved != NULL ? " moved to " : "", moved != NULL ? moved : "",
+	    mark);
+	if (error != NULL)
+		printf("%-24s last error: %s\n", "", error);
 	free(url);
 	free(moved);
+	free(error);
 }
 
 static int
@@ -156,11 +161,16 @@ cmd_status(const char *path)
 	for (size_t i = 0; i < cfg.nfeeds; i++) {
 		struct feed_state st;
 
+		char *url;
+
 		if (store_feed_get(store, cfg.feeds[i].name, &st) == 0 &&
-		    st.last_poll == 0)
+		    st.last_poll == 0) {
+			url = url_hide_password(cfg.feeds[i].url);
 			printf("%-24s %-20s %4s %-20s %9s %8s  %s\n",
 			    cfg.feeds[i].name, "never", "-", "-", "0", "0",
-			    cfg.feeds[i].url);
+			    url);
+			free(url);
+		}
 		feed_state_clear(&st);
 	}
 	store_close(store);

@@ -19,6 +19,7 @@
 #include "poller.h"
 #include "schedule.h"
 #include "store.h"
+#include "url.h"
 #include "xmalloc.h"
 
 void
@@ -86,12 +87,15 @@ job_target(const struct job *j)
 	return j->st.moved_to != NULL ? j->st.moved_to : j->conf.url;
 }
 
-/* The URL entries are resolved against and mail says they came from. */
-static const char *
+/*
+ * The URL entries are resolved against: where the redirects ended,
+ * without the credentials of the request.  Allocated.
+ */
+static char *
 job_url(const struct job *j)
 {
-	return j->res.effective_url != NULL ? j->res.effective_url :
-	    j->conf.url;
+	return url_strip_userinfo(j->res.effective_url != NULL ?
+	    j->res.effective_url : j->conf.url);
 }
 
 static int
@@ -196,18 +200,82 @@ job_backfill(const struct job *j, struct entry *v, size_t n,
 }
 
 /*
- * Drops from v the entries seen (or pending) already; past a failed
- * lookup (-1) every entry is dropped.
+ * What else the feed's entries without a link may have been keyed under
+ * (store_read_old_scopes): read on first use.
+ */
+struct old_scopes {
+	char	**v;
+	size_t	  n;
+	int	  loaded;
+};
+
+static void
+old_scopes_free(struct old_scopes *os)
+{
+	while (os->n > 0)
+		free(os->v[--os->n]);
+	free(os->v);
+}
+
+/*
+ * Whether fe, not seen under its key, was delivered under one it had
+ * before: its link when that is not http(s) (any link keyed an entry
+ * before only http(s) links were published), a URL the feed had, or its
+ * config name in a state of before keys were scoped by URL.  1, 0 or -1;
+ * inside the reader's transaction.
  */
 static int
-drop_seen(struct store *s, struct entry *v, size_t *n)
+job_seen_before(struct job *j, const struct feed_entry *fe,
+    struct old_scopes *os)
 {
+	char key[KEY_HEX_SIZE], *scope, *canon;
+	size_t i;
+	int rc;
+
+	if (fe->link != NULL && !url_is_http(fe->link)) {
+		canon = url_canonical(fe->link);
+		entry_key_hash(canon, strlen(canon), key);
+		rc = canon[0] != '\0' ? store_read_seen(j->p->store, key) : 0;
+		free(canon);
+		if (rc != 0)
+			return rc;
+	}
+	if (!os->loaded) {
+		scope = url_identity(j->conf.url);
+		rc = store_read_old_scopes(j->p->store, scope, j->conf.name,
+		    &os->v, &os->n);
+		free(scope);
+		if (rc == -1)
+			return -1;
+		os->loaded = 1;
+	}
+	for (i = 0; i < os->n; i++) {
+		if (!entry_key_scoped(fe, os->v[i], key))
+			return 0;
+		if ((rc = store_read_seen(j->p->store, key)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * Drops from v (and from src, the parsed entry each comes from) those
+ * seen or pending already, under their key or one they had before; past
+ * a failed lookup (-1) every entry is dropped.  Inside the reader's
+ * transaction.
+ */
+static int
+drop_seen(struct job *j, struct entry *v, const struct feed_entry **src,
+    size_t *n)
+{
+	struct old_scopes os = { NULL, 0, 0 };
 	size_t i, kept = 0;
 	int seen = 0;
 
 	for (i = 0; i < *n; i++) {
-		if (seen != -1)
-			seen = store_read_seen(s, v[i].key);
+		if (seen != -1 && (seen = store_read_seen(j->p->store,
+		    v[i].key)) == 0)
+			seen = job_seen_before(j, src[i], &os);
 		if (seen != 0) {
 			entry_clear(&v[i]);
 			continue;
@@ -216,28 +284,9 @@ drop_seen(struct store *s, struct entry *v, size_t *n)
 			v[kept] = v[i];
 		kept++;
 	}
+	old_scopes_free(&os);
 	*n = kept;
 	return seen == -1 ? -1 : 0;
-}
-
-/* drop_seen for bare keys. */
-static int
-drop_seen_keys(struct store *s, char (*k)[KEY_HEX_SIZE], size_t *n)
-{
-	size_t i, kept = 0;
-	int seen;
-
-	for (i = 0; i < *n; i++) {
-		if ((seen = store_read_seen(s, k[i])) == -1)
-			return -1;
-		if (seen != 0)
-			continue;
-		if (kept != i)
-			memcpy(k[kept], k[i], KEY_HEX_SIZE);
-		kept++;
-	}
-	*n = kept;
-	return 0;
 }
 
 /*
@@ -255,37 +304,40 @@ job_fresh(struct job *j, const struct feed_doc *doc, time_t now, size_t *n,
     char (**older)[KEY_HEX_SIZE], size_t *nolder)
 {
 	struct poller *p = j->p;
-	const struct feed_entry *e;
+	const struct feed_entry *e, **src;
 	struct entry *all;
 	size_t i, nall = 0, ncut = 0;
 
 	all = xcalloc(doc->nentries, sizeof(*all));
+	src = xcalloc(doc->nentries, sizeof(*src));
 	for (i = 0; i < doc->nentries; i++) {
 		e = &doc->entries[doc->nentries - 1 - i];
-		if (e->incomplete)
+		if (e->incomplete) {
 			ncut++;
-		else
-			entry_from_feed(&all[nall++], doc, e, j->conf.name,
-			    job_target(j), j->conf.title, now);
+			continue;
+		}
+		entry_from_feed(&all[nall], doc, e, j->conf.name, j->conf.url,
+		    j->conf.title, now);
+		src[nall++] = e;
 	}
 	if (ncut > 0)
 		snprintf(j->warning, sizeof(j->warning), "parse: document cut "
 		    "short: %zu entr%s left for a later poll (%s)", ncut,
 		    ncut == 1 ? "y" : "ies", doc->error != NULL ? doc->error :
 		    "no end tag");
-	nall = fresh_unique(all, nall);
-	nall = job_backfill(j, all, nall, older, nolder);
-	if (nall + *nolder > 0) {
+	if (nall > 0) {
 		if (store_read_begin(p->store) == -1 ||
-		    drop_seen(p->store, all, &nall) == -1 ||
-		    drop_seen_keys(p->store, *older, nolder) == -1) {
+		    drop_seen(j, all, src, &nall) == -1) {
 			job_fail(j, "state", "%s",
 			    store_read_errmsg(p->store));
 			j->fatal = 1;
 		}
 		store_read_end(p->store);
 	}
-	*n = nall;
+	free(src);
+	nall = fresh_unique(all, nall);
+	/* Of what is new, the newest on a first poll. */
+	*n = job_backfill(j, all, nall, older, nolder);
 	job_warn_cut(j, all, *n);
 	return all;
 }
@@ -294,8 +346,9 @@ job_fresh(struct job *j, const struct feed_doc *doc, time_t now, size_t *n,
 static struct feed_doc *
 job_parse(struct job *j)
 {
+	char *base = job_url(j);
 	struct feed_source src = {
-		.url = job_url(j),
+		.url = base,
 		.content_type = j->res.hdr[FETCH_HDR_CONTENT_TYPE],
 		.content_location = j->res.hdr[FETCH_HDR_CONTENT_LOCATION],
 		.content_language = j->res.hdr[FETCH_HDR_CONTENT_LANGUAGE],
@@ -305,6 +358,7 @@ job_parse(struct job *j)
 
 	doc = feed_parse(j->res.body.data != NULL ? j->res.body.data : "",
 	    j->res.body.len, &src, err, sizeof(err));
+	free(base);
 	if (doc == NULL) {
 		job_fail(j, "parse", "%s", err);
 		return NULL;
@@ -332,7 +386,7 @@ job_record(struct job *j, long ttl, time_t now)
 	struct poll_outcome o;
 
 	free(j->st.url);
-	j->st.url = xstrdup(j->conf.url);
+	j->st.url = url_hide_password(j->conf.url);
 	j->st.last_poll = now;
 	j->st.last_status = j->res.status;
 	free(j->st.last_error);

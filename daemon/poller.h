@@ -74,6 +74,7 @@ struct poller {
 	char			*state_path;
 	struct fetch_limits	 limits;
 	char			*title;		/* the merged feed's; a reload may change it */
+	char			*output_url;	/* its self link, or NULL; so may this */
 	long			 max_entries;
 	struct store		*store;
 	uv_mutex_t		 store_lock;
@@ -101,9 +102,10 @@ struct poller {
 	int			 merge_running;
 	int			 merge_again;	/* new entries since it started */
 	char			*merge_title;	/* what the running merge uses */
+	char			*merge_url;
 	long			 merge_max;
 	char			 merge_err[512];
-	char			*feed_id;
+	char			*feed_id;	/* the merged feed's, from the state */
 
 	size_t			 delivered;
 	size_t			 polled;
@@ -116,7 +118,10 @@ void	poll_work(uv_work_t *);
 /* Records why the poll failed (the first reason only). */
 void	job_fail(struct job *, const char *stage, const char *fmt, ...)
 	    __attribute__((__format__(__printf__, 3, 4)));
-/* The URL polled: where the feed moved to, else the config's. */
+/*
+ * Where the feed is polled: where it moved to (without credentials; see
+ * job_poll), else the config's URL (with them).
+ */
 const char *job_target(const struct job *);
 
 /* run.c, for reload.c. */

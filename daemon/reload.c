@@ -57,6 +57,8 @@ reload_settings(struct poller *p, const struct config *cfg)
 	fixed_setting("max_body", p->limits.max_body != (size_t)cfg->max_body);
 	free(p->title);
 	p->title = xstrdup_or_null(cfg->title);
+	free(p->output_url);
+	p->output_url = xstrdup_or_null(cfg->output_url);
 	p->max_entries = cfg->max_entries;
 	uv_mutex_lock(&p->store_lock);
 	store_set_recent_limit(p->store, (size_t)p->max_entries);

@@ -31,6 +31,7 @@
 #include "run.h"
 #include "schedule.h"
 #include "store.h"
+#include "url.h"
 #include "xmalloc.h"
 
 /* Seconds that transfers under way get to finish after SIGTERM. */
@@ -58,17 +59,31 @@ job_reset_fetch(struct job *j)
 /*
  * State belongs to the config URL it was learnt from: a new url in the
  * config forgets the move, the 410, the validators and the failures.
+ * The state keeps the URL with its password hidden (an older state kept
+ * it whole), so both are compared hidden: new credentials alone are the
+ * same feed.
  */
 static void
 job_adopt_url(struct job *j)
 {
-	if (j->st.url == NULL || strcmp(j->st.url, j->conf.url) == 0)
+	char *was, *now;
+	int same;
+
+	if (j->st.url == NULL)
 		return;
+	was = url_hide_password(j->st.url);
+	now = url_hide_password(j->conf.url);
+	same = strcmp(was, now) == 0;
+	free(was);
+	if (same) {
+		free(now);
+		return;
+	}
 	free(j->st.url);
 	free(j->st.moved_to);
 	free(j->st.etag);
 	free(j->st.last_modified);
-	j->st.url = xstrdup(j->conf.url);
+	j->st.url = now;
 	j->st.moved_to = j->st.etag = j->st.last_modified = NULL;
 	j->st.gone = 0;
 	j->st.failures = 0;
@@ -171,14 +186,18 @@ job_apply_conf(struct job *j, const struct feed_conf *fc, time_t now)
 	int url_changed = strcmp(j->conf.url, fc->url) != 0;
 	int interval_changed = j->conf.interval != fc->interval;
 	time_t due;
+	char *shown;
 
 	config_feed_clear(&j->conf);
 	config_feed_copy(&j->conf, fc);
 	if (url_changed) {
 		uv_timer_stop(&j->timer);
 		job_adopt_url(j);
-		log_info("feed %s: url changed to %s", j->conf.name,
-		    j->conf.url);
+		/* New credentials alone are tried soon too. */
+		j->st.next_due = 0;
+		shown = url_hide_password(j->conf.url);
+		log_info("feed %s: url changed to %s", j->conf.name, shown);
+		free(shown);
 		job_start(j, now);
 	} else if (interval_changed && j->st.gone == 0) {
 		due = j->st.last_poll != 0 ?
@@ -226,9 +245,14 @@ poller_status(const struct poller *p)
 static void
 job_log(const struct job *j)
 {
-	if (j->moved)
+	char *shown;
+
+	if (j->moved) {
+		shown = url_hide_password(j->st.moved_to);
 		log_warnx("feed %s: moved permanently to %s; polling it there "
-		    "from now on", j->conf.name, j->st.moved_to);
+		    "from now on", j->conf.name, shown);
+		free(shown);
+	}
 	if (j->gone)
 		log_warnx("feed %s: gone (HTTP 410); not polled again until "
 		    "its url changes", j->conf.name);
@@ -314,6 +338,7 @@ job_fetched(struct fetch_result *res, void *arg)
 	struct job *j = arg;
 	struct poller *p = j->p;
 	struct fetch_result *r = &j->res;
+	char *shown;
 
 	if (res->cancelled) {
 		job_leave(j);
@@ -324,9 +349,12 @@ job_fetched(struct fetch_result *res, void *arg)
 	}
 	/* The body and headers become the job's: nothing is copied. */
 	fetch_result_move(r, res);
-	if (!r->ok)
+	if (!r->ok) {
+		shown = url_hide_password(job_target(j));
 		job_fail(j, "fetch", "%s (%s)",
-		    r->error != NULL ? r->error : "failed", job_target(j));
+		    r->error != NULL ? r->error : "failed", shown);
+		free(shown);
+	}
 	/* A 304 keeps the validators we sent. */
 	if (r->ok && r->status == 304) {
 		free(r->hdr[FETCH_HDR_ETAG]);
@@ -346,11 +374,14 @@ static void
 job_poll(struct job *j)
 {
 	struct poller *p = j->p;
+	/* A move kept no credentials: the config's go where they went. */
+	char *url = url_lend_userinfo(job_target(j), j->conf.url);
 	struct fetch_request req = {
-		.url = job_target(j),
+		.url = url,
 		.etag = j->st.etag,
 		.last_modified = j->st.last_modified,
 	};
+	int rc;
 
 	if (p->active >= p->max_active) {
 		j->state = JOB_WAITING;
@@ -360,12 +391,15 @@ job_poll(struct job *j)
 		else
 			p->waiting_head = j;
 		p->waiting_tail = j;
+		free(url);
 		return;
 	}
 	p->active++;
 	job_reset_fetch(j);
 	j->state = JOB_FETCHING;
-	if (fetch_start(p->fetcher, &req, job_fetched, j) == -1)
+	rc = fetch_start(p->fetcher, &req, job_fetched, j);
+	free(url);
+	if (rc == -1)
 		fatalx("feed %s: cannot start a fetch", j->conf.name);
 }
 
@@ -424,6 +458,7 @@ static void
 merge_work(uv_work_t *req)
 {
 	struct poller *p = req->data;
+	struct atom_head head;
 	struct entry *entries = NULL;
 	size_t n = 0;
 	int rc;
@@ -437,9 +472,13 @@ merge_work(uv_work_t *req)
 		snprintf(p->merge_err, sizeof(p->merge_err), "state: %s",
 		    store_errmsg(p->store));
 	uv_mutex_unlock(&p->store_lock);
-	if (rc == 0)
-		atom_write(p->output, p->merge_title, p->feed_id, entries, n,
-		    p->merge_err, sizeof(p->merge_err));
+	if (rc == 0) {
+		head.title = p->merge_title;
+		head.id = p->feed_id;
+		head.self = p->merge_url;
+		atom_write(p->output, &head, entries, n, p->merge_err,
+		    sizeof(p->merge_err));
+	}
 	store_entries_free(entries, n);
 }
 
@@ -480,6 +519,8 @@ merge_start(struct poller *p)
 	/* The worker reads its own copies: a reload may change these. */
 	free(p->merge_title);
 	p->merge_title = xstrdup_or_null(p->title);
+	free(p->merge_url);
+	p->merge_url = xstrdup_or_null(p->output_url);
 	p->merge_max = p->max_entries;
 	p->merge_work.data = p;
 	if (uv_queue_work(&p->loop, &p->merge_work, merge_work,
@@ -639,7 +680,7 @@ static int
 poller_init(struct poller *p, const char *path, const struct config *cfg,
     int once, int dry_run)
 {
-	char err[512] = "", key[KEY_HEX_SIZE];
+	char err[512] = "";
 
 	memset(p, 0, sizeof(*p));
 	p->once = once;
@@ -649,6 +690,7 @@ poller_init(struct poller *p, const char *path, const struct config *cfg,
 	p->output = xstrdup(cfg->output);
 	p->state_path = xstrdup(cfg->state);
 	p->title = xstrdup_or_null(cfg->title);
+	p->output_url = xstrdup_or_null(cfg->output_url);
 	p->max_entries = cfg->max_entries;
 	p->limits.max_total = (int)cfg->max_connections;
 	p->limits.max_per_host = (int)cfg->max_per_host;
@@ -671,9 +713,14 @@ poller_init(struct poller *p, const char *path, const struct config *cfg,
 	if (uv_loop_init(&p->loop) != 0 || uv_mutex_init(&p->store_lock) != 0)
 		fatalx("cannot initialise the event loop");
 	p->group = group_new(p->store, &p->store_lock, p->spool);
-	/* The merged feed's id stays the same as long as its path does. */
-	entry_key_hash(cfg->output, strlen(cfg->output), key);
-	p->feed_id = xasprintf("urn:aggregator:feed:%.32s", key);
+	/*
+	 * The merged feed's id: made with the state, kept by it.  A dry run
+	 * writes no merged feed, and may have no state at all.
+	 */
+	if (!p->dry_run && (p->feed_id = store_merged_id(p->store)) == NULL) {
+		log_error("state %s: %s", cfg->state, store_errmsg(p->store));
+		return -1;
+	}
 	p->fetcher = fetch_new(&p->loop, &p->limits);
 	for (size_t i = 0; i < cfg->nfeeds; i++)
 		if (cfg->feeds[i].enabled)
@@ -690,6 +737,8 @@ poller_abandon(struct poller *p)
 	free(p->output);
 	free(p->state_path);
 	free(p->title);
+	free(p->output_url);
+	free(p->feed_id);
 }
 
 /* After uv_run: frees what is left and turns the outcome into a status. */
@@ -702,8 +751,8 @@ poller_finish(struct poller *p)
 	while (p->njobs > 0)
 		job_free(p->jobs[--p->njobs]);
 	free(p->jobs);
-	free(p->feed_id);
 	free(p->merge_title);
+	free(p->merge_url);
 	poller_abandon(p);
 	group_free(p->group);
 	uv_mutex_destroy(&p->store_lock);

@@ -6,8 +6,11 @@
  * are prepared once and reused.  A file that is not a valid database is
  * refused, never recreated: it holds the dedup history.
  */
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -19,10 +22,11 @@
 #include <sqlite3.h>
 
 #include "store.h"
+#include "url.h"
 #include "xmalloc.h"
 
 /* Bumped whenever the schema changes; store_migrate knows every step. */
-#define STORE_SCHEMA_VERSION	5
+#define STORE_SCHEMA_VERSION	7
 
 enum store_stmt {
 	ST_BEGIN,
@@ -37,14 +41,17 @@ enum store_stmt {
 	ST_PRUNE,
 	ST_RECENT_FLOOR,
 	ST_RECENT,
+	ST_MERGED_ID,
 	ST_FEED_GET,
 	ST_FEED_PUT,
+	ST_SCOPE_MOVED,
 	ST_FEED_EACH,
 	ST_COUNT
 };
 
 #define RECENT_COLUMNS	"key, feed_name, feed_title, feed_url, title, link, " \
-			"id, author, content, date, seen"
+			"id, author, content, date, seen, published, updated, " \
+			"source_id"
 #define FEED_COLUMNS	"url, etag, last_modified, title, last_poll, " \
 			"last_status, last_error, delivered, failures, next_due, " \
 			"moved_to, gone, first_good"
@@ -63,17 +70,30 @@ static const char *const store_sql[ST_COUNT] = {
 	[ST_ADD_SEEN] = "INSERT OR IGNORE INTO seen (key, feed, first_seen) "
 	    "VALUES (?1, ?2, ?3)",
 	[ST_ADD_RECENT] = "INSERT OR IGNORE INTO recent (" RECENT_COLUMNS ") "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+	    "?14)",
 	[ST_PRUNE] = "DELETE FROM recent WHERE key NOT IN (SELECT key FROM "
 	    "recent ORDER BY date DESC, seen DESC, key LIMIT ?1)",
 	[ST_RECENT_FLOOR] = "SELECT date FROM recent "
 	    "ORDER BY date DESC, seen DESC, key LIMIT 1 OFFSET ?1",
 	[ST_RECENT] = "SELECT " RECENT_COLUMNS " FROM recent "
 	    "ORDER BY date DESC, seen DESC, key LIMIT ?1",
+	[ST_MERGED_ID] = "SELECT id FROM merged_feed",
 	[ST_FEED_GET] = "SELECT " FEED_COLUMNS " FROM feeds WHERE name = ?1",
 	[ST_FEED_PUT] = "INSERT OR REPLACE INTO feeds (name, " FEED_COLUMNS
 	    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
 	    "?14)",
+	/*
+	 * Before a feed's row takes a url of another identity: the old one,
+	 * and what it was keyed under, are scopes of the new one.
+	 */
+	[ST_SCOPE_MOVED] = "INSERT OR IGNORE INTO key_scopes (scope, old) "
+	    "SELECT aggregator_url_identity(?2), was FROM ("
+	    "SELECT aggregator_url_identity(url) AS was FROM feeds "
+	    "WHERE name = ?1 AND url IS NOT NULL "
+	    "UNION SELECT k.old FROM feeds f JOIN key_scopes k "
+	    "ON k.scope = aggregator_url_identity(f.url) WHERE f.name = ?1) "
+	    "WHERE was != aggregator_url_identity(?2)",
 	[ST_FEED_EACH] = "SELECT " FEED_COLUMNS ", name FROM feeds "
 	    "ORDER BY name",
 };
@@ -117,7 +137,56 @@ static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	("ALTER TABLE feeds ADD COLUMN first_good INTEGER DEFAULT 0;"
 	"UPDATE feeds SET first_good = last_poll WHERE last_poll > 0 AND "
 	"(failures = 0 OR delivered > 0);"),
+	/*
+	 * Keys of entries without a link were scoped by the feed's config
+	 * name; now by its URL (url_identity).  key_scopes says under what
+	 * else the entries of the feed at scope may have been keyed: the
+	 * config names such a feed had here, then URLs it had before its url
+	 * was changed (store_feed_put records those).  A state that
+	 * delivered nothing has no keys to keep.
+	 */
+	("CREATE TABLE IF NOT EXISTS key_scopes ("
+	"  scope TEXT NOT NULL,"
+	"  old TEXT NOT NULL,"
+	"  PRIMARY KEY (scope, old)"
+	") WITHOUT ROWID;"
+	"INSERT OR IGNORE INTO key_scopes (scope, old)"
+	"  SELECT aggregator_url_identity(url), name FROM feeds"
+	"  WHERE url IS NOT NULL AND EXISTS (SELECT 1 FROM seen);"),
+	/*
+	 * The merged feed's own: an id made once (a version 4 UUID, random
+	 * from SQLite's generator, which the OS seeds), where the path the
+	 * feed was written to made one that every default install shared;
+	 * each entry's publication and update times and its feed's own id.
+	 * The date an entry is placed at is never later than when it was
+	 * first seen.
+	 */
+	("CREATE TABLE IF NOT EXISTS merged_feed (id TEXT NOT NULL);"
+	"INSERT INTO merged_feed (id) SELECT 'urn:uuid:' || substr(h, 1, 8) ||"
+	"  '-' || substr(h, 9, 4) || '-4' || substr(h, 14, 3) || '-' ||"
+	"  substr('89ab', 1 + (unicode(substr(h, 17, 1)) % 4), 1) ||"
+	"  substr(h, 18, 3) || '-' || substr(h, 21, 12)"
+	"  FROM (SELECT lower(hex(randomblob(16))) AS h)"
+	"  WHERE NOT EXISTS (SELECT 1 FROM merged_feed);"
+	"ALTER TABLE recent ADD COLUMN published INTEGER;"
+	"ALTER TABLE recent ADD COLUMN updated INTEGER;"
+	"ALTER TABLE recent ADD COLUMN source_id TEXT;"
+	"UPDATE recent SET date = seen WHERE date > seen AND seen > 0;"),
 };
+
+/*
+ * The scopes the feed named ?2, now at scope ?1, keyed entries under
+ * before: those recorded, and the URL still stored for it (a url changed
+ * in the config is stored at the end of its first poll) with its own.
+ */
+#define OLD_SCOPES_SQL	"WITH was (scope) AS (SELECT " \
+			"aggregator_url_identity(url) FROM feeds " \
+			"WHERE name = ?2 AND url IS NOT NULL) " \
+			"SELECT old FROM key_scopes WHERE scope = ?1 " \
+			"UNION SELECT scope FROM was " \
+			"UNION SELECT old FROM key_scopes " \
+			"WHERE scope IN (SELECT scope FROM was) " \
+			"EXCEPT SELECT ?1 ORDER BY 1"
 
 /* The connection and its prepared statements. */
 struct store {
@@ -142,11 +211,15 @@ struct store {
 	pthread_mutex_t	 rlock;
 	sqlite3		*rdb;
 	sqlite3_stmt	*rseen;
+	sqlite3_stmt	*rold;		/* OLD_SCOPES_SQL */
 	char		 rerrmsg[512];
 };
 
 static void	store_seterr(struct store *, const char *, ...)
 		    __attribute__((__format__(__printf__, 2, 3)));
+static void	store_create(const char *);
+static void	store_url_identity(sqlite3_context *, int, sqlite3_value **);
+static int	store_functions(sqlite3 *);
 static int	store_exec(struct store *, const char *);
 static int	store_check(struct store *, const char *, char *, size_t);
 static int	store_migrate(struct store *, const char *, char *, size_t);
@@ -273,6 +346,48 @@ fail:
 	return -1;
 }
 
+/*
+ * A new state is its owner's only, whatever the umask: it says what the
+ * user reads.  SQLite would create it 0644 less the umask; it gives the
+ * -wal and -shm files the mode of the database, so they follow.  A state
+ * that exists keeps its mode, and what cannot be created here is left
+ * to sqlite3_open_v2 to report.
+ */
+static void
+store_create(const char *path)
+{
+	int fd;
+
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd == -1)
+		return;
+	(void)fchmod(fd, 0600);
+	close(fd);
+}
+
+/* url_identity as an SQL function: keys are scoped by it. */
+static void
+store_url_identity(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *url = sqlite3_value_text(argv[0]);
+
+	(void)argc;
+	if (url == NULL)
+		sqlite3_result_null(ctx);
+	else
+		sqlite3_result_text(ctx, url_identity((const char *)url), -1,
+		    free);
+}
+
+/* What the statements and migrations call on a connection. */
+static int
+store_functions(sqlite3 *db)
+{
+	return sqlite3_create_function_v2(db, "aggregator_url_identity", 1,
+	    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, store_url_identity,
+	    NULL, NULL, NULL);
+}
+
 /* A store for path (which it owns), not connected yet. */
 static struct store *
 store_alloc(char *path)
@@ -286,8 +401,9 @@ store_alloc(char *path)
 }
 
 /*
- * Opens the main connection with flags and checks the file (path is how
- * the user named it).  0, or -1 with err.
+ * Opens the main connection with flags, checks the file (path is how the
+ * user named it) and gives the connection our SQL functions.  0, or -1
+ * with err.
  */
 static int
 store_connect(struct store *s, const char *path, int flags, char *err,
@@ -303,7 +419,14 @@ store_connect(struct store *s, const char *path, int flags, char *err,
 		return -1;
 	}
 	sqlite3_busy_timeout(s->db, 5000);
-	return store_check(s, path, err, errlen);
+	if (store_check(s, path, err, errlen) == -1)
+		return -1;
+	if (store_functions(s->db) != SQLITE_OK) {
+		snprintf(err, errlen, "state file %s: %s", path,
+		    sqlite3_errmsg(s->db));
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -313,6 +436,7 @@ store_open(const char *path, struct store **out, char *err, size_t errlen)
 
 	*out = NULL;
 	s = store_alloc(xstrdup(path));
+	store_create(path);
 	if (store_connect(s, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
 	    err, errlen) == -1)
 		goto fail;
@@ -392,6 +516,7 @@ store_close(struct store *s)
 		return;
 	/* The reader goes first: the last connection out checkpoints the WAL. */
 	sqlite3_finalize(s->rseen);
+	sqlite3_finalize(s->rold);
 	sqlite3_close_v2(s->rdb);
 	for (i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(s->stmt[i]);
@@ -412,15 +537,21 @@ store_reader_open(struct store *s)
 	    SQLITE_OPEN_FULLMUTEX | (s->uri ? SQLITE_OPEN_URI : 0), NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_busy_timeout(s->rdb, 5000);
+		rc = store_functions(s->rdb);
+	}
+	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v3(s->rdb, store_sql[ST_IS_SEEN], -1,
 		    SQLITE_PREPARE_PERSISTENT, &s->rseen, NULL);
-	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v3(s->rdb, OLD_SCOPES_SQL, -1,
+		    SQLITE_PREPARE_PERSISTENT, &s->rold, NULL);
 	if (rc == SQLITE_OK)
 		return 0;
 	snprintf(s->rerrmsg, sizeof(s->rerrmsg), "store: reader: %s",
 	    s->rdb != NULL ? sqlite3_errmsg(s->rdb) : sqlite3_errstr(rc));
 	sqlite3_finalize(s->rseen);
-	s->rseen = NULL;
+	sqlite3_finalize(s->rold);
+	s->rseen = s->rold = NULL;
 	sqlite3_close_v2(s->rdb);
 	s->rdb = NULL;
 	return -1;
@@ -453,6 +584,38 @@ store_read_seen(struct store *s, const char *key)
 		snprintf(s->rerrmsg, sizeof(s->rerrmsg),
 		    "store: looking up %s: %s", key, sqlite3_errmsg(s->rdb));
 	return rc;
+}
+
+int
+store_read_old_scopes(struct store *s, const char *scope, const char *name,
+    char ***names, size_t *n)
+{
+	sqlite3_stmt *st = s->rold;
+	char **v = NULL;
+	size_t len = 0;
+	int rc;
+
+	*names = NULL;
+	*n = 0;
+	store_bind_text(st, 1, scope);
+	store_bind_text(st, 2, name);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xreallocarray(v, len + 1, sizeof(*v));
+		v[len++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		snprintf(s->rerrmsg, sizeof(s->rerrmsg),
+		    "store: reading the key scopes of feed %s: %s", name,
+		    sqlite3_errmsg(s->rdb));
+		while (len > 0)
+			free(v[--len]);
+		free(v);
+		return -1;
+	}
+	*names = v;
+	*n = len;
+	return 0;
 }
 
 const char *
@@ -607,7 +770,7 @@ store_add_pending(struct store *s, const struct entry *e, const char *name)
 	/* The same key twice in one batch: the first one stands. */
 	if (sqlite3_changes(s->db) == 0)
 		return 1;
-	if (store_recent_skip(s, e->date))
+	if (store_recent_skip(s, entry_placed(e)))
 		return 0;
 	if ((st = store_stmt(s, ST_ADD_RECENT)) == NULL)
 		return -1;
@@ -621,8 +784,11 @@ store_add_pending(struct store *s, const struct entry *e, const char *name)
 	store_bind_text(st, 7, e->id);
 	store_bind_text(st, 8, e->author);
 	store_bind_text(st, 9, e->content);
-	sqlite3_bind_int64(st, 10, (sqlite3_int64)e->date);
+	sqlite3_bind_int64(st, 10, (sqlite3_int64)entry_placed(e));
 	sqlite3_bind_int64(st, 11, (sqlite3_int64)e->seen);
+	sqlite3_bind_int64(st, 12, (sqlite3_int64)e->published);
+	sqlite3_bind_int64(st, 13, (sqlite3_int64)e->updated);
+	store_bind_text(st, 14, e->source_id);
 	return store_step_done(s, st, "saving", e->key);
 }
 
@@ -783,6 +949,9 @@ store_recent(struct store *s, size_t limit, struct entry **out, size_t *n)
 		e->content = store_col_text(st, 8);
 		e->date = (time_t)sqlite3_column_int64(st, 9);
 		e->seen = (time_t)sqlite3_column_int64(st, 10);
+		e->published = (time_t)sqlite3_column_int64(st, 11);
+		e->updated = (time_t)sqlite3_column_int64(st, 12);
+		e->source_id = store_col_text(st, 13);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
@@ -811,8 +980,26 @@ store_entries_free(struct entry *v, size_t n)
 		free(v[i].id);
 		free(v[i].author);
 		free(v[i].content);
+		free(v[i].source_id);
 	}
 	free(v);
+}
+
+char *
+store_merged_id(struct store *s)
+{
+	sqlite3_stmt *st;
+	char *id = NULL;
+	int rc;
+
+	if ((st = store_stmt(s, ST_MERGED_ID)) == NULL)
+		return NULL;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		id = store_col_text(st, 0);
+	sqlite3_reset(st);
+	if (id == NULL)
+		store_seterr(s, "store: reading the merged feed's id");
+	return id;
 }
 
 /* Fills st from the FEED_COLUMNS of the current row. */
@@ -864,6 +1051,15 @@ store_feed_put(struct store *s, const char *name, const struct feed_state *st)
 	sqlite3_stmt *q;
 	int rc;
 
+	if (st->url != NULL) {
+		if ((q = store_stmt(s, ST_SCOPE_MOVED)) == NULL)
+			return -1;
+		store_bind_text(q, 1, name);
+		store_bind_text(q, 2, st->url);
+		if (store_step_done(s, q, "recording the old url of feed",
+		    name) == -1)
+			return -1;
+	}
 	if ((q = store_stmt(s, ST_FEED_PUT)) == NULL)
 		return -1;
 	store_bind_text(q, 1, name);

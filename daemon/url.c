@@ -1,8 +1,9 @@
 /*
  * URLs: RFC 3986 reference resolution (section 5.2, with
  * remove_dot_segments), the canonical form deduplication keys are taken
- * over (SPEC.md "Deduplication"), and feedparser's joins with their list
- * of safe schemes.
+ * over (SPEC.md "Deduplication"), feedparser's joins with their list of
+ * safe schemes, and the credentials a feed URL may carry ("user:pass@"),
+ * which are for the request only: shown masked, never kept.
  * URLs are split by the regular expression of RFC 3986 appendix B, so any
  * string has a parse; nothing here rejects a URL.
  */
@@ -34,6 +35,9 @@ static void	 url_canon_auth(struct buf *, const char *, size_t, int);
 static void	 url_canon_query(struct buf *, const char *, size_t);
 static int	 url_tracking_param(const char *, size_t);
 static int	 url_scheme_ok(const char *);
+static const char *url_userinfo(const struct url_parts *, size_t *);
+static size_t	 url_authority_len(const char *);
+static int	 url_origin(struct buf *, const struct url_parts *);
 
 /* Query parameter names that only track the reader (besides utm_*). */
 static const char *const url_tracking[] = {
@@ -497,4 +501,136 @@ url_join_safe(const char *base, const char *rel)
 		return xstrdup("");
 	}
 	return u;
+}
+
+/* The userinfo of u ("user:pass"), its length in *len; NULL when none. */
+static const char *
+url_userinfo(const struct url_parts *u, size_t *len)
+{
+	const char *at;
+
+	if (!u->has_auth ||
+	    (at = memrchr(u->auth, '@', u->authlen)) == NULL)
+		return NULL;
+	*len = (size_t)(at - u->auth);
+	return u->auth;
+}
+
+/*
+ * How far the authority that starts at s reaches in free text: to the
+ * path, query or fragment, or to what cannot be part of a URL there.
+ */
+static size_t
+url_authority_len(const char *s)
+{
+	return strcspn(s, "/?#\\ \t\r\n\"'<>");
+}
+
+char *
+url_hide_password(const char *s)
+{
+	struct buf b;
+	const char *p, *sep, *auth, *at, *colon;
+	size_t alen;
+
+	if (s == NULL)
+		return NULL;
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	for (p = s; (sep = strstr(p, "://")) != NULL; p = auth + alen) {
+		auth = sep + 3;
+		alen = url_authority_len(auth);
+		buf_add(&b, p, (size_t)(auth - p));
+		/* Only a scheme ("https", "svn+ssh") comes before "://". */
+		if (sep == s || !isalnum((unsigned char)sep[-1]) ||
+		    (at = memrchr(auth, '@', alen)) == NULL ||
+		    (colon = memchr(auth, ':', (size_t)(at - auth))) == NULL ||
+		    colon + 1 == at) {
+			buf_add(&b, auth, alen);
+			continue;
+		}
+		buf_add(&b, auth, (size_t)(colon + 1 - auth));
+		buf_addstr(&b, "***");
+		buf_add(&b, at, alen - (size_t)(at - auth));
+	}
+	buf_addstr(&b, p);
+	return buf_release(&b);
+}
+
+char *
+url_strip_userinfo(const char *url)
+{
+	struct url_parts u;
+	const char *ui;
+	size_t len;
+	char *out;
+
+	if (url == NULL)
+		return NULL;
+	url_split(url, strlen(url), &u);
+	if ((ui = url_userinfo(&u, &len)) == NULL)
+		return xstrdup(url);
+	/* "scheme://" then what follows "user:pass@". */
+	out = xasprintf("%.*s%s", (int)(ui - url), url, ui + len + 1);
+	return out;
+}
+
+/*
+ * scheme://host:port of u, lowercased and without a default port or the
+ * userinfo, into b; 0 when u has no authority.
+ */
+static int
+url_origin(struct buf *b, const struct url_parts *u)
+{
+	const char *ui;
+	size_t len = 0, i;
+	int defport;
+
+	if (!u->has_scheme || !u->has_auth)
+		return 0;
+	for (i = 0; i < u->schemelen; i++)
+		buf_addc(b, (char)tolower((unsigned char)u->scheme[i]));
+	buf_add(b, "://", 3);
+	if ((ui = url_userinfo(u, &len)) != NULL)
+		len++;
+	url_http_port(u, &defport);
+	url_canon_auth(b, u->auth + len, u->authlen - len, defport);
+	return 1;
+}
+
+char *
+url_lend_userinfo(const char *url, const char *owner)
+{
+	struct url_parts u, o;
+	struct buf a, b;
+	const char *ui;
+	size_t len;
+	int same;
+
+	url_split(url, strlen(url), &u);
+	url_split(owner, strlen(owner), &o);
+	if (url_userinfo(&u, &len) != NULL ||
+	    (ui = url_userinfo(&o, &len)) == NULL)
+		return xstrdup(url);
+	buf_init(&a);
+	buf_init(&b);
+	same = url_origin(&a, &u) && url_origin(&b, &o) &&
+	    strcmp(a.data, b.data) == 0;
+	buf_free(&a);
+	buf_free(&b);
+	if (!same)
+		return xstrdup(url);
+	return xasprintf("%.*s%.*s@%s", (int)(u.auth - url), url, (int)len,
+	    ui, u.auth);
+}
+
+char *
+url_identity(const char *url)
+{
+	char *bare, *id;
+
+	bare = url_strip_userinfo(url != NULL ? url : "");
+	id = url_canonical(bare);
+	free(bare);
+	return id;
 }

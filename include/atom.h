@@ -9,11 +9,18 @@
 
 #include "entry.h"
 
+/* What the merged feed says of itself. */
+struct atom_head {
+	const char	*title;		/* NULL or empty: "aggregator" */
+	const char	*id;		/* its id, made once and kept by the state */
+	const char	*self;		/* the URL it is published at, or NULL */
+};
+
 /*
- * Writes entries (already newest first) to path.  feed_id is the merged
- * feed's stable id.  Returns 0, or -1 with a reason in err.
+ * Writes entries (already newest first) to path, or to where path leads
+ * when it is a symlink.  Returns 0, or -1 with a reason in err.
  */
-int	atom_write(const char *path, const char *title, const char *feed_id,
+int	atom_write(const char *path, const struct atom_head *head,
 	    const struct entry *entries, size_t n, char *err, size_t errlen);
 
 #endif

@@ -23,6 +23,7 @@ struct config {
 	char		*path;
 	char		*spool;		/* absolute or relative to the config's folder */
 	char		*output;
+	char		*output_url;	/* NULL when not set */
 	char		*state;
 	char		*title;
 	char		*opml;

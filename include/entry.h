@@ -32,7 +32,7 @@ struct entry {
 	char	 key[KEY_HEX_SIZE];	/* SHA-256 hex of the canonical link (or fallback) */
 	char	*feed_name;		/* [feed.NAME] in the config */
 	char	*feed_title;		/* config title, else the feed's own, else NAME */
-	char	*feed_url;		/* the feed URL as configured */
+	char	*feed_url;		/* the feed URL as configured, password hidden */
 	char	*title;			/* plain text */
 	char	*link;			/* resolved to absolute, http(s) only; may be NULL */
 	char	*id;			/* id / guid; may be NULL */
@@ -40,23 +40,39 @@ struct entry {
 	char	*content;		/* HTML */
 	time_t	 date;			/* the entry's date, or when first seen */
 	time_t	 seen;			/* when first seen */
+	time_t	 published;		/* as the feed says, 0 when it does not */
+	time_t	 updated;		/* as the feed says, 0 when it does not */
+	char	*source_id;		/* the feed's own id (an IRI), or NULL */
 	unsigned int cut;		/* ENTRY_CUT_* */
 };
 
 /*
- * Fills e from the parsed entry fe of feed doc (the feed named name, at
- * url, shown as title), computing its key per SPEC.md.  now is the time of
- * the poll, used as the date when the entry has none.  Values past the
- * bounds above are cut after the key is computed, so keys never change.
+ * Fills e from the parsed entry fe of feed doc (the feed named name,
+ * configured at url, shown as title), computing its key per SPEC.md.  now
+ * is the time of the poll, used as the date when the entry has none.
+ * Values past the bounds above are cut after the key is computed, so keys
+ * never change.
  */
 void	entry_from_feed(struct entry *e, const struct feed_doc *doc,
 	    const struct feed_entry *fe, const char *name, const char *url,
 	    const char *title, time_t now);
 /*
+ * The key of fe, without a link, with its id or content scoped by scope
+ * (a url_identity, or the config name states of old scoped them by) into
+ * hex: 1, or 0 (hex untouched) when fe is keyed by its link.
+ */
+int	entry_key_scoped(const struct feed_entry *fe, const char *scope,
+	    char hex[KEY_HEX_SIZE]);
+/*
  * SHA-256 of the len bytes at s as lowercase hex into hex: the one hash
  * of the program (entry keys; the merged feed's id).
  */
 void	entry_key_hash(const char *s, size_t len, char hex[KEY_HEX_SIZE]);
+/*
+ * Where e stands in the merged feed: its date, or when it was first seen
+ * when that date is later (a date in the future is not believed).
+ */
+time_t	entry_placed(const struct entry *e);
 /* Frees the strings e holds (not e itself). */
 void	entry_clear(struct entry *e);
 

@@ -61,6 +61,16 @@ int	store_is_seen(struct store *, const char *key);
  */
 int	store_read_begin(struct store *);
 int	store_read_seen(struct store *, const char *key);
+/*
+ * What else the entries without a link of the feed named name, now at
+ * scope (the url_identity of its url), may have been keyed under: the
+ * URLs it had before its url changed, and the config names states from
+ * before keys were scoped by URL used.  *scopes is an allocated array of
+ * *n allocated strings, none for most feeds.  0, or -1 with
+ * store_read_errmsg.
+ */
+int	store_read_old_scopes(struct store *, const char *scope,
+	    const char *name, char ***scopes, size_t *n);
 const char *store_read_errmsg(struct store *);
 void	store_read_end(struct store *);
 /*
@@ -102,6 +112,11 @@ int	store_prune(struct store *, size_t keep);
 int	store_recent(struct store *, size_t limit, struct entry **out,
 	    size_t *n);
 void	store_entries_free(struct entry *, size_t);
+/*
+ * The merged feed's id, made once with the state and kept: allocated, or
+ * NULL with store_errmsg.
+ */
+char	*store_merged_id(struct store *);
 
 /* Fills st for the feed called name (zeroed when unknown).  0 or -1. */
 int	store_feed_get(struct store *, const char *name, struct feed_state *st);

@@ -1,6 +1,7 @@
 /*
- * URLs: resolving relative references (RFC 3986) and the canonical form
- * that deduplication keys are computed over (SPEC.md).
+ * URLs: resolving relative references (RFC 3986), the canonical form
+ * that deduplication keys are computed over (SPEC.md), and the
+ * credentials ("user:pass@") a feed URL may carry for its request.
  */
 #ifndef URL_H
 #define URL_H
@@ -42,5 +43,30 @@ char	*url_join(const char *base, const char *ref);
  * scheme is accepted, else "".  Allocated.
  */
 char	*url_join_safe(const char *base, const char *ref);
+
+/*
+ * s (a URL, or text holding URLs such as a log line) with the password
+ * of every "scheme://user:pass@" shown as "user:***@".  Allocated; NULL
+ * for NULL.
+ */
+char	*url_hide_password(const char *s);
+
+/* url without its userinfo ("user:pass@").  Allocated; NULL for NULL. */
+char	*url_strip_userinfo(const char *url);
+
+/*
+ * url with the userinfo of owner when url has none and both have the
+ * same scheme, host and port (where a client following a redirect sends
+ * the credentials too); else a copy of url.  Allocated.
+ */
+char	*url_lend_userinfo(const char *url, const char *owner);
+
+/*
+ * A feed's identity, what keys of its entries without a link are scoped
+ * by: url_canonical of its URL without the userinfo, so that neither a
+ * new password nor the case of the host makes it another feed.
+ * Allocated.
+ */
+char	*url_identity(const char *url);
 
 #endif

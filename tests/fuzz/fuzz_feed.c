@@ -105,6 +105,7 @@ fuzz_check_atom(void)
 static void
 fuzz_render(const struct feed_doc *doc)
 {
+	struct atom_head head = { NULL, "urn:fuzz", "https://fuzz/self" };
 	struct entry *es;
 	char *msg, err[512];
 	size_t i, len;
@@ -118,8 +119,9 @@ fuzz_render(const struct feed_doc *doc)
 		free(msg);
 	}
 	fuzz_dir_make();
-	if (atom_write(fuzz_atom, doc->title.value, "urn:fuzz", es,
-	    doc->nentries, err, sizeof(err)) == -1) {
+	head.title = doc->title.value;
+	if (atom_write(fuzz_atom, &head, es, doc->nentries, err,
+	    sizeof(err)) == -1) {
 		fprintf(stderr, "%s\n", err);
 		abort();
 	}

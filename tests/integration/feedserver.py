@@ -6,6 +6,7 @@ A route may instead misbehave at the socket level (truncated or endless
 bodies, trickling, silence): see the raw_* helpers at the end.
 """
 
+import base64
 import email.utils
 import hashlib
 import http.server
@@ -20,7 +21,7 @@ class Route:
 
     def __init__(self, body=b"", status=200, content_type="application/xml",
                  etag=None, last_modified=None, headers=None, delay=0.0,
-                 validators=True, raw=None):
+                 validators=True, raw=None, auth=None):
         if isinstance(body, str):
             body = body.encode("utf-8")
         self.body = body
@@ -31,6 +32,8 @@ class Route:
         self.validators = validators
         # raw(handler): writes the whole response itself, however broken.
         self.raw = raw
+        # "user:password": anything but those Basic credentials gets a 401.
+        self.auth = auth
         self.etag = etag or '"%s"' % hashlib.sha1(body).hexdigest()[:16]
         self.mtime = last_modified if last_modified is not None else int(time.time()) - 3600
         self.last_modified = email.utils.formatdate(self.mtime, usegmt=True)
@@ -124,6 +127,10 @@ class FeedServer:
     def _answer(self, route, headers):
         if route is None:
             return 404, b"not found\n", {"Content-Type": "text/plain"}
+        if route.auth is not None and headers.get("authorization") != \
+                "Basic " + base64.b64encode(route.auth.encode()).decode():
+            return 401, b"who are you?\n", {"Content-Type": "text/plain",
+                                             "WWW-Authenticate": 'Basic realm="feeds"'}
         extra = {}
         if route.content_type:
             extra["Content-Type"] = route.content_type

@@ -146,17 +146,19 @@ def test_rotating_guids_and_linkless_entries_are_delivered_once_S07(server, work
     expected = (["Rot item %d" % i for i in range(3)] + ["Rot item perma"] +
                 ["Rot atom 0", "Rot atom 1"] + [it["title"] for it in LINKLESS])
     # The documented keys: canonical link; else "id\nFEED\nID"; else
-    # "content\nFEED\nTITLE\nCONTENT".
+    # "content\nFEED\nTITLE\nCONTENT", FEED the feed's URL as configured.
     keys = {"Rot item %d" % i: entry_key("https://rot.example/a/%d" % i) for i in range(3)}
     keys["Rot item perma"] = entry_key("https://rot.example/a/perma")
     keys.update({"Rot atom %d" % i: entry_key("https://rot.example/atom/%d" % i)
                  for i in range(2)})
     for it in LINKLESS:
         if "guid" in it:
-            keys[it["title"]] = sha("id\nlinkless\n%s" % it["guid"])
+            keys[it["title"]] = sha("id\n%s\n%s" % (server.url("/linkless.xml"),
+                                                      it["guid"]))
         else:
-            keys[it["title"]] = sha("content\nlinkless\n%s\n%s"
-                                    % (it["title"], it["description"]))
+            keys[it["title"]] = sha("content\n%s\n%s\n%s"
+                                    % (server.url("/linkless.xml"), it["title"],
+                                       it["description"]))
     for poll in range(3):
         if poll:
             server.set("/rot.xml", rotating_rss(), content_type="application/rss+xml",

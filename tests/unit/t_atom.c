@@ -21,6 +21,7 @@
 #define ATOM_NS	"http://www.w3.org/2005/Atom"
 
 static const char *tmpdir;		/* the scratch folder */
+static const struct atom_head head_t = { "t", "urn:x", NULL };
 
 
 /* The first child element of n called name in the Atom namespace. */
@@ -69,10 +70,27 @@ parse(const char *path)
 	    XML_PARSE_NOWARNING);
 }
 
+/* Writes n entries to path and reads them back; NULL if either fails. */
+static xmlDoc *
+write_parsed(const char *path, const struct atom_head *head,
+    const struct entry *e, size_t n)
+{
+	char err[256];
+
+	if (atom_write(path, head, e, n, err, sizeof(err)) == -1) {
+		printf("#   atom_write: %s\n", err);
+		return NULL;
+	}
+	return parse(path);
+}
+
 TEST(test_write_and_parse)
 {
+	static const struct atom_head head = {
+		"Merged & <more>", "urn:x-test:merged", NULL
+	};
 	struct entry e[3];
-	char err[256], *path = xasprintf("%s/merged.atom", tmpdir);
+	char *path = xasprintf("%s/merged.atom", tmpdir);
 	xmlDoc *doc;
 	xmlNode *root, *n, *src, *link;
 	xmlChar *href;
@@ -91,9 +109,7 @@ TEST(test_write_and_parse)
 	e[2].feed_title = NULL;
 	e[2].feed_url = NULL;
 
-	ASSERT_INT(atom_write(path, "Merged & <more>", "urn:x-test:merged", e,
-	    3, err, sizeof(err)), 0);
-	doc = parse(path);
+	doc = write_parsed(path, &head, e, 3);
 	ASSERT(doc != NULL);
 	if (doc == NULL) {
 		free(path);
@@ -175,6 +191,7 @@ leftovers(const char *keep)
 
 TEST(test_replace_and_empty)
 {
+	static const struct atom_head head = { NULL, "urn:x-test:empty", NULL };
 	char err[256], *path = xasprintf("%s/empty.atom", tmpdir);
 	xmlDoc *doc;
 	xmlNode *root;
@@ -186,8 +203,7 @@ TEST(test_replace_and_empty)
 		fputs("old contents", f);
 		fclose(f);
 	}
-	ASSERT_INT(atom_write(path, NULL, "urn:x-test:empty", NULL, 0, err,
-	    sizeof(err)), 0);
+	ASSERT_INT(atom_write(path, &head, NULL, 0, err, sizeof(err)), 0);
 	doc = parse(path);
 	ASSERT(doc != NULL);
 	if (doc != NULL) {
@@ -208,7 +224,7 @@ TEST(test_write_fails)
 	char err[256], *path = xasprintf("%s/no/such/dir/out.atom", tmpdir);
 
 	err[0] = '\0';
-	ASSERT_INT(atom_write(path, "t", "urn:x", &e, 1, err, sizeof(err)), -1);
+	ASSERT_INT(atom_write(path, &head_t, &e, 1, err, sizeof(err)), -1);
 	ASSERT(strstr(err, "atom: open ") != NULL);
 	ASSERT(strstr(err, "No such file or directory") != NULL);
 	free(path);
@@ -217,11 +233,211 @@ TEST(test_write_fails)
 	path = xasprintf("%s/adir", tmpdir);
 	ASSERT_INT(mkdir(path, 0700), 0);
 	sprintf(err, "-");
-	ASSERT_INT(atom_write(path, "t", "urn:x", &e, 1, err, sizeof(err)), -1);
+	ASSERT_INT(atom_write(path, &head_t, &e, 1, err, sizeof(err)), -1);
 	ASSERT(strstr(err, "atom: rename ") != NULL);
 	ASSERT_INT(leftovers("adir"), 2);	/* merged.atom, empty.atom */
 	rmdir(path);
 	free(path);
+}
+
+/* The href of n's child <link rel="rel">, allocated ("" when none). */
+static char *
+link_href(xmlNode *n, const char *rel)
+{
+	xmlChar *r, *h;
+	char *s = NULL;
+
+	for (n = n != NULL ? n->children : NULL; n != NULL && s == NULL;
+	    n = n->next) {
+		if (n->type != XML_ELEMENT_NODE ||
+		    strcmp((const char *)n->name, "link") != 0)
+			continue;
+		r = xmlGetProp(n, (const xmlChar *)"rel");
+		if (r != NULL && strcmp((const char *)r, rel) == 0 &&
+		    (h = xmlGetProp(n, (const xmlChar *)"href")) != NULL) {
+			s = xstrdup((const char *)h);
+			xmlFree(h);
+		}
+		xmlFree(r);
+	}
+	return s != NULL ? s : xstrdup("");
+}
+
+/* The nth <entry> of root. */
+static xmlNode *
+nth_entry(xmlNode *root, int nth)
+{
+	xmlNode *n;
+
+	for (n = root->children; n != NULL; n = n->next)
+		if (n->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)n->name, "entry") == 0 && nth-- == 0)
+			return n;
+	return NULL;
+}
+
+/*
+ * A self link when the feed's URL is known; each entry's own update and
+ * publication times, none later than when it was first seen; its feed's
+ * own id in atom:source.
+ */
+TEST(test_self_dates_source)
+{
+	static const struct atom_head head = {
+		"Mine", "urn:uuid:0b6c3f7e-1d2a-4c5b-9e8f-a1b2c3d4e5f6",
+		"https://example.org/news.atom?a=1&b=2"
+	};
+	struct entry e[4];
+	char *path = xasprintf("%s/dates.atom", tmpdir), *href;
+	xmlDoc *doc;
+	xmlNode *root, *n;
+
+	/* Published then updated, both before it was first seen. */
+	e[0] = entry_fixture("aaaa", "Updated", 1700000000);
+	e[0].seen = 1700000900;
+	e[0].published = 1700000000;
+	e[0].updated = 1700000600;
+	e[0].source_id = "tag:example.org,2024:feed";
+	/* Dated in the year 9999: placed when first seen. */
+	e[1] = entry_fixture("bbbb", "Future", 253402300799);
+	e[1].seen = 1700000500;
+	e[1].published = 253402300799;
+	e[1].updated = 253402300799;
+	/* Only a publication time. */
+	e[2] = entry_fixture("cccc", "Published", 1700000100);
+	e[2].seen = 1700000200;
+	e[2].published = 1700000100;
+	e[2].feed_url = "http://user:***@127.0.0.1:8080/private.xml";
+	/* Neither: the time it was first seen. */
+	e[3] = entry_fixture("dddd", "Undated", 1699999000);
+
+	doc = write_parsed(path, &head, e, 4);
+	ASSERT(doc != NULL);
+	if (doc == NULL) {
+		free(path);
+		return;
+	}
+	root = xmlDocGetRootElement(doc);
+	ASSERT(check_text(root, "id", head.id));
+	href = link_href(root, "self");
+	ASSERT_STR(href, "https://example.org/news.atom?a=1&b=2");
+	free(href);
+	/* The newest update written, not the year 9999. */
+	ASSERT(check_text(root, "updated", "2023-11-14T22:23:20Z"));
+
+	n = nth_entry(root, 0);
+	ASSERT(check_text(n, "updated", "2023-11-14T22:23:20Z"));
+	ASSERT(check_text(n, "published", "2023-11-14T22:13:20Z"));
+	ASSERT(check_text(child(n, "source"), "id",
+	    "tag:example.org,2024:feed"));
+	href = link_href(child(n, "source"), "self");
+	ASSERT_STR(href, "http://127.0.0.1:8080/feed.xml");
+	free(href);
+	n = nth_entry(root, 1);
+	ASSERT(check_text(n, "updated", "2023-11-14T22:21:40Z"));
+	ASSERT(check_text(n, "published", "2023-11-14T22:21:40Z"));
+	n = nth_entry(root, 2);
+	ASSERT(check_text(n, "updated", "2023-11-14T22:15:00Z"));
+	ASSERT(check_text(n, "published", "2023-11-14T22:15:00Z"));
+	/* No id of its own: its URL, without credentials. */
+	ASSERT(check_text(child(n, "source"), "id",
+	    "http://127.0.0.1:8080/private.xml"));
+	n = nth_entry(root, 3);
+	ASSERT(check_text(n, "updated", "2023-11-14T21:56:40Z"));
+	ASSERT(child(n, "published") == NULL);
+	xmlFreeDoc(doc);
+
+	/* No output_url, no self link. */
+	doc = write_parsed(path, &head_t, e, 1);
+	ASSERT(doc != NULL);
+	if (doc != NULL) {
+		href = link_href(xmlDocGetRootElement(doc), "self");
+		ASSERT_STR(href, "");
+		free(href);
+		xmlFreeDoc(doc);
+	}
+	unlink(path);
+	free(path);
+}
+
+/* The first line of the file at path, or "" (static). */
+static const char *
+first_line(const char *path)
+{
+	static char line[256];
+	FILE *f;
+
+	line[0] = '\0';
+	if ((f = fopen(path, "r")) != NULL) {
+		if (fgets(line, sizeof(line), f) == NULL)
+			line[0] = '\0';
+		fclose(f);
+	}
+	return line;
+}
+
+/*
+ * An output that is a symlink (into a web root, say) is replaced where
+ * it leads, through a temporary file there; the link stays a link.
+ */
+TEST(test_symlink_written_through)
+{
+	struct entry e = entry_fixture("eeee", "Through", 1700000000);
+	char err[256], buf[256], *web, *target, *link, *link2, *p;
+	struct stat sb;
+	ssize_t n;
+	DIR *dp;
+	struct dirent *d;
+	int files;
+
+	web = xasprintf("%s/web", tmpdir);
+	ASSERT_INT(mkdir(web, 0755), 0);
+	target = xasprintf("%s/news.atom", web);
+	link = xasprintf("%s/link.atom", tmpdir);
+	link2 = xasprintf("%s/link2.atom", tmpdir);
+	/* Relative, and to a file not there yet. */
+	ASSERT_INT(symlink("web/news.atom", link), 0);
+	ASSERT_INT(symlink("link.atom", link2), 0);
+
+	ASSERT_INT(atom_write(link2, &head_t, &e, 1, err, sizeof(err)), 0);
+	ASSERT_INT(lstat(link, &sb), 0);
+	ASSERT(S_ISLNK(sb.st_mode));
+	ASSERT_INT(lstat(link2, &sb), 0);
+	ASSERT(S_ISLNK(sb.st_mode));
+	n = readlink(link, buf, sizeof(buf) - 1);
+	ASSERT_INT(n, (ssize_t)strlen("web/news.atom"));
+	ASSERT_INT(lstat(target, &sb), 0);
+	ASSERT(S_ISREG(sb.st_mode));
+	ASSERT(strncmp(first_line(target), "<?xml", 5) == 0);
+
+	/* Written again: replaced there, nothing left beside it. */
+	ASSERT_INT(atom_write(link, &head_t, &e, 1, err, sizeof(err)), 0);
+	ASSERT(strncmp(first_line(target), "<?xml", 5) == 0);
+	files = 0;
+	if ((dp = opendir(web)) != NULL) {
+		while ((d = readdir(dp)) != NULL)
+			files += d->d_name[0] != '.';
+		closedir(dp);
+	}
+	ASSERT_INT(files, 1);
+
+	/* A loop of links is refused with a reason. */
+	p = xasprintf("%s/loop.atom", tmpdir);
+	ASSERT_INT(symlink("loop.atom", p), 0);
+	err[0] = '\0';
+	ASSERT_INT(atom_write(p, &head_t, &e, 1, err, sizeof(err)), -1);
+	ASSERT(strstr(err, "Too many levels of symbolic links") != NULL);
+	unlink(p);
+	free(p);
+
+	unlink(link2);
+	unlink(link);
+	unlink(target);
+	rmdir(web);
+	free(link2);
+	free(link);
+	free(target);
+	free(web);
 }
 
 int
@@ -231,6 +447,8 @@ main(void)
 	RUN(test_write_and_parse);
 	RUN(test_replace_and_empty);
 	RUN(test_write_fails);
+	RUN(test_self_dates_source);
+	RUN(test_symlink_written_through);
 	xmlCleanupParser();
 	return TEST_DONE();
 }

@@ -7,6 +7,7 @@
 #include "config.h"
 #include "log.h"
 #include "test.h"
+#include "xmalloc.h"
 
 static const char *dir;		/* the scratch folder */
 
@@ -219,9 +220,68 @@ TEST(opml_feeds)
 	if (cfg.nfeeds == 3) {
 		ASSERT_STR(cfg.feeds[1].name, "opml-reuters-tech");
 		ASSERT_STR(cfg.feeds[1].url, "https://r.example/rss");
-		ASSERT_STR(cfg.feeds[2].name, "opml-reuters-tech-2");
+		/* A title taken: the URL names it. */
+		ASSERT_STR(cfg.feeds[2].name, "opml-r2-example-rss");
 	}
 	config_free(&cfg);
+}
+
+/* The OPML of the names test: the outlines in one order or the other. */
+static const char *const opml_outlines[] = {
+	"<outline text=\"연합뉴스\" xmlUrl=\"https://www.yna.co.kr/rss/news.xml\"/>",
+	"<outline text=\"한겨레\" xmlUrl=\"https://u:pw@hani.example/rss/\"/>",
+	"<outline text=\"News\" xmlUrl=\"https://a.example/news\"/>",
+	"<outline text=\"News\" xmlUrl=\"https://b.example/news\"/>",
+	"<outline text=\"Café\" xmlUrl=\"http://cafe.example/feed?x=1\"/>",
+};
+
+/* The name given to the outline of url, or NULL. */
+static const char *
+name_of(const struct config *cfg, const char *url)
+{
+	for (size_t i = 0; i < cfg->nfeeds; i++)
+		if (strcmp(cfg->feeds[i].url, url) == 0)
+			return cfg->feeds[i].name;
+	return NULL;
+}
+
+/* Names from titles in other scripts do not depend on the order. */
+TEST(opml_names_stable)
+{
+	struct config cfg;
+	struct buf b;
+	char *path;
+	int order;
+
+	for (order = 0; order < 2; order++) {
+		buf_init(&b);
+		buf_addstr(&b, "<?xml version=\"1.0\"?>\n<opml version=\"2.0\">"
+		    "<body>\n");
+		for (size_t i = 0; i < 5; i++)
+			buf_printf(&b, "%s\n", opml_outlines[order == 0 ? i :
+			    4 - i]);
+		buf_addstr(&b, "</body></opml>\n");
+		write_conf("stable.opml", b.data);
+		buf_free(&b);
+		path = write_conf("stable.conf",
+		    "[aggregator]\nopml = stable.opml\n");
+		ASSERT_INT(config_load(path, &cfg), 0);
+		ASSERT_INT(cfg.nfeeds, 5);
+		ASSERT_STR(name_of(&cfg, "https://www.yna.co.kr/rss/news.xml"),
+		    "opml-www-yna-co-kr-rss-news-xml");
+		/* Credentials never make a name. */
+		ASSERT_STR(name_of(&cfg, "https://u:pw@hani.example/rss/"),
+		    "opml-hani-example-rss");
+		ASSERT_STR(name_of(&cfg, "http://cafe.example/feed?x=1"),
+		    "opml-cafe-example-feed-x-1");
+		/* Two outlines of one title: the first keeps it. */
+		ASSERT_STR(name_of(&cfg, order == 0 ? "https://a.example/news" :
+		    "https://b.example/news"), "opml-news");
+		ASSERT_STR(name_of(&cfg, order == 0 ? "https://b.example/news" :
+		    "https://a.example/news"), order == 0 ?
+		    "opml-b-example-news" : "opml-a-example-news");
+		config_free(&cfg);
+	}
 }
 
 int
@@ -237,5 +297,6 @@ main(void)
 	RUN(backfill);
 	RUN(missing_file);
 	RUN(opml_feeds);
+	RUN(opml_names_stable);
 	return TEST_DONE();
 }

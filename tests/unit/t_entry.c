@@ -73,17 +73,28 @@ fe_free(struct feed_entry *fe)
 	memset(fe, 0, sizeof(*fe));
 }
 
-/* The key entry_from_feed gives fe in the feed named name. */
+/* Feed URLs as a config gives them. */
+#define FEED_A	"http://a.example/feed"
+#define FEED_B	"http://b.example/feed"
+
+/* The key entry_from_feed gives fe in the feed named name at url. */
 static void
-key_of(struct feed_entry *fe, const char *name, char *key)
+key_in(struct feed_entry *fe, const char *name, const char *url, char *key)
 {
 	struct feed_doc doc;
 	struct entry e;
 
 	memset(&doc, 0, sizeof(doc));
-	entry_from_feed(&e, &doc, fe, name, "http://f/feed", NULL, 1000);
+	entry_from_feed(&e, &doc, fe, name, url, NULL, 1000);
 	memcpy(key, e.key, KEY_HEX_SIZE);
 	entry_clear(&e);
+}
+
+/* The key entry_from_feed gives fe in a feed (named "f") at url. */
+static void
+key_of(struct feed_entry *fe, const char *url, char *key)
+{
+	key_in(fe, "f", url, key);
 }
 
 TEST(key_canonical_link)
@@ -103,7 +114,7 @@ TEST(key_canonical_link)
 		fe_init(&fe);
 		fe.link = xstrdup(same[i]);
 		fe.id = xstrdup(i == 0 ? "guid-a" : "guid-b");
-		key_of(&fe, i == 0 ? "feed-a" : "feed-b", k);
+		key_of(&fe, i == 0 ? FEED_A : FEED_B, k);
 		ASSERT_STR(k, want);
 		fe_free(&fe);
 	}
@@ -112,15 +123,15 @@ TEST(key_canonical_link)
 	fe_init(&fe);
 	fe.link = xstrdup(" \n ");
 	fe.id = xstrdup("x");
-	key_of(&fe, "feed-a", k0);
-	entry_key_hash("id\nfeed-a\nx", 11, k);
+	key_of(&fe, FEED_A, k0);
+	entry_key_hash("id\n" FEED_A "\nx", strlen("id\n" FEED_A "\nx"), k);
 	ASSERT_STR(k0, k);
 	fe_free(&fe);
 
 	/* A different path is a different entry. */
 	fe_init(&fe);
 	fe.link = xstrdup("https://www.reuters.com/y/");
-	key_of(&fe, "feed-a", k0);
+	key_of(&fe, FEED_A, k0);
 	ASSERT(strcmp(k0, want) != 0);
 	fe_free(&fe);
 }
@@ -179,14 +190,14 @@ TEST(key_id_scoped_to_feed)
 	struct feed_entry fe;
 	char ka[KEY_HEX_SIZE], kb[KEY_HEX_SIZE], ka2[KEY_HEX_SIZE];
 	char want[KEY_HEX_SIZE];
-	const char *bytes = "id\nfeed-a\ntag:example.com,2003:1";
+	const char *bytes = "id\n" FEED_A "\ntag:example.com,2003:1";
 
 	fe_init(&fe);
 	fe.id = xstrdup("tag:example.com,2003:1");
 	fe.link = xstrdup("");
 	text_set(&fe.title, "Same", "text/plain");
-	key_of(&fe, "feed-a", ka);
-	key_of(&fe, "feed-b", kb);
+	key_of(&fe, FEED_A, ka);
+	key_of(&fe, FEED_B, kb);
 	ASSERT(strcmp(ka, kb) != 0);
 	entry_key_hash(bytes, strlen(bytes), want);
 	ASSERT_STR(ka, want);
@@ -194,8 +205,31 @@ TEST(key_id_scoped_to_feed)
 	/* The id wins over title and content. */
 	text_set(&fe.title, "Changed", "text/plain");
 	text_set(&fe.summary, "new text", "text/plain");
-	key_of(&fe, "feed-a", ka2);
+	key_of(&fe, FEED_A, ka2);
 	ASSERT_STR(ka2, ka);
+
+	/*
+	 * The feed's URL scopes it, not its name, its credentials or the
+	 * case of its host.
+	 */
+	key_in(&fe, "renamed", FEED_A, ka2);
+	ASSERT_STR(ka2, ka);
+	key_of(&fe, "http://user:secret@A.Example:80/feed", ka2);
+	ASSERT_STR(ka2, ka);
+
+	/* A state of old scoped it by the config name. */
+	ASSERT_INT(entry_key_scoped(&fe, "feed-a", ka2), 1);
+	bytes = "id\nfeed-a\ntag:example.com,2003:1";
+	entry_key_hash(bytes, strlen(bytes), want);
+	ASSERT_STR(ka2, want);
+	fe_free(&fe);
+
+	/* An entry with a link has no scoped key. */
+	fe_init(&fe);
+	fe.link = xstrdup("http://x.example/1");
+	memset(ka2, 0, sizeof(ka2));
+	ASSERT_INT(entry_key_scoped(&fe, "feed-a", ka2), 0);
+	ASSERT_STR(ka2, "");
 	fe_free(&fe);
 }
 
@@ -204,29 +238,31 @@ TEST(key_content_fallback)
 	struct feed_entry fe;
 	char k1[KEY_HEX_SIZE], k2[KEY_HEX_SIZE], k3[KEY_HEX_SIZE];
 	char k4[KEY_HEX_SIZE], want[KEY_HEX_SIZE];
-	const char *bytes = "content\nfeed-a\nHello\n<p>body</p>";
+	const char *bytes = "content\n" FEED_A "\nHello\n<p>body</p>";
 
 	fe_init(&fe);
 	text_set(&fe.title, "Hello", "text/plain");
 	text_set(&fe.summary, "short", "text/html");
 	fe_add_content(&fe, "<p>body</p>", "text/html");
-	key_of(&fe, "feed-a", k1);
+	key_of(&fe, FEED_A, k1);
 	entry_key_hash(bytes, strlen(bytes), want);
 	ASSERT_STR(k1, want);
 
-	key_of(&fe, "feed-b", k2);
+	key_of(&fe, FEED_B, k2);
 	ASSERT(strcmp(k1, k2) != 0);
+	key_in(&fe, "renamed", FEED_A, k2);
+	ASSERT_STR(k2, k1);
 
 	text_set(&fe.title, "Hello!", "text/plain");
-	key_of(&fe, "feed-a", k3);
+	key_of(&fe, FEED_A, k3);
 	ASSERT(strcmp(k1, k3) != 0);
 	fe_free(&fe);
 
-	/* Without content the summary is hashed. */
+/* Without content the summary is hashed. */
 	fe_init(&fe);
 	text_set(&fe.title, "Hello", "text/plain");
 	text_set(&fe.summary, "<p>body</p>", "text/html");
-	key_of(&fe, "feed-a", k4);
+	key_of(&fe, FEED_A, k4);
 	ASSERT_STR(k4, k1);
 	fe_free(&fe);
 }
@@ -441,21 +477,21 @@ TEST(content_empty_uses_summary)
 	struct feed_entry fe;
 	struct entry e;
 	char want[KEY_HEX_SIZE];
-	const char *bytes = "content\nfeed-a\nHello\n<p>sum</p>";
+	const char *bytes = "content\n" FEED_A "\nHello\n<p>sum</p>";
 
 	entry_key_hash(bytes, strlen(bytes), want);
 	fe_init(&fe);
 	text_set(&fe.title, "Hello", "text/plain");
 	text_set(&fe.summary, "<p>sum</p>", "text/html");
 	fe_add_content(&fe, "", "text/html");
-	entry_from_feed(&e, NULL, &fe, "feed-a", "u", NULL, 5);
+	entry_from_feed(&e, NULL, &fe, "feed-a", FEED_A, NULL, 5);
 	ASSERT_STR(e.content, "<p>sum</p>");
 	ASSERT_STR(e.key, want);
 	entry_clear(&e);
 
 	/* A later content with text is still content. */
 	fe_add_content(&fe, "<p>body</p>", "text/html");
-	entry_from_feed(&e, NULL, &fe, "feed-a", "u", NULL, 5);
+	entry_from_feed(&e, NULL, &fe, "feed-a", FEED_A, NULL, 5);
 	ASSERT_STR(e.content, "<p>body</p>");
 	entry_clear(&e);
 	fe_free(&fe);
@@ -464,9 +500,9 @@ TEST(content_empty_uses_summary)
 	fe_init(&fe);
 	text_set(&fe.title, "Hello", "text/plain");
 	fe_add_content(&fe, "", "text/html");
-	entry_from_feed(&e, NULL, &fe, "feed-a", "u", NULL, 5);
+	entry_from_feed(&e, NULL, &fe, "feed-a", FEED_A, NULL, 5);
 	ASSERT_STR(e.content, "");
-	bytes = "content\nfeed-a\nHello\n";
+	bytes = "content\n" FEED_A "\nHello\n";
 	entry_key_hash(bytes, strlen(bytes), want);
 	ASSERT_STR(e.key, want);
 	entry_clear(&e);

@@ -60,33 +60,54 @@ put(const char *md, const char *msg, size_t len, char *name, size_t size,
 	return maildir_sync(md, err, errlen);
 }
 
+/* The permission bits of the folder path, or -1 when it is none. */
 static int
-is_dir_0700(const char *path)
+dir_mode(const char *path)
 {
 	struct stat sb;
 
-	return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode) &&
-	    (sb.st_mode & 077) == 0;
+	if (stat(path, &sb) == -1 || !S_ISDIR(sb.st_mode))
+		return -1;
+	return (int)(sb.st_mode & 07777);
 }
 
+/* Folders and messages follow the umask, whatever it is. */
 TEST(test_init)
 {
-	char err[256], *md = xasprintf("%s/spool", tmpdir), *p;
+	static const char msg[] = "Subject: hi\n\nbody\n";
+	static const char *const subs[] = { "tmp", "new", "cur" };
+	char err[256], name[512], *md, *p;
+	struct stat sb;
+	mode_t old = umask(027);
+	size_t i;
 
+	md = xasprintf("%s/spool", tmpdir);
 	ASSERT_INT(maildir_init(md, err, sizeof(err)), 0);
-	ASSERT(is_dir_0700(md));
-	p = xasprintf("%s/tmp", md);
-	ASSERT(is_dir_0700(p));
-	free(p);
-	p = xasprintf("%s/new", md);
-	ASSERT(is_dir_0700(p));
-	free(p);
-	p = xasprintf("%s/cur", md);
-	ASSERT(is_dir_0700(p));
+	ASSERT_INT(dir_mode(md), 0750);
+	for (i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
+		p = xasprintf("%s/%s", md, subs[i]);
+		ASSERT_INT(dir_mode(p), 0750);
+		free(p);
+	}
+	ASSERT_INT(put(md, msg, sizeof(msg) - 1, name, sizeof(name), err,
+	    sizeof(err)), 0);
+	p = xasprintf("%s/new/%s", md, name);
+	ASSERT_INT(stat(p, &sb), 0);
+	ASSERT_INT((int)(sb.st_mode & 07777), 0640);
 	free(p);
 	/* A second init over an existing maildir is fine. */
 	ASSERT_INT(maildir_init(md, err, sizeof(err)), 0);
 	free(md);
+
+	umask(077);
+	md = xasprintf("%s/private", tmpdir);
+	ASSERT_INT(maildir_init(md, err, sizeof(err)), 0);
+	ASSERT_INT(dir_mode(md), 0700);
+	p = xasprintf("%s/new", md);
+	ASSERT_INT(dir_mode(p), 0700);
+	free(p);
+	free(md);
+	umask(old);
 }
 
 TEST(test_init_not_dir)

@@ -4,6 +4,7 @@
  * file that is not a database.
  */
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,11 +192,11 @@ TEST(test_recent_order_limit)
 
 	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
 	ASSERT_INT(store_begin(s), 0);
-	ASSERT_INT(add(s, "k3", 300, 10), 0);
-	ASSERT_INT(add(s, "k1", 100, 10), 0);
-	ASSERT_INT(add(s, "k2b", 200, 20), 0);	/* same date, seen later */
-	ASSERT_INT(add(s, "k2a", 200, 10), 0);
-	ASSERT_INT(add(s, "k2c", 200, 10), 0);	/* tie broken by key */
+	ASSERT_INT(add(s, "k3", 300, 1000), 0);
+	ASSERT_INT(add(s, "k1", 100, 1000), 0);
+	ASSERT_INT(add(s, "k2b", 200, 2000), 0);	/* same date, seen later */
+	ASSERT_INT(add(s, "k2a", 200, 1000), 0);
+	ASSERT_INT(add(s, "k2c", 200, 1000), 0);	/* tie broken by key */
 	ASSERT_INT(store_commit(s), 0);
 
 	ASSERT_INT(store_recent(s, 100, &v, &n), 0);
@@ -218,6 +219,80 @@ TEST(test_recent_order_limit)
 	store_entries_free(v, n);
 	store_close(s);
 	free(p);
+}
+
+/*
+ * An entry dated after it was first seen stands at that first sight; its
+ * own dates and its feed's id are kept beside it.
+ */
+TEST(test_recent_future_and_dates)
+{
+	struct store *s;
+	struct entry *v, e = entry_fixture("f9", "From the future", 253402300799);
+	size_t n;
+	char err[512], *p = path_in("future.db");
+
+	e.seen = 1500;
+	e.published = 253402300799;	/* 9999-12-31T23:59:59Z */
+	e.updated = 1400;
+	e.source_id = "tag:example.org,2024:feed";
+	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
+	ASSERT_INT(add(s, "k2", 2000, 2000), 0);
+	ASSERT_INT(add(s, "k1", 1000, 1000), 0);
+	ASSERT_INT(add_entry(s, &e), 0);
+	ASSERT_INT(store_recent(s, 10, &v, &n), 0);
+	ASSERT_INT(n, 3);
+	if (n == 3) {
+		ASSERT_STR(v[0].key, "k2");
+		ASSERT_STR(v[1].key, "f9");
+		ASSERT_STR(v[2].key, "k1");
+		ASSERT_INT(v[1].date, 1500);
+		ASSERT_INT(v[1].seen, 1500);
+		ASSERT_INT(v[1].published, 253402300799);
+		ASSERT_INT(v[1].updated, 1400);
+		ASSERT_STR(v[1].source_id, "tag:example.org,2024:feed");
+		ASSERT_INT(v[2].published, 0);
+		ASSERT_STR(v[2].source_id, NULL);
+	}
+	store_entries_free(v, n);
+	store_close(s);
+	free(p);
+}
+
+/* The merged feed's id is made once, kept, and every state has its own. */
+TEST(test_merged_id)
+{
+	struct store *s;
+	char err[512], *p = path_in("id-a.db"), *q = path_in("id-b.db");
+	char *a, *a2, *b;
+
+	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
+	a = store_merged_id(s);
+	store_close(s);
+	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
+	a2 = store_merged_id(s);
+	store_close(s);
+	ASSERT_INT(store_open(q, &s, err, sizeof(err)), 0);
+	b = store_merged_id(s);
+	store_close(s);
+	ASSERT(a != NULL && a2 != NULL && b != NULL);
+	if (a != NULL && a2 != NULL && b != NULL) {
+		ASSERT_STR(a2, a);
+		ASSERT(strcmp(a, b) != 0);
+		/* urn:uuid: and a version 4 UUID. */
+		ASSERT_INT(strlen(a), 45);
+		ASSERT(strncmp(a, "urn:uuid:", 9) == 0);
+		ASSERT_INT(strspn(a + 9, "0123456789abcdef-"), 36);
+		ASSERT(a[17] == '-' && a[22] == '-' && a[27] == '-' &&
+		    a[32] == '-');
+		ASSERT(a[23] == '4');
+		ASSERT(strchr("89ab", a[28]) != NULL);
+	}
+	free(a);
+	free(a2);
+	free(b);
+	free(p);
+	free(q);
 }
 
 TEST(test_rollback)
@@ -245,10 +320,10 @@ TEST(test_prune_keeps_keys)
 	char err[512], *p = path_in("prune.db");
 
 	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
-	ASSERT_INT(add(s, "p1", 100, 1), 0);
-	ASSERT_INT(add(s, "p2", 200, 1), 0);
-	ASSERT_INT(add(s, "p3", 300, 1), 0);
-	ASSERT_INT(add(s, "p4", 400, 1), 0);
+	ASSERT_INT(add(s, "p1", 100, 1000), 0);
+	ASSERT_INT(add(s, "p2", 200, 1000), 0);
+	ASSERT_INT(add(s, "p3", 300, 1000), 0);
+	ASSERT_INT(add(s, "p4", 400, 1000), 0);
 	ASSERT_INT(store_prune(s, 2), 0);
 	ASSERT_INT(store_recent(s, 10, &v, &n), 0);
 	ASSERT_INT(n, 2);
@@ -379,6 +454,44 @@ pending_has_column(const char *path, const char *name)
 }
 
 /*
+ * What each schema version from 5 on added, undone: a state taken back
+ * to version v before one of them has the schema v had.
+ */
+static const char *const schema_undo[][2] = {
+	{ "5", "ALTER TABLE feeds DROP COLUMN first_good;" },
+	{ "6", "DROP TABLE key_scopes;" },
+	{ "7", "DROP TABLE merged_feed;"
+	    "ALTER TABLE recent DROP COLUMN published;"
+	    "ALTER TABLE recent DROP COLUMN updated;"
+	    "ALTER TABLE recent DROP COLUMN source_id;" },
+};
+
+/* Takes the state at path back to schema version, then runs sql. */
+static int
+rewind_to(const char *path, int version, const char *sql)
+{
+	sqlite3 *db;
+	char *all;
+	int rc;
+	size_t i;
+
+	if (sqlite3_open(path, &db) != SQLITE_OK)
+		return -1;
+	rc = SQLITE_OK;
+	for (i = sizeof(schema_undo) / sizeof(schema_undo[0]);
+	    i > 0 && rc == SQLITE_OK; i--)
+		if (atoi(schema_undo[i - 1][0]) > version)
+			rc = sqlite3_exec(db, schema_undo[i - 1][1], NULL, NULL,
+			    NULL);
+	all = xasprintf("%sPRAGMA user_version = %d;", sql, version);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, all, NULL, NULL, NULL);
+	free(all);
+	sqlite3_close(db);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+/*
  * A state of schema 3 kept each pending message in its row; the next
  * version drops that copy and keeps the row.
  */
@@ -387,20 +500,15 @@ TEST(test_migrates_pending)
 	struct store *s;
 	struct pending_seen ps = { 0 };
 	char err[512], *p = path_in("v3.db");
-	sqlite3 *db;
 
 	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
 	store_close(s);
 	ASSERT_INT(pending_has_column(p, "message"), 0);
 	/* Back to schema 3, with a row of that version. */
-	ASSERT_INT(sqlite3_open(p, &db), SQLITE_OK);
-	ASSERT_INT(sqlite3_exec(db, "ALTER TABLE feeds DROP COLUMN first_good;"
-	    "ALTER TABLE pending ADD COLUMN message "
+	ASSERT_INT(rewind_to(p, 3, "ALTER TABLE pending ADD COLUMN message "
 	    "BLOB NOT NULL DEFAULT x'';"
 	    "INSERT INTO pending (key, feed, name, message) "
-	    "VALUES ('ee05', 'news', 'NAME5', x'6d7367');"
-	    "PRAGMA user_version = 3;", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
+	    "VALUES ('ee05', 'news', 'NAME5', x'6d7367');"), 0);
 	ASSERT_INT(pending_has_column(p, "message"), 1);
 
 	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
@@ -423,18 +531,14 @@ TEST(test_migrates_first_good)
 {
 	struct store *s;
 	struct feed_state st;
-	char err[512], *p = path_in("v4.db");
-	sqlite3 *db;
+	char err[512], *p = path_in("v4-first-good.db");
 
 	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
 	store_close(s);
-	ASSERT_INT(sqlite3_open(p, &db), SQLITE_OK);
-	ASSERT_INT(sqlite3_exec(db, "ALTER TABLE feeds DROP COLUMN first_good;"
-	    "INSERT INTO feeds (name, last_poll, delivered, failures) VALUES "
+	ASSERT_INT(rewind_to(p, 4, "INSERT INTO feeds (name, last_poll, "
+	    "delivered, failures) VALUES "
 	    "('good', 100, 0, 0), ('failing', 200, 3, 2), "
-	    "('never-good', 300, 0, 4), ('unpolled', 0, 0, 0);"
-	    "PRAGMA user_version = 4;", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
+	    "('never-good', 300, 0, 4), ('unpolled', 0, 0, 0);"), 0);
 
 	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
 	ASSERT_INT(store_feed_get(s, "good", &st), 0);
@@ -530,6 +634,116 @@ TEST(test_readonly)
 	free(p);
 }
 
+/* The scopes store_read_old_scopes gives, joined by spaces. */
+static void
+old_scopes(struct store *s, const char *scope, const char *name, char *out,
+    size_t size)
+{
+	char **v;
+	size_t n, i;
+
+	out[0] = '\0';
+	if (store_read_begin(s) == -1 ||
+	    store_read_old_scopes(s, scope, name, &v, &n) == -1) {
+		snprintf(out, size, "error: %s", store_read_errmsg(s));
+		store_read_end(s);
+		return;
+	}
+	store_read_end(s);
+	for (i = 0; i < n; i++) {
+		snprintf(out + strlen(out), size - strlen(out), "%s%s",
+		    i > 0 ? " " : "", v[i]);
+		free(v[i]);
+	}
+	free(v);
+}
+
+/* Stores the feed named name as polled at url. */
+static int
+put_url(struct store *s, const char *name, const char *url)
+{
+	struct feed_state st;
+
+	memset(&st, 0, sizeof(st));
+	st.url = (char *)(uintptr_t)url;
+	return store_feed_put(s, name, &st);
+}
+
+/*
+ * Schema 4 scoped the keys of entries without a link by the feed's config
+ * name: the next version keeps the names each feed URL had.  A state
+ * that delivered nothing has none to keep.
+ */
+TEST(test_migrates_old_scopes)
+{
+	struct store *s;
+	char err[512], got[256], *p = path_in("v4.db");
+	char *q = path_in("v4-empty.db");
+
+	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
+	store_close(s);
+	ASSERT_INT(rewind_to(p, 4, "INSERT INTO feeds (name, url) VALUES "
+	    "('tech', 'https://u:pw@Feeds.Example/tech.xml'), "
+	    "('old-tech', 'https://feeds.example:443/tech.xml'), "
+	    "('other', 'http://o.example/rss');"
+	    "INSERT INTO seen VALUES ('aa', 'tech', 1);"
+	    "INSERT INTO recent (key, title, date, seen) "
+	    "VALUES ('fut', 'future', 253402300799, 5);"), 0);
+
+	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
+	/* Schema 7 places a future entry at its first sight. */
+	{
+		struct entry *v;
+		size_t n;
+
+		ASSERT_INT(store_recent(s, 10, &v, &n), 0);
+		ASSERT_INT(n, 1);
+		if (n == 1)
+			ASSERT_INT(v[0].date, 5);
+		store_entries_free(v, n);
+	}
+	/* A feed renamed: by its URL, whatever its credentials or case. */
+	old_scopes(s, "https://feeds.example/tech.xml", "renamed", got,
+	    sizeof(got));
+	ASSERT_STR(got, "old-tech tech");
+	/* Its url changed: by its name, through the URL stored for it. */
+	old_scopes(s, "http://new.example/rss", "other", got, sizeof(got));
+	ASSERT_STR(got, "http://o.example/rss other");
+	old_scopes(s, "http://o.example/rss", "other", got, sizeof(got));
+	ASSERT_STR(got, "other");
+	old_scopes(s, "http://new.example/", "new", got, sizeof(got));
+	ASSERT_STR(got, "");
+
+	/*
+	 * Once stored with its new url the old one is recorded, with what
+	 * it was keyed under; and again at the next change.
+	 */
+	ASSERT_INT(put_url(s, "other", "http://new.example/rss"), 0);
+	old_scopes(s, "http://new.example/rss", "other", got, sizeof(got));
+	ASSERT_STR(got, "http://o.example/rss other");
+	ASSERT_INT(put_url(s, "other", "https://u:***@third.example/rss"), 0);
+	old_scopes(s, "https://third.example/rss", "renamed", got,
+	    sizeof(got));
+	ASSERT_STR(got, "http://new.example/rss http://o.example/rss other");
+	/* The same url stored again records nothing. */
+	ASSERT_INT(put_url(s, "other", "https://third.example/rss"), 0);
+	old_scopes(s, "https://third.example/rss", "other", got, sizeof(got));
+	ASSERT_STR(got, "http://new.example/rss http://o.example/rss other");
+	store_close(s);
+
+	/* Nothing seen: nothing to recognise. */
+	ASSERT_INT(store_open(q, &s, err, sizeof(err)), 0);
+	store_close(s);
+	ASSERT_INT(rewind_to(q, 4, "INSERT INTO feeds (name, url) VALUES "
+	    "('tech', 'http://t/');"), 0);
+	ASSERT_INT(store_open(q, &s, err, sizeof(err)), 0);
+	old_scopes(s, "http://t/", "tech", got, sizeof(got));
+	ASSERT_STR(got, "");
+	store_close(s);
+	free(p);
+	free(q);
+}
+
 TEST(test_corrupt_refused)
 {
 	static const char junk[] = "this is not an SQLite database, but a "
@@ -574,12 +788,15 @@ main(void)
 	RUN(test_open_persist);
 	RUN(test_pending_then_seen);
 	RUN(test_recent_order_limit);
+	RUN(test_recent_future_and_dates);
+	RUN(test_merged_id);
 	RUN(test_rollback);
 	RUN(test_prune_keeps_keys);
 	RUN(test_feed_state);
 	RUN(test_reader);
 	RUN(test_migrates_pending);
 	RUN(test_migrates_first_good);
+	RUN(test_migrates_old_scopes);
 	RUN(test_readonly);
 	RUN(test_corrupt_refused);
 	RUN(test_unopenable);

@@ -15,6 +15,8 @@ struct pair {
 
 static void	check_resolve(const char *, const char *, const char *);
 static void	check_canon(const char *, const char *);
+static void	check_pairs(char *(*)(const char *), const char *,
+		    const struct pair *, size_t);
 static int	same_key(const char *, const char *);
 
 static void
@@ -251,6 +253,100 @@ TEST(canonical_keys)
 	ASSERT(!same_key("http://a.com/P", "http://a.com/p"));
 }
 
+/* f(in) is want for each pair; f returns an allocated string. */
+static void
+check_pairs(char *(*f)(const char *), const char *name,
+    const struct pair *cases, size_t n)
+{
+	size_t i;
+	char *got;
+
+	for (i = 0; i < n; i++) {
+		got = f(cases[i].in);
+		if (strcmp(got, cases[i].want) != 0)
+			TEST_FAIL("%s(\"%s\") is \"%s\", expected \"%s\"",
+			    name, cases[i].in, got, cases[i].want);
+		free(got);
+	}
+}
+
+TEST(hide_password)
+{
+	static const struct pair cases[] = {
+		{ "https://user:pass@host/feed", "https://user:***@host/feed" },
+		{ "https://user:p%40ss@Host:8443", "https://user:***@Host:8443" },
+		/* The last '@' of the authority ends the userinfo. */
+		{ "http://u:a@b@host/x?y=z@w", "http://u:***@host/x?y=z@w" },
+		{ "http://user@host/", "http://user@host/" },
+		{ "http://:pw@host/", "http://:***@host/" },
+		{ "http://host/a@b", "http://host/a@b" },
+		{ "file:///x/y", "file:///x/y" },
+		{ "no url", "no url" },
+		{ "", "" },
+		/* Free text: every URL in it. */
+		{ "fetch: HTTP 401 (https://u:secret@a.example/f)",
+		  "fetch: HTTP 401 (https://u:***@a.example/f)" },
+		{ "from http://a:b@x to svn+ssh://c:d@y, done",
+		  "from http://a:***@x to svn+ssh://c:***@y, done" },
+		{ "\"://a:b@c\"", "\"://a:b@c\"" },
+	};
+
+	check_pairs(url_hide_password, "url_hide_password", cases,
+	    sizeof(cases) / sizeof(cases[0]));
+	ASSERT(url_hide_password(NULL) == NULL);
+}
+
+TEST(strip_userinfo)
+{
+	static const struct pair cases[] = {
+		{ "https://user:pass@host/feed?q#f", "https://host/feed?q#f" },
+		{ "http://user@host", "http://host" },
+		{ "http://u:a@b@host:81/", "http://host:81/" },
+		{ "http://host/a@b", "http://host/a@b" },
+		{ "file:///x", "file:///x" },
+		{ "relative/path", "relative/path" },
+	};
+
+	check_pairs(url_strip_userinfo, "url_strip_userinfo", cases,
+	    sizeof(cases) / sizeof(cases[0]));
+	ASSERT(url_strip_userinfo(NULL) == NULL);
+}
+
+TEST(lend_userinfo)
+{
+	static const struct {
+		const char	*url, *owner, *want;
+	} cases[] = {
+		{ "https://host/new", "https://u:p@host/old",
+		  "https://u:p@host/new" },
+		/* Host case and a default port written out are the same. */
+		{ "https://HOST:443/new", "https://u:p@host/old",
+		  "https://u:p@HOST:443/new" },
+		/* Another host, port or scheme gets nothing. */
+		{ "https://other/new", "https://u:p@host/old",
+		  "https://other/new" },
+		{ "https://host:8443/new", "https://u:p@host/old",
+		  "https://host:8443/new" },
+		{ "http://host/new", "https://u:p@host/old", "http://host/new" },
+		/* Its own userinfo stays; an owner without any lends none. */
+		{ "https://v:q@host/new", "https://u:p@host/old",
+		  "https://v:q@host/new" },
+		{ "https://host/new", "https://host/old", "https://host/new" },
+		{ "file:///x", "https://u:p@host/old", "file:///x" },
+	};
+	size_t i;
+	char *got;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		got = url_lend_userinfo(cases[i].url, cases[i].owner);
+		if (strcmp(got, cases[i].want) != 0)
+			TEST_FAIL("url_lend_userinfo(\"%s\", \"%s\") is "
+			    "\"%s\", expected \"%s\"", cases[i].url,
+			    cases[i].owner, got, cases[i].want);
+		free(got);
+	}
+}
+
 int
 main(void)
 {
@@ -263,5 +359,8 @@ main(void)
 	RUN(canonical_host_port_fragment);
 	RUN(canonical_other_schemes);
 	RUN(canonical_keys);
+	RUN(hide_password);
+	RUN(strip_userinfo);
+	RUN(lend_userinfo);
 	return TEST_DONE();
 }
