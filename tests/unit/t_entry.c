@@ -157,9 +157,9 @@ TEST(key_unsafe_link)
 	memset(&doc, 0, sizeof(doc));
 	fe_init(&fe);
 	fe.id = xstrdup("guid-1");
-	key_of(&fe, "feed-a", want);
+	key_of(&fe, "http://f/feed", want);
 	fe.id[5] = '2';
-	key_of(&fe, "feed-a", other);
+	key_of(&fe, "http://f/feed", other);
 	fe.id[5] = '1';
 	for (i = 0; i < sizeof(unsafe) / sizeof(unsafe[0]); i++) {
 		free(fe.link);
@@ -170,7 +170,7 @@ TEST(key_unsafe_link)
 		ASSERT(e.link == NULL);
 		entry_clear(&e);
 		fe.id[5] = '2';
-		key_of(&fe, "feed-a", k);
+		key_of(&fe, "http://f/feed", k);
 		ASSERT_STR(k, other);
 		fe.id[5] = '1';
 	}
