@@ -590,13 +590,16 @@ int
 store_read_old_scopes(struct store *s, const char *scope, const char *name,
     char ***names, size_t *n)
 {
-	sqlite3_stmt *st = s->rold;
+	sqlite3_stmt *st;
 	char **v = NULL;
 	size_t len = 0;
 	int rc;
 
 	*names = NULL;
 	*n = 0;
+	if (s == NULL)
+		return 0;	/* no state: nothing was keyed before */
+	st = s->rold;
 	store_bind_text(st, 1, scope);
 	store_bind_text(st, 2, name);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -57,7 +57,8 @@ int	store_is_seen(struct store *, const char *key);
  * own, so they need not wait for a commit on the first: store_read_begin
  * (0, or -1 with store_read_errmsg) opens a read transaction, and
  * store_read_end ends it, whatever begin returned.  What it reads may be a
- * commit behind; the pending step checks again.
+ * commit behind; the pending step checks again.  A NULL store (a dry run
+ * with no state yet) reads as an empty one.
  */
 int	store_read_begin(struct store *);
 int	store_read_seen(struct store *, const char *key);
