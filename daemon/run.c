@@ -7,6 +7,7 @@
  * SIGTERM/SIGINT: stop scheduling, drop what waits, give transfers under
  * way a grace period, let workers finish, close every handle.
  */
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -691,6 +692,7 @@ run_daemon(const char *path, const struct config *cfg)
 {
 	struct poller p;
 	time_t now = time(NULL);
+	sigset_t hup;
 	uint64_t wd;
 
 	if (poller_init(&p, path, cfg, 0) == -1) {
@@ -704,6 +706,10 @@ run_daemon(const char *path, const struct config *cfg)
 	uv_signal_start(&p.sigterm, on_stop_signal, SIGTERM);
 	uv_signal_start(&p.sigint, on_stop_signal, SIGINT);
 	uv_signal_start(&p.sighup, on_hup, SIGHUP);
+	/* main held SIGHUP back until now; one that came meanwhile reloads. */
+	sigemptyset(&hup);
+	sigaddset(&hup, SIGHUP);
+	pthread_sigmask(SIG_UNBLOCK, &hup, NULL);
 	uv_timer_init(&p.loop, &p.stop_timer);
 	uv_timer_init(&p.loop, &p.watchdog);
 	p.stop_timer.data = p.watchdog.data = &p;

@@ -5,6 +5,8 @@ and caching hints, backoff, permanent moves, 410 Gone, SIGHUP reloads,
 SIGTERM during a poll, the state lock and the idle CPU.
 """
 
+import errno
+import os
 import signal
 import sqlite3
 import threading
@@ -277,6 +279,62 @@ def test_sighup_storm(server, work):
     # However many reloads ran, b is one feed: one poll per interval.
     assert all(g >= 0.9 for g in gaps(server.requests_for("/b.xml"))), \
         gaps(server.requests_for("/b.xml"))
+
+
+def fifo_writer(path, proc, timeout=10.0):
+    """The write end of the FIFO at path, once proc opens it for reading
+    (a reader blocked in open() counts); None when proc exits first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as e:
+            if e.errno != errno.ENXIO:      # ENXIO: no reader yet
+                raise
+            time.sleep(0.01)
+            continue
+        os.set_blocking(fd, True)
+        return fd
+    return None
+
+
+def write_fifo(fd, text):
+    """False when the reader is gone (killed) before reading it."""
+    try:
+        os.write(fd, text.encode())
+        return True
+    except BrokenPipeError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def test_sighup_during_start_up_is_answered_once_running(server, work):
+    # P02: a SIGHUP that comes while the daemon is still reading its config
+    # is held until the handler exists, then read as a reload.  The config
+    # is a FIFO, so the test knows when the daemon is inside its start-up:
+    # it has the FIFO open and waits for the text.
+    server.set("/a.xml", rss("a", 2))
+    text = work.write_config({"a": {"url": server.url("/a.xml"),
+                                    "interval": "1s"}}).read_text()
+    fifo = work.path / "fifo.conf"
+    os.mkfifo(fifo)
+    work.config = fifo
+    with Daemon(work) as d:
+        fd = fifo_writer(fifo, d.proc)
+        assert fd is not None, (d.proc.poll(), d.log())
+        d.send(signal.SIGHUP)
+        time.sleep(0.2)
+        assert write_fifo(fd, text), "killed: %r" % d.proc.wait()
+        assert d.wait_log("polling 1 feeds"), (d.proc.poll(), d.log())
+        # The held SIGHUP is a reload, which reads the FIFO again.
+        assert d.wait_log("reload: reading"), d.log()
+        fd = fifo_writer(fifo, d.proc)
+        assert fd is not None, (d.proc.poll(), d.log())
+        assert write_fifo(fd, text), (d.proc.poll(), d.log())
+        assert d.wait_log("reload: 0 added, 0 removed, 0 changed"), d.log()
+        assert d.wait_for(lambda: work.maildir_count() == 2, 5), d.log()
+        assert d.stop() == 0, d.log()
 
 
 def test_state_locked_by_another_writer_is_waited_for(server, work):
