@@ -17,6 +17,7 @@
 #include "config.h"
 #include "log.h"
 #include "opml.h"
+#include "strmap.h"
 #include "xmalloc.h"
 
 #define CFG(f)	offsetof(struct config, f)
@@ -155,6 +156,8 @@ struct parser {
 	struct feed_conf *feed;		/* section being read, NULL in [aggregator] */
 	int		 in_global;	/* inside [aggregator] */
 	int		 skip;		/* inside a broken section header */
+	struct strmap	*urls;		/* a feed's url -> its index */
+	struct strmap	*suffixes;	/* an OPML name -> the next counter */
 };
 
 static void
@@ -349,10 +352,11 @@ valid_feed_name(const char *name)
 const struct feed_conf *
 config_find_feed(const struct config *cfg, const char *name)
 {
-	for (size_t i = 0; i < cfg->nfeeds; i++)
-		if (strcmp(cfg->feeds[i].name, name) == 0)
-			return &cfg->feeds[i];
-	return NULL;
+	size_t i;
+
+	if (!strmap_get(cfg->names, name, &i))
+		return NULL;
+	return &cfg->feeds[i];
 }
 
 /* The section's defaults, through the parser a file's values go through. */
@@ -372,8 +376,13 @@ add_feed(struct parser *p, const char *name, int line)
 	struct config *cfg = p->cfg;
 	struct feed_conf *f;
 
-	cfg->feeds = xreallocarray(cfg->feeds, cfg->nfeeds + 1,
-	    sizeof(*cfg->feeds));
+	/* Doubling: growing by one would copy the array for every feed. */
+	if (cfg->nfeeds == cfg->capfeeds) {
+		cfg->capfeeds = cfg->capfeeds ? cfg->capfeeds * 2 : 16;
+		cfg->feeds = xreallocarray(cfg->feeds, cfg->capfeeds,
+		    sizeof(*cfg->feeds));
+	}
+	strmap_set(cfg->names, name, cfg->nfeeds);
 	f = &cfg->feeds[cfg->nfeeds++];
 	memset(f, 0, sizeof(*f));
 	f->name = xstrdup(name);
@@ -455,6 +464,24 @@ assignment(struct parser *p, char *s)
 	set_key(p, k, base, value);
 }
 
+/* Feeds by url, so that one url is polled once. */
+static int
+find_url(const struct parser *p, const char *url)
+{
+	size_t i;
+
+	return strmap_get(p->urls, url, &i);
+}
+
+static void
+add_url(struct parser *p, size_t i)
+{
+	const char *url = p->cfg->feeds[i].url;
+
+	if (url != NULL && !find_url(p, url))
+		strmap_set(p->urls, url, i);
+}
+
 /* A feed needs a url; without an interval it takes [aggregator]'s. */
 static void
 finish_feed(struct parser *p, struct feed_conf *f)
@@ -500,26 +527,39 @@ finish(struct parser *p)
 		*sp = resolve_path(cfg->path, v);
 		free(v);
 	}
-	for (size_t i = 0; i < cfg->nfeeds; i++)
+	for (size_t i = 0; i < cfg->nfeeds; i++) {
 		finish_feed(p, &cfg->feeds[i]);
+		add_url(p, i);
+	}
 }
 
-static const struct feed_conf *
-find_url(const struct config *cfg, const char *url)
+/*
+ * base, or base-2, base-3 ...: the first name no feed has.  The counter
+ * goes on where the last name made from base stopped, so a thousand
+ * outlines of one title cost a thousand lookups, not half a million.
+ */
+static char *
+unique_feed_name(struct parser *p, const char *base)
 {
-	for (size_t i = 0; i < cfg->nfeeds; i++)
-		if (cfg->feeds[i].url != NULL &&
-		    strcmp(cfg->feeds[i].url, url) == 0)
-			return &cfg->feeds[i];
-	return NULL;
+	size_t n = 2;
+	char *name;
+
+	(void)strmap_get(p->suffixes, base, &n);
+	name = xstrdup(base);
+	for (; config_find_feed(p->cfg, name) != NULL; n++) {
+		free(name);
+		name = xasprintf("%s-%zu", base, n);
+	}
+	strmap_set(p->suffixes, base, n);
+	return name;
 }
 
 /*
  * "Reuters Tech!" -> "opml-reuters-tech": a name made from the title is
- * stable across runs; a counter makes it unique.
+ * stable across runs; unique_feed_name makes it unique.
  */
 static char *
-opml_feed_name(const struct config *cfg, const char *title)
+opml_feed_name(struct parser *p, const char *title)
 {
 	struct buf b;
 	char *base, *name;
@@ -541,11 +581,7 @@ opml_feed_name(const struct config *cfg, const char *title)
 	if (b.len == 5)
 		buf_addstr(&b, "feed");
 	base = buf_release(&b);
-	name = xstrdup(base);
-	for (int n = 2; config_find_feed(cfg, name) != NULL; n++) {
-		free(name);
-		name = xasprintf("%s-%d", base, n);
-	}
+	name = unique_feed_name(p, base);
 	free(base);
 	return name;
 }
@@ -558,15 +594,16 @@ opml_feed(const char *title, const char *url, void *arg)
 	struct feed_conf *f;
 	char *name;
 
-	if (find_url(p->cfg, url) != NULL)
+	if (find_url(p, url))
 		return;
-	name = opml_feed_name(p->cfg, title != NULL ? title : url);
+	name = opml_feed_name(p, title != NULL ? title : url);
 	f = add_feed(p, name, 0);
 	free(name);
 	f->url = xstrdup(url);
 	if (title != NULL && *title != '\0')
 		f->title = xstrdup(title);
 	finish_feed(p, f);
+	add_url(p, p->cfg->nfeeds - 1);
 }
 
 int
@@ -579,11 +616,14 @@ config_load(const char *path, struct config *cfg)
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->path = xstrdup(path);
+	cfg->names = strmap_new();
 	set_defaults(&p, CONFIG_GLOBAL, cfg);
 	if ((fp = fopen(path, "r")) == NULL) {
 		log_warn("%s", path);
 		return -1;
 	}
+	p.urls = strmap_new();
+	p.suffixes = strmap_new();
 	while (getline(&line, &cap, fp) != -1) {
 		p.line++;
 		strip_comment(line);
@@ -607,6 +647,8 @@ config_load(const char *path, struct config *cfg)
 		log_error("%s: %s", path, err);
 		p.errors++;
 	}
+	strmap_free(p.urls);
+	strmap_free(p.suffixes);
 	return p.errors;
 }
 
@@ -636,6 +678,7 @@ config_free(struct config *cfg)
 	for (size_t i = 0; i < cfg->nfeeds; i++)
 		config_feed_clear(&cfg->feeds[i]);
 	free(cfg->feeds);
+	strmap_free(cfg->names);
 	free(cfg->path);
 	for (size_t i = 0; i < config_nkeys; i++) {
 		const struct config_key *k = &config_keys[i];

@@ -56,6 +56,25 @@ job_reset_fetch(struct job *j)
 }
 
 /*
+ * Keeps the status line's counts as jobs come, go and finish polls, so
+ * that a poll costs the same however many feeds there are: a job counts
+ * as failing while it is in the config and its last poll failed.
+ */
+static void
+job_tally(struct job *j)
+{
+	int failing = !j->removed && (j->st.failures > 0 || j->st.gone != 0);
+
+	if (failing != j->failing) {
+		if (failing)
+			j->p->failing++;
+		else
+			j->p->failing--;
+		j->failing = failing;
+	}
+}
+
+/*
  * State belongs to the config URL it was learnt from: a new url in the
  * config forgets the move, the 410, the validators and the failures.
  */
@@ -92,8 +111,14 @@ job_new(struct poller *p, const struct feed_conf *fc)
 	job_adopt_url(j);
 	uv_timer_init(&p->loop, &j->timer);
 	j->timer.data = j;
-	p->jobs = xreallocarray(p->jobs, p->njobs + 1, sizeof(*p->jobs));
+	if (p->njobs == p->capjobs) {
+		p->capjobs = p->capjobs ? p->capjobs * 2 : 16;
+		p->jobs = xreallocarray(p->jobs, p->capjobs, sizeof(*p->jobs));
+	}
+	j->slot = p->njobs;
 	p->jobs[p->njobs++] = j;
+	p->live++;
+	job_tally(j);
 	return j;
 }
 
@@ -117,11 +142,9 @@ job_closed(uv_handle_t *h)
 	struct job *j = h->data;
 	struct poller *p = j->p;
 
-	for (size_t i = 0; i < p->njobs; i++)
-		if (p->jobs[i] == j) {
-			p->jobs[i] = p->jobs[--p->njobs];
-			break;
-		}
+	/* The last job takes its place: no walk of the list. */
+	p->jobs[j->slot] = p->jobs[--p->njobs];
+	p->jobs[j->slot]->slot = j->slot;
 	job_free(j);
 }
 
@@ -170,6 +193,7 @@ job_apply_conf(struct job *j, const struct feed_conf *fc, time_t now)
 	if (url_changed) {
 		uv_timer_stop(&j->timer);
 		job_adopt_url(j);
+		job_tally(j);
 		log_info("feed %s: url changed to %s", j->conf.name,
 		    j->conf.url);
 		job_start(j, now);
@@ -186,34 +210,19 @@ void
 job_remove(struct job *j)
 {
 	j->removed = 1;
+	j->p->live--;
+	job_tally(j);
 	uv_timer_stop(&j->timer);
 	log_info("feed %s: removed from the config", j->conf.name);
 	if (j->state == JOB_IDLE)
 		job_close(j);
 }
 
-static size_t
-failing_feeds(const struct poller *p)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < p->njobs; i++)
-		if (!p->jobs[i]->removed && p->jobs[i]->state == JOB_IDLE &&
-		    (p->jobs[i]->st.failures > 0 || p->jobs[i]->st.gone != 0))
-			n++;
-	return n;
-}
-
 static void
 poller_status(const struct poller *p)
 {
-	size_t live = 0;
-
-	for (size_t i = 0; i < p->njobs; i++)
-		if (!p->jobs[i]->removed)
-			live++;
 	notify_status("%zu feeds, %zu failing; %zu polls, %zu new entries",
-	    live, failing_feeds(p), p->polled, p->delivered);
+	    p->live, p->failing, p->polled, p->delivered);
 }
 
 static void
@@ -246,6 +255,7 @@ job_done(uv_work_t *req, int status)
 
 	(void)status;
 	job_leave(j);
+	job_tally(j);
 	p->polled++;
 	if (j->failed)
 		p->failed++;

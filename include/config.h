@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+struct strmap;
+
 struct feed_conf {
 	char	*name;
 	char	*url;
@@ -32,6 +34,8 @@ struct config {
 	long		 max_body;
 	struct feed_conf *feeds;
 	size_t		 nfeeds;
+	size_t		 capfeeds;
+	struct strmap	*names;		/* feed name -> index in feeds */
 };
 
 /* How a key's value is written, and so how it is read and checked. */
