@@ -15,9 +15,12 @@
 #include <string.h>
 
 #include "config.h"
+#include "fetch.h"
 #include "log.h"
 #include "opml.h"
+#include "schedule.h"
 #include "strmap.h"
+#include "url.h"
 #include "xmalloc.h"
 
 #define CFG(f)	offsetof(struct config, f)
@@ -54,7 +57,7 @@ const struct config_key config_keys[] = {
 	  .section = CONFIG_GLOBAL,
 	  .type = CONFIG_DURATION,
 	  .min = 1,
-	  .max = LONG_MAX,
+	  .max = SCHEDULE_MAX_INTERVAL,
 	  .def = "30m",
 	  .help = "default poll interval",
 	  .offset = CFG(interval) },
@@ -128,7 +131,7 @@ const struct config_key config_keys[] = {
 	  .section = CONFIG_FEED,
 	  .type = CONFIG_DURATION,
 	  .min = 1,
-	  .max = LONG_MAX,
+	  .max = SCHEDULE_MAX_INTERVAL,
 	  .help = "overrides [aggregator]'s interval",
 	  .offset = FEED(interval) },
 
@@ -249,12 +252,27 @@ parse_bool(const char *s, long *out)
 	return -1;
 }
 
+/*
+ * A feed's url, from the INI file or an OPML outline: a scheme we fetch,
+ * and a URL curl, which fetches it, can parse.  0, or -1 when reported.
+ */
 static int
-url_scheme_ok(const char *url)
+check_url(struct parser *p, const char *url)
 {
-	return strncasecmp(url, "http://", 7) == 0 ||
-	    strncasecmp(url, "https://", 8) == 0 ||
-	    strncasecmp(url, "file://", 7) == 0;
+	char why[128];
+
+	if (strncasecmp(url, "http://", 7) != 0 &&
+	    strncasecmp(url, "https://", 8) != 0 &&
+	    strncasecmp(url, "file://", 7) != 0) {
+		config_error(p, "url must be http://, https:// or file://: "
+		    "\"%s\"", url);
+		return -1;
+	}
+	if (fetch_url_check(url, why, sizeof(why)) == -1) {
+		config_error(p, "bad url \"%s\": %s", url, why);
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -275,17 +293,21 @@ set_key(struct parser *p, const struct config_key *k, void *base,
 			return;
 		}
 		/* A bad URL is kept so it is not reported missing too. */
-		if (k->type == CONFIG_URL && !url_scheme_ok(value))
-			config_error(p, "url must be http://, https:// or "
-			    "file://: \"%s\"", value);
+		if (k->type == CONFIG_URL)
+			(void)check_url(p, value);
 		free(*sp);
 		*sp = xstrdup(value);
 		break;
 	case CONFIG_DURATION:
-		if (config_parse_duration(value, &n) == -1 || n < k->min ||
-		    n > k->max) {
+		if (config_parse_duration(value, &n) == -1) {
 			config_error(p, "bad duration for \"%s\": \"%s\" "
 			    "(use 45s, 30m, 2h, 1d or seconds)", k->name, value);
+			return;
+		}
+		if (n < k->min || n > k->max) {
+			config_error(p, "duration for \"%s\" out of range: "
+			    "\"%s\" (%ld to %ld seconds)", k->name, value,
+			    k->min, k->max);
 			return;
 		}
 		*lp = n;
@@ -464,22 +486,21 @@ assignment(struct parser *p, char *s)
 	set_key(p, k, base, value);
 }
 
-/* Feeds by url, so that one url is polled once. */
+/*
+ * One url, one feed: url is claimed for feed i unless another feed has it
+ * (in the canonical form of dedup keys, so "HTTP://Host:80/a#x" is
+ * "http://host/a"); then -1 with that feed's index in *other.
+ */
 static int
-find_url(const struct parser *p, const char *url)
+claim_url(struct parser *p, const char *url, size_t i, size_t *other)
 {
-	size_t i;
+	char *key = url_canonical(url);
+	int taken = strmap_get(p->urls, key, other);
 
-	return strmap_get(p->urls, url, &i);
-}
-
-static void
-add_url(struct parser *p, size_t i)
-{
-	const char *url = p->cfg->feeds[i].url;
-
-	if (url != NULL && !find_url(p, url))
-		strmap_set(p->urls, url, i);
+	if (!taken)
+		strmap_set(p->urls, key, i);
+	free(key);
+	return taken ? -1 : 0;
 }
 
 /* A feed needs a url; without an interval it takes [aggregator]'s. */
@@ -528,8 +549,17 @@ finish(struct parser *p)
 		free(v);
 	}
 	for (size_t i = 0; i < cfg->nfeeds; i++) {
-		finish_feed(p, &cfg->feeds[i]);
-		add_url(p, i);
+		struct feed_conf *f = &cfg->feeds[i];
+		size_t other;
+
+		finish_feed(p, f);
+		if (f->url != NULL && claim_url(p, f->url, i, &other) == -1) {
+			p->line = f->line;
+			config_error(p, "feed \"%s\" has the same url as feed "
+			    "\"%s\" (line %d): %s", f->name,
+			    cfg->feeds[other].name, cfg->feeds[other].line,
+			    f->url);
+		}
 	}
 }
 
@@ -586,15 +616,21 @@ opml_feed_name(struct parser *p, const char *title)
 	return name;
 }
 
-/* An OPML outline becomes a feed unless the INI file has its URL. */
+/*
+ * An OPML outline becomes a feed when its url passes the INI file's
+ * checks, unless a feed of the INI file or an earlier outline has it.
+ */
 static void
-opml_feed(const char *title, const char *url, void *arg)
+opml_feed(const char *title, const char *url, long line, void *arg)
 {
 	struct parser *p = arg;
 	struct feed_conf *f;
+	size_t other;
 	char *name;
 
-	if (find_url(p, url))
+	p->line = (int)line;
+	if (check_url(p, url) == -1 ||
+	    claim_url(p, url, p->cfg->nfeeds, &other) == -1)
 		return;
 	name = opml_feed_name(p, title != NULL ? title : url);
 	f = add_feed(p, name, 0);
@@ -603,7 +639,6 @@ opml_feed(const char *title, const char *url, void *arg)
 	if (title != NULL && *title != '\0')
 		f->title = xstrdup(title);
 	finish_feed(p, f);
-	add_url(p, p->cfg->nfeeds - 1);
 }
 
 int
@@ -642,6 +677,8 @@ config_load(const char *path, struct config *cfg)
 	free(line);
 	fclose(fp);
 	finish(&p);
+	/* Problems of an outline are reported at its line of the OPML file. */
+	p.path = cfg->opml;
 	if (cfg->opml != NULL &&
 	    opml_load(cfg->opml, opml_feed, &p, err, sizeof(err)) == -1) {
 		log_error("%s: %s", path, err);

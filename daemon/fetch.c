@@ -331,6 +331,24 @@ fetch_on_close(uv_handle_t *h)
 		free(f);
 }
 
+int
+fetch_url_check(const char *url, char *why, size_t whylen)
+{
+	CURLU *u;
+	CURLUcode rc;
+
+	if ((u = curl_url()) == NULL) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	rc = curl_url_set(u, CURLUPART_URL, url, 0);
+	curl_url_cleanup(u);
+	if (rc == CURLUE_OK)
+		return 0;
+	snprintf(why, whylen, "%s", curl_url_strerror(rc));
+	return -1;
+}
+
 /*
  * The per-host key: the URL's host in lowercase; every file:// URL shares
  * one key.  A URL curl cannot parse gets the empty key and fails later

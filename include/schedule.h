@@ -7,12 +7,19 @@
 #ifndef SCHEDULE_H
 #define SCHEDULE_H
 
+#include <stdint.h>
 #include <time.h>
 
 /* No server hint or backoff holds a feed back longer than a day... */
 #define SCHEDULE_MAX_DELAY	86400L
 /* ...and a feed never polled waits at most this long for its first poll. */
 #define SCHEDULE_MAX_SPREAD	900L
+/*
+ * The longest interval whose delays the loop's timer holds: it counts
+ * milliseconds in 64 bits, and backoff adds up to a tenth.  About 531
+ * million years; a longer one is a config error.
+ */
+#define SCHEDULE_MAX_INTERVAL	((long)(UINT64_MAX / 1000 / 11 * 10))
 
 /* What one poll told us. */
 struct poll_outcome {

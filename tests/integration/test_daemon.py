@@ -241,8 +241,9 @@ def test_second_instance_is_refused(server, work):
 
 
 def test_idle_daemon_uses_no_cpu(server, work):
-    server.set("/a.xml", rss("a", 1))
-    feeds = {"f%d" % i: {"url": server.url("/a.xml"), "interval": "1h"}
+    for i in range(20):
+        server.set("/f%d.xml" % i, rss("f%d" % i, 1))
+    feeds = {"f%d" % i: {"url": server.url("/f%d.xml" % i), "interval": "1h"}
              for i in range(20)}
     work.write_config(feeds)
     assert work.once().rc == 0      # every feed is now due in an hour
