@@ -60,7 +60,6 @@ struct job {
 	const char		*why;		/* the schedule rule applied */
 	long			 delay;		/* seconds to the next poll */
 	size_t			 delivered;
-	long			 ttl;		/* the feed's <ttl>, minutes */
 	time_t			 now;		/* when the worker started */
 };
 

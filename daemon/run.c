@@ -92,6 +92,8 @@ job_adopt_url(struct job *j)
 	j->st.gone = 0;
 	j->st.failures = 0;
 	j->st.next_due = 0;
+	j->st.ttl = 0;
+	j->st.server_wait = -1;
 }
 
 struct job *
@@ -158,6 +160,28 @@ job_close(struct job *j)
 }
 
 /*
+ * Seconds to a job's first poll when due was planned: the last poll's
+ * outcome, as its record keeps it, lets the schedule plan again when due
+ * is too far off (the clock went back, the interval was shortened).
+ */
+static long
+job_first(const struct job *j, time_t due, time_t now)
+{
+	struct poll_outcome last;
+
+	memset(&last, 0, sizeof(last));
+	last.interval = j->conf.interval;
+	last.ok = j->st.failures == 0;
+	last.status = j->st.last_status;
+	last.failures = j->st.failures;
+	last.retry_after = last.ok ? -1 : j->st.server_wait;
+	last.cache_hint = last.ok ? j->st.server_wait : -1;
+	last.ttl = j->st.ttl;
+	return schedule_first(&last, j->st.last_poll, due, now,
+	    (unsigned long)random());
+}
+
+/*
  * Polls now (--once) or arms the first timer (daemon); -1 when the feed
  * is gone and stays unpolled.
  */
@@ -175,8 +199,7 @@ job_start(struct job *j, time_t now)
 	if (j->p->once)
 		job_poll(j);
 	else
-		job_schedule(j, schedule_first(j->conf.interval,
-		    j->st.next_due, now, (unsigned long)random()));
+		job_schedule(j, job_first(j, j->st.next_due, now));
 	return 0;
 }
 
@@ -200,8 +223,7 @@ job_apply_conf(struct job *j, const struct feed_conf *fc, time_t now)
 	} else if (interval_changed && j->st.gone == 0) {
 		due = j->st.last_poll != 0 ?
 		    j->st.last_poll + j->conf.interval : 0;
-		job_schedule(j, schedule_first(j->conf.interval, due, now,
-		    (unsigned long)random()));
+		job_schedule(j, job_first(j, due, now));
 	}
 }
 

@@ -19,7 +19,7 @@
 #include "xmalloc.h"
 
 /* Bumped whenever the schema changes; store_migrate knows every step. */
-#define STORE_SCHEMA_VERSION	4
+#define STORE_SCHEMA_VERSION	5
 
 enum store_stmt {
 	ST_BEGIN,
@@ -44,7 +44,8 @@ enum store_stmt {
 			"id, author, content, date, seen"
 #define FEED_COLUMNS	"url, etag, last_modified, title, last_poll, " \
 			"last_status, last_error, delivered, failures, next_due, " \
-			"moved_to, gone"
+			"moved_to, gone, ttl, server_wait"
+#define FEED_NCOLUMNS	14	/* ST_FEED_EACH's name comes after them */
 
 static const char *const store_sql[ST_COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -69,7 +70,8 @@ static const char *const store_sql[ST_COUNT] = {
 	    "ORDER BY date DESC, seen DESC, key LIMIT ?1",
 	[ST_FEED_GET] = "SELECT " FEED_COLUMNS " FROM feeds WHERE name = ?1",
 	[ST_FEED_PUT] = "INSERT OR REPLACE INTO feeds (name, " FEED_COLUMNS
-	    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+	    "?14, ?15)",
 	[ST_FEED_EACH] = "SELECT " FEED_COLUMNS ", name FROM feeds "
 	    "ORDER BY name",
 };
@@ -106,6 +108,9 @@ static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	"ALTER TABLE feeds ADD COLUMN gone INTEGER DEFAULT 0;"),
 	/* The file is durable in tmp/ before its row: no copy is kept. */
 	"ALTER TABLE pending DROP COLUMN message;",
+	/* The schedule's inputs: a <ttl> outlives 304s, a restart recomputes. */
+	("ALTER TABLE feeds ADD COLUMN ttl INTEGER DEFAULT 0;"
+	"ALTER TABLE feeds ADD COLUMN server_wait INTEGER DEFAULT -1;"),
 };
 
 /* The connection and its prepared statements. */
@@ -720,6 +725,8 @@ store_row_feed(sqlite3_stmt *q, struct feed_state *st)
 	st->next_due = (time_t)sqlite3_column_int64(q, 9);
 	st->moved_to = store_col_text(q, 10);
 	st->gone = (time_t)sqlite3_column_int64(q, 11);
+	st->ttl = (long)sqlite3_column_int64(q, 12);
+	st->server_wait = (long)sqlite3_column_int64(q, 13);
 }
 
 int
@@ -764,6 +771,8 @@ store_feed_put(struct store *s, const char *name, const struct feed_state *st)
 	sqlite3_bind_int64(q, 11, (sqlite3_int64)st->next_due);
 	store_bind_text(q, 12, st->moved_to);
 	sqlite3_bind_int64(q, 13, (sqlite3_int64)st->gone);
+	sqlite3_bind_int64(q, 14, (sqlite3_int64)st->ttl);
+	sqlite3_bind_int64(q, 15, (sqlite3_int64)st->server_wait);
 	rc = sqlite3_step(q);
 	sqlite3_reset(q);
 	if (rc != SQLITE_DONE) {
@@ -787,7 +796,7 @@ store_feed_each(struct store *s,
 		return -1;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		store_row_feed(q, &st);
-		name = store_col_text(q, 12);
+		name = store_col_text(q, FEED_NCOLUMNS);
 		cb(name != NULL ? name : "", &st, arg);
 		free(name);
 		feed_state_clear(&st);

@@ -29,6 +29,9 @@ struct feed_state {
 	time_t	 next_due;	/* when the next poll is due, 0 if unknown */
 	char	*moved_to;	/* where a 301/308 sent the feed, or NULL */
 	time_t	 gone;		/* when the server said 410 Gone, or 0 */
+	/* What the schedule read at the last poll, to compute it again. */
+	long	 ttl;		/* the last document's <ttl>, minutes; 0 none */
+	long	 server_wait;	/* schedule_server_wait's seconds; -1 none */
 };
 
 /* Opens (creating when missing) the store at path.  0, or -1 with err. */

@@ -302,6 +302,8 @@ TEST(test_feed_state)
 	st.delivered = 42;
 	st.failures = 3;
 	st.next_due = 1700000900;
+	st.ttl = 60;
+	st.server_wait = 7200;
 	ASSERT_INT(store_feed_put(s, "beta", &st), 0);
 	st.etag = NULL;
 	st.delivered = 7;
@@ -321,6 +323,8 @@ TEST(test_feed_state)
 	ASSERT_INT(got.delivered, 42);
 	ASSERT_INT(got.failures, 3);
 	ASSERT_INT(got.next_due, 1700000900);
+	ASSERT_INT(got.ttl, 60);
+	ASSERT_INT(got.server_wait, 7200);
 	feed_state_clear(&got);
 	ASSERT(got.url == NULL);
 
@@ -394,6 +398,8 @@ TEST(test_migrates_pending)
 	ASSERT_INT(sqlite3_open(p, &db), SQLITE_OK);
 	ASSERT_INT(sqlite3_exec(db, "ALTER TABLE pending ADD COLUMN message "
 	    "BLOB NOT NULL DEFAULT x'';"
+	    "ALTER TABLE feeds DROP COLUMN ttl;"
+	    "ALTER TABLE feeds DROP COLUMN server_wait;"
 	    "INSERT INTO pending (key, feed, name, message) "
 	    "VALUES ('ee05', 'news', 'NAME5', x'6d7367');"
 	    "PRAGMA user_version = 3;", NULL, NULL, NULL), SQLITE_OK);
@@ -408,6 +414,40 @@ TEST(test_migrates_pending)
 	ASSERT_INT(store_is_seen(s, "ee05"), 1);
 	store_close(s);
 	ASSERT_INT(pending_has_column(p, "message"), 0);
+	free(p);
+}
+
+/*
+ * A state of schema 4 had no schedule inputs: its feeds keep their rows
+ * and read as "no <ttl>, no server wait".
+ */
+TEST(test_migrates_schedule_inputs)
+{
+	struct store *s;
+	struct feed_state got;
+	char err[512], *p = path_in("v4.db");
+	sqlite3 *db;
+
+	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
+	store_close(s);
+	ASSERT_INT(sqlite3_open(p, &db), SQLITE_OK);
+	ASSERT_INT(sqlite3_exec(db, "ALTER TABLE feeds DROP COLUMN ttl;"
+	    "ALTER TABLE feeds DROP COLUMN server_wait;"
+	    "INSERT INTO feeds (name, url, last_poll, failures, next_due) "
+	    "VALUES ('old', 'http://127.0.0.1/old.xml', 1700000000, 2, "
+	    "1700003600);"
+	    "PRAGMA user_version = 4;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
+	ASSERT_INT(store_feed_get(s, "old", &got), 0);
+	ASSERT_STR(got.url, "http://127.0.0.1/old.xml");
+	ASSERT_INT(got.failures, 2);
+	ASSERT_INT(got.next_due, 1700003600);
+	ASSERT_INT(got.ttl, 0);
+	ASSERT_INT(got.server_wait, -1);
+	feed_state_clear(&got);
+	store_close(s);
 	free(p);
 }
 
@@ -460,6 +500,7 @@ main(void)
 	RUN(test_feed_state);
 	RUN(test_reader);
 	RUN(test_migrates_pending);
+	RUN(test_migrates_schedule_inputs);
 	RUN(test_corrupt_refused);
 	RUN(test_unopenable);
 	return TEST_DONE();
