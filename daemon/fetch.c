@@ -486,6 +486,13 @@ fetch_job_begin(struct fetch_job *job)
 	FETCH_SETOPT(job, CURLOPT_LOW_SPEED_LIMIT, FETCH_LOW_SPEED_LIMIT);
 	FETCH_SETOPT(job, CURLOPT_LOW_SPEED_TIME, FETCH_LOW_SPEED_TIME);
 	FETCH_SETOPT(job, CURLOPT_NOSIGNAL, 1L);
+	/*
+	 * A transfer that times out while its resolver thread still waits
+	 * in getaddrinfo (a name server that never answers) would make curl
+	 * join that thread, on the loop, for every feed.  With this, curl
+	 * leaves the thread to finish and free itself.
+	 */
+	FETCH_SETOPT(job, CURLOPT_QUICK_EXIT, 1L);
 	/* Curl 7.88 still offers TLS 1.0 where the system policy allows it. */
 	FETCH_SETOPT(job, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
 	/* Catches a declared Content-Length early; the write callback the rest. */
