@@ -4,6 +4,8 @@ PREFIX		?= /usr/local
 BINDIR		?= $(PREFIX)/bin
 SYSCONFDIR	?= /etc
 UNITDIR		?= $(PREFIX)/lib/systemd/system
+USERUNITDIR	?= $(PREFIX)/lib/systemd/user
+SYSUSERSDIR	?= $(PREFIX)/lib/sysusers.d
 MANDIR		?= $(PREFIX)/share/man
 DESTDIR		?=
 PKG_CONFIG	?= pkg-config
@@ -185,15 +187,18 @@ fuzz-smoke: deps-fuzz
 
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/aggregator \
-	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(MANDIR)/man1
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(USERUNITDIR) \
+	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/aggregator
 	install -m 644 config/aggregator.conf.example $(DESTDIR)$(SYSCONFDIR)/aggregator/aggregator.conf.example
 	install -m 644 docs/man/man1/aggregator.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 systemd/aggregator.sysusers $(DESTDIR)$(SYSUSERSDIR)/aggregator.conf
 	# The units name the binary by its path: follow BINDIR.
-	for u in systemd/*.service systemd/*.timer; do \
+	for u in systemd/*.service systemd/*.timer systemd/user/*.service; do \
+		case $$u in systemd/user/*) d=$(USERUNITDIR);; *) d=$(UNITDIR);; esac; \
 		sed 's|/usr/local/bin/aggregator|$(BINDIR)/aggregator|' $$u \
-		    > $(DESTDIR)$(UNITDIR)/$${u##*/} && \
-		chmod 644 $(DESTDIR)$(UNITDIR)/$${u##*/} || exit 1; \
+		    > $(DESTDIR)$$d/$${u##*/} && \
+		chmod 644 $(DESTDIR)$$d/$${u##*/} || exit 1; \
 	done
 
 clean:

@@ -15,8 +15,11 @@
 #include <string.h>
 
 #include "config.h"
+#include "fetch.h"
 #include "log.h"
 #include "opml.h"
+#include "schedule.h"
+#include "strmap.h"
 #include "url.h"
 #include "xmalloc.h"
 
@@ -60,7 +63,7 @@ const struct config_key config_keys[] = {
 	  .section = CONFIG_GLOBAL,
 	  .type = CONFIG_DURATION,
 	  .min = 1,
-	  .max = LONG_MAX,
+	  .max = SCHEDULE_MAX_INTERVAL,
 	  .def = "30m",
 	  .help = "default poll interval",
 	  .offset = CFG(interval) },
@@ -144,7 +147,7 @@ const struct config_key config_keys[] = {
 	  .section = CONFIG_FEED,
 	  .type = CONFIG_DURATION,
 	  .min = 1,
-	  .max = LONG_MAX,
+	  .max = SCHEDULE_MAX_INTERVAL,
 	  .help = "overrides [aggregator]'s interval",
 	  .offset = FEED(interval) },
 
@@ -181,6 +184,8 @@ struct parser {
 	struct feed_conf *feed;		/* section being read, NULL in [aggregator] */
 	int		 in_global;	/* inside [aggregator] */
 	int		 skip;		/* inside a broken section header */
+	struct strmap	*urls;		/* a feed's url -> its index */
+	struct strmap	*suffixes;	/* an OPML name -> the next counter */
 };
 
 static void
@@ -272,12 +277,30 @@ parse_bool(const char *s, long *out)
 	return -1;
 }
 
+/*
+ * A feed's url, from the INI file or an OPML outline: a scheme we fetch,
+ * and a URL curl, which fetches it, can parse.  0, or -1 when reported.
+ */
 static int
-url_scheme_ok(const char *url)
+check_url(struct parser *p, const char *url)
 {
-	return strncasecmp(url, "http://", 7) == 0 ||
-	    strncasecmp(url, "https://", 8) == 0 ||
-	    strncasecmp(url, "file://", 7) == 0;
+	char why[128], *shown;
+	int rc = 0;
+
+	/* The message may be logged: a password in the url is not. */
+	shown = url_hide_password(url);
+	if (strncasecmp(url, "http://", 7) != 0 &&
+	    strncasecmp(url, "https://", 8) != 0 &&
+	    strncasecmp(url, "file://", 7) != 0) {
+		config_error(p, "url must be http://, https:// or file://: "
+		    "\"%s\"", shown);
+		rc = -1;
+	} else if (fetch_url_check(url, why, sizeof(why)) == -1) {
+		config_error(p, "bad url \"%s\": %s", shown, why);
+		rc = -1;
+	}
+	free(shown);
+	return rc;
 }
 
 static void
@@ -287,7 +310,7 @@ set_key(struct parser *p, const struct config_key *k, void *base,
 	char **sp = key_string(k, base);
 	long *lp = (long *)((char *)base + k->offset);
 	long n;
-	char *end, *shown;
+	char *end;
 
 	switch (k->type) {
 	case CONFIG_STRING:
@@ -298,20 +321,21 @@ set_key(struct parser *p, const struct config_key *k, void *base,
 			return;
 		}
 		/* A bad URL is kept so it is not reported missing too. */
-		if (k->type == CONFIG_URL && !url_scheme_ok(value)) {
-			shown = url_hide_password(value);
-			config_error(p, "url must be http://, https:// or "
-			    "file://: \"%s\"", shown);
-			free(shown);
-		}
+		if (k->type == CONFIG_URL)
+			(void)check_url(p, value);
 		free(*sp);
 		*sp = xstrdup(value);
 		break;
 	case CONFIG_DURATION:
-		if (config_parse_duration(value, &n) == -1 || n < k->min ||
-		    n > k->max) {
+		if (config_parse_duration(value, &n) == -1) {
 			config_error(p, "bad duration for \"%s\": \"%s\" "
 			    "(use 45s, 30m, 2h, 1d or seconds)", k->name, value);
+			return;
+		}
+		if (n < k->min || n > k->max) {
+			config_error(p, "duration for \"%s\" out of range: "
+			    "\"%s\" (%ld to %ld seconds)", k->name, value,
+			    k->min, k->max);
 			return;
 		}
 		*lp = n;
@@ -384,10 +408,11 @@ valid_feed_name(const char *name)
 const struct feed_conf *
 config_find_feed(const struct config *cfg, const char *name)
 {
-	for (size_t i = 0; i < cfg->nfeeds; i++)
-		if (strcmp(cfg->feeds[i].name, name) == 0)
-			return &cfg->feeds[i];
-	return NULL;
+	size_t i;
+
+	if (!strmap_get(cfg->names, name, &i))
+		return NULL;
+	return &cfg->feeds[i];
 }
 
 /* The section's defaults, through the parser a file's values go through. */
@@ -407,8 +432,13 @@ add_feed(struct parser *p, const char *name, int line)
 	struct config *cfg = p->cfg;
 	struct feed_conf *f;
 
-	cfg->feeds = xreallocarray(cfg->feeds, cfg->nfeeds + 1,
-	    sizeof(*cfg->feeds));
+	/* Doubling: growing by one would copy the array for every feed. */
+	if (cfg->nfeeds == cfg->capfeeds) {
+		cfg->capfeeds = cfg->capfeeds ? cfg->capfeeds * 2 : 16;
+		cfg->feeds = xreallocarray(cfg->feeds, cfg->capfeeds,
+		    sizeof(*cfg->feeds));
+	}
+	strmap_set(cfg->names, name, cfg->nfeeds);
 	f = &cfg->feeds[cfg->nfeeds++];
 	memset(f, 0, sizeof(*f));
 	f->name = xstrdup(name);
@@ -492,6 +522,23 @@ assignment(struct parser *p, char *s)
 }
 
 /*
+ * One url, one feed: url is claimed for feed i unless another feed has it
+ * (in the canonical form of dedup keys, so "HTTP://Host:80/a#x" is
+ * "http://host/a"); then -1 with that feed's index in *other.
+ */
+static int
+claim_url(struct parser *p, const char *url, size_t i, size_t *other)
+{
+	char *key = url_canonical(url);
+	int taken = strmap_get(p->urls, key, other);
+
+	if (!taken)
+		strmap_set(p->urls, key, i);
+	free(key);
+	return taken ? -1 : 0;
+}
+
+/*
  * A feed needs a url; without an interval or a backfill it takes
  * [aggregator]'s.
  */
@@ -541,18 +588,43 @@ finish(struct parser *p)
 		*sp = resolve_path(cfg->path, v);
 		free(v);
 	}
-	for (size_t i = 0; i < cfg->nfeeds; i++)
-		finish_feed(p, &cfg->feeds[i]);
+	for (size_t i = 0; i < cfg->nfeeds; i++) {
+		struct feed_conf *f = &cfg->feeds[i];
+		size_t other;
+		char *shown;
+
+		finish_feed(p, f);
+		if (f->url != NULL && claim_url(p, f->url, i, &other) == -1) {
+			shown = url_hide_password(f->url);
+			p->line = f->line;
+			config_error(p, "feed \"%s\" has the same url as feed "
+			    "\"%s\" (line %d): %s", f->name,
+			    cfg->feeds[other].name, cfg->feeds[other].line,
+			    shown);
+			free(shown);
+		}
+	}
 }
 
-static const struct feed_conf *
-find_url(const struct config *cfg, const char *url)
+/*
+ * base, or base-2, base-3 ...: the first name no feed has.  The counter
+ * goes on where the last name made from base stopped, so a thousand
+ * outlines of one title cost a thousand lookups, not half a million.
+ */
+static char *
+unique_feed_name(struct parser *p, const char *base)
 {
-	for (size_t i = 0; i < cfg->nfeeds; i++)
-		if (cfg->feeds[i].url != NULL &&
-		    strcmp(cfg->feeds[i].url, url) == 0)
-			return &cfg->feeds[i];
-	return NULL;
+	size_t n = 2;
+	char *name;
+
+	(void)strmap_get(p->suffixes, base, &n);
+	name = xstrdup(base);
+	for (; config_find_feed(p->cfg, name) != NULL; n++) {
+		free(name);
+		name = xasprintf("%s-%zu", base, n);
+	}
+	strmap_set(p->suffixes, base, n);
+	return name;
 }
 
 /*
@@ -596,7 +668,7 @@ opml_slug(const char *s)
  * name too; a counter is left only for a URL name that is taken.
  */
 static char *
-opml_feed_name(const struct config *cfg, const char *title, const char *url)
+opml_feed_name(struct parser *p, const char *title, const char *url)
 {
 	const unsigned char *c;
 	char *base = NULL, *bare, *name;
@@ -607,7 +679,7 @@ opml_feed_name(const struct config *cfg, const char *title, const char *url)
 		;
 	if (title != NULL && *c == '\0')
 		base = opml_slug(title);
-	if (base == NULL || config_find_feed(cfg, base) != NULL) {
+	if (base == NULL || config_find_feed(p->cfg, base) != NULL) {
 		free(base);
 		bare = url_strip_userinfo(url);
 		rest = strstr(bare, "://");
@@ -616,26 +688,28 @@ opml_feed_name(const struct config *cfg, const char *title, const char *url)
 		if (base == NULL)
 			base = xstrdup("opml-feed");
 	}
-	name = xstrdup(base);
-	for (int n = 2; config_find_feed(cfg, name) != NULL; n++) {
-		free(name);
-		name = xasprintf("%s-%d", base, n);
-	}
+	name = unique_feed_name(p, base);
 	free(base);
 	return name;
 }
 
-/* An OPML outline becomes a feed unless the INI file has its URL. */
+/*
+ * An OPML outline becomes a feed when its url passes the INI file's
+ * checks, unless a feed of the INI file or an earlier outline has it.
+ */
 static void
-opml_feed(const char *title, const char *url, void *arg)
+opml_feed(const char *title, const char *url, long line, void *arg)
 {
 	struct parser *p = arg;
 	struct feed_conf *f;
+	size_t other;
 	char *name;
 
-	if (find_url(p->cfg, url) != NULL)
+	p->line = (int)line;
+	if (check_url(p, url) == -1 ||
+	    claim_url(p, url, p->cfg->nfeeds, &other) == -1)
 		return;
-	name = opml_feed_name(p->cfg, title, url);
+	name = opml_feed_name(p, title, url);
 	f = add_feed(p, name, 0);
 	free(name);
 	f->url = xstrdup(url);
@@ -654,11 +728,14 @@ config_load(const char *path, struct config *cfg)
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->path = xstrdup(path);
+	cfg->names = strmap_new();
 	set_defaults(&p, CONFIG_GLOBAL, cfg);
 	if ((fp = fopen(path, "r")) == NULL) {
 		log_warn("%s", path);
 		return -1;
 	}
+	p.urls = strmap_new();
+	p.suffixes = strmap_new();
 	while (getline(&line, &cap, fp) != -1) {
 		p.line++;
 		strip_comment(line);
@@ -677,11 +754,15 @@ config_load(const char *path, struct config *cfg)
 	free(line);
 	fclose(fp);
 	finish(&p);
+	/* Problems of an outline are reported at its line of the OPML file. */
+	p.path = cfg->opml;
 	if (cfg->opml != NULL &&
 	    opml_load(cfg->opml, opml_feed, &p, err, sizeof(err)) == -1) {
 		log_error("%s: %s", path, err);
 		p.errors++;
 	}
+	strmap_free(p.urls);
+	strmap_free(p.suffixes);
 	return p.errors;
 }
 
@@ -711,6 +792,7 @@ config_free(struct config *cfg)
 	for (size_t i = 0; i < cfg->nfeeds; i++)
 		config_feed_clear(&cfg->feeds[i]);
 	free(cfg->feeds);
+	strmap_free(cfg->names);
 	free(cfg->path);
 	for (size_t i = 0; i < config_nkeys; i++) {
 		const struct config_key *k = &config_keys[i];

@@ -51,9 +51,14 @@ struct recovery {
 	char		*err;
 	size_t		 errlen;
 	size_t		 written;	/* files moved on into new/ */
-	/* Keys to mark seen once new/ is synced: key, feed pairs. */
-	char		**keys;
-	size_t		 nkeys;
+	/* The pending rows, marked seen once new/ is synced. */
+	struct {
+		char	*key;
+		char	*feed;
+	}		*rows;
+	char		**names;	/* each row's maildir name */
+	size_t		 nrows;
+	size_t		 caprows;
 };
 
 static void
@@ -392,30 +397,50 @@ deliver_finish(struct store *store, uv_mutex_t *lock, const char *spool,
 	return rc;
 }
 
-/*
- * One pending row: its file is moved on into new/ if it is still in tmp/;
- * in new/ or cur/, or nowhere (a reader deleted it), it was delivered.
- */
+/* One pending row, collected so that the spool is searched once for all. */
 static int
-recover_one(const char *key, const char *feed, const char *name, void *arg)
+recover_row(const char *key, const char *feed, const char *name, void *arg)
 {
 	struct recovery *r = arg;
-	int found = maildir_find(r->spool, name);
 
-	if (found == -1) {
-		snprintf(r->err, r->errlen, "looking for %s in %s",
-		    name, r->spool);
-		return -1;
+	if (r->nrows == r->caprows) {
+		r->caprows = r->caprows ? r->caprows * 2 : 16;
+		r->rows = xreallocarray(r->rows, r->caprows, sizeof(*r->rows));
+		r->names = xreallocarray(r->names, r->caprows,
+		    sizeof(*r->names));
 	}
-	if (found == 2) {
-		if (maildir_publish(r->spool, name, r->err, r->errlen) == -1)
-			return -1;
-		r->written++;
-	}
-	r->keys = xreallocarray(r->keys, r->nkeys + 2, sizeof(*r->keys));
-	r->keys[r->nkeys++] = xstrdup(key);
-	r->keys[r->nkeys++] = xstrdup(feed != NULL ? feed : "");
+	r->rows[r->nrows].key = xstrdup(key);
+	r->rows[r->nrows].feed = xstrdup(feed != NULL ? feed : "");
+	r->names[r->nrows++] = xstrdup(name);
 	return 0;
+}
+
+/*
+ * Each row's file is moved on into new/ if it is still in tmp/; in new/ or
+ * cur/, or nowhere (a reader deleted it), it was delivered.
+ */
+static int
+recover_files(struct recovery *r)
+{
+	int *where = xcalloc(r->nrows, sizeof(*where));
+	int rc = 0;
+
+	if (maildir_locate(r->spool, r->names, r->nrows, where) == -1) {
+		snprintf(r->err, r->errlen, "looking for %zu pending "
+		    "messages in %s", r->nrows, r->spool);
+		rc = -1;
+	}
+	for (size_t i = 0; i < r->nrows && rc == 0; i++) {
+		if (where[i] != 2)
+			continue;
+		if (maildir_publish(r->spool, r->names[i], r->err,
+		    r->errlen) == -1)
+			rc = -1;
+		else
+			r->written++;
+	}
+	free(where);
+	return rc;
 }
 
 int
@@ -429,21 +454,22 @@ deliver_recover(struct store *store, const char *spool, size_t *recovered,
 	int rc = -1;
 
 	*recovered = 0;
-	if (store_pending_each(store, recover_one, &r) == -1) {
-		if (err[0] == '\0')
-			snprintf(err, errlen, "state: %s", store_errmsg(store));
+	if (store_pending_each(store, recover_row, &r) == -1) {
+		snprintf(err, errlen, "state: %s", store_errmsg(store));
 		goto out;
 	}
-	if (r.nkeys == 0) {
+	if (r.nrows == 0) {
 		rc = 0;
 		goto out;
 	}
+	if (recover_files(&r) == -1)
+		goto out;
 	if (r.written > 0 && maildir_sync(spool, err, errlen) == -1)
 		goto out;
 	if (store_begin(store) == -1)
 		goto fail;
-	for (size_t i = 0; i < r.nkeys; i += 2)
-		if (store_delivered(store, r.keys[i], r.keys[i + 1],
+	for (size_t i = 0; i < r.nrows; i++)
+		if (store_delivered(store, r.rows[i].key, r.rows[i].feed,
 		    now) == -1)
 			goto fail;
 	if (store_commit(store) == -1)
@@ -455,8 +481,12 @@ fail:
 	snprintf(err, errlen, "state: %s", store_errmsg(store));
 	store_rollback(store);
 out:
-	for (size_t i = 0; i < r.nkeys; i++)
-		free(r.keys[i]);
-	free(r.keys);
+	for (size_t i = 0; i < r.nrows; i++) {
+		free(r.rows[i].key);
+		free(r.rows[i].feed);
+		free(r.names[i]);
+	}
+	free(r.rows);
+	free(r.names);
 	return rc;
 }

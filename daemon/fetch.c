@@ -343,6 +343,24 @@ fetch_on_close(uv_handle_t *h)
 		free(f);
 }
 
+int
+fetch_url_check(const char *url, char *why, size_t whylen)
+{
+	CURLU *u;
+	CURLUcode rc;
+
+	if ((u = curl_url()) == NULL) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	rc = curl_url_set(u, CURLUPART_URL, url, 0);
+	curl_url_cleanup(u);
+	if (rc == CURLUE_OK)
+		return 0;
+	snprintf(why, whylen, "%s", curl_url_strerror(rc));
+	return -1;
+}
+
 /*
  * The per-host key: the URL's host in lowercase; every file:// URL shares
  * one key.  A URL curl cannot parse gets the empty key and fails later
@@ -480,6 +498,13 @@ fetch_job_begin(struct fetch_job *job)
 	FETCH_SETOPT(job, CURLOPT_LOW_SPEED_LIMIT, FETCH_LOW_SPEED_LIMIT);
 	FETCH_SETOPT(job, CURLOPT_LOW_SPEED_TIME, FETCH_LOW_SPEED_TIME);
 	FETCH_SETOPT(job, CURLOPT_NOSIGNAL, 1L);
+	/*
+	 * A transfer that times out while its resolver thread still waits
+	 * in getaddrinfo (a name server that never answers) would make curl
+	 * join that thread, on the loop, for every feed.  With this, curl
+	 * leaves the thread to finish and free itself.
+	 */
+	FETCH_SETOPT(job, CURLOPT_QUICK_EXIT, 1L);
 	/* Curl 7.88 still offers TLS 1.0 where the system policy allows it. */
 	FETCH_SETOPT(job, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
 	/* Catches a declared Content-Length early; the write callback the rest. */

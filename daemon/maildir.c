@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "maildir.h"
+#include "strmap.h"
 
 /* Workers of several threads may name messages at once. */
 static _Atomic unsigned int	maildir_counter;
@@ -350,43 +351,64 @@ maildir_sync(const char *dir, char *err, size_t errlen)
 
 /*
  * Readers move messages from new/ to cur/ and append ":2,FLAGS" (some
- * write "!2,FLAGS"), so a name in cur/ is ours when it starts with ours.
- * tmp/ is looked at between the two: a file there was never published.
+ * write "!2,FLAGS"), so a name in cur/ is ours when what comes before its
+ * first ':' or '!' is ours (our names hold neither).  cur/ is read once
+ * for all the names, and only when some name is in neither new/ nor tmp/:
+ * it may hold every message ever read.
  */
 int
-maildir_find(const char *dir, const char *name)
+maildir_locate(const char *dir, char *const *names, size_t n, int *where)
 {
 	char path[PATH_MAX];
+	struct strmap *left = NULL;
 	struct dirent *d;
-	size_t len = strlen(name);
+	size_t i;
 	DIR *dp;
-	int found = 0;
 
-	if (maildir_path(path, sizeof(path), dir, "new", name) == -1)
-		return -1;
-	if (access(path, F_OK) == 0)
-		return 1;
-	if (errno != ENOENT)
-		return -1;
-	if (maildir_path(path, sizeof(path), dir, "tmp", name) == -1)
-		return -1;
-	if (access(path, F_OK) == 0)
-		return 2;
-	if (errno != ENOENT)
-		return -1;
-	if (maildir_path(path, sizeof(path), dir, "cur", NULL) == -1)
-		return -1;
-	if ((dp = opendir(path)) == NULL)
-		return -1;
-	while ((d = readdir(dp)) != NULL) {
-		if (strncmp(d->d_name, name, len) == 0 &&
-		    strchr(":!", d->d_name[len]) != NULL) {
-			found = 1;
-			break;
+	for (i = 0; i < n; i++) {
+		where[i] = 0;
+		if (maildir_path(path, sizeof(path), dir, "new",
+		    names[i]) == -1)
+			goto fail;
+		if (access(path, F_OK) == 0) {
+			where[i] = 1;
+			continue;
 		}
+		if (errno != ENOENT ||
+		    maildir_path(path, sizeof(path), dir, "tmp",
+		    names[i]) == -1)
+			goto fail;
+		if (access(path, F_OK) == 0) {
+			where[i] = 2;
+			continue;
+		}
+		if (errno != ENOENT)
+			goto fail;
+		if (left == NULL)
+			left = strmap_new();
+		strmap_set(left, names[i], i);
+	}
+	if (left == NULL)
+		return 0;
+	if (maildir_path(path, sizeof(path), dir, "cur", NULL) == -1 ||
+	    (dp = opendir(path)) == NULL)
+		goto fail;
+	while ((d = readdir(dp)) != NULL) {
+		size_t len = strcspn(d->d_name, ":!");
+
+		if (len >= sizeof(path))
+			continue;
+		memcpy(path, d->d_name, len);
+		path[len] = '\0';
+		if (strmap_get(left, path, &i))
+			where[i] = 1;
 	}
 	closedir(dp);
-	return found;
+	strmap_free(left);
+	return 0;
+fail:
+	strmap_free(left);
+	return -1;
 }
 
 /*

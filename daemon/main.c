@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -402,8 +403,16 @@ main(int argc, char **argv)
 	};
 	struct run_options ropts = { 0 };
 	const char *config = DEFAULT_CONFIG;
+	sigset_t hup;
 	int ch, once = 0, verbosity = 0, rc;
 
+	/*
+	 * SIGHUP's default action kills: until the daemon's handler exists
+	 * (run_daemon unblocks it), a reload asked for during start-up waits.
+	 */
+	sigemptyset(&hup);
+	sigaddset(&hup, SIGHUP);
+	sigprocmask(SIG_BLOCK, &hup, NULL);
 	log_init(0);
 	/* "+": options stop at the command, whose own options follow it. */
 	while ((ch = getopt_long(argc, argv, "+c:hqvV", opts, NULL)) != -1) {
@@ -446,6 +455,9 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	/* Only the daemon answers SIGHUP; the rest keep the default. */
+	if (argc != 0 || once)
+		sigprocmask(SIG_UNBLOCK, &hup, NULL);
 	xmlInitParser();
 	if (argc == 0)
 		rc = cmd_poll(config, once, &ropts);

@@ -23,7 +23,7 @@ walk(xmlNode *node, opml_outline_cb cb, void *arg)
 			title = xmlGetProp(n, BAD_CAST "title");
 			if (title == NULL)
 				title = xmlGetProp(n, BAD_CAST "text");
-			cb((char *)title, (char *)url, arg);
+			cb((char *)title, (char *)url, xmlGetLineNo(n), arg);
 			xmlFree(url);
 			xmlFree(title);
 		}

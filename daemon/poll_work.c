@@ -374,14 +374,15 @@ job_parse(struct job *j)
 		free(j->st.title);
 		j->st.title = xstrdup(doc->title.value);
 	}
-	j->ttl = doc->ttl;
+	/* Kept until the next document: a 304 says the same <ttl> holds. */
+	j->st.ttl = doc->ttl;
 	j->cut_short = doc->cut_short;
 	return doc;
 }
 
 /* What this poll changes in the feed's record, and when it is due again. */
 static void
-job_record(struct job *j, long ttl, time_t now)
+job_record(struct job *j, time_t now)
 {
 	struct poll_outcome o;
 
@@ -414,13 +415,14 @@ job_record(struct job *j, long ttl, time_t now)
 	o.ok = !j->failed;
 	o.status = j->res.status;
 	o.failures = j->st.failures;
-	o.retry_after = j->res.hdr[FETCH_HDR_RETRY_AFTER];
-	o.cache_control = j->res.hdr[FETCH_HDR_CACHE_CONTROL];
-	o.expires = j->res.hdr[FETCH_HDR_EXPIRES];
-	o.ttl = ttl;
-	o.now = now;
+	o.retry_after = schedule_retry_after(j->res.hdr[FETCH_HDR_RETRY_AFTER],
+	    now);
+	o.cache_hint = schedule_cache_hint(j->res.hdr[FETCH_HDR_CACHE_CONTROL],
+	    j->res.hdr[FETCH_HDR_EXPIRES], now);
+	o.ttl = j->st.ttl;
 	j->delay = schedule_next(&o, j->rnd, &j->why);
 	j->st.next_due = j->gone ? 0 : now + j->delay;
+	j->st.server_wait = schedule_server_wait(&o);
 }
 
 /*
@@ -454,7 +456,7 @@ job_recorded(struct delivery *d, void *arg)
 		    xstrdup_or_null(j->res.hdr[FETCH_HDR_LAST_MODIFIED]) : NULL;
 	}
 	j->st.delivered += (long)j->delivered;
-	job_record(j, j->ttl, j->now);
+	job_record(j, j->now);
 	d->feed = j->conf.name;
 	d->st = &j->st;
 }
@@ -506,7 +508,6 @@ poll_work(uv_work_t *req)
 	size_t nfresh = 0, nolder = 0;
 
 	j->now = time(NULL);
-	j->ttl = 0;
 	j->cut_short = 0;
 	if (!j->res.ok)
 		j->failed = 1;

@@ -35,7 +35,9 @@ struct job {
 	struct poller		*p;
 	struct feed_conf	 conf;
 	struct feed_conf	*next_conf;	/* a reload's, for after this poll */
+	size_t			 slot;		/* its index in poller.jobs */
 	int			 removed;	/* a reload dropped it */
+	int			 failing;	/* counted in poller.failing */
 	int			 closing;
 	struct feed_state	 st;
 	enum job_state		 state;
@@ -59,7 +61,6 @@ struct job {
 	long			 delay;		/* seconds to the next poll */
 	size_t			 delivered;	/* a dry run's: would be */
 	size_t			 skipped;	/* a first poll's older entries */
-	long			 ttl;		/* the feed's <ttl>, minutes */
 	int			 cut_short;	/* the body ended inside the feed */
 	time_t			 now;		/* when the worker started */
 };
@@ -82,6 +83,9 @@ struct poller {
 	struct fetcher		*fetcher;
 	struct job		**jobs;		/* every live job, removed ones too */
 	size_t			 njobs;
+	size_t			 capjobs;
+	size_t			 live;		/* jobs not removed */
+	size_t			 failing;	/* of those, the ones failing */
 	/*
 	 * Fetched bodies wait for a worker in memory, so at most max_active
 	 * jobs fetch or work at once; the others wait in line, in order.

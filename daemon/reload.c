@@ -24,16 +24,6 @@ same_conf(const struct feed_conf *a, const struct feed_conf *b)
 	    a->interval == b->interval && a->backfill == b->backfill;
 }
 
-static struct job *
-find_job(const struct poller *p, const char *name)
-{
-	for (size_t i = 0; i < p->njobs; i++)
-		if (!p->jobs[i]->removed &&
-		    strcmp(p->jobs[i]->conf.name, name) == 0)
-			return p->jobs[i];
-	return NULL;
-}
-
 static void
 fixed_setting(const char *key, int changed)
 {
@@ -73,6 +63,7 @@ reload_config(struct poller *p)
 	struct job *j;
 	size_t added = 0, removed = 0, changed = 0, n;
 	time_t now = time(NULL);
+	char *running;		/* per feed of cfg: a job of its name runs */
 	int problems;
 
 	notify_reloading();
@@ -92,7 +83,12 @@ reload_config(struct poller *p)
 	}
 	reload_settings(p, &cfg);
 
-	/* Removed jobs are freed by a later close callback, not here. */
+	/*
+	 * One pass over the jobs, each looked up by name, and one over the
+	 * feeds: a reload costs the same per feed however many there are.
+	 * Removed jobs are freed by a later close callback, not here.
+	 */
+	running = xcalloc(cfg.nfeeds + 1, 1);
 	n = p->njobs;
 	for (size_t i = 0; i < n; i++) {
 		j = p->jobs[i];
@@ -103,7 +99,10 @@ reload_config(struct poller *p)
 		if (fc == NULL || !fc->enabled) {
 			job_remove(j);
 			removed++;
-		} else if (!same_conf(&j->conf, fc)) {
+			continue;
+		}
+		running[fc - cfg.feeds] = 1;
+		if (!same_conf(&j->conf, fc)) {
 			changed++;
 			if (j->state == JOB_IDLE) {
 				job_apply_conf(j, fc, now);
@@ -118,12 +117,13 @@ reload_config(struct poller *p)
 	}
 	for (size_t i = 0; i < cfg.nfeeds; i++) {
 		fc = &cfg.feeds[i];
-		if (!fc->enabled || find_job(p, fc->name) != NULL)
+		if (!fc->enabled || running[i])
 			continue;
 		j = job_new(p, fc);
 		job_start(j, now);
 		added++;
 	}
+	free(running);
 	config_free(&cfg);
 	log_info("reload: %zu added, %zu removed, %zu changed", added, removed,
 	    changed);

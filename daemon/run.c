@@ -7,6 +7,7 @@
  * SIGTERM/SIGINT: stop scheduling, drop what waits, give transfers under
  * way a grace period, let workers finish, close every handle.
  */
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,25 @@ job_reset_fetch(struct job *j)
 }
 
 /*
+ * Keeps the status line's counts as jobs come, go and finish polls, so
+ * that a poll costs the same however many feeds there are: a job counts
+ * as failing while it is in the config and its last poll failed.
+ */
+static void
+job_tally(struct job *j)
+{
+	int failing = !j->removed && (j->st.failures > 0 || j->st.gone != 0);
+
+	if (failing != j->failing) {
+		if (failing)
+			j->p->failing++;
+		else
+			j->p->failing--;
+		j->failing = failing;
+	}
+}
+
+/*
  * State belongs to the config URL it was learnt from: a new url in the
  * config forgets the move, the 410, the validators and the failures.
  * The state keeps the URL with its password hidden (an older state kept
@@ -89,6 +109,8 @@ job_adopt_url(struct job *j)
 	j->st.failures = 0;
 	j->st.next_due = 0;
 	j->st.first_good = 0;	/* a new feed: backfill applies */
+	j->st.ttl = 0;
+	j->st.server_wait = -1;
 }
 
 struct job *
@@ -108,8 +130,14 @@ job_new(struct poller *p, const struct feed_conf *fc)
 	job_adopt_url(j);
 	uv_timer_init(&p->loop, &j->timer);
 	j->timer.data = j;
-	p->jobs = xreallocarray(p->jobs, p->njobs + 1, sizeof(*p->jobs));
+	if (p->njobs == p->capjobs) {
+		p->capjobs = p->capjobs ? p->capjobs * 2 : 16;
+		p->jobs = xreallocarray(p->jobs, p->capjobs, sizeof(*p->jobs));
+	}
+	j->slot = p->njobs;
 	p->jobs[p->njobs++] = j;
+	p->live++;
+	job_tally(j);
 	return j;
 }
 
@@ -133,11 +161,9 @@ job_closed(uv_handle_t *h)
 	struct job *j = h->data;
 	struct poller *p = j->p;
 
-	for (size_t i = 0; i < p->njobs; i++)
-		if (p->jobs[i] == j) {
-			p->jobs[i] = p->jobs[--p->njobs];
-			break;
-		}
+	/* The last job takes its place: no walk of the list. */
+	p->jobs[j->slot] = p->jobs[--p->njobs];
+	p->jobs[j->slot]->slot = j->slot;
 	job_free(j);
 }
 
@@ -148,6 +174,28 @@ job_close(struct job *j)
 		return;
 	j->closing = 1;
 	uv_close((uv_handle_t *)&j->timer, job_closed);
+}
+
+/*
+ * Seconds to a job's first poll when due was planned: the last poll's
+ * outcome, as its record keeps it, lets the schedule plan again when due
+ * is too far off (the clock went back, the interval was shortened).
+ */
+static long
+job_first(const struct job *j, time_t due, time_t now)
+{
+	struct poll_outcome last;
+
+	memset(&last, 0, sizeof(last));
+	last.interval = j->conf.interval;
+	last.ok = j->st.failures == 0;
+	last.status = j->st.last_status;
+	last.failures = j->st.failures;
+	last.retry_after = last.ok ? -1 : j->st.server_wait;
+	last.cache_hint = last.ok ? j->st.server_wait : -1;
+	last.ttl = j->st.ttl;
+	return schedule_first(&last, j->st.last_poll, due, now,
+	    (unsigned long)random());
 }
 
 /*
@@ -170,8 +218,7 @@ job_start(struct job *j, time_t now)
 		job_poll(j);
 		return 0;
 	}
-	delay = schedule_first(j->conf.interval, j->st.next_due, now,
-	    (unsigned long)random());
+	delay = job_first(j, j->st.next_due, now);
 	date_format_iso(now + delay, when, sizeof(when));
 	log_debug("feed %s: first poll at %s (in %ld s)", j->conf.name, when,
 	    delay);
@@ -195,6 +242,7 @@ job_apply_conf(struct job *j, const struct feed_conf *fc, time_t now)
 		job_adopt_url(j);
 		/* New credentials alone are tried soon too. */
 		j->st.next_due = 0;
+		job_tally(j);
 		shown = url_hide_password(j->conf.url);
 		log_info("feed %s: url changed to %s", j->conf.name, shown);
 		free(shown);
@@ -202,8 +250,7 @@ job_apply_conf(struct job *j, const struct feed_conf *fc, time_t now)
 	} else if (interval_changed && j->st.gone == 0) {
 		due = j->st.last_poll != 0 ?
 		    j->st.last_poll + j->conf.interval : 0;
-		job_schedule(j, schedule_first(j->conf.interval, due, now,
-		    (unsigned long)random()));
+		job_schedule(j, job_first(j, due, now));
 	}
 }
 
@@ -212,34 +259,19 @@ void
 job_remove(struct job *j)
 {
 	j->removed = 1;
+	j->p->live--;
+	job_tally(j);
 	uv_timer_stop(&j->timer);
 	log_info("feed %s: removed from the config", j->conf.name);
 	if (j->state == JOB_IDLE)
 		job_close(j);
 }
 
-static size_t
-failing_feeds(const struct poller *p)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < p->njobs; i++)
-		if (!p->jobs[i]->removed && p->jobs[i]->state == JOB_IDLE &&
-		    (p->jobs[i]->st.failures > 0 || p->jobs[i]->st.gone != 0))
-			n++;
-	return n;
-}
-
 static void
 poller_status(const struct poller *p)
 {
-	size_t live = 0;
-
-	for (size_t i = 0; i < p->njobs; i++)
-		if (!p->jobs[i]->removed)
-			live++;
 	notify_status("%zu feeds, %zu failing; %zu polls, %zu new entries",
-	    live, failing_feeds(p), p->polled, p->delivered);
+	    p->live, p->failing, p->polled, p->delivered);
 }
 
 static void
@@ -292,6 +324,7 @@ job_done(uv_work_t *req, int status)
 
 	(void)status;
 	job_leave(j);
+	job_tally(j);
 	p->polled++;
 	if (j->failed)
 		p->failed++;
@@ -806,6 +839,7 @@ run_daemon(const char *path, const struct config *cfg)
 {
 	struct poller p;
 	time_t now = time(NULL);
+	sigset_t hup;
 	uint64_t wd;
 
 	if (poller_init(&p, path, cfg, 0, 0) == -1) {
@@ -819,6 +853,10 @@ run_daemon(const char *path, const struct config *cfg)
 	uv_signal_start(&p.sigterm, on_stop_signal, SIGTERM);
 	uv_signal_start(&p.sigint, on_stop_signal, SIGINT);
 	uv_signal_start(&p.sighup, on_hup, SIGHUP);
+	/* main held SIGHUP back until now; one that came meanwhile reloads. */
+	sigemptyset(&hup);
+	sigaddset(&hup, SIGHUP);
+	pthread_sigmask(SIG_UNBLOCK, &hup, NULL);
 	uv_timer_init(&p.loop, &p.stop_timer);
 	uv_timer_init(&p.loop, &p.watchdog);
 	p.stop_timer.data = p.watchdog.data = &p;

@@ -1,6 +1,8 @@
 /*
  * The polling policy (see schedule.h).  The rules, in order:
- *  - 429 or 503 with a usable Retry-After: wait that long;
+ *  - 429 or 503 with a usable Retry-After: wait that long, doubled per
+ *    consecutive failure, so a server that keeps saying so is asked
+ *    less and less often;
  *  - any other failure: the interval doubled per consecutive failure;
  *  - success: the interval, or longer when the server's caching headers
  *    or the feed's <ttl> say the document will not change sooner.
@@ -93,22 +95,55 @@ schedule_max_age(const char *cc)
 	return age;
 }
 
+long
+schedule_cache_hint(const char *cache_control, const char *expires,
+    time_t now)
+{
+	long age;
+	time_t t;
+
+	if ((age = schedule_max_age(cache_control)) != -1)
+		return age;
+	if (expires != NULL && date_parse(expires, &t) == 0 && t > now)
+		return (long)(t - now);
+	return -1;
+}
+
 /* The longest the server asked us to wait, or -1 when it did not say. */
 static long
 server_hint(const struct poll_outcome *o)
 {
-	long hint = -1, age;
-	time_t t;
+	long hint = o->cache_hint;
 
-	/* HTTP: max-age wins over Expires. */
-	if ((age = schedule_max_age(o->cache_control)) != -1)
-		hint = age;
-	else if (o->expires != NULL && date_parse(o->expires, &t) == 0 &&
-	    t > o->now)
-		hint = (long)(t - o->now);
 	if (o->ttl > 0 && o->ttl * 60 > hint)
 		hint = o->ttl * 60;
 	return hint;
+}
+
+/* A 429 or 503 with a usable Retry-After: the server set the pace. */
+static int
+rate_limited(const struct poll_outcome *o)
+{
+	return !o->ok && (o->status == 429 || o->status == 503) &&
+	    o->retry_after != -1;
+}
+
+/* base doubled per consecutive failure after the first, up to cap. */
+static long
+doubled(long base, int failures, long cap)
+{
+	long d = base;
+
+	for (; failures > 1 && d < cap; failures--)
+		d *= 2;
+	return clamp(d, base, cap);
+}
+
+/* Up to 10% more, never less: feeds failing together retry apart. */
+static long
+jitter(long d, unsigned long rnd)
+{
+	return d + (long)(rnd % ((unsigned long)d / 10 + 1));
 }
 
 long
@@ -118,21 +153,17 @@ schedule_next(const struct poll_outcome *o, unsigned long rnd,
 	long interval = o->interval > 0 ? o->interval : 1;
 	long cap = max_delay(interval);
 	long d, hint;
-	int n;
 
-	if (!o->ok && (o->status == 429 || o->status == 503) &&
-	    (d = schedule_retry_after(o->retry_after, o->now)) != -1) {
+	/* The server's pace, and slower while it keeps asking. */
+	if (rate_limited(o)) {
 		*why = "Retry-After";
-		return clamp(d, interval, cap);
+		d = clamp(o->retry_after, interval, cap);
+		return o->failures > 1 ?
+		    jitter(doubled(d, o->failures, cap), rnd) : d;
 	}
 	if (!o->ok) {
 		*why = "backoff";
-		d = interval;
-		for (n = o->failures; n > 1 && d < cap; n--)
-			d *= 2;
-		d = clamp(d, interval, cap);
-		/* Jitter only upwards: never sooner than the rule says. */
-		return d + (long)(rnd % ((unsigned long)d / 10 + 1));
+		return jitter(doubled(interval, o->failures, cap), rnd);
 	}
 	hint = server_hint(o);
 	if (hint > interval) {
@@ -144,11 +175,31 @@ schedule_next(const struct poll_outcome *o, unsigned long rnd,
 }
 
 long
-schedule_first(long interval, time_t next_due, time_t now, unsigned long rnd)
+schedule_server_wait(const struct poll_outcome *o)
 {
-	long spread = clamp(interval, 1, SCHEDULE_MAX_SPREAD);
+	if (rate_limited(o))
+		return o->retry_after;
+	return o->ok ? o->cache_hint : -1;
+}
 
-	if (next_due > now)
-		return clamp((long)(next_due - now), 0, max_delay(interval));
+long
+schedule_first(const struct poll_outcome *last, time_t last_poll,
+    time_t next_due, time_t now, unsigned long rnd)
+{
+	long interval = last->interval > 0 ? last->interval : 1;
+	long spread = clamp(interval, 1, SCHEDULE_MAX_SPREAD);
+	time_t from, due;
+	const char *why;
+
+	if (next_due > now && next_due - now <= interval)
+		return (long)(next_due - now);
+	if (next_due > now) {
+		from = last_poll > 0 && last_poll <= now ? last_poll : now;
+		due = from + schedule_next(last, rnd, &why);
+		if (due > next_due)
+			due = next_due;
+		if (due > now)
+			return (long)(due - now);
+	}
 	return (long)(rnd % (unsigned long)spread);
 }

@@ -26,7 +26,7 @@
 #include "xmalloc.h"
 
 /* Bumped whenever the schema changes; store_migrate knows every step. */
-#define STORE_SCHEMA_VERSION	7
+#define STORE_SCHEMA_VERSION	8
 
 enum store_stmt {
 	ST_BEGIN,
@@ -54,7 +54,8 @@ enum store_stmt {
 			"source_id"
 #define FEED_COLUMNS	"url, etag, last_modified, title, last_poll, " \
 			"last_status, last_error, delivered, failures, next_due, " \
-			"moved_to, gone, first_good"
+			"moved_to, gone, first_good, ttl, server_wait"
+#define FEED_NCOLUMNS	15	/* ST_FEED_EACH's name comes after them */
 
 static const char *const store_sql[ST_COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -82,7 +83,7 @@ static const char *const store_sql[ST_COUNT] = {
 	[ST_FEED_GET] = "SELECT " FEED_COLUMNS " FROM feeds WHERE name = ?1",
 	[ST_FEED_PUT] = "INSERT OR REPLACE INTO feeds (name, " FEED_COLUMNS
 	    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-	    "?14)",
+	    "?14, ?15, ?16)",
 	/*
 	 * Before a feed's row takes a url of another identity: the old one,
 	 * and what it was keyed under, are scopes of the new one.
@@ -172,6 +173,9 @@ static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	"ALTER TABLE recent ADD COLUMN updated INTEGER;"
 	"ALTER TABLE recent ADD COLUMN source_id TEXT;"
 	"UPDATE recent SET date = seen WHERE date > seen AND seen > 0;"),
+	/* The schedule's inputs: a <ttl> outlives 304s, a restart recomputes. */
+	("ALTER TABLE feeds ADD COLUMN ttl INTEGER DEFAULT 0;"
+	"ALTER TABLE feeds ADD COLUMN server_wait INTEGER DEFAULT -1;"),
 };
 
 /*
@@ -1023,6 +1027,8 @@ store_row_feed(sqlite3_stmt *q, struct feed_state *st)
 	st->moved_to = store_col_text(q, 10);
 	st->gone = (time_t)sqlite3_column_int64(q, 11);
 	st->first_good = (time_t)sqlite3_column_int64(q, 12);
+	st->ttl = (long)sqlite3_column_int64(q, 13);
+	st->server_wait = (long)sqlite3_column_int64(q, 14);
 }
 
 int
@@ -1079,6 +1085,8 @@ store_feed_put(struct store *s, const char *name, const struct feed_state *st)
 	store_bind_text(q, 12, st->moved_to);
 	sqlite3_bind_int64(q, 13, (sqlite3_int64)st->gone);
 	sqlite3_bind_int64(q, 14, (sqlite3_int64)st->first_good);
+	sqlite3_bind_int64(q, 15, (sqlite3_int64)st->ttl);
+	sqlite3_bind_int64(q, 16, (sqlite3_int64)st->server_wait);
 	rc = sqlite3_step(q);
 	sqlite3_reset(q);
 	if (rc != SQLITE_DONE) {
@@ -1102,7 +1110,7 @@ store_feed_each(struct store *s,
 		return -1;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		store_row_feed(q, &st);
-		name = store_col_text(q, 13);
+		name = store_col_text(q, FEED_NCOLUMNS);
 		cb(name != NULL ? name : "", &st, arg);
 		free(name);
 		feed_state_clear(&st);

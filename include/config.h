@@ -9,6 +9,8 @@
 #include <limits.h>
 #include <stddef.h>
 
+struct strmap;
+
 struct feed_conf {
 	char	*name;
 	char	*url;
@@ -36,6 +38,8 @@ struct config {
 	long		 backfill;
 	struct feed_conf *feeds;
 	size_t		 nfeeds;
+	size_t		 capfeeds;
+	struct strmap	*names;		/* feed name -> index in feeds */
 };
 
 /* How a key's value is written, and so how it is read and checked. */

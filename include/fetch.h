@@ -100,4 +100,10 @@ size_t		 fetch_running(const struct fetcher *);
  */
 void		 fetch_free(struct fetcher *);
 
+/*
+ * Whether curl, which will fetch it, can parse url: 0, or -1 with its
+ * reason ("Bad hostname") in why.
+ */
+int		 fetch_url_check(const char *url, char *why, size_t whylen);
+
 #endif

@@ -20,10 +20,11 @@ int	maildir_init(const char *dir, char *err, size_t errlen);
  * durable with one syncfs(2); maildir_publish renames tmp/NAME into
  * new/NAME; maildir_sync fsyncs new/ so the renames before it are durable;
  * maildir_discard removes tmp/NAME.  Each returns 0, or -1 with a
- * one-line reason in err (errno kept).  maildir_find says whether NAME is in new/ or, moved
- * by a reader, in cur/ (1), still in tmp/ (2), or nowhere (0), or -1 on
- * error.  maildir_clean_tmp removes from tmp/ the files a process of ours
- * that no longer runs left behind.
+ * one-line reason in err (errno kept).  maildir_locate says for each of
+ * n names where it is: in new/ or, moved by a reader, in cur/ (1), still
+ * in tmp/ (2), or nowhere (0), reading cur/ once for all of them; 0, or
+ * -1 on error.  maildir_clean_tmp removes from tmp/ the files a process
+ * of ours that no longer runs left behind.
  */
 int	maildir_name(const char *key, char *name, size_t size);
 int	maildir_write_tmp(const char *dir, const char *name, const char *msg,
@@ -33,7 +34,8 @@ int	maildir_publish(const char *dir, const char *name, char *err,
 	    size_t errlen);
 void	maildir_discard(const char *dir, const char *name);
 int	maildir_sync(const char *dir, char *err, size_t errlen);
-int	maildir_find(const char *dir, const char *name);
+int	maildir_locate(const char *dir, char *const *names, size_t n,
+	    int *where);
 int	maildir_clean_tmp(const char *dir, size_t *removed);
 
 /*

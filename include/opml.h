@@ -7,9 +7,12 @@
 
 #include <stddef.h>
 
-/* title is the outline's title (else its text) attribute, or NULL. */
+/*
+ * title is the outline's title (else its text) attribute, or NULL; line is
+ * where the outline is in the file.
+ */
 typedef void (*opml_outline_cb)(const char *title, const char *url,
-    void *arg);
+    long line, void *arg);
 
 /*
  * Calls cb for every outline with an xmlUrl, in document order; the

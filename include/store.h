@@ -30,6 +30,9 @@ struct feed_state {
 	char	*moved_to;	/* where a 301/308 sent the feed, or NULL */
 	time_t	 gone;		/* when the server said 410 Gone, or 0 */
 	time_t	 first_good;	/* the feed's first good poll, 0 before it */
+	/* What the schedule read at the last poll, to compute it again. */
+	long	 ttl;		/* the last document's <ttl>, minutes; 0 none */
+	long	 server_wait;	/* schedule_server_wait's seconds; -1 none */
 };
 
 /* Opens (creating when missing) the store at path.  0, or -1 with err. */

@@ -10,7 +10,9 @@ import time
 
 
 class Daemon:
-    def __init__(self, work, args=("-v",), env=None):
+    def __init__(self, work, args=("-v",), env=None, wrap=()):
+        """wrap: a command that execs the rest of its arguments (the
+        daemon keeps its pid), e.g. to run it in a mount namespace."""
         self.work = work
         self.log_path = work.path / ("daemon-%d.log" % time.monotonic_ns())
         self.log_file = open(self.log_path, "wb")
@@ -19,7 +21,7 @@ class Daemon:
         full_env.pop("JOURNAL_STREAM", None)
         full_env.update(env or {})
         self.proc = subprocess.Popen(
-            [work.binary, "-c", str(work.config)] + list(args),
+            list(wrap) + [work.binary, "-c", str(work.config)] + list(args),
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=self.log_file, cwd=str(work.path), env=full_env)
         self.pid = self.proc.pid

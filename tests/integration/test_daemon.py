@@ -5,6 +5,8 @@ and caching hints, backoff, permanent moves, 410 Gone, SIGHUP reloads,
 SIGTERM during a poll, the state lock and the idle CPU.
 """
 
+import errno
+import os
 import signal
 import sqlite3
 import threading
@@ -12,6 +14,7 @@ import time
 
 from conftest import SANITIZED
 from daemonproc import Daemon
+from helpers import query
 
 
 def rss(name, n, start=0):
@@ -95,6 +98,74 @@ def test_cache_control_max_age_slows_polling(server, work):
         assert d.stop() == 0
     for g in gaps(server.requests_for("/cached.xml")):
         assert g >= 2.8, gaps(server.requests_for("/cached.xml"))
+
+
+def schedule_of(work, name):
+    """(delay chosen at the last poll, last poll, next due) from the state."""
+    (last_poll, next_due), = query(work.path / "state.db",
+                                   "SELECT last_poll, next_due FROM feeds WHERE name = ?", name)
+    return next_due - last_poll, last_poll, next_due
+
+
+def test_rss_ttl_is_kept_across_304s(server, work):
+    # The <ttl> comes with the document; a 304 has no document, and the
+    # ttl of the one it confirms still holds (it was forgotten: 1 s).
+    body = rss("ttl", 1).replace(b"<channel>", b"<channel><ttl>5</ttl>")
+    server.set("/ttl.xml", body)
+    work.write_config({"ttl": {"url": server.url("/ttl.xml"), "interval": "1s"}})
+    for status in (200, 304, 304):
+        assert work.once().rc == 0
+        assert server.requests_for("/ttl.xml")[-1].status == status
+        assert schedule_of(work, "ttl")[0] == 300, (status, schedule_of(work, "ttl"))
+
+
+def test_repeated_retry_after_backs_off(server, work):
+    # A server that keeps answering 429 with the same Retry-After is asked
+    # less and less often: 60 s, then twice, four times that (up to 10%
+    # jitter), as backoff does; it used to be 60 s for ever.
+    server.set("/busy.xml", b"slow down\n", status=429, content_type="text/plain",
+               headers={"Retry-After": "60"})
+    work.write_config({"busy": {"url": server.url("/busy.xml"), "interval": "1s"}})
+    delays = []
+    for _ in range(3):
+        assert work.once().rc == 1
+        delays.append(schedule_of(work, "busy")[0])
+    assert delays[0] == 60, delays
+    assert 120 <= delays[1] <= 132, delays
+    assert 240 <= delays[2] <= 264, delays
+
+
+def test_interval_shortened_while_down_is_planned_again(server, work):
+    # Time (issue 14): a stored next-due time more than one interval ahead
+    # is computed again at start, from the last poll with today's interval.
+    server.set("/t.xml", rss("t", 1))
+    feed = {"url": server.url("/t.xml"), "interval": "1d"}
+    work.write_config({"t": feed})
+    assert work.once().rc == 0
+    assert schedule_of(work, "t")[0] == 86400
+    # Shortened to 2 s while no daemon ran: due at once, not in a day.
+    feed["interval"] = "2s"
+    work.write_config({"t": feed})
+    with Daemon(work) as d:
+        assert d.wait_for(lambda: len(server.requests_for("/t.xml")) >= 2, 5), d.log()
+        assert d.stop() == 0, d.log()
+
+
+def test_clock_set_back_is_planned_again(server, work):
+    # The wall clock was set back a day: the last poll is a day ahead of
+    # now, and so is the next one.  Polled within the interval, not in a day.
+    server.set("/t.xml", rss("t", 1))
+    work.write_config({"t": {"url": server.url("/t.xml"), "interval": "2s"}})
+    assert work.once().rc == 0
+    now = int(time.time())
+    db = sqlite3.connect(str(work.path / "state.db"))
+    with db:
+        db.execute("UPDATE feeds SET last_poll = ?, next_due = ? WHERE name = 't'",
+                   (now + 86400, now + 86400 + 2))
+    db.close()
+    with Daemon(work) as d:
+        assert d.wait_for(lambda: len(server.requests_for("/t.xml")) >= 2, 5), d.log()
+        assert d.stop() == 0, d.log()
 
 
 def test_permanent_redirect_moves_the_feed(server, work):
@@ -239,8 +310,9 @@ def test_second_instance_is_refused(server, work):
 
 
 def test_idle_daemon_uses_no_cpu(server, work):
-    server.set("/a.xml", rss("a", 1))
-    feeds = {"f%d" % i: {"url": server.url("/a.xml"), "interval": "1h"}
+    for i in range(20):
+        server.set("/f%d.xml" % i, rss("f%d" % i, 1))
+    feeds = {"f%d" % i: {"url": server.url("/f%d.xml" % i), "interval": "1h"}
              for i in range(20)}
     work.write_config(feeds)
     assert work.once().rc == 0      # every feed is now due in an hour
@@ -277,6 +349,62 @@ def test_sighup_storm(server, work):
     # However many reloads ran, b is one feed: one poll per interval.
     assert all(g >= 0.9 for g in gaps(server.requests_for("/b.xml"))), \
         gaps(server.requests_for("/b.xml"))
+
+
+def fifo_writer(path, proc, timeout=10.0):
+    """The write end of the FIFO at path, once proc opens it for reading
+    (a reader blocked in open() counts); None when proc exits first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as e:
+            if e.errno != errno.ENXIO:      # ENXIO: no reader yet
+                raise
+            time.sleep(0.01)
+            continue
+        os.set_blocking(fd, True)
+        return fd
+    return None
+
+
+def write_fifo(fd, text):
+    """False when the reader is gone (killed) before reading it."""
+    try:
+        os.write(fd, text.encode())
+        return True
+    except BrokenPipeError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def test_sighup_during_start_up_is_answered_once_running(server, work):
+    # P02: a SIGHUP that comes while the daemon is still reading its config
+    # is held until the handler exists, then read as a reload.  The config
+    # is a FIFO, so the test knows when the daemon is inside its start-up:
+    # it has the FIFO open and waits for the text.
+    server.set("/a.xml", rss("a", 2))
+    text = work.write_config({"a": {"url": server.url("/a.xml"),
+                                    "interval": "1s"}}).read_text()
+    fifo = work.path / "fifo.conf"
+    os.mkfifo(fifo)
+    work.config = fifo
+    with Daemon(work) as d:
+        fd = fifo_writer(fifo, d.proc)
+        assert fd is not None, (d.proc.poll(), d.log())
+        d.send(signal.SIGHUP)
+        time.sleep(0.2)
+        assert write_fifo(fd, text), "killed: %r" % d.proc.wait()
+        assert d.wait_log("polling 1 feeds"), (d.proc.poll(), d.log())
+        # The held SIGHUP is a reload, which reads the FIFO again.
+        assert d.wait_log("reload: reading"), d.log()
+        fd = fifo_writer(fifo, d.proc)
+        assert fd is not None, (d.proc.poll(), d.log())
+        assert write_fifo(fd, text), (d.proc.poll(), d.log())
+        assert d.wait_log("reload: 0 added, 0 removed, 0 changed"), d.log()
+        assert d.wait_for(lambda: work.maildir_count() == 2, 5), d.log()
+        assert d.stop() == 0, d.log()
 
 
 def test_state_locked_by_another_writer_is_waited_for(server, work):

@@ -13,9 +13,17 @@ test_scale.py.
 """
 
 import gzip
+import random
+import re
+import socket
+import threading
+import time
 import zlib
 
+import pytest
+
 from conftest import rss_limit_kb, run_process
+from daemonproc import Daemon
 from feedserver import (raw_cut_unnoticed, raw_endless_chunked, raw_silent,
                         raw_trickle, raw_truncated_chunked, raw_truncated_length)
 from helpers import MB, PLAIN, assert_exactly_once, error_line, make_feed, serve_plain, titles
@@ -255,6 +263,82 @@ def test_unresolvable_host_fails_alone_N07(server, work):
     error_line(res, "nowhere", r"resolve")
     assert res.elapsed < 8, res
     assert_exactly_once(work, PLAIN)
+
+
+class DeadDNS:
+    """A name server on a loopback address of its own that reads every
+    query and answers none, and a resolv.conf naming it (glibc gives up
+    after `timeout` seconds).  The binary sees it through a private mount
+    namespace; the machine's /etc/resolv.conf is not touched."""
+
+    def __init__(self, tmp_path, timeout=4):
+        self.queries = 0
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        for _ in range(20):
+            self.addr = "127.%d.%d.%d" % (random.randrange(1, 255), random.randrange(0, 255),
+                                          random.randrange(2, 255))
+            try:
+                self.sock.bind((self.addr, 53))
+                break
+            except OSError:
+                continue
+        else:
+            pytest.skip("cannot bind a UDP socket on port 53")
+        self.sock.settimeout(0.2)
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._swallow, daemon=True)
+        self.thread.start()
+        self.resolv = tmp_path / "resolv.conf"
+        self.resolv.write_text("nameserver %s\noptions timeout:%d attempts:1\n"
+                               % (self.addr, timeout))
+        script = 'mount --bind "$1" /etc/resolv.conf && shift && exec "$@"'
+        self.wrap = ["unshare", "-m", "sh", "-c", script, "sh", str(self.resolv)]
+
+    def _swallow(self):
+        while not self.stopping.is_set():
+            try:
+                self.sock.recvfrom(4096)
+                self.queries += 1
+            except socket.timeout:
+                continue
+
+    def close(self):
+        self.stopping.set()
+        self.thread.join()
+        self.sock.close()
+
+
+def test_dead_dns_server_stalls_only_its_feed_N07(server, work, tmp_path):
+    # A feed whose name server never answers times out while curl's
+    # resolver thread still waits in getaddrinfo.  The loop must not wait
+    # for that thread: the other feed keeps its 1 s interval (the loop used
+    # to stop for the rest of the resolver's 4 s at every such timeout),
+    # and SIGTERM is answered at once.
+    server.set("/good.xml", make_feed("good", 1))
+    dns = DeadDNS(tmp_path)
+    try:
+        work.write_config({"good": {"url": server.url("/good.xml"), "interval": "1s"},
+                           "dead": {"url": "http://feed.dead-dns.test/rss.xml",
+                                    "interval": "1s"}}, timeout="1s")
+        with Daemon(work, wrap=dns.wrap) as d:
+            if not d.wait_log("polling 2 feeds", timeout=5):
+                if re.search(r"mount|unshare", d.log()):
+                    pytest.skip("no private mount namespace: %s" % d.log().strip())
+                assert False, d.log()
+            # Three timeouts of the dead feed (backoff 1, 2 s) in 7 s.
+            time.sleep(7)
+            assert dns.queries > 0, d.log()
+            assert d.log().count("feed dead: fetch: Resolving timed out") >= 2, d.log()
+            stopped = time.monotonic()
+            assert d.stop() == 0, d.log()
+            stop_took = time.monotonic() - stopped
+    finally:
+        dns.close()
+    times = [r.at for r in server.requests_for("/good.xml")]
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    assert len(times) >= 5, (times, d.log())
+    assert max(gaps) < 2.5, gaps
+    assert stop_took < 2.5, stop_took
 
 
 def test_validators_cannot_inject_request_headers_N12(server, work):

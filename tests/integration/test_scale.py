@@ -5,17 +5,28 @@ and 10% failing, against max_connections=12.  The cap holds for requests
 in flight and for TCP connections, each feed is asked once, every good
 feed is delivered, each failing one costs one stderr line, and the peak
 RSS and wall time stay bounded.
+
+A config of 100 000 feeds (INI sections, or OPML outlines of one title)
+is checked, loaded by the daemon and reloaded in time linear in the
+feeds: each within a couple of seconds.
 """
 
 import os
 import re
 import shutil
+import signal
 import subprocess
 import threading
+import time
 
-from conftest import rss_limit_kb
+from conftest import SANITIZED, rss_limit_kb
+from daemonproc import Daemon
 from helpers import subjects
 from servers import ScaleServer
+
+# 100 000 feeds load and reload in under 2 s (a sanitizer build is slower).
+BIG = 100000
+BIG_SECONDS = 2.0 * (4 if SANITIZED else 1)
 
 
 def established(port):
@@ -87,3 +98,53 @@ def test_many_feeds_keep_to_the_connection_cap_N14(work):
     assert res.maxrss_kb < rss_limit_kb(200), res
     # The slow feeds overlap: far less than one after the other.
     assert res.elapsed < (n // 10) * 2.0 / 2, res
+
+
+def big_config(work, first, count, changed=(), opml=None):
+    """An INI file of count feeds f<first>..., interval a day; the ones in
+    changed get another interval."""
+    out = ["[aggregator]", "spool = spool", "output = merged.atom",
+           "state = state.db", "interval = 1d"]
+    if opml is not None:
+        out.append("opml = %s" % opml)
+    for i in range(first, first + count):
+        out += ["", "[feed.f%d]" % i, "url = file:///nonexistent/f%d.xml" % i]
+        if i in changed:
+            out.append("interval = 2d")
+    work.config.write_text("\n".join(out) + "\n")
+
+
+def test_100000_feeds_check_load_and_reload_in_linear_time(work):
+    # INI: every name and url checked against the others.
+    big_config(work, 0, BIG)
+    res = work.run("check", timeout=60)
+    assert res.rc == 0 and "ok, %d feeds" % BIG in res.stdout, res
+    assert res.elapsed < BIG_SECONDS, "check of %d INI feeds: %.1f s" % (BIG, res.elapsed)
+
+    # OPML: one title for every outline, so each name needs a counter.
+    outlines = "".join('<outline text="Same" title="Same" xmlUrl="file:///nonexistent/o%d.xml"/>'
+                       % i for i in range(BIG))
+    (work.path / "same.opml").write_text(
+        '<?xml version="1.0"?><opml version="2.0"><head/><body>%s</body></opml>' % outlines)
+    work.config.write_text("[aggregator]\nspool = spool\nopml = same.opml\n")
+    res = work.run("check", timeout=60)
+    assert res.rc == 0 and "ok, %d feeds" % BIG in res.stdout, res
+    assert res.elapsed < BIG_SECONDS, "check of %d OPML feeds: %.1f s" % (BIG, res.elapsed)
+
+    # The daemon: start, then a reload that drops half, adds as many and
+    # changes ten.
+    big_config(work, 0, BIG)
+    with Daemon(work) as d:
+        started = time.monotonic()
+        assert d.wait_log("polling %d feeds" % BIG, timeout=60), d.log()[-2000:]
+        took = time.monotonic() - started
+        assert took < BIG_SECONDS + 1, "start with %d feeds: %.1f s" % (BIG, took)
+        half = BIG // 2
+        big_config(work, half, BIG, changed=range(half, half + 10))
+        started = time.monotonic()
+        d.send(signal.SIGHUP)
+        assert d.wait_log("reload: %d added, %d removed, 10 changed" % (half, half),
+                          timeout=60), d.log()[-2000:]
+        took = time.monotonic() - started
+        assert took < BIG_SECONDS, "reload of %d feeds: %.1f s" % (BIG, took)
+        assert d.stop() == 0, d.log()[-2000:]

@@ -6,6 +6,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "schedule.h"
 #include "test.h"
 #include "xmalloc.h"
 
@@ -284,6 +285,39 @@ TEST(opml_names_stable)
 	}
 }
 
+/*
+ * Trusted only once checked: a url curl cannot parse, one url under two
+ * names (as dedup keys compare them), an interval the timer cannot hold.
+ */
+TEST(urls_and_intervals_checked)
+{
+	struct config cfg;
+	char text[512], *path;
+
+	path = write_conf("checked.conf",
+	    "[feed.a]\nurl = http://a.example/feed\n"
+	    "[feed.b]\nurl = HTTP://A.example:80/feed#top\n"	/* as a */
+	    "[feed.c]\nurl = http://c example/\n"		/* space */
+	    "[feed.d]\nurl = https://d.example:70000/\n"	/* port */
+	    "[feed.e]\nurl = file://e.example/x.xml\n"	/* remote file */
+	    "[feed.f]\nurl = https://f.example/\n"
+	    "interval = 99999999999999999\n");
+	ASSERT_INT(config_load(path, &cfg), 5);
+	config_free(&cfg);
+	/* The longest interval the timer holds is accepted. */
+	snprintf(text, sizeof(text), "[feed.a]\nurl = http://a.example/\n"
+	    "interval = %ld\n", SCHEDULE_MAX_INTERVAL);
+	path = write_conf("longest.conf", text);
+	ASSERT_INT(config_load(path, &cfg), 0);
+	ASSERT_INT(cfg.feeds[0].interval, SCHEDULE_MAX_INTERVAL);
+	config_free(&cfg);
+	snprintf(text, sizeof(text), "[feed.a]\nurl = http://a.example/\n"
+	    "interval = %ld\n", SCHEDULE_MAX_INTERVAL + 1);
+	path = write_conf("longer.conf", text);
+	ASSERT_INT(config_load(path, &cfg), 1);
+	config_free(&cfg);
+}
+
 int
 main(void)
 {
@@ -298,5 +332,6 @@ main(void)
 	RUN(missing_file);
 	RUN(opml_feeds);
 	RUN(opml_names_stable);
+	RUN(urls_and_intervals_checked);
 	return TEST_DONE();
 }

@@ -7,9 +7,12 @@
 #include <sys/stat.h>
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "deliver.h"
@@ -40,6 +43,16 @@ count_files(const char *dir, const char *sub, const char *key)
 			n++;
 	closedir(dp);
 	return n;
+}
+
+/* Where name is: 1 new/ or cur/, 2 tmp/, 0 nowhere, -1 error. */
+static int
+where_is(const char *spool, const char *name)
+{
+	char *names[1] = { (char *)(uintptr_t)name };
+	int where;
+
+	return maildir_locate(spool, names, 1, &where) == -1 ? -1 : where;
 }
 
 /* A spool, its state and the group commit the workers hand entries to. */
@@ -149,7 +162,7 @@ TEST(recover_publishes_tmp)
 	rig_open(&r, "missing");
 	crash_after_pending(&r, &e, "Subject: x\n\nbody\n", name,
 	    sizeof(name));
-	ASSERT_INT(maildir_find(r.spool, name), 2);
+	ASSERT_INT(where_is(r.spool, name), 2);
 	ASSERT_INT(deliver_recover(r.s, r.spool, &n, err, sizeof(err)), 0);
 	ASSERT_INT(n, 1);
 	ASSERT_INT(count_files(r.spool, "new", e.key), 1);
@@ -178,7 +191,7 @@ TEST(recover_finds_moved)
 	snprintf(from, sizeof(from), "%s/new/%s", r.spool, name);
 	snprintf(to, sizeof(to), "%s/cur/%s:2,S", r.spool, name);
 	ASSERT_INT(rename(from, to), 0);
-	ASSERT_INT(maildir_find(r.spool, name), 1);
+	ASSERT_INT(where_is(r.spool, name), 1);
 	ASSERT_INT(deliver_recover(r.s, r.spool, &n, err, sizeof(err)), 0);
 	ASSERT_INT(n, 0);
 	ASSERT_INT(count_files(r.spool, "new", NULL), 0);
@@ -198,8 +211,8 @@ TEST(find_needs_whole_name)
 	fp = fopen(path, "w");
 	fclose(fp);
 	/* "…Q1" is a prefix of "…Q10" but not the same message. */
-	ASSERT_INT(maildir_find(r.spool, "1.M1P1Q1"), 0);
-	ASSERT_INT(maildir_find(r.spool, "1.M1P1Q10.k.host"), 1);
+	ASSERT_INT(where_is(r.spool, "1.M1P1Q1"), 0);
+	ASSERT_INT(where_is(r.spool, "1.M1P1Q10.k.host"), 1);
 	rig_close(&r);
 }
 
@@ -255,8 +268,8 @@ TEST(recover_deleted_by_reader)
 	ASSERT_INT(maildir_publish(r.spool, nb, err, sizeof(err)), 0);
 	snprintf(path, sizeof(path), "%s/new/%s", r.spool, nb);
 	ASSERT_INT(unlink(path), 0);
-	ASSERT_INT(maildir_find(r.spool, na), 2);
-	ASSERT_INT(maildir_find(r.spool, nb), 0);
+	ASSERT_INT(where_is(r.spool, na), 2);
+	ASSERT_INT(where_is(r.spool, nb), 0);
 	ASSERT_INT(deliver_recover(r.s, r.spool, &n, err, sizeof(err)), 0);
 	ASSERT_INT(n, 1);
 	ASSERT_INT(count_files(r.spool, "new", a.key), 1);
@@ -354,8 +367,71 @@ TEST(clean_tmp_orphans)
 	ASSERT_INT(removed, 1);
 	snprintf(path, sizeof(path), "%s/tmp/%s", spool, dead);
 	ASSERT(access(path, F_OK) == -1);
-	ASSERT_INT(maildir_find(spool, mine), 2);
+	ASSERT_INT(where_is(spool, mine), 2);
 	ASSERT(access(alien, F_OK) == 0);
+	rig_close(&r);
+}
+
+static double
+seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) +
+	    (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/*
+ * 1 000 rows a crash left pending, all read and moved to cur/ by a reader,
+ * beside 20 000 other messages there: recovery reads cur/ once, not once
+ * per row (that took 4.6 s), and marks every key seen without a new file.
+ */
+TEST(recover_reads_cur_once)
+{
+	enum { ROWS = 1000, OTHERS = 20000 };
+	struct rig r;
+	struct entry e;
+	struct timespec t0;
+	char err[512], key[KEY_HEX_SIZE], name[256], one[1024], path[1024];
+	size_t n;
+	double took;
+	int fd, ok;
+
+	rig_open(&r, "scale");
+	/* Links to one file: 21 000 inodes would take seconds to make. */
+	snprintf(one, sizeof(one), "%s/message", top);
+	ok = (fd = open(one, O_CREAT | O_WRONLY, 0600)) != -1;
+	if (ok)
+		close(fd);
+	for (int i = 0; i < OTHERS && ok; i++) {
+		snprintf(path, sizeof(path), "%s/cur/1.M1P1Q%d.other.host:2,S",
+		    r.spool, i);
+		ok = link(one, path) == 0;
+	}
+	ASSERT(ok);
+	ASSERT_INT(store_begin(r.s), 0);
+	for (int i = 0; i < ROWS && ok; i++) {
+		snprintf(key, sizeof(key), "%064d", i);
+		e = entry_fixture(key, "T", FIXTURE_DATE);
+		maildir_name(e.key, name, sizeof(name));
+		snprintf(path, sizeof(path), "%s/cur/%s:2,S", r.spool, name);
+		ok = link(one, path) == 0 &&
+		    store_add_pending(r.s, &e, name) == 0;
+	}
+	ASSERT(ok);
+	ASSERT_INT(store_commit(r.s), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ASSERT_INT(deliver_recover(r.s, r.spool, &n, err, sizeof(err)), 0);
+	took = seconds_since(&t0);
+	ASSERT_INT(n, 0);
+	ASSERT_INT(count_files(r.spool, "new", NULL), 0);
+	ASSERT_INT(count_files(r.spool, "cur", NULL), ROWS + OTHERS);
+	snprintf(key, sizeof(key), "%064d", ROWS - 1);
+	ASSERT_INT(store_is_seen(r.s, key), 1);
+	/* One scan takes milliseconds; a scan per row took seconds. */
+	if (took > 1.0)
+		TEST_FAIL("recovery of %d rows took %.2f s", ROWS, took);
 	rig_close(&r);
 }
 
@@ -372,5 +448,6 @@ main(void)
 	RUN(recover_deleted_by_reader);
 	RUN(commit_of_two_feeds);
 	RUN(clean_tmp_orphans);
+	RUN(recover_reads_cur_once);
 	return TEST_DONE();
 }

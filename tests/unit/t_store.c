@@ -378,6 +378,8 @@ TEST(test_feed_state)
 	st.failures = 3;
 	st.next_due = 1700000900;
 	st.first_good = 1690000000;
+	st.ttl = 60;
+	st.server_wait = 7200;
 	ASSERT_INT(store_feed_put(s, "beta", &st), 0);
 	st.etag = NULL;
 	st.delivered = 7;
@@ -398,6 +400,8 @@ TEST(test_feed_state)
 	ASSERT_INT(got.failures, 3);
 	ASSERT_INT(got.next_due, 1700000900);
 	ASSERT_INT(got.first_good, 1690000000);
+	ASSERT_INT(got.ttl, 60);
+	ASSERT_INT(got.server_wait, 7200);
 	feed_state_clear(&got);
 	ASSERT(got.url == NULL);
 
@@ -464,6 +468,8 @@ static const char *const schema_undo[][2] = {
 	    "ALTER TABLE recent DROP COLUMN published;"
 	    "ALTER TABLE recent DROP COLUMN updated;"
 	    "ALTER TABLE recent DROP COLUMN source_id;" },
+	{ "8", "ALTER TABLE feeds DROP COLUMN ttl;"
+	    "ALTER TABLE feeds DROP COLUMN server_wait;" },
 };
 
 /* Takes the state at path back to schema version, then runs sql. */
@@ -744,6 +750,34 @@ TEST(test_migrates_old_scopes)
 	free(q);
 }
 
+/*
+ * A state of schema 7 had no schedule inputs: its feeds keep their rows
+ * and read as "no <ttl>, no server wait".
+ */
+TEST(test_migrates_schedule_inputs)
+{
+	struct store *s;
+	struct feed_state got;
+	char err[512], *p = path_in("v7-schedule.db");
+
+	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
+	store_close(s);
+	ASSERT_INT(rewind_to(p, 7, "INSERT INTO feeds (name, url, last_poll, "
+	    "failures, next_due) VALUES ('old', 'http://127.0.0.1/old.xml', "
+	    "1700000000, 2, 1700003600);"), 0);
+
+	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
+	ASSERT_INT(store_feed_get(s, "old", &got), 0);
+	ASSERT_STR(got.url, "http://127.0.0.1/old.xml");
+	ASSERT_INT(got.failures, 2);
+	ASSERT_INT(got.next_due, 1700003600);
+	ASSERT_INT(got.ttl, 0);
+	ASSERT_INT(got.server_wait, -1);
+	feed_state_clear(&got);
+	store_close(s);
+	free(p);
+}
+
 TEST(test_corrupt_refused)
 {
 	static const char junk[] = "this is not an SQLite database, but a "
@@ -798,6 +832,7 @@ main(void)
 	RUN(test_migrates_first_good);
 	RUN(test_migrates_old_scopes);
 	RUN(test_readonly);
+	RUN(test_migrates_schedule_inputs);
 	RUN(test_corrupt_refused);
 	RUN(test_unopenable);
 	return TEST_DONE();
