@@ -37,6 +37,9 @@ job_fail(struct job *j, const char *stage, const char *fmt, ...)
 }
 
 /* Adds a warning to the one line the loop logs for this poll. */
+static void job_warn(struct job *j, const char *fmt, ...)
+	__attribute__((__format__(__printf__, 2, 3)));
+
 static void
 job_warn(struct job *j, const char *fmt, ...)
 {
