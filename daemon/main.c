@@ -388,6 +388,33 @@ cmd_reindex(const char *path, int quiet)
 	return rc;
 }
 
+static void
+print_version(void)
+{
+	printf("aggregator %s (libcurl %s, libxml2 %s, libuv %s)\n",
+	    AGG_VERSION, curl_version_info(CURLVERSION_NOW)->version,
+	    LIBXML_DOTTED_VERSION, uv_version_string());
+}
+
+/* Runs the command left after the options: none polls. */
+static int
+run_command(const char *config, int argc, char **argv, int once,
+    const struct run_options *ropts)
+{
+	if (argc == 0)
+		return cmd_poll(config, once, ropts);
+	if (strcmp(argv[0], "check") == 0 && argc == 1)
+		return cmd_check(config);
+	if (strcmp(argv[0], "status") == 0 && argc == 1)
+		return cmd_status(config);
+	if (strcmp(argv[0], "reindex") == 0 && argc == 1)
+		return cmd_reindex(config, ropts->quiet);
+	if (strcmp(argv[0], "parse") == 0)
+		return cmd_parse(argc, argv);
+	usage(stderr);
+	return EXIT_USAGE;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -436,10 +463,7 @@ main(int argc, char **argv)
 			verbosity++;
 			break;
 		case 'V':
-			printf("aggregator %s (libcurl %s, libxml2 %s, "
-			    "libuv %s)\n", AGG_VERSION,
-			    curl_version_info(CURLVERSION_NOW)->version,
-			    LIBXML_DOTTED_VERSION, uv_version_string());
+			print_version();
 			return EXIT_OK;
 		default:
 			usage(stderr);
@@ -459,20 +483,7 @@ main(int argc, char **argv)
 	if (argc != 0 || once)
 		sigprocmask(SIG_UNBLOCK, &hup, NULL);
 	xmlInitParser();
-	if (argc == 0)
-		rc = cmd_poll(config, once, &ropts);
-	else if (strcmp(argv[0], "check") == 0 && argc == 1)
-		rc = cmd_check(config);
-	else if (strcmp(argv[0], "status") == 0 && argc == 1)
-		rc = cmd_status(config);
-	else if (strcmp(argv[0], "reindex") == 0 && argc == 1)
-		rc = cmd_reindex(config, ropts.quiet);
-	else if (strcmp(argv[0], "parse") == 0)
-		rc = cmd_parse(argc, argv);
-	else {
-		usage(stderr);
-		rc = EXIT_USAGE;
-	}
+	rc = run_command(config, argc, argv, once, &ropts);
 	xmlCleanupParser();
 	return rc;
 }

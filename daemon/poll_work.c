@@ -324,10 +324,8 @@ job_fresh(struct job *j, const struct feed_doc *doc, time_t now, size_t *n,
 		src[nall++] = e;
 	}
 	if (ncut > 0)
-		snprintf(j->warning, sizeof(j->warning), "parse: document cut "
-		    "short: %zu entr%s left for a later poll (%s)", ncut,
-		    ncut == 1 ? "y" : "ies", doc->error != NULL ? doc->error :
-		    "no end tag");
+		job_warn(j, "parse: document cut short: %zu entr%s left for "
+		    "a later poll", ncut, ncut == 1 ? "y" : "ies");
 	if (nall > 0) {
 		if (store_read_begin(p->store) == -1 ||
 		    drop_seen(j, all, src, &nall) == -1) {

@@ -1,9 +1,9 @@
 /*
  * Text primitives: character references, HTML and XML escaping, the
- * HTML content-type test, and format characters.  References are decoded as the WHATWG HTML
- * parser decodes them, since every text we decode is bound for a reader
- * that renders it that way; named ones are looked up in libxml2's HTML 4
- * table, which also holds XML's five.
+ * HTML content-type test, and format characters.  References are decoded
+ * as the WHATWG HTML parser decodes them, since every text we decode is
+ * bound for a reader that renders it that way; named ones are looked up
+ * in libxml2's HTML 4 table, which also holds XML's five.
  */
 #include <ctype.h>
 #include <stdint.h>
