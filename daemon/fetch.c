@@ -196,7 +196,14 @@ fetch_new(uv_loop_t *loop, const struct fetch_limits *lim)
 	    f)) != CURLM_OK ||
 	    /* A backstop only: our queue already keeps below this. */
 	    (mc = curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
-	    (long)f->lim.max_per_host)) != CURLM_OK) {
+	    (long)f->lim.max_per_host)) != CURLM_OK ||
+	    /*
+	     * Our queue caps transfers; this caps connections, idle ones in
+	     * curl's cache too: a transfer that starts before the one it
+	     * follows has handed its connection back would else open one more.
+	     */
+	    (mc = curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
+	    (long)f->lim.max_total)) != CURLM_OK) {
 		log_warnx("fetch: curl_multi_setopt: %s",
 		    curl_multi_strerror(mc));
 		goto fail;
