@@ -277,14 +277,10 @@ poller_status(const struct poller *p)
 static void
 job_log(const struct job *j)
 {
-	char *shown;
-
-	if (j->moved) {
-		shown = url_hide_password(j->st.moved_to);
+	/* Where this poll was moved to: kept without credentials (fetch.c). */
+	if (j->moved)
 		log_warnx("feed %s: moved permanently to %s; polling it there "
-		    "from now on", j->conf.name, shown);
-		free(shown);
-	}
+		    "from now on", j->conf.name, j->st.moved_to);
 	if (j->gone)
 		log_warnx("feed %s: gone (HTTP 410); not polled again until "
 		    "its url changes", j->conf.name);
