@@ -10,6 +10,8 @@
 #include "feed_priv.h"
 #include "xmalloc.h"
 
+static void	 entry_free(struct feed_entry *);
+
 void
 feed__ctx_free(struct feed__ctx *c)
 {
@@ -25,7 +27,7 @@ feed__ctx_free(struct feed__ctx *c)
 	e.ntags = c->ntags;
 	e.link = c->link;
 	e.author_detail = c->author_detail;
-	feed__entry_free(&e);
+	entry_free(&e);
 	for (f = 0; f < F_NFIELDS; f++) {
 		feed__text_free(&c->text[f]);
 		free(c->str[f]);
@@ -132,8 +134,8 @@ feed__person_free(struct feed_person *d)
 	memset(d, 0, sizeof(*d));
 }
 
-void
-feed__entry_free(struct feed_entry *e)
+static void
+entry_free(struct feed_entry *e)
 {
 	size_t i;
 
@@ -185,7 +187,7 @@ feed_doc_free(struct feed_doc *d)
 	if (d == NULL)
 		return;
 	for (i = 0; i < d->nentries; i++)
-		feed__entry_free(&d->entries[i]);
+		entry_free(&d->entries[i]);
 	free(d->entries);
 	/* The feed-level fields have the same shapes as an entry's. */
 	memset(&e, 0, sizeof(e));
@@ -203,7 +205,7 @@ feed_doc_free(struct feed_doc *d)
 	e.updated = d->updated;
 	e.tags = d->tags;
 	e.ntags = d->ntags;
-	feed__entry_free(&e);
+	entry_free(&e);
 	feed__text_free(&d->subtitle);
 	free(d->error);
 	free(d->encoding);

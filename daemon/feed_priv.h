@@ -267,7 +267,6 @@ void	 feed__ctx_to_entry(struct feed__ctx *, struct feed_entry *);
 void	 feed__ctx_to_doc(struct feed__ctx *, struct feed_doc *);
 void	 feed__text_free(struct feed_text *);
 void	 feed__person_free(struct feed_person *);
-void	 feed__entry_free(struct feed_entry *);
 
 /* feed_text.c */
 void	 feed__st_simple(struct feed__parser *, const char *, char **,

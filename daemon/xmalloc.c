@@ -36,7 +36,7 @@ xcalloc(size_t n, size_t size)
 	return p;
 }
 
-void *
+static void *
 xrealloc(void *old, size_t size)
 {
 	void *p;
