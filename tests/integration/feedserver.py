@@ -300,3 +300,17 @@ def raw_silent(server, limit=60.0):
             except socket.timeout:
                 pass
     return raw
+
+
+def raw_together(body, clients, limit=30.0, content_type="application/rss+xml"):
+    """Holds each request until `clients` of them have arrived, then answers
+    them all with `body` at once: their clients start on it together."""
+    barrier = threading.Barrier(clients, timeout=limit)
+
+    def raw(handler):
+        barrier.wait()
+        _head(handler, 200, [("Content-Type", content_type),
+                             ("Content-Length", str(len(body)))])
+        handler.wfile.write(body)
+        handler.wfile.flush()
+    return raw

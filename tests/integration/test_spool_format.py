@@ -20,6 +20,7 @@ import subprocess
 from xml.sax.saxutils import escape
 
 from conftest import fixture_bytes
+from feedserver import raw_together
 from helpers import (NAME_RE, assert_exactly_once, message_id, numbered_items, put_feed,
                      rss_feed, titles)
 
@@ -222,9 +223,10 @@ def test_hostile_titles_and_host_name_never_shape_file_names_D12(work, tmp_path)
 
 # --- D13: many deliveries at once ------------------------------------------
 
-def test_file_names_stay_distinct_for_1000_entries_and_two_writers_D13(work, tmp_path):
+def test_file_names_stay_distinct_for_1000_entries_and_two_writers_D13(work, tmp_path, server):
     feed = tmp_path / "bulk.xml"
-    url = put_feed(feed, rss_feed("Bulk", numbered_items("bulk", 1000)))
+    body = rss_feed("Bulk", numbered_items("bulk", 1000))
+    url = put_feed(feed, body)
     work.write_config({"bulk": url}, state="a.db", output="a.atom")
     res = work.once(timeout=60)
     assert res.rc == 0, res
@@ -235,6 +237,9 @@ def test_file_names_stay_distinct_for_1000_entries_and_two_writers_D13(work, tmp
 
     # Two processes with their own state deliver the same 1000 entries
     # into one spool at the same time: 2000 more files, none overwritten.
+    # The server answers both at once, so that their deliveries overlap.
+    server.set("/bulk.xml", raw=raw_together(body, 2))
+    url = server.url("/bulk.xml")
     confs = [work.write_config({"bulk": url}, name="%s.conf" % s,
                                state="%s.db" % s, output="%s.atom" % s)
              for s in ("b", "c")]
