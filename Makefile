@@ -11,7 +11,10 @@ DESTDIR		?=
 PKG_CONFIG	?= pkg-config
 PYTHON		?= /usr/bin/python3
 
-PKGS		:= libcurl libxml-2.0 libuv sqlite3 libcrypto libsystemd jansson zlib
+PKGS		:= libcurl libxml-2.0 libuv sqlite3 libcrypto libsystemd jansson zlib \
+		   libutf8proc
+# Snowball's libstemmer ships no pkg-config file; story grouping uses libm.
+STEMMER_LIBS	:= -lstemmer -lm
 BUILD		?= build
 BIN		?= aggregator
 # make run and make check build with one job per core.
@@ -31,7 +34,7 @@ WARNINGS	:= -Wall -Wextra -Werror -Wstrict-prototypes \
 CFLAGS		?= -O2 -g
 ALL_CFLAGS	 = $(CFLAGS) -std=c11 $(WARNINGS) -D_GNU_SOURCE -Iinclude \
 		   $(PKG_CFLAGS)
-LDLIBS		+= $(PKG_LIBS)
+LDLIBS		+= $(PKG_LIBS) $(STEMMER_LIBS)
 
 SRCS		:= $(wildcard daemon/*.c)
 OBJS		:= $(SRCS:daemon/%.c=$(BUILD)/%.o)
@@ -68,6 +71,9 @@ pkgs-ok:
 	@$(PKG_CONFIG) --exists --print-errors $(PKGS) || { \
 	    echo "make: pkg-config does not find all of: $(PKGS);" \
 	        "make deps installs them" >&2; exit 1; }
+	@test -f /usr/include/libstemmer.h || { \
+	    echo "make: libstemmer.h not found; make deps installs it" >&2; \
+	    exit 1; }
 
 # Installs the Debian packages the build (deps) and the tests (deps-test) need.
 deps:

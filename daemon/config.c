@@ -136,6 +136,15 @@ const struct config_key config_keys[] = {
 	      "the others are marked seen",
 	  .offset = CFG(backfill) },
 
+	{ .name = "story_window",
+	  .section = CONFIG_GLOBAL,
+	  .type = CONFIG_DURATION,
+	  .min = 3600,
+	  .max = 30 * 86400,
+	  .def = "5d",
+	  .help = "how long a delivered entry can still gather its story",
+	  .offset = CFG(story_window) },
+
 	{ .name = "url",
 	  .section = CONFIG_FEED,
 	  .type = CONFIG_URL,

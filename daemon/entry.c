@@ -319,22 +319,53 @@ entry_clear(struct entry *e)
 	free(e->author);
 	free(e->content);
 	free(e->source_id);
+	free(e->story_text);
+	free(e->story_links);
 	memset(e, 0, sizeof(*e));
 }
 
 void
 entry_key_hash(const char *s, size_t len, char hex[KEY_HEX_SIZE])
 {
-	static const char digits[] = "0123456789abcdef";
 	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0, i;
+	unsigned int mdlen = 0;
 
 	if (!EVP_Digest(s, len, md, &mdlen, EVP_sha256(), NULL) ||
-	    mdlen * 2 != KEY_HEX_LEN)
+	    mdlen != KEY_BYTES)
 		fatalx("entry_key_hash: SHA-256 failed");
-	for (i = 0; i < mdlen; i++) {
-		hex[2 * i] = digits[md[i] >> 4];
-		hex[2 * i + 1] = digits[md[i] & 0xf];
+	entry_key_hex(md, hex);
+}
+
+void
+entry_key_hex(const unsigned char key[KEY_BYTES], char hex[KEY_HEX_SIZE])
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (int i = 0; i < KEY_BYTES; i++) {
+		hex[2 * i] = digits[key[i] >> 4];
+		hex[2 * i + 1] = digits[key[i] & 0xf];
 	}
 	hex[KEY_HEX_LEN] = '\0';
+}
+
+int
+entry_key_parse(const char *hex, unsigned char key[KEY_BYTES])
+{
+	for (int i = 0; i < KEY_BYTES; i++) {
+		unsigned int v = 0;
+
+		for (int k = 0; k < 2; k++) {
+			char c = hex[2 * i + k];
+
+			v <<= 4;
+			if (c >= '0' && c <= '9')
+				v |= (unsigned int)(c - '0');
+			else if (c >= 'a' && c <= 'f')
+				v |= (unsigned int)(c - 'a' + 10);
+			else
+				return -1;
+		}
+		key[i] = (unsigned char)v;
+	}
+	return 0;
 }

@@ -50,6 +50,8 @@ struct text {
 	struct link	*links;
 	size_t		 nlinks;
 	size_t		 caplinks;
+	void		(*cited)(const char *, void *);	/* NULL: show them */
+	void		*cited_arg;
 };
 
 static int
@@ -187,7 +189,9 @@ link_close(struct text *t)
 	struct link *l = &t->links[--t->nlinks];
 	size_t n;
 
-	if (l->href != NULL && strncasecmp(l->href, "http", 4) == 0) {
+	if (l->href != NULL && t->cited != NULL)
+		t->cited(l->href, t->cited_arg);
+	else if (l->href != NULL && strncasecmp(l->href, "http", 4) == 0) {
 		n = strlen(l->href);
 		if (t->b.len < n || memcmp(t->b.data + t->b.len - n, l->href,
 		    n) != 0) {
@@ -343,10 +347,19 @@ end_tag(struct text *t, const char *p)
 char *
 html_text(const char *html)
 {
+	return html_text_cited(html, NULL, NULL);
+}
+
+char *
+html_text_cited(const char *html, void (*cited)(const char *, void *),
+    void *arg)
+{
 	struct text t;
 	const char *p = html, *lt, *gt;
 
 	memset(&t, 0, sizeof(t));
+	t.cited = cited;
+	t.cited_arg = arg;
 	buf_init(&t.b);
 	buf_init(&t.run);
 	while (*p != '\0') {

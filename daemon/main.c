@@ -24,6 +24,7 @@
 #include "lock.h"
 #include "log.h"
 #include "reindex.h"
+#include "stories.h"
 #include "run.h"
 #include <uv.h>
 #include "store.h"
@@ -38,6 +39,8 @@ static const char usage_text[] =
 "       aggregator [-c FILE] check                validate the config and exit\n"
 "       aggregator [-c FILE] status               per-feed table from the state\n"
 "       aggregator [-c FILE] reindex              rebuild the seen keys from the spool\n"
+"       aggregator [-c FILE] stories [--since DURATION] [--json]\n"
+"                                                 stories seen lately, with their entries\n"
 "       aggregator parse FILE [--base-url URL] [--headers JSON]\n"
 "                                                 parse one feed, print JSON\n"
 "       aggregator --help | --version\n"
@@ -388,6 +391,69 @@ cmd_reindex(const char *path, int quiet)
 	return rc;
 }
 
+static int
+cmd_stories(const char *path, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json",	no_argument,		NULL, 'j' },
+		{ "since",	required_argument,	NULL, 's' },
+		{ NULL,		0,			NULL, 0 },
+	};
+	struct config cfg;
+	struct store *store;
+	char err[512];
+	long since = -1;
+	int ch, json = 0, rc = EXIT_OK;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			json = 1;
+			break;
+		case 's':
+			if (config_parse_duration(optarg, &since) == -1) {
+				log_error("stories: --since: not a duration: "
+				    "%s", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (load_config(path, &cfg) == -1) {
+		config_free(&cfg);
+		return EXIT_USAGE;
+	}
+	/* Without --since: the stories still open to new entries. */
+	if (since < 0)
+		since = cfg.story_window;
+	if (access(cfg.state, F_OK) == -1) {
+		if (json)
+			printf("{\"stories\": []}\n");
+	} else if (store_open(cfg.state, &store, err, sizeof(err)) == -1) {
+		log_error("state %s: %s", cfg.state, err);
+		rc = EXIT_LOCAL;
+	} else {
+		if (stories_print(store, time(NULL) - since, json, stdout) == -1) {
+			log_error("state %s: %s", cfg.state,
+			    store_errmsg(store));
+			rc = EXIT_LOCAL;
+		}
+		store_close(store);
+	}
+	config_free(&cfg);
+	if (rc == EXIT_OK && (fflush(stdout) == EOF || ferror(stdout)))
+		rc = EXIT_LOCAL;
+	return rc;
+}
+
 static void
 print_version(void)
 {
@@ -411,6 +477,8 @@ run_command(const char *config, int argc, char **argv, int once,
 		return cmd_reindex(config, ropts->quiet);
 	if (strcmp(argv[0], "parse") == 0)
 		return cmd_parse(argc, argv);
+	if (strcmp(argv[0], "stories") == 0)
+		return cmd_stories(config, argc, argv);
 	usage(stderr);
 	return EXIT_USAGE;
 }

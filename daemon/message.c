@@ -52,6 +52,7 @@ static void	 msg_q(struct buf *, const unsigned char *, size_t);
 static void	 msg_encode_words(struct buf *, const char *, size_t);
 static void	 msg_fold_plain(struct buf *, const char *, size_t);
 static void	 msg_header(struct buf *, const char *, const char *);
+static void	 msg_story(struct buf *, const struct entry *);
 static void	 msg_from(struct buf *, const struct entry *);
 static size_t	 msg_qp_run(const unsigned char *);
 static void	 msg_qp(struct buf *, const char *);
@@ -581,6 +582,27 @@ msg_delimiter(struct buf *b, const char *boundary, int last)
 	buf_addc(b, '\n');
 }
 
+/*
+ * The story's id, and for every message but its first the root's
+ * Message-ID, so that mail readers thread a story (SPEC "Stories").
+ */
+static void
+msg_story(struct buf *b, const struct entry *e)
+{
+	if (e->story[0] == '\0')
+		return;
+	buf_addstr(b, "X-RSS-Story: ");
+	buf_addstr(b, e->story);
+	buf_addc(b, '\n');
+	if (strcmp(e->story, e->key) == 0)
+		return;
+	buf_addstr(b, "In-Reply-To: <");
+	buf_addstr(b, e->story);
+	buf_addstr(b, "@" MSG_ID_DOMAIN ">\nReferences: <");
+	buf_addstr(b, e->story);
+	buf_addstr(b, "@" MSG_ID_DOMAIN ">\n");
+}
+
 char *
 message_render(const struct entry *e, size_t *len)
 {
@@ -612,6 +634,7 @@ message_render(const struct entry *e, size_t *len)
 		msg_header(&b, "X-RSS-URL", e->link);
 	if (e->id != NULL && e->id[0] != '\0')
 		msg_header(&b, "X-RSS-ID", e->id);
+	msg_story(&b, e);
 	buf_addstr(&b, "MIME-Version: 1.0\n");
 	buf_addstr(&b, "Content-Type: multipart/alternative;\n"
 	    " boundary=\"");

@@ -19,6 +19,7 @@
 #include "poller.h"
 #include "schedule.h"
 #include "store.h"
+#include "story.h"
 #include "url.h"
 #include "xmalloc.h"
 
@@ -498,6 +499,16 @@ job_report(const struct job *j, const struct entry *v, size_t n)
 	buf_free(&b);
 }
 
+/* Each entry joins its story before its message is written. */
+static void
+job_stories(struct job *j, struct entry *v, size_t n)
+{
+	uv_mutex_lock(&j->p->story_lock);
+	for (size_t i = 0; i < n; i++)
+		story_assign(j->p->stories, &v[i], j->now);
+	uv_mutex_unlock(&j->p->story_lock);
+}
+
 void
 poll_work(uv_work_t *req)
 {
@@ -530,8 +541,10 @@ poll_work(uv_work_t *req)
 	d.arg = j;
 	d.older = (const char (*)[KEY_HEX_SIZE])older;
 	d.nolder = nolder;
-	if (d.n > 0)
+	if (d.n > 0) {
+		job_stories(j, fresh, d.n);
 		deliver_prepare(&d, j->p->spool);
+	}
 	group_submit(j->p->group, &d);
 	if (d.state_failed && !j->fatal) {
 		if (!j->failed)

@@ -80,6 +80,8 @@ struct poller {
 	struct store		*store;
 	uv_mutex_t		 store_lock;
 	struct group		*group;		/* commits the workers' deliveries */
+	struct story_index	*stories;	/* NULL in a dry run */
+	uv_mutex_t		 story_lock;
 	struct fetcher		*fetcher;
 	struct job		**jobs;		/* every live job, removed ones too */
 	size_t			 njobs;

@@ -32,6 +32,7 @@
 #include "run.h"
 #include "schedule.h"
 #include "store.h"
+#include "story.h"
 #include "url.h"
 #include "xmalloc.h"
 
@@ -660,6 +661,28 @@ on_watchdog(uv_timer_t *t)
 	notify_watchdog();
 }
 
+static int
+restore_story(const struct entry *e, void *arg)
+{
+	story_restore(arg, e, time(NULL));
+	return 0;
+}
+
+/* The story index, as the entries of its window left it. */
+static int
+poller_stories(struct poller *p, const struct config *cfg)
+{
+	time_t now = time(NULL);
+
+	p->stories = story_index_new(cfg->story_window);
+	if (store_story_each(p->store, now - cfg->story_window, 0,
+	    restore_story, p->stories) == -1) {
+		log_error("state %s: %s", cfg->state, store_errmsg(p->store));
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * The spool and the state, with what a crash left finished; a dry run
  * only reads the state, when there is one, and creates nothing.
@@ -702,7 +725,7 @@ poller_open(struct poller *p, const struct config *cfg)
 	if (maildir_clean_tmp(cfg->spool, &recovered) == 0 && recovered > 0)
 		log_info("deliver: %zu unfinished files removed from %s/tmp",
 		    recovered, cfg->spool);
-	return 0;
+	return poller_stories(p, cfg);
 }
 
 static int
@@ -739,7 +762,8 @@ poller_init(struct poller *p, const char *path, const struct config *cfg,
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
 	if (poller_open(p, cfg) == -1)
 		return -1;
-	if (uv_loop_init(&p->loop) != 0 || uv_mutex_init(&p->store_lock) != 0)
+	if (uv_loop_init(&p->loop) != 0 || uv_mutex_init(&p->store_lock) != 0 ||
+	    uv_mutex_init(&p->story_lock) != 0)
 		fatalx("cannot initialise the event loop");
 	p->group = group_new(p->store, &p->store_lock, p->spool);
 	/*
@@ -762,6 +786,7 @@ static void
 poller_abandon(struct poller *p)
 {
 	store_close(p->store);
+	story_index_free(p->stories);
 	free(p->spool);
 	free(p->output);
 	free(p->state_path);
@@ -785,6 +810,7 @@ poller_finish(struct poller *p)
 	poller_abandon(p);
 	group_free(p->group);
 	uv_mutex_destroy(&p->store_lock);
+	uv_mutex_destroy(&p->story_lock);
 	rc = uv_loop_close(&p->loop);
 	if (rc != 0)
 		log_warnx("event loop closed with handles open: %s",

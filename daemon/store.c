@@ -26,7 +26,7 @@
 #include "xmalloc.h"
 
 /* Bumped whenever the schema changes; store_migrate knows every step. */
-#define STORE_SCHEMA_VERSION	8
+#define STORE_SCHEMA_VERSION	9
 
 enum store_stmt {
 	ST_BEGIN,
@@ -46,12 +46,19 @@ enum store_stmt {
 	ST_FEED_PUT,
 	ST_SCOPE_MOVED,
 	ST_FEED_EACH,
+	ST_ADD_STORY,
+	ST_DEL_STORY,
+	ST_STORY_WINDOW,
+	ST_STORIES,
 	ST_COUNT
 };
 
 #define RECENT_COLUMNS	"key, feed_name, feed_title, feed_url, title, link, " \
 			"id, author, content, date, seen, published, updated, " \
 			"source_id"
+#define STORY_COLUMNS	"key, story, feed, feed_title, title, link, published, " \
+			"seen, text, links"
+#define STORY_NCOLUMNS	10
 #define FEED_COLUMNS	"url, etag, last_modified, title, last_poll, " \
 			"last_status, last_error, delivered, failures, next_due, " \
 			"moved_to, gone, first_good, ttl, server_wait"
@@ -97,6 +104,14 @@ static const char *const store_sql[ST_COUNT] = {
 	    "WHERE was != aggregator_url_identity(?2)",
 	[ST_FEED_EACH] = "SELECT " FEED_COLUMNS ", name FROM feeds "
 	    "ORDER BY name",
+	[ST_ADD_STORY] = "INSERT OR IGNORE INTO story_entries (" STORY_COLUMNS
+	    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	[ST_DEL_STORY] = "DELETE FROM story_entries WHERE key = ?1",
+	[ST_STORY_WINDOW] = "SELECT " STORY_COLUMNS " FROM story_entries "
+	    "WHERE seen >= ?1 ORDER BY n",
+	[ST_STORIES] = "SELECT " STORY_COLUMNS " FROM story_entries "
+	    "WHERE story IN (SELECT story FROM story_entries WHERE seen >= ?1) "
+	    "ORDER BY n",
 };
 
 /* Schema steps, indexed by the user_version they start from. */
@@ -176,6 +191,20 @@ static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	/* The schedule's inputs: a <ttl> outlives 304s, a restart recomputes. */
 	("ALTER TABLE feeds ADD COLUMN ttl INTEGER DEFAULT 0;"
 	"ALTER TABLE feeds ADD COLUMN server_wait INTEGER DEFAULT -1;"),
+	/*
+	 * Every delivered entry's story, recorded with its pending row, in
+	 * delivery order (n), with what grouping read of it, so that a
+	 * restart rebuilds the same index.
+	 */
+	"CREATE TABLE story_entries ("
+	"  n INTEGER PRIMARY KEY,"
+	"  key TEXT NOT NULL UNIQUE,"
+	"  story TEXT NOT NULL,"
+	"  feed TEXT, feed_title TEXT, title TEXT, link TEXT,"
+	"  published INTEGER, seen INTEGER, text TEXT, links TEXT"
+	");"
+	"CREATE INDEX story_entries_story ON story_entries (story);"
+	"CREATE INDEX story_entries_seen ON story_entries (seen);",
 };
 
 /*
@@ -232,6 +261,7 @@ static int	store_simple(struct store *, enum store_stmt);
 static int	store_recent_skip(struct store *, time_t);
 static int	store_seen_step(sqlite3_stmt *, const char *);
 static int	store_bind_text(sqlite3_stmt *, int, const char *);
+static int	store_add_story(struct store *, const struct entry *);
 static char	*store_col_text(sqlite3_stmt *, int);
 static void	store_row_feed(sqlite3_stmt *, struct feed_state *);
 
@@ -777,6 +807,8 @@ store_add_pending(struct store *s, const struct entry *e, const char *name)
 	/* The same key twice in one batch: the first one stands. */
 	if (sqlite3_changes(s->db) == 0)
 		return 1;
+	if (e->story[0] != '\0' && store_add_story(s, e) == -1)
+		return -1;
 	if (store_recent_skip(s, entry_placed(e)))
 		return 0;
 	if ((st = store_stmt(s, ST_ADD_RECENT)) == NULL)
@@ -797,6 +829,26 @@ store_add_pending(struct store *s, const struct entry *e, const char *name)
 	sqlite3_bind_int64(st, 13, (sqlite3_int64)e->updated);
 	store_bind_text(st, 14, e->source_id);
 	return store_step_done(s, st, "saving", e->key);
+}
+
+static int
+store_add_story(struct store *s, const struct entry *e)
+{
+	sqlite3_stmt *st;
+
+	if ((st = store_stmt(s, ST_ADD_STORY)) == NULL)
+		return -1;
+	store_bind_text(st, 1, e->key);
+	store_bind_text(st, 2, e->story);
+	store_bind_text(st, 3, e->feed_name);
+	store_bind_text(st, 4, e->feed_title);
+	store_bind_text(st, 5, e->title);
+	store_bind_text(st, 6, e->link);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)e->published);
+	sqlite3_bind_int64(st, 8, (sqlite3_int64)e->seen);
+	store_bind_text(st, 9, e->story_text);
+	store_bind_text(st, 10, e->story_links);
+	return store_step_done(s, st, "saving the story of", e->key);
 }
 
 int
@@ -835,7 +887,56 @@ store_forget_pending(struct store *s, const char *key)
 	if ((st = store_stmt(s, ST_DEL_PENDING)) == NULL)
 		return -1;
 	store_bind_text(st, 1, key);
-	return store_step_done(s, st, "forgetting", key);
+	if (store_step_done(s, st, "forgetting", key) == -1)
+		return -1;
+	if ((st = store_stmt(s, ST_DEL_STORY)) == NULL)
+		return -1;
+	store_bind_text(st, 1, key);
+	return store_step_done(s, st, "forgetting the story of", key);
+}
+
+int
+store_story_each(struct store *s, time_t since, int whole,
+    int (*cb)(const struct entry *, void *), void *arg)
+{
+	sqlite3_stmt *st;
+	struct entry e;
+	int rc;
+	const char *key, *story;
+
+	if ((st = store_stmt(s, whole ? ST_STORIES : ST_STORY_WINDOW)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)since);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&e, 0, sizeof(e));
+		key = (const char *)sqlite3_column_text(st, 0);
+		story = (const char *)sqlite3_column_text(st, 1);
+		if (key == NULL || story == NULL || strlen(key) != KEY_HEX_LEN ||
+		    strlen(story) != KEY_HEX_LEN)
+			continue;
+		memcpy(e.key, key, KEY_HEX_SIZE);
+		memcpy(e.story, story, KEY_HEX_SIZE);
+		e.feed_name = store_col_text(st, 2);
+		e.feed_title = store_col_text(st, 3);
+		e.title = store_col_text(st, 4);
+		e.link = store_col_text(st, 5);
+		e.published = (time_t)sqlite3_column_int64(st, 6);
+		e.seen = (time_t)sqlite3_column_int64(st, 7);
+		e.story_text = store_col_text(st, 8);
+		e.story_links = store_col_text(st, 9);
+		rc = cb(&e, arg);
+		entry_clear(&e);
+		if (rc == -1) {
+			sqlite3_reset(st);
+			return -1;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		store_seterr(s, "store: reading stories");
+		return -1;
+	}
+	return 0;
 }
 
 int

@@ -13,7 +13,8 @@
 #define AGG_USER_AGENT		AGG_NAME "/" AGG_VERSION
 
 /* Entry keys are SHA-256 of the canonical link, written as 64 hex digits. */
-#define KEY_HEX_LEN		64
+#define KEY_BYTES		32
+#define KEY_HEX_LEN		(2 * KEY_BYTES)
 #define KEY_HEX_SIZE		(KEY_HEX_LEN + 1)
 
 /* Exit statuses fixed by SPEC.md. */

@@ -36,6 +36,7 @@ struct config {
 	long		 timeout;
 	long		 max_body;
 	long		 backfill;
+	long		 story_window;	/* seconds */
 	struct feed_conf *feeds;
 	size_t		 nfeeds;
 	size_t		 capfeeds;

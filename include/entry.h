@@ -44,6 +44,10 @@ struct entry {
 	time_t	 updated;		/* as the feed says, 0 when it does not */
 	char	*source_id;		/* the feed's own id (an IRI), or NULL */
 	unsigned int cut;		/* ENTRY_CUT_* */
+	/* Its story (story.h): the root's key, "" until assigned. */
+	char	 story[KEY_HEX_SIZE];
+	char	*story_text;		/* what grouping read: title, text */
+	char	*story_links;		/* its canonical links, one per line */
 };
 
 /*
@@ -68,6 +72,10 @@ int	entry_key_scoped(const struct feed_entry *fe, const char *scope,
  * of the program (entry keys; the merged feed's id).
  */
 void	entry_key_hash(const char *s, size_t len, char hex[KEY_HEX_SIZE]);
+/* A key's bytes as its hex, and back: 0, or -1 when hex is not a key's. */
+void	entry_key_hex(const unsigned char key[KEY_BYTES],
+	    char hex[KEY_HEX_SIZE]);
+int	entry_key_parse(const char *hex, unsigned char key[KEY_BYTES]);
 /*
  * Where e stands in the merged feed: its date, or when it was first seen
  * when that date is later (a date in the future is not believed).

@@ -9,4 +9,11 @@
 /* The text of html (UTF-8); the caller frees it.  Never NULL. */
 char	*html_text(const char *html);
 
+/*
+ * The same text without link targets: cited is called with each link's
+ * target instead (decoded, as written), in the order the links close.
+ */
+char	*html_text_cited(const char *html,
+	    void (*cited)(const char *href, void *arg), void *arg);
+
 #endif

@@ -82,7 +82,8 @@ void	store_read_end(struct store *);
  * moment loses nothing and duplicates nothing (deliver.c has the
  * protocol): store_add_pending records the intent, the key with its feed
  * and maildir name, once the message is durable in tmp/, and keeps the
- * entry's data for the merged feed; it returns 1 when the key is pending
+ * entry's data for the merged feed and, when it has one, its story; it
+ * returns 1 when the key is pending
  * already (a batch holding it twice).  Once the file is durable in new/,
  * store_delivered turns the key into a seen key.  store_pending_each
  * walks what a crash or a failure left pending; cb returning -1 stops the
@@ -98,8 +99,20 @@ int	store_delivered(struct store *, const char *key, const char *feed,
  */
 int	store_mark_seen(struct store *, const char *key, const char *feed,
 	    time_t when);
-/* Drops key's pending row: the delivery failed and will start afresh. */
+/*
+ * Drops key's pending row, and the story recorded with it: the delivery
+ * failed and will start afresh.
+ */
 int	store_forget_pending(struct store *, const char *key);
+/*
+ * Walks the delivered entries' stories in delivery order: those seen since
+ * since, or (whole) every entry of the stories that have one seen since
+ * then.  cb gets an entry with key, story, feed_name, feed_title, title,
+ * link, published, seen, story_text and story_links set, borrowed for the
+ * call; returning -1 stops the walk.  0 or -1.
+ */
+int	store_story_each(struct store *, time_t since, int whole,
+	    int (*cb)(const struct entry *, void *), void *arg);
 int	store_pending_each(struct store *, int (*cb)(const char *key,
 	    const char *feed, const char *name, void *arg), void *arg);
 /*

@@ -8,6 +8,7 @@ read with sqlite3, and small filesystem tools (a tmpfs, filling it).
 import hashlib
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 from xml.sax.saxutils import escape
@@ -208,3 +209,25 @@ def fill(path):
         except OSError:
             pass
     return filler
+
+
+# --- notmuch, the strictest common reader -------------------------------------
+
+def notmuch(env, *args):
+    r = subprocess.run(["notmuch"] + list(args), env=env, capture_output=True,
+                       timeout=60)
+    assert r.returncode == 0, (args, r.stderr.decode("utf-8", "replace"))
+    return r.stdout.decode("utf-8")
+
+
+def notmuch_env(tmp_path, maildir):
+    """A notmuch config of its own whose database is the spool."""
+    if shutil.which("notmuch") is None:
+        pytest.fail("notmuch is not installed: make deps-test installs it")
+    cfg = tmp_path / "notmuch-config"
+    cfg.write_text("[database]\npath=%s\n[user]\nname=Test\n"
+                   "primary_email=test@example.org\n[new]\ntags=unread;\n"
+                   "[maildir]\nsynchronize_flags=false\n" % maildir)
+    env = dict(os.environ, NOTMUCH_CONFIG=str(cfg), HOME=str(tmp_path))
+    env.pop("NOTMUCH_PROFILE", None)
+    return env

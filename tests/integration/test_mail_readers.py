@@ -11,16 +11,12 @@ the last word of every subject found by a search.
 """
 
 import json
-import os
 import re
-import shutil
-import subprocess
 
 import feedparser
-import pytest
 
 from conftest import REPO
-from helpers import rss_feed
+from helpers import notmuch, notmuch_env, rss_feed
 
 DEMO = REPO / "config" / "demo"
 DEMO_FEEDS = {
@@ -50,26 +46,6 @@ TITLES = [
     "Plain ASCII title that is long enough to be folded over two or three "
     "header lines by the encoder without any encoding at all finale",
 ]
-
-
-def notmuch(env, *args):
-    r = subprocess.run(["notmuch"] + list(args), env=env, capture_output=True,
-                       timeout=60)
-    assert r.returncode == 0, (args, r.stderr.decode("utf-8", "replace"))
-    return r.stdout.decode("utf-8")
-
-
-def notmuch_env(tmp_path, maildir):
-    """A notmuch config of its own whose database is the spool."""
-    if shutil.which("notmuch") is None:
-        pytest.fail("notmuch is not installed: make deps-test installs it")
-    cfg = tmp_path / "notmuch-config"
-    cfg.write_text("[database]\npath=%s\n[user]\nname=Test\n"
-                   "primary_email=test@example.org\n[new]\ntags=unread;\n"
-                   "[maildir]\nsynchronize_flags=false\n" % maildir)
-    env = dict(os.environ, NOTMUCH_CONFIG=str(cfg), HOME=str(tmp_path))
-    env.pop("NOTMUCH_PROFILE", None)
-    return env
 
 
 def shown(env):

@@ -588,9 +588,26 @@ TEST(key_digest)
 	    "410ff61f20015ad") != 0);
 }
 
+TEST(test_key_bytes_and_hex)
+{
+	unsigned char key[KEY_BYTES];
+	char hex[KEY_HEX_SIZE], back[KEY_HEX_SIZE];
+
+	entry_key_hash("https://example.org/a", 21, hex);
+	ASSERT_INT(entry_key_parse(hex, key), 0);
+	entry_key_hex(key, back);
+	ASSERT_STR(back, hex);
+	/* Upper case, a short string and other letters are not keys. */
+	hex[5] = 'A';
+	ASSERT_INT(entry_key_parse(hex, key), -1);
+	ASSERT_INT(entry_key_parse("00ff", key), -1);
+	ASSERT_INT(entry_key_parse("zz", key), -1);
+}
+
 int
 main(void)
 {
+	RUN(test_key_bytes_and_hex);
 	RUN(key_canonical_link);
 	RUN(key_unsafe_link);
 	RUN(key_id_scoped_to_feed);
