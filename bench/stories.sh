@@ -1,10 +1,16 @@
 #!/bin/sh
-# Story grouping on the labelled development set (../shared/stories): its
-# feeds served on 127.0.0.1 by the set's own make_feeds.py, polled once by
-# the real binary, `stories --json` turned into the scorer's input, and
-# the scorer's figures printed with the run's wall time and peak RSS.
+# Story grouping on the labelled development set (../shared/stories):
+#  1. its feeds served on 127.0.0.1 by the set's own make_feeds.py, polled
+#     once by the real binary, `stories --json` turned into the scorer's
+#     input: the scorer's figures, with the run's wall time and peak RSS;
+#  2. the same entries fed to the story index in fixed orders (by date,
+#     feed by feed, three seeded shuffles) by bench/src/story_replay.c:
+#     the grouping alone, order by order, as the daemon's fetch order
+#     varies from run to run;
+#  3. throughput and memory at a full window (bench/src/story_load.c:
+#     50 000 synthetic entries, then 20 000 more timed).
 #
-#   bench/stories.sh [-b BINARY] [-s SET.json] [-p PORT]
+#   bench/stories.sh [-b BINARY] [-s SET.json] [-p PORT] [-n]   (-n: no 3)
 #
 # Everything it writes goes under a temporary folder, removed at the end.
 set -eu
@@ -15,15 +21,18 @@ PY=/usr/bin/python3
 BIN=$ROOT/aggregator
 SET=$KIT/dev.json
 PORT=8765
-while getopts b:s:p: o; do
+LOAD=1
+while getopts b:s:p:n o; do
 	case $o in
+	n) LOAD= ;;
 	b) BIN=$(cd "$(dirname "$OPTARG")" && pwd)/$(basename "$OPTARG") ;;
 	s) SET=$OPTARG ;;
 	p) PORT=$OPTARG ;;
 	*) echo "usage: $0 [-b BINARY] [-s SET.json] [-p PORT]" >&2; exit 2 ;;
 	esac
 done
-[ -x "$BIN" ] || make -C "$ROOT" -s
+make -C "$ROOT" -s
+[ -x "$BIN" ] || { echo "no binary at $BIN" >&2; exit 1; }
 command -v /usr/bin/time >/dev/null || {
 	apt-get update -qq; apt-get install -y -qq time >/dev/null; }
 
@@ -62,3 +71,24 @@ print("entries %d stories %d (%d with 2+ entries)" % (n, len(stories), len(group
 PYEOF
 $PY "$KIT/score.py" "$SET" "$WORK/predicted.json" ${VERBOSE:+-v}
 echo "once: wall ${WALL}s peak RSS ${RSS} KiB"
+
+# The tools below link the daemon's own objects.
+LIBS="$(pkg-config --libs libcurl libxml-2.0 libuv sqlite3 libcrypto \
+    libsystemd jansson zlib libutf8proc) -lstemmer -lm"
+OBJS=$(ls "$ROOT"/build/*.o | grep -v '/main\.o$')
+for tool in story_replay story_load; do
+	cc -O2 -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -I"$ROOT/include" \
+	    -o "$WORK/$tool" "$HERE/src/$tool.c" $OBJS $LIBS
+done
+echo
+echo "replay: order, then the scorer's last line"
+for order in time feed "shuffle 1" "shuffle 2" "shuffle 3"; do
+	# shellcheck disable=SC2086
+	"$WORK/story_replay" "$SET" $order >"$WORK/replay.json"
+	printf '%-10s %s\n' "$order" \
+	    "$($PY "$KIT/score.py" "$SET" "$WORK/replay.json" | tail -1)"
+done
+if [ -n "$LOAD" ]; then
+	echo
+	"$WORK/story_load"
+fi

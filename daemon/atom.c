@@ -11,7 +11,8 @@
  * An entry's atom:id is "urn:aggregator:KEYHEX": the dedup key, stable
  * across polls and unique across feeds, where the feeds' own ids are
  * neither.  atom:source names the feed it came from, its self link being
- * the feed URL.
+ * the feed URL.  A story's is "urn:aggregator:story:STORYID"; it has no
+ * atom:source, its entries coming from many feeds.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -42,6 +43,7 @@ static time_t	atom_times(const struct entry *, time_t *);
 static void	atom_source(struct buf *, const struct entry *, const char *,
 		    time_t);
 static time_t	atom_entry(struct buf *, const struct entry *);
+static const char *atom_outlet(const struct entry *);
 static void	atom_sweep(const char *);
 static int	atom_target(const char *, char *, size_t);
 static int	atom_save(const char *, const char *, size_t, char *, size_t);
@@ -128,6 +130,13 @@ atom_source(struct buf *b, const struct entry *e, const char *feed_title,
 	buf_addstr(b, "    </source>\n");
 }
 
+static const char *
+atom_outlet(const struct entry *e)
+{
+	return e->feed_title != NULL && e->feed_title[0] != '\0' ?
+	    e->feed_title : e->feed_name != NULL ? e->feed_name : "";
+}
+
 /* One entry; returns the update time it was written with. */
 static time_t
 atom_entry(struct buf *b, const struct entry *e)
@@ -135,8 +144,7 @@ atom_entry(struct buf *b, const struct entry *e)
 	const char *feed_title, *author;
 	time_t updated, published;
 
-	feed_title = e->feed_title != NULL && e->feed_title[0] != '\0' ?
-	    e->feed_title : e->feed_name != NULL ? e->feed_name : "";
+	feed_title = atom_outlet(e);
 	author = e->author != NULL && e->author[0] != '\0' ? e->author :
 	    feed_title[0] != '\0' ? feed_title : AGG_NAME;
 	updated = atom_times(e, &published);
@@ -331,23 +339,16 @@ fail:
 	return -1;
 }
 
-int
-atom_write(const char *path, const struct atom_head *head,
-    const struct entry *entries, size_t n, char *err, size_t errlen)
+/* The document around body, whose newest entry was updated then. */
+static int
+atom_document(const char *path, const struct atom_head *head,
+    struct buf *body, time_t updated, char *err, size_t errlen)
 {
-	struct buf b, body;
-	time_t updated = 0, t;
-	size_t i;
+	struct buf b;
 	int rc;
 
-	buf_init(&body);
-	buf_add(&body, "", 0);
-	for (i = 0; i < n; i++)
-		if ((t = atom_entry(&body, &entries[i])) > updated)
-			updated = t;
 	if (updated == 0)
 		updated = time(NULL);
-
 	buf_init(&b);
 	buf_addstr(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
 	buf_addstr(&b, "<feed xmlns=\"" ATOM_NS "\">\n");
@@ -363,10 +364,134 @@ atom_write(const char *path, const struct atom_head *head,
 	atom_date(&b, "  ", "updated", updated);
 	buf_addstr(&b, "  <generator version=\"" AGG_VERSION "\">" AGG_NAME
 	    "</generator>\n");
-	buf_add(&b, body.data, body.len);
-	buf_free(&body);
+	buf_add(&b, body->data, body->len);
 	buf_addstr(&b, "</feed>\n");
 	rc = atom_save(path, b.data, b.len, err, errlen);
 	buf_free(&b);
+	return rc;
+}
+
+int
+atom_write(const char *path, const struct atom_head *head,
+    const struct entry *entries, size_t n, char *err, size_t errlen)
+{
+	struct buf body;
+	time_t updated = 0, t;
+	int rc;
+
+	buf_init(&body);
+	buf_add(&body, "", 0);
+	for (size_t i = 0; i < n; i++)
+		if ((t = atom_entry(&body, &entries[i])) > updated)
+			updated = t;
+	rc = atom_document(path, head, &body, updated, err, errlen);
+	buf_free(&body);
+	return rc;
+}
+
+
+/* The content of a story: its outlets, each with its title and link. */
+static char *
+atom_story_content(const struct atom_story *s)
+{
+	struct buf h;
+
+	buf_init(&h);
+	buf_printf(&h, "<p>%zu outlets:</p>\n<ul>\n", s->n);
+	for (size_t i = 0; i < s->n; i++) {
+		const struct entry *e = &s->members[i];
+		const char *title = e->title != NULL ? e->title : "";
+
+		buf_addstr(&h, "<li>");
+		if (url_is_http(e->link)) {
+			buf_addstr(&h, "<a href=\"");
+			text_escape(&h, e->link, strlen(e->link),
+			    TEXT_ESC_QUOTE);
+			buf_addstr(&h, "\">");
+			text_escape(&h, title, strlen(title), TEXT_ESC_FORMAT);
+			buf_addstr(&h, "</a>");
+		} else
+			text_escape(&h, title, strlen(title), TEXT_ESC_FORMAT);
+		buf_addstr(&h, " \xe2\x80\x94 ");
+		text_escape(&h, atom_outlet(e), strlen(atom_outlet(e)),
+		    TEXT_ESC_FORMAT);
+		buf_addstr(&h, "</li>\n");
+	}
+	buf_addstr(&h, "</ul>\n");
+	buf_addc(&h, '\0');
+	return buf_release(&h);
+}
+
+/* One story of two entries or more; returns its update time. */
+static time_t
+atom_story_entry(struct buf *b, const struct atom_story *s)
+{
+	const struct entry *root = &s->members[0];
+	struct buf outlets;
+	time_t updated, published, t;
+	char *content;
+
+	updated = atom_times(s->newest, &published);
+	for (size_t i = 0; i < s->n; i++)
+		if ((t = atom_times(&s->members[i], &published)) > updated)
+			updated = t;
+	buf_addstr(b, "  <entry>\n");
+	buf_addstr(b, "    <id>" ATOM_ID_PREFIX "story:");
+	atom_escape(b, root->story, 0);
+	buf_addstr(b, "</id>\n");
+	buf_addstr(b, "    <title type=\"text\">");
+	atom_shown(b, root->title != NULL ? root->title : "");
+	buf_addstr(b, "</title>\n");
+	for (size_t i = 0; i < s->n; i++) {
+		const char *link = s->members[i].link;
+
+		if (!url_is_http(link))
+			continue;
+		buf_printf(b, "    <link rel=\"%s\" href=\"",
+		    i == 0 ? "alternate" : "related");
+		atom_escape(b, link, 1);
+		buf_addstr(b, "\"/>\n");
+	}
+	atom_date(b, "    ", "updated", updated);
+	buf_init(&outlets);
+	for (size_t i = 0; i < s->n; i++) {
+		if (i > 0)
+			buf_addstr(&outlets, ", ");
+		buf_addstr(&outlets, atom_outlet(&s->members[i]));
+	}
+	buf_addc(&outlets, '\0');
+	buf_addstr(b, "    <author>\n");
+	atom_elem(b, "      ", "name", outlets.data);
+	buf_addstr(b, "    </author>\n");
+	buf_free(&outlets);
+	content = atom_story_content(s);
+	buf_addstr(b, "    <content type=\"html\">");
+	atom_escape(b, content, 0);
+	buf_addstr(b, "</content>\n");
+	free(content);
+	buf_addstr(b, "  </entry>\n");
+	return updated;
+}
+
+int
+atom_write_stories(const char *path, const struct atom_head *head,
+    const struct atom_story *stories, size_t n, char *err, size_t errlen)
+{
+	struct buf body;
+	time_t updated = 0, t;
+	int rc;
+
+	buf_init(&body);
+	buf_add(&body, "", 0);
+	for (size_t i = 0; i < n; i++) {
+		if (stories[i].n < 2)
+			t = atom_entry(&body, stories[i].newest);
+		else
+			t = atom_story_entry(&body, &stories[i]);
+		if (t > updated)
+			updated = t;
+	}
+	rc = atom_document(path, head, &body, updated, err, errlen);
+	buf_free(&body);
 	return rc;
 }

@@ -145,6 +145,13 @@ const struct config_key config_keys[] = {
 	  .help = "how long a delivered entry can still gather its story",
 	  .offset = CFG(story_window) },
 
+	{ .name = "group",
+	  .section = CONFIG_GLOBAL,
+	  .type = CONFIG_BOOL,
+	  .def = "no",
+	  .help = "the merged feed holds one entry per story, not per entry",
+	  .offset = CFG(group) },
+
 	{ .name = "url",
 	  .section = CONFIG_FEED,
 	  .type = CONFIG_URL,

@@ -77,6 +77,7 @@ struct poller {
 	char			*title;		/* the merged feed's; a reload may change it */
 	char			*output_url;	/* its self link, or NULL; so may this */
 	long			 max_entries;
+	int			 group_stories;	/* group = yes */
 	struct store		*store;
 	uv_mutex_t		 store_lock;
 	struct group		*group;		/* commits the workers' deliveries */
@@ -110,6 +111,7 @@ struct poller {
 	char			*merge_title;	/* what the running merge uses */
 	char			*merge_url;
 	long			 merge_max;
+	int			 merge_group;
 	char			 merge_err[512];
 	char			*feed_id;	/* the merged feed's, from the state */
 
@@ -118,6 +120,9 @@ struct poller {
 	size_t			 failed;
 	int			 fatal;
 };
+
+/* merge.c: the uv_work_t callback that rewrites the merged feed. */
+void	merge_work(uv_work_t *);
 
 /* poll_work.c: the uv_work_t callback of a fetched job. */
 void	poll_work(uv_work_t *);

@@ -50,6 +50,7 @@ reload_settings(struct poller *p, const struct config *cfg)
 	free(p->output_url);
 	p->output_url = xstrdup_or_null(cfg->output_url);
 	p->max_entries = cfg->max_entries;
+	p->group_stories = cfg->group != 0;
 	uv_mutex_lock(&p->store_lock);
 	store_set_recent_limit(p->store, (size_t)p->max_entries);
 	uv_mutex_unlock(&p->store_lock);

@@ -480,38 +480,6 @@ job_schedule(struct job *j, long delay)
 	uv_timer_start(&j->timer, job_timer, (uint64_t)delay * 1000, 0);
 }
 
-/*
- * The merged feed is rebuilt from the store in a worker; requests that
- * come while it runs make it run once more afterwards.
- */
-static void
-merge_work(uv_work_t *req)
-{
-	struct poller *p = req->data;
-	struct atom_head head;
-	struct entry *entries = NULL;
-	size_t n = 0;
-	int rc;
-
-	p->merge_err[0] = '\0';
-	uv_mutex_lock(&p->store_lock);
-	rc = store_recent(p->store, (size_t)p->merge_max, &entries, &n);
-	if (rc == 0)
-		rc = store_prune(p->store, (size_t)p->merge_max);
-	if (rc == -1)
-		snprintf(p->merge_err, sizeof(p->merge_err), "state: %s",
-		    store_errmsg(p->store));
-	uv_mutex_unlock(&p->store_lock);
-	if (rc == 0) {
-		head.title = p->merge_title;
-		head.id = p->feed_id;
-		head.self = p->merge_url;
-		atom_write(p->output, &head, entries, n, p->merge_err,
-		    sizeof(p->merge_err));
-	}
-	store_entries_free(entries, n);
-}
-
 static void
 merge_done(uv_work_t *req, int status)
 {
@@ -552,6 +520,7 @@ merge_start(struct poller *p)
 	free(p->merge_url);
 	p->merge_url = xstrdup_or_null(p->output_url);
 	p->merge_max = p->max_entries;
+	p->merge_group = p->group_stories;
 	p->merge_work.data = p;
 	if (uv_queue_work(&p->loop, &p->merge_work, merge_work,
 	    merge_done) != 0)
@@ -680,6 +649,8 @@ poller_stories(struct poller *p, const struct config *cfg)
 		log_error("state %s: %s", cfg->state, store_errmsg(p->store));
 		return -1;
 	}
+	log_info("stories: %zu entries of the window read back",
+	    story_index_entries(p->stories));
 	return 0;
 }
 
@@ -744,6 +715,7 @@ poller_init(struct poller *p, const char *path, const struct config *cfg,
 	p->title = xstrdup_or_null(cfg->title);
 	p->output_url = xstrdup_or_null(cfg->output_url);
 	p->max_entries = cfg->max_entries;
+	p->group_stories = cfg->group != 0;
 	p->limits.max_total = (int)cfg->max_connections;
 	p->limits.max_per_host = (int)cfg->max_per_host;
 	p->limits.timeout = cfg->timeout;

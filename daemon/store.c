@@ -50,6 +50,7 @@ enum store_stmt {
 	ST_DEL_STORY,
 	ST_STORY_WINDOW,
 	ST_STORIES,
+	ST_STORY_MEMBERS,
 	ST_COUNT
 };
 
@@ -84,7 +85,8 @@ static const char *const store_sql[ST_COUNT] = {
 	    "recent ORDER BY date DESC, seen DESC, key LIMIT ?1)",
 	[ST_RECENT_FLOOR] = "SELECT date FROM recent "
 	    "ORDER BY date DESC, seen DESC, key LIMIT 1 OFFSET ?1",
-	[ST_RECENT] = "SELECT " RECENT_COLUMNS " FROM recent "
+	[ST_RECENT] = "SELECT " RECENT_COLUMNS ", (SELECT s.story FROM "
+	    "story_entries s WHERE s.key = recent.key) FROM recent "
 	    "ORDER BY date DESC, seen DESC, key LIMIT ?1",
 	[ST_MERGED_ID] = "SELECT id FROM merged_feed",
 	[ST_FEED_GET] = "SELECT " FEED_COLUMNS " FROM feeds WHERE name = ?1",
@@ -112,6 +114,8 @@ static const char *const store_sql[ST_COUNT] = {
 	[ST_STORIES] = "SELECT " STORY_COLUMNS " FROM story_entries "
 	    "WHERE story IN (SELECT story FROM story_entries WHERE seen >= ?1) "
 	    "ORDER BY n",
+	[ST_STORY_MEMBERS] = "SELECT " STORY_COLUMNS " FROM story_entries "
+	    "WHERE story = ?1 ORDER BY n",
 };
 
 /* Schema steps, indexed by the user_version they start from. */
@@ -895,6 +899,30 @@ store_forget_pending(struct store *s, const char *key)
 	return store_step_done(s, st, "forgetting the story of", key);
 }
 
+/* A story_entries row into e; -1 when its key or story is not a key's. */
+static int
+store_row_story(sqlite3_stmt *st, struct entry *e)
+{
+	const char *key = (const char *)sqlite3_column_text(st, 0);
+	const char *story = (const char *)sqlite3_column_text(st, 1);
+
+	memset(e, 0, sizeof(*e));
+	if (key == NULL || story == NULL || strlen(key) != KEY_HEX_LEN ||
+	    strlen(story) != KEY_HEX_LEN)
+		return -1;
+	memcpy(e->key, key, KEY_HEX_SIZE);
+	memcpy(e->story, story, KEY_HEX_SIZE);
+	e->feed_name = store_col_text(st, 2);
+	e->feed_title = store_col_text(st, 3);
+	e->title = store_col_text(st, 4);
+	e->link = store_col_text(st, 5);
+	e->published = (time_t)sqlite3_column_int64(st, 6);
+	e->date = e->seen = (time_t)sqlite3_column_int64(st, 7);
+	e->story_text = store_col_text(st, 8);
+	e->story_links = store_col_text(st, 9);
+	return 0;
+}
+
 int
 store_story_each(struct store *s, time_t since, int whole,
     int (*cb)(const struct entry *, void *), void *arg)
@@ -902,28 +930,13 @@ store_story_each(struct store *s, time_t since, int whole,
 	sqlite3_stmt *st;
 	struct entry e;
 	int rc;
-	const char *key, *story;
 
 	if ((st = store_stmt(s, whole ? ST_STORIES : ST_STORY_WINDOW)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)since);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(&e, 0, sizeof(e));
-		key = (const char *)sqlite3_column_text(st, 0);
-		story = (const char *)sqlite3_column_text(st, 1);
-		if (key == NULL || story == NULL || strlen(key) != KEY_HEX_LEN ||
-		    strlen(story) != KEY_HEX_LEN)
+		if (store_row_story(st, &e) == -1)
 			continue;
-		memcpy(e.key, key, KEY_HEX_SIZE);
-		memcpy(e.story, story, KEY_HEX_SIZE);
-		e.feed_name = store_col_text(st, 2);
-		e.feed_title = store_col_text(st, 3);
-		e.title = store_col_text(st, 4);
-		e.link = store_col_text(st, 5);
-		e.published = (time_t)sqlite3_column_int64(st, 6);
-		e.seen = (time_t)sqlite3_column_int64(st, 7);
-		e.story_text = store_col_text(st, 8);
-		e.story_links = store_col_text(st, 9);
 		rc = cb(&e, arg);
 		entry_clear(&e);
 		if (rc == -1) {
@@ -936,6 +949,39 @@ store_story_each(struct store *s, time_t since, int whole,
 		store_seterr(s, "store: reading stories");
 		return -1;
 	}
+	return 0;
+}
+
+int
+store_story_members(struct store *s, const char *story, struct entry **out,
+    size_t *n)
+{
+	sqlite3_stmt *st;
+	struct entry *v = NULL;
+	size_t len = 0, cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((st = store_stmt(s, ST_STORY_MEMBERS)) == NULL)
+		return -1;
+	store_bind_text(st, 1, story);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (len == cap) {
+			cap = cap == 0 ? 4 : cap * 2;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		if (store_row_story(st, &v[len]) == 0)
+			len++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		store_seterr(s, "store: reading a story");
+		store_entries_free(v, len);
+		return -1;
+	}
+	*out = v;
+	*n = len;
 	return 0;
 }
 
@@ -1060,6 +1106,8 @@ store_recent(struct store *s, size_t limit, struct entry **out, size_t *n)
 		e->published = (time_t)sqlite3_column_int64(st, 11);
 		e->updated = (time_t)sqlite3_column_int64(st, 12);
 		e->source_id = store_col_text(st, 13);
+		if ((key = sqlite3_column_text(st, 14)) != NULL)
+			snprintf(e->story, sizeof(e->story), "%s", key);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {

@@ -1,9 +1,27 @@
 /*
  * The story index.  Entries sit in a ring in delivery order, numbered by
- * an id that only grows, so that dropping the oldest ones at the window's
- * end drops a prefix of every posting list: lists are cut lazily, when
- * they are next read or grown.  Each posting list is a token's entries;
- * its length is the token's document frequency in the window.
+ * an id that only grows; the inverted index (story_post.h) lists, per
+ * token and per link, the ids that hold it with the entry's weight for
+ * it.  A new entry's candidates are the entries its rarer tokens and its
+ * links lead to; its score against each is accumulated from those lists
+ * (dot products, shared counts), never from a walk of the window.
+ *
+ * The score against one entry (in [0, 1]):
+ *   - 1 when one cites the other's link; at least 0.7 when both cite one;
+ *   - between entries of one script class (Hangul-heavy or not), the
+ *     cosine of their token weights (count in the entry, the title's
+ *     thrice, times the token's inverse frequency in the window), 0
+ *     unless two tokens are shared;
+ *   - across classes, 0.9 times the cosine over what both scripts can
+ *     share: Latin words, numbers, aliases and phonetic keys, a key
+ *     counting in the norms only when shared;
+ *   - halved when both give amounts (numbers with a scale) and no amount
+ *     is shared; faded when their dates are over a day apart.
+ * An entry joins the story of its best-scoring entry when that score is
+ * JOIN_SCORE or more and, against chaining, a third of that story's
+ * entries of its own class score SUPPORT_SCORE or more (a link alone
+ * needs no support); ties go to the better supported, then the older
+ * story.
  */
 #include <math.h>
 #include <stdint.h>
@@ -12,80 +30,142 @@
 
 #include "html_text.h"
 #include "story.h"
+#include "story_post.h"
 #include "story_tokens.h"
+#include "u64map.h"
 #include "url.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
-/* What the grouping reads of an entry, and keeps per entry. */
-#define TEXT_MAX_BYTES	2000
-#define CITES_MAX	16
+/* What grouping reads of an entry (characters), and keeps of it. */
+#define TITLE_CHARS	300
+#define TEXT_CHARS	1000
+#define CITES_MAX	6	/* more is a list of links, not a citation */
 #define TOKENS_MAX	40
-/* A token in more entries than this (and a tenth of them) says nothing. */
-#define DF_COMMON	64
+#define TOKENS_READ	512	/* distinct tokens read before the cut */
 /* Past this many entries the oldest go, whatever the window. */
 #define ENTRIES_MAX	250000
 
-/* The decision: a score in [0, 1] against the best entry of a story. */
-#define JOIN_SCORE	0.30
-#define DECAY_SECONDS	(3 * 86400.0)
+/* Weights: of the title, per kind of token; the inverse frequency's prior. */
+#define TITLE_WEIGHT	3.0
+#define IDF_PRIOR	50.0
+/* A token in more entries than this finds no candidates. */
+#define DF_FEW		20
+#define DF_SHARE	0.2
+#define DF_MAX		100
+
+/* The decision. */
+#define JOIN_SCORE	0.17
+#define LINK_SCORE	0.999
+#define COCITE_SCORE	0.7
+#define CROSS_FACTOR	0.9
+#define AMOUNT_CONFLICT	0.5
+#define SUPPORT_SCORE	0.05
+#define SUPPORT_SHARE	0.34
+#define HANGUL_SHARE	0.3
+#define DECAY_FREE	(24 * 3600.0)
+#define DECAY_SCALE	(72 * 3600.0)
+
+/* Kinds of postings beyond the tokens': a link, its own or cited. */
+#define KIND_LINK	STORY_TOKEN_KINDS
+#define KIND_CITE	(STORY_TOKEN_KINDS + 1)
 
 struct item {
 	unsigned char	 key[KEY_BYTES];
-	unsigned char	 story[KEY_BYTES];	/* the root's key */
+	uint32_t	 story;		/* its slot in stories */
+	float		 norm;		/* of the tokens but phonetic keys */
+	float		 norm_cross;	/* of those both scripts share */
 	time_t		 when;		/* published, else seen */
 	time_t		 seen;
-	float		 norm;
+	unsigned char	 hangul;	/* its script class */
+	unsigned char	 amounts;	/* it has a number with a scale */
 };
 
-struct posting {
-	uint32_t	 hash;		/* 0: a free slot */
-	uint32_t	 n;
-	uint32_t	 cap;
-	uint32_t	*ids;
+struct story {
+	unsigned char	 root[KEY_BYTES];
+	uint32_t	 root_id;	/* the older story has the lower */
+	uint32_t	 members[2];	/* in the window, by script class */
+	/* One query's scratch. */
+	float		 top;
+	uint32_t	 support[2];	/* same class, any class */
+	int		 touched;
 };
 
-/* Open addressing from a 64-bit key prefix to a number. */
-struct slot {
-	uint64_t	 k;		/* 0: free */
-	uint32_t	 v;
+/* One query's scratch per candidate, by ring slot. */
+struct cand {
+	float		 dot;		/* same class */
+	float		 dot_cross;
+	float		 ph_new;	/* shared phonetic keys in the norms */
+	float		 ph_old;
+	unsigned char	 shared;
+	unsigned char	 shared_cross;
+	unsigned char	 flags;		/* CAND_* */
 };
 
-struct map {
-	struct slot	*s;
-	size_t		 cap;		/* a power of two */
-	size_t		 n;
-};
+#define CAND_TOUCHED	0x01
+#define CAND_LINKED	0x02
+#define CAND_COCITED	0x04
+#define CAND_AMOUNT	0x08	/* an amount shared */
 
 struct story_index {
 	long		 window;
 	struct item	*ring;
+	struct cand	*cand;
+	uint32_t	*touched;
+	size_t		 ntouched;
 	size_t		 cap;		/* a power of two */
 	uint32_t	 head;		/* the oldest id held */
 	uint32_t	 next;		/* the id the next entry gets */
-	struct posting	*post;
-	size_t		 postcap;
-	size_t		 npost;
-	struct map	 keys;		/* key -> id */
-	struct map	 sizes;		/* story -> entries held */
+	struct postings	 post;
+	struct u64map	 keys;		/* key -> id */
+	struct u64map	 roots;		/* story root -> slot in stories */
+	struct story	*stories;
+	uint32_t	*free_stories;
+	size_t		 nstories;
+	size_t		 nfree;
+	uint32_t	*touched_stories;
+	size_t		 ntouched_stories;
 	struct story_tokenizer *tok;
-	/* One query's scratch, by ring slot. */
-	float		*acc;
-	unsigned char	*flags;		/* SEEN_*: touched, linked */
-	uint32_t	*touched;
-	size_t		 ntouched;
 };
 
-#define SEEN_TOUCHED	0x01
-#define SEEN_LINKED	0x02
-
-/* The tokens of one entry, as collected. */
+/* One entry's tokens, then the kept ones, and its links. */
 struct bag {
-	struct story_index *x;
-	uint32_t	 hash[TOKENS_MAX];
-	unsigned char	 kind[TOKENS_MAX];
+	struct btok {
+		uint32_t	 hash;
+		float		 weight;	/* in halves */
+		float		 idf;
+		unsigned char	 kind;
+	}		 tok[TOKENS_READ];
 	size_t		 n;
+	/* Its own link (when it has one) and those it cites, as each kind. */
+	uint32_t	 as_link[1 + CITES_MAX];
+	uint32_t	 as_cite[1 + CITES_MAX];
+	size_t		 nlinks;
+	int		 own_link;	/* the first link is its own */
+	unsigned char	 hangul;
+	unsigned char	 amounts;
+	double		 norm;
+	double		 norm_cross;
 };
+
+static const double kind_weight[STORY_TOKEN_KINDS] = {
+	[STORY_TOKEN_LATIN] = 1.0,
+	[STORY_TOKEN_HANGUL] = 1.0,
+	[STORY_TOKEN_SYLLABLE] = 0.5,
+	[STORY_TOKEN_NUMBER] = 2.0,
+	[STORY_TOKEN_PERCENT] = 2.0,
+	[STORY_TOKEN_SMALL] = 0.5,
+	[STORY_TOKEN_ALIAS] = 1.0,
+	[STORY_TOKEN_PHONETIC] = 1.0,
+};
+
+/* Kinds both scripts can share. */
+static int
+cross_kind(unsigned kind)
+{
+	return kind != STORY_TOKEN_HANGUL && kind != STORY_TOKEN_SYLLABLE &&
+	    kind < STORY_TOKEN_KINDS;
+}
 
 static uint64_t
 prefix64(const unsigned char *k)
@@ -95,79 +175,6 @@ prefix64(const unsigned char *k)
 	for (int i = 0; i < 8; i++)
 		v = v << 8 | k[i];
 	return v == 0 ? 1 : v;
-}
-
-static void
-map_put(struct map *m, uint64_t k, uint32_t v);
-
-static void
-map_grow(struct map *m)
-{
-	struct slot *old = m->s;
-	size_t oldcap = m->cap;
-
-	m->cap = m->cap == 0 ? 1024 : m->cap * 2;
-	m->s = xcalloc(m->cap, sizeof(*m->s));
-	m->n = 0;
-	for (size_t i = 0; i < oldcap; i++)
-		if (old[i].k != 0)
-			map_put(m, old[i].k, old[i].v);
-	free(old);
-}
-
-static struct slot *
-map_find(const struct map *m, uint64_t k)
-{
-	size_t i;
-
-	if (m->cap == 0)
-		return NULL;
-	for (i = k & (m->cap - 1); m->s[i].k != 0; i = (i + 1) & (m->cap - 1))
-		if (m->s[i].k == k)
-			return &m->s[i];
-	return NULL;
-}
-
-static void
-map_put(struct map *m, uint64_t k, uint32_t v)
-{
-	struct slot *s;
-	size_t i;
-
-	if ((s = map_find(m, k)) != NULL) {
-		s->v = v;
-		return;
-	}
-	if ((m->n + 1) * 4 > m->cap * 3)
-		map_grow(m);
-	for (i = k & (m->cap - 1); m->s[i].k != 0; i = (i + 1) & (m->cap - 1))
-		;
-	m->s[i].k = k;
-	m->s[i].v = v;
-	m->n++;
-}
-
-/* Removes k, shifting back the slots its probe run held up. */
-static void
-map_del(struct map *m, uint64_t k)
-{
-	struct slot *s = map_find(m, k);
-	size_t i, j, home, mask = m->cap - 1;
-
-	if (s == NULL)
-		return;
-	i = (size_t)(s - m->s);
-	for (j = (i + 1) & mask; m->s[j].k != 0; j = (j + 1) & mask) {
-		home = m->s[j].k & mask;
-		/* j's entry may move to i when i lies on its probe path. */
-		if ((j > i && (home <= i || home > j)) ||
-		    (j < i && home <= i && home > j)) {
-			m->s[i] = m->s[j];
-			i = j;
-		}
-	}
-	m->s[i].k = 0;
-	m->n--;
 }
 
 struct story_index *
@@ -185,15 +192,15 @@ story_index_free(struct story_index *x)
 {
 	if (x == NULL)
 		return;
-	for (size_t i = 0; i < x->postcap; i++)
-		free(x->post[i].ids);
-	free(x->post);
+	postings_clear(&x->post);
+	u64map_clear(&x->keys);
+	u64map_clear(&x->roots);
 	free(x->ring);
-	free(x->keys.s);
-	free(x->sizes.s);
-	free(x->acc);
-	free(x->flags);
+	free(x->cand);
 	free(x->touched);
+	free(x->stories);
+	free(x->free_stories);
+	free(x->touched_stories);
 	story_tokenizer_free(x->tok);
 	free(x);
 }
@@ -204,90 +211,45 @@ item_at(const struct story_index *x, uint32_t id)
 	return &x->ring[id & (x->cap - 1)];
 }
 
-/* --- posting lists --- */
+/* --- stories --- */
 
-static struct posting *
-post_find(const struct story_index *x, uint32_t h)
+static uint32_t
+story_slot(struct story_index *x, const unsigned char root[KEY_BYTES],
+    uint32_t root_id)
 {
-	size_t i;
+	uint32_t *v = u64map_get(&x->roots, prefix64(root)), slot;
+	struct story *s;
 
-	if (x->postcap == 0)
-		return NULL;
-	for (i = h & (x->postcap - 1); x->post[i].hash != 0;
-	    i = (i + 1) & (x->postcap - 1))
-		if (x->post[i].hash == h)
-			return &x->post[i];
-	return NULL;
-}
-
-/* Drops the ids that left the window; frees the list when none is left. */
-static void
-post_trim(const struct story_index *x, struct posting *p)
-{
-	uint32_t lo = 0, hi = p->n, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (p->ids[mid] - x->head > x->next - x->head)
-			lo = mid + 1;	/* wrapped below head: gone */
-		else
-			hi = mid;
+	if (v != NULL)
+		return *v;
+	if (x->nfree > 0)
+		slot = x->free_stories[--x->nfree];
+	else {
+		x->stories = xreallocarray(x->stories, x->nstories + 1,
+		    sizeof(*x->stories));
+		x->free_stories = xreallocarray(x->free_stories,
+		    x->nstories + 1, sizeof(*x->free_stories));
+		x->touched_stories = xreallocarray(x->touched_stories,
+		    x->nstories + 1, sizeof(*x->touched_stories));
+		slot = (uint32_t)x->nstories++;
 	}
-	if (lo > 0) {
-		memmove(p->ids, p->ids + lo, (p->n - lo) * sizeof(*p->ids));
-		p->n -= lo;
-	}
-}
-
-/* A table twice as large, without the lists the window emptied. */
-static void
-post_rehash(struct story_index *x)
-{
-	struct posting *old = x->post;
-	size_t oldcap = x->postcap, i, k;
-
-	x->postcap = x->postcap == 0 ? 4096 : x->postcap * 2;
-	x->post = xcalloc(x->postcap, sizeof(*x->post));
-	x->npost = 0;
-	for (i = 0; i < oldcap; i++) {
-		if (old[i].hash == 0)
-			continue;
-		post_trim(x, &old[i]);
-		if (old[i].n == 0) {
-			free(old[i].ids);
-			continue;
-		}
-		for (k = old[i].hash & (x->postcap - 1); x->post[k].hash != 0;
-		    k = (k + 1) & (x->postcap - 1))
-			;
-		x->post[k] = old[i];
-		x->npost++;
-	}
-	free(old);
+	s = &x->stories[slot];
+	memset(s, 0, sizeof(*s));
+	memcpy(s->root, root, KEY_BYTES);
+	s->root_id = root_id;
+	u64map_put(&x->roots, prefix64(root), slot);
+	return slot;
 }
 
 static void
-post_add(struct story_index *x, uint32_t h, uint32_t id)
+story_leave(struct story_index *x, uint32_t slot, int hangul)
 {
-	struct posting *p = post_find(x, h);
-	size_t i;
+	struct story *s = &x->stories[slot];
 
-	if (p == NULL) {
-		if ((x->npost + 1) * 4 > x->postcap * 3)
-			post_rehash(x);
-		for (i = h & (x->postcap - 1); x->post[i].hash != 0;
-		    i = (i + 1) & (x->postcap - 1))
-			;
-		p = &x->post[i];
-		p->hash = h;
-		x->npost++;
-	}
-	post_trim(x, p);
-	if (p->n == p->cap) {
-		p->cap = p->cap == 0 ? 2 : p->cap + p->cap / 2 + 1;
-		p->ids = xreallocarray(p->ids, p->cap, sizeof(*p->ids));
-	}
-	p->ids[p->n++] = id;
+	if (--s->members[hangul] > 0 || s->members[!hangul] > 0)
+		return;
+	u64map_del(&x->roots, prefix64(s->root));
+	x->free_stories[x->nfree++] = slot;
 }
 
 /* --- the window --- */
@@ -296,17 +258,14 @@ static void
 evict(struct story_index *x, time_t now)
 {
 	struct item *it;
-	struct slot *s;
 
 	while (x->head != x->next) {
 		it = item_at(x, x->head);
 		if (it->seen >= now - x->window &&
 		    x->next - x->head < ENTRIES_MAX)
 			break;
-		map_del(&x->keys, prefix64(it->key));
-		if ((s = map_find(&x->sizes, prefix64(it->story))) != NULL &&
-		    --s->v == 0)
-			map_del(&x->sizes, prefix64(it->story));
+		u64map_del(&x->keys, prefix64(it->key));
+		story_leave(x, it->story, it->hangul);
 		x->head++;
 	}
 }
@@ -320,48 +279,15 @@ ring_grow(struct story_index *x)
 	for (uint32_t id = x->head; id != x->next; id++)
 		ring[id & (cap - 1)] = *item_at(x, id);
 	free(x->ring);
+	free(x->cand);
+	free(x->touched);
 	x->ring = ring;
 	x->cap = cap;
-	free(x->acc);
-	free(x->flags);
-	free(x->touched);
-	x->acc = xcalloc(cap, sizeof(*x->acc));
-	x->flags = xcalloc(cap, 1);
+	x->cand = xcalloc(cap, sizeof(*x->cand));
 	x->touched = xcalloc(cap, sizeof(*x->touched));
 }
 
 /* --- evidence --- */
-
-static void
-bag_add(void *arg, enum story_token_kind kind, const char *tok, size_t len)
-{
-	struct bag *b = arg;
-	uint32_t h = story_token_hash(kind, tok, len);
-
-	if (h == 0)
-		h = 1;
-	for (size_t i = 0; i < b->n; i++)
-		if (b->hash[i] == h)
-			return;
-	if (b->n < TOKENS_MAX) {
-		b->hash[b->n] = h;
-		b->kind[b->n++] = (unsigned char)kind;
-	}
-}
-
-/* The links, one per line, as link tokens: the entry's own comes first. */
-static void
-bag_links(struct bag *b, const char *links)
-{
-	const char *p = links, *nl;
-
-	while (p != NULL && *p != '\0') {
-		nl = strchrnul(p, '\n');
-		if (nl > p)
-			bag_add(b, STORY_TOKEN_LINK, p, (size_t)(nl - p));
-		p = *nl != '\0' ? nl + 1 : nl;
-	}
-}
 
 struct cites {
 	struct buf	 b;
@@ -376,11 +302,11 @@ cite(const char *href, void *arg)
 	char *canon;
 	const char *path;
 
-	if (c->n >= CITES_MAX || !url_is_http(href) ||
+	if (c->n > CITES_MAX || !url_is_http(href) ||
 	    (canon = url_canonical(href)) == NULL)
 		return;
-	path = strchr(canon + strlen("http://"), '/');
-	if (path != NULL && strlen(path) > 1) {
+	path = strchr(strstr(canon, "//") + 2, '/');
+	if (path != NULL && path[1] != '\0' && path[1] != '?') {
 		buf_addc(&c->b, '\n');
 		buf_addstr(&c->b, canon);
 		c->n++;
@@ -388,180 +314,409 @@ cite(const char *href, void *arg)
 	free(canon);
 }
 
-/* What story_assign reads of e, kept in e for the state. */
+/* s cut to max characters, white space made one space. */
+static void
+add_plain(struct buf *b, const char *s, size_t max)
+{
+	size_t n = strlen(s), cut = utf8_cut(s, n, max, n);
+	int space = 0;
+
+	for (size_t i = 0; i < cut; i++) {
+		if (s[i] == ' ' || s[i] == '\n' || s[i] == '\t' ||
+		    s[i] == '\r') {
+			space = b->len > 0;
+			continue;
+		}
+		if (space)
+			buf_addc(b, ' ');
+		space = 0;
+		buf_addc(b, s[i]);
+	}
+}
+
+/*
+ * What story_assign reads of e, kept in e for the state: its title and
+ * text on two lines; its canonical link, then those it cites, one a line
+ * (none cited when it cites more than CITES_MAX).
+ */
 static void
 evidence(struct entry *e)
 {
 	struct cites c = { { NULL, 0, 0 }, 0 };
 	struct buf t;
 	char *text, *canon;
-	size_t n;
+	size_t own;
 
 	buf_init(&c.b);
 	if (e->link != NULL && (canon = url_canonical(e->link)) != NULL) {
 		buf_addstr(&c.b, canon);
 		free(canon);
 	}
+	own = c.b.len;
 	text = html_text_cited(e->content != NULL ? e->content : "", cite,
 	    &c);
+	if (c.n > CITES_MAX)
+		c.b.len = own;
+	buf_addc(&c.b, '\0');
 	buf_init(&t);
-	buf_addstr(&t, e->title != NULL ? e->title : "");
+	add_plain(&t, e->title != NULL ? e->title : "", TITLE_CHARS);
 	buf_addc(&t, '\n');
-	n = strlen(text);
-	buf_add(&t, text, utf8_cut(text, n, n, TEXT_MAX_BYTES));
-	free(text);
+	add_plain(&t, text, TEXT_CHARS);
 	buf_addc(&t, '\0');
+	free(text);
 	free(e->story_text);
 	free(e->story_links);
 	e->story_text = buf_release(&t);
-	buf_addc(&c.b, '\0');
 	e->story_links = buf_release(&c.b);
 }
 
 static void
+bag_add(void *arg, enum story_token_kind kind, enum story_part part,
+    const char *tok, size_t len)
+{
+	struct bag *b = arg;
+	uint32_t h = story_token_hash(tok, len);
+	double w = kind_weight[kind] * (part == STORY_PART_TITLE ?
+	    TITLE_WEIGHT : 1.0);
+	size_t i;
+
+	for (i = 0; i < b->n && b->tok[i].hash != h; i++)
+		;
+	if (i == b->n) {
+		if (b->n == TOKENS_READ)
+			return;
+		b->tok[i].hash = h;
+		b->tok[i].weight = 0;
+		b->tok[i].kind = (unsigned char)kind;
+		b->n++;
+	} else if (b->tok[i].kind == STORY_TOKEN_ALIAS)
+		b->tok[i].kind = (unsigned char)kind;
+	b->tok[i].weight += (float)w;
+}
+
+static uint32_t
+link_hash(const char *prefix, const char *link, size_t len)
+{
+	struct buf b;
+	uint32_t h;
+
+	buf_init(&b);
+	buf_addstr(&b, prefix);
+	buf_add(&b, link, len);
+	h = story_token_hash(b.data, b.len);
+	buf_free(&b);
+	return h;
+}
+
+/* The links, one a line: the entry's own (or an empty line) first. */
+static void
+bag_links(struct bag *b, const char *links)
+{
+	const char *p = links != NULL ? links : "", *nl;
+
+	b->nlinks = 0;
+	b->own_link = *p != '\0' && *p != '\n';
+	for (;;) {
+		nl = strchrnul(p, '\n');
+		if (nl > p && b->nlinks < 1 + CITES_MAX) {
+			b->as_link[b->nlinks] = link_hash("link:", p,
+			    (size_t)(nl - p));
+			b->as_cite[b->nlinks++] = link_hash("cite:", p,
+			    (size_t)(nl - p));
+		}
+		if (*nl == '\0')
+			break;
+		p = nl + 1;
+	}
+}
+
+static double
+idf(const struct story_index *x, uint32_t df)
+{
+	double n = (double)(x->next - x->head);
+
+	return log((n + IDF_PRIOR) / ((double)df + 1));
+}
+
+/* By weight times rarity, most first, the hash settling ties. */
+static int
+btok_cmp(const void *a, const void *b)
+{
+	const struct btok *x = a, *y = b;
+	double wx = x->weight * x->idf, wy = y->weight * y->idf;
+
+	if (wx != wy)
+		return wx > wy ? -1 : 1;
+	return x->hash < y->hash ? -1 : x->hash > y->hash;
+}
+
+/* The entry's tokens, the TOKENS_MAX that weigh most, with its norms. */
+static void
 bag_fill(struct story_index *x, struct bag *b, const struct entry *e)
 {
-	b->x = x;
-	b->n = 0;
+	const char *text = e->story_text != NULL ? e->story_text : "";
+	const char *nl = strchrnul(text, '\n');
+	char *title = xstrndup(text, (size_t)(nl - text));
+	struct post_list *l;
+	double hangul = 0, all = 0, xw;
+
+	memset(b, 0, sizeof(*b));
+	story_tokenize(x->tok, title, *nl != '\0' ? nl + 1 : "", bag_add, b);
+	free(title);
+	for (size_t i = 0; i < b->n; i++) {
+		l = postings_get(&x->post, b->tok[i].hash, x->head);
+		b->tok[i].idf = (float)idf(x, l != NULL ? l->n : 0);
+	}
+	qsort(b->tok, b->n, sizeof(b->tok[0]), btok_cmp);
+	if (b->n > TOKENS_MAX)
+		b->n = TOKENS_MAX;
+	for (size_t i = 0; i < b->n; i++) {
+		struct btok *t = &b->tok[i];
+
+		/* Weights are kept in halves, as a byte. */
+		if (t->weight > 127)
+			t->weight = 127;
+		xw = t->weight * t->idf;
+		if (t->kind == STORY_TOKEN_HANGUL ||
+		    t->kind == STORY_TOKEN_SYLLABLE)
+			hangul += t->weight;
+		if (t->kind != STORY_TOKEN_PHONETIC) {
+			all += t->weight;
+			b->norm += xw * xw;
+			if (cross_kind(t->kind))
+				b->norm_cross += xw * xw;
+		}
+		if (t->kind == STORY_TOKEN_NUMBER)
+			b->amounts = 1;
+	}
+	b->norm = sqrt(b->norm);
+	b->norm_cross = sqrt(b->norm_cross);
+	b->hangul = all > 0 && hangul / all >= HANGUL_SHARE;
 	bag_links(b, e->story_links);
-	story_tokenize(x->tok, e->story_text != NULL ? e->story_text : "",
-	    bag_add, b);
 }
 
 /* --- scoring --- */
 
-static double
-kind_weight(unsigned char kind)
+static struct cand *
+touch(struct story_index *x, uint32_t id)
 {
-	switch (kind) {
-	case STORY_TOKEN_NUMBER:
-		return 1.2;
-	case STORY_TOKEN_BIGRAM:
-		return 0.8;
-	default:
-		return 1.0;
-	}
-}
+	struct cand *c = &x->cand[id & (x->cap - 1)];
 
-/*
- * Inverse document frequency over the window, as if it held IDF_PRIOR
- * more entries without the token: in a window of a few entries, a token
- * two of them share is still a rare one.
- */
-#define IDF_PRIOR	100.0
-
-static double
-token_weight(const struct story_index *x, unsigned char kind, uint32_t df)
-{
-	double n = (double)(x->next - x->head) + 1;
-
-	return kind_weight(kind) * log((n + IDF_PRIOR) / ((double)df + 1));
-}
-
-/* Marks id as a candidate of the query, once. */
-static void
-touch(struct story_index *x, uint32_t id, unsigned char flag)
-{
-	unsigned char *f = &x->flags[id & (x->cap - 1)];
-
-	if (*f == 0)
+	if (c->flags == 0) {
 		x->touched[x->ntouched++] = id;
-	*f |= flag;
+		c->flags = CAND_TOUCHED;
+	}
+	return c;
 }
 
-/* Ends a query: the scratch is zero again. */
 static void
 scratch_clear(struct story_index *x)
 {
-	for (size_t i = 0; i < x->ntouched; i++) {
-		uint32_t slot = x->touched[i] & (x->cap - 1);
-
-		x->acc[slot] = 0;
-		x->flags[slot] = 0;
-	}
+	for (size_t i = 0; i < x->ntouched; i++)
+		memset(&x->cand[x->touched[i] & (x->cap - 1)], 0,
+		    sizeof(*x->cand));
 	x->ntouched = 0;
+	for (size_t i = 0; i < x->ntouched_stories; i++)
+		x->stories[x->touched_stories[i]].touched = 0;
+	x->ntouched_stories = 0;
+}
+
+static int
+in_window(const struct story_index *x, uint32_t id, time_t when)
+{
+	time_t d = item_at(x, id)->when - when;
+
+	return d >= -x->window && d <= x->window;
+}
+
+/* Marks the entries of hash's postings with flag. */
+static void
+touch_links(struct story_index *x, uint32_t hash, unsigned char flag,
+    time_t when)
+{
+	struct post_list *l = postings_get(&x->post, hash, x->head);
+
+	for (uint32_t k = 0; l != NULL && k < l->n; k++)
+		if (in_window(x, l->ids[k], when))
+			touch(x, l->ids[k])->flags |= flag;
+}
+
+/* What token t of the new entry adds to candidate c holding it as meta. */
+static void
+share(struct cand *c, const struct btok *t, uint16_t meta)
+{
+	unsigned kind = t->kind, mkind = POST_KIND(meta);
+	double xe = t->weight * t->idf, xm = POST_WEIGHT(meta) / 2.0 * t->idf;
+
+	if (kind != STORY_TOKEN_PHONETIC && mkind != STORY_TOKEN_PHONETIC) {
+		c->dot += (float)(xe * xm);
+		c->shared++;
+	}
+	if (cross_kind(kind) && cross_kind(mkind)) {
+		c->dot_cross += (float)(xe * xm);
+		c->shared_cross++;
+		if (kind == STORY_TOKEN_PHONETIC)
+			c->ph_new += (float)(xe * xe);
+		if (mkind == STORY_TOKEN_PHONETIC)
+			c->ph_old += (float)(xm * xm);
+	}
+	if (kind == STORY_TOKEN_NUMBER && mkind == STORY_TOKEN_NUMBER)
+		c->flags |= CAND_AMOUNT;
+}
+
+/* The place of id in l, or -1. */
+static long
+post_find_id(const struct post_list *l, uint32_t id)
+{
+	uint32_t lo = 0, hi = l->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (l->ids[mid] == id)
+			return (long)mid;
+		if ((int32_t)(l->ids[mid] - id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
 }
 
 /*
- * Accumulates, per entry in the window, the squared weights of the tokens
- * it shares with b (and whether it shares a link); returns b's norm.
+ * The candidates of b, with what they share with it.  Only its rarer
+ * tokens (and its links) find candidates; a common one still adds to
+ * the candidates that hold it, found in its list by a binary search.
  */
-static double
+static void
 accumulate(struct story_index *x, const struct bag *b, time_t when)
 {
-	double norm = 0, w;
-	uint32_t n = x->next - x->head;
-	struct posting *p;
+	uint32_t n = x->next - x->head, dfmax;
+	struct post_list *l;
 	size_t i, k;
+	long at;
 
-	x->ntouched = 0;
+	dfmax = (uint32_t)fmax(DF_FEW, fmin(DF_SHARE * n, DF_MAX));
 	for (i = 0; i < b->n; i++) {
-		p = post_find(x, b->hash[i]);
-		if (p != NULL)
-			post_trim(x, p);
-		if (b->kind[i] == STORY_TOKEN_LINK) {
-			if (p == NULL || p->n > DF_COMMON)
-				continue;
-			for (k = 0; k < p->n; k++)
-				touch(x, p->ids[k], SEEN_LINKED);
+		if ((l = postings_get(&x->post, b->tok[i].hash, x->head)) ==
+		    NULL || l->n > dfmax)
 			continue;
-		}
-		w = token_weight(x, b->kind[i], p != NULL ? p->n : 0);
-		norm += w * w;
-		if (p == NULL || (p->n > DF_COMMON && p->n * 10 > n))
-			continue;
-		for (k = 0; k < p->n; k++) {
-			time_t d = item_at(x, p->ids[k])->when - when;
-
-			if (d < -x->window || d > x->window)
-				continue;
-			touch(x, p->ids[k], SEEN_TOUCHED);
-			x->acc[p->ids[k] & (x->cap - 1)] += (float)(w * w);
-		}
+		for (k = 0; k < l->n; k++)
+			if (POST_KIND(l->meta[k]) < STORY_TOKEN_KINDS &&
+			    in_window(x, l->ids[k], when))
+				share(touch(x, l->ids[k]), &b->tok[i],
+				    l->meta[k]);
 	}
-	return sqrt(norm);
+	/* Who cites this entry, whose link it cites, who cites the same. */
+	if (b->own_link)
+		touch_links(x, b->as_cite[0], CAND_LINKED, when);
+	for (i = b->own_link ? 1 : 0; i < b->nlinks; i++) {
+		touch_links(x, b->as_link[i], CAND_LINKED, when);
+		touch_links(x, b->as_cite[i], CAND_COCITED, when);
+	}
+	for (i = 0; i < b->n; i++) {
+		if ((l = postings_get(&x->post, b->tok[i].hash, x->head)) ==
+		    NULL || l->n <= dfmax)
+			continue;
+		for (k = 0; k < x->ntouched; k++)
+			if ((at = post_find_id(l, x->touched[k])) >= 0 &&
+			    POST_KIND(l->meta[at]) < STORY_TOKEN_KINDS)
+				share(&x->cand[x->touched[k] & (x->cap - 1)],
+				    &b->tok[i], l->meta[at]);
+	}
 }
 
-/* The story the scratch's best entry belongs to, or NULL when none is. */
-static const unsigned char *
-best_story(struct story_index *x, double norm, time_t when)
+static double
+score(const struct story_index *x, const struct bag *b, uint32_t id,
+    time_t when)
 {
-	const unsigned char *best = NULL;
-	double top = JOIN_SCORE, score;
-	uint32_t best_id = 0;
+	const struct cand *c = &x->cand[id & (x->cap - 1)];
+	const struct item *m = item_at(x, id);
+	double s = 0, d, n;
+
+	if (c->flags & CAND_LINKED)
+		return 1.0;
+	if (b->hangul == m->hangul) {
+		if (c->shared >= 2 && b->norm > 0 && m->norm > 0)
+			s = c->dot / (b->norm * m->norm);
+	} else if (c->shared_cross >= 1) {
+		n = (b->norm_cross * b->norm_cross + c->ph_new) *
+		    ((double)m->norm_cross * m->norm_cross + c->ph_old);
+		if (n > 0)
+			s = CROSS_FACTOR * c->dot_cross / sqrt(n);
+	}
+	if (s > 0 && b->amounts && m->amounts && !(c->flags & CAND_AMOUNT))
+		s *= AMOUNT_CONFLICT;
+	if ((c->flags & CAND_COCITED) && s < COCITE_SCORE)
+		s = COCITE_SCORE;
+	d = fabs((double)(m->when - when));
+	if (d > DECAY_FREE)
+		s /= 1 + (d - DECAY_FREE) / DECAY_SCALE;
+	return s;
+}
+
+/*
+ * The story b joins, or -1: per story its best score, and its support
+ * among its entries of b's class (or all, when it has none of them).
+ */
+static long
+decide(struct story_index *x, const struct bag *b, time_t when)
+{
+	long best = -1;
+	struct story *s, *bs = NULL;
+	uint32_t sup, pool, bsup = 0;
+	double sc;
 
 	for (size_t i = 0; i < x->ntouched; i++) {
-		uint32_t id = x->touched[i], slot = id & (x->cap - 1);
-		const struct item *it = item_at(x, id);
-		double d = fabs((double)(it->when - when));
+		const struct item *m = item_at(x, x->touched[i]);
 
-		if (x->flags[slot] & SEEN_LINKED)
-			score = 1.0;
-		else if (norm > 0 && it->norm > 0)
-			score = x->acc[slot] / (norm * it->norm) *
-			    exp(-d / DECAY_SECONDS);
-		else
-			score = 0;
-		/* Ties go to the older entry: the order is the same on replay. */
-		if (score > top || (score == top && best != NULL &&
-		    id < best_id)) {
-			top = score;
-			best = it->story;
-			best_id = id;
+		sc = score(x, b, x->touched[i], when);
+		s = &x->stories[m->story];
+		if (!s->touched) {
+			s->touched = 1;
+			s->top = 0;
+			s->support[0] = s->support[1] = 0;
+			x->touched_stories[x->ntouched_stories++] = m->story;
+		}
+		if (sc > s->top)
+			s->top = (float)sc;
+		if (sc >= SUPPORT_SCORE) {
+			s->support[1]++;
+			if (m->hangul == b->hangul)
+				s->support[0]++;
 		}
 	}
-	scratch_clear(x);
+	for (size_t i = 0; i < x->ntouched_stories; i++) {
+		s = &x->stories[x->touched_stories[i]];
+		if (s->top < JOIN_SCORE)
+			continue;
+		if (s->members[b->hangul] > 0) {
+			sup = s->support[0];
+			pool = s->members[b->hangul];
+		} else {
+			sup = s->support[1];
+			pool = s->members[0] + s->members[1];
+		}
+		if (s->top < LINK_SCORE && sup < ceil(SUPPORT_SHARE * pool))
+			continue;
+		if (bs == NULL || s->top > bs->top || (s->top == bs->top &&
+		    (sup > bsup || (sup == bsup && s->root_id <
+		    bs->root_id)))) {
+			bs = s;
+			bsup = sup;
+			best = (long)x->touched_stories[i];
+		}
+	}
 	return best;
 }
 
-/* Adds e (its tokens in b) to the window as a member of story. */
+/* Adds e (its tokens in b) to the window as a member of story slot. */
 static void
 insert(struct story_index *x, const struct entry *e, const struct bag *b,
-    const unsigned char story[KEY_BYTES], double norm, time_t now)
+    const unsigned char story[KEY_BYTES], time_t now)
 {
 	struct item *it;
-	struct slot *s;
-	uint32_t id;
+	uint32_t id, slot;
+	size_t i;
 
 	evict(x, now);
 	if (x->next - x->head == x->cap)
@@ -570,30 +725,39 @@ insert(struct story_index *x, const struct entry *e, const struct bag *b,
 	it = item_at(x, id);
 	memset(it, 0, sizeof(*it));
 	entry_key_parse(e->key, it->key);
-	memcpy(it->story, story, KEY_BYTES);
+	slot = story_slot(x, story, id);
+	it->story = slot;
+	it->norm = (float)b->norm;
+	it->norm_cross = (float)b->norm_cross;
 	it->when = e->published != 0 ? e->published : e->seen;
 	it->seen = e->seen != 0 ? e->seen : now;
-	it->norm = (float)norm;
-	map_put(&x->keys, prefix64(it->key), id);
-	if ((s = map_find(&x->sizes, prefix64(story))) != NULL)
-		s->v++;
-	else
-		map_put(&x->sizes, prefix64(story), 1);
-	for (size_t i = 0; i < b->n; i++)
-		post_add(x, b->hash[i], id);
+	it->hangul = b->hangul;
+	it->amounts = b->amounts;
+	x->stories[slot].members[it->hangul]++;
+	u64map_put(&x->keys, prefix64(it->key), id);
+	for (i = 0; i < b->n; i++)
+		postings_add(&x->post, b->tok[i].hash, id, POST_META(
+		    (unsigned)(b->tok[i].weight * 2), b->tok[i].kind), x->head);
+	if (b->own_link)
+		postings_add(&x->post, b->as_link[0], id,
+		    POST_META(0, KIND_LINK), x->head);
+	for (i = b->own_link ? 1 : 0; i < b->nlinks; i++)
+		postings_add(&x->post, b->as_cite[i], id,
+		    POST_META(0, KIND_CITE), x->head);
 }
 
 /* The story of key when the window holds it, else NULL. */
 static const unsigned char *
 known(const struct story_index *x, const unsigned char key[KEY_BYTES])
 {
-	struct slot *s = map_find(&x->keys, prefix64(key));
+	uint32_t *id = u64map_get(&x->keys, prefix64(key));
 	const struct item *it;
 
-	if (s == NULL)
+	if (id == NULL)
 		return NULL;
-	it = item_at(x, s->v);
-	return memcmp(it->key, key, KEY_BYTES) == 0 ? it->story : NULL;
+	it = item_at(x, *id);
+	return memcmp(it->key, key, KEY_BYTES) == 0 ?
+	    x->stories[it->story].root : NULL;
 }
 
 void
@@ -601,8 +765,8 @@ story_assign(struct story_index *x, struct entry *e, time_t now)
 {
 	unsigned char key[KEY_BYTES], story[KEY_BYTES];
 	const unsigned char *found;
-	struct bag b;
-	double norm;
+	struct bag *b;
+	long slot;
 	time_t when = e->published != 0 ? e->published : e->seen;
 
 	evidence(e);
@@ -615,31 +779,32 @@ story_assign(struct story_index *x, struct entry *e, time_t now)
 		entry_key_hex(found, e->story);
 		return;
 	}
-	bag_fill(x, &b, e);
-	norm = accumulate(x, &b, when);
-	found = best_story(x, norm, when);
-	memcpy(story, found != NULL ? found : key, KEY_BYTES);
+	b = xmalloc(sizeof(*b));
+	bag_fill(x, b, e);
+	if (x->cap > 0)
+		accumulate(x, b, when);
+	slot = decide(x, b, when);
+	memcpy(story, slot >= 0 ? x->stories[slot].root : key, KEY_BYTES);
+	scratch_clear(x);
 	entry_key_hex(story, e->story);
-	insert(x, e, &b, story, norm, now);
+	insert(x, e, b, story, now);
+	free(b);
 }
 
 void
 story_restore(struct story_index *x, const struct entry *e, time_t now)
 {
 	unsigned char key[KEY_BYTES], story[KEY_BYTES];
-	struct bag b;
-	double norm;
+	struct bag *b;
 
 	if (entry_key_parse(e->key, key) == -1 ||
-	    entry_key_parse(e->story, story) == -1 || known(x, key) != NULL)
+	    entry_key_parse(e->story, story) == -1 || known(x, key) != NULL ||
+	    e->seen < now - x->window)
 		return;
-	if (e->seen < now - x->window)
-		return;
-	bag_fill(x, &b, e);
-	/* The norm as it was when the entry came: against what came before. */
-	norm = accumulate(x, &b, e->published != 0 ? e->published : e->seen);
-	scratch_clear(x);
-	insert(x, e, &b, story, norm, now);
+	b = xmalloc(sizeof(*b));
+	bag_fill(x, b, e);
+	insert(x, e, b, story, now);
+	free(b);
 }
 
 size_t
@@ -651,13 +816,8 @@ story_index_entries(const struct story_index *x)
 size_t
 story_index_bytes(const struct story_index *x)
 {
-	size_t n = sizeof(*x);
-
-	n += x->cap * (sizeof(*x->ring) + sizeof(*x->acc) + sizeof(*x->flags) +
-	    sizeof(*x->touched));
-	n += x->postcap * sizeof(*x->post);
-	for (size_t i = 0; i < x->postcap; i++)
-		n += x->post[i].cap * sizeof(*x->post[i].ids);
-	n += (x->keys.cap + x->sizes.cap) * sizeof(struct slot);
-	return n;
+	return sizeof(*x) + x->cap * (sizeof(*x->ring) + sizeof(*x->cand) +
+	    sizeof(*x->touched)) + postings_bytes(&x->post) +
+	    u64map_bytes(&x->keys) + u64map_bytes(&x->roots) +
+	    x->nstories * (sizeof(*x->stories) + 2 * sizeof(uint32_t));
 }

@@ -1,12 +1,10 @@
 /*
- * Tokens for story grouping, in one pass over the normalised text.  The
- * text is cut into segments: a dense run (Hangul, kana, CJK ideographs,
- * which write words without spaces and give character bigrams), a word
- * run (letters and digits of any other script) or one punctuation mark
- * that matters: brackets for aliases, $ and % for numbers.
+ * Tokens for story grouping.  The normalised text is read as an array of
+ * code points, so that a rule can look a few characters ahead or back
+ * (a scale after a number, a bracket after a word) as the grammar in
+ * story_tokens.h says.
  */
 #include <libstemmer.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,35 +15,75 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
-/* An alias is learnt only from a short name; the table has a bound. */
-#define ALIAS_NAME_MAX	24
-#define ALIASES_MAX	20000
-#define WORD_MAX	64
+/* What an alias and a name may be, and how many the table learns. */
+#define ALIAS_HANGUL_MIN	2
+#define ALIAS_HANGUL_MAX	12
+#define ALIAS_LATIN_MAX		31
+#define ALIAS_WORDS_MAX		3
+#define ALIASES_MAX		20000
+/* A phonetic key shorter than this matches too much. */
+#define PHONETIC_MIN		4
+#define WORD_MAX		64
 
 struct story_tokenizer {
 	struct sb_stemmer	*stemmer;
-	struct strmap		*aliases;	/* Hangul word -> index in latin */
-	char			**latin;
-	size_t			  nlatin;
+	struct strmap		*aliases;	/* Hangul word -> index in values */
+	struct strmap		*reverse;	/* Latin stem -> index in values */
+	char			**values;	/* words, '\n' between them */
+	size_t			  nvalues;
 };
 
-enum seg_kind { SEG_DENSE, SEG_WORD, SEG_MARK };
-
-struct seg {
-	enum seg_kind	 kind;
-	const char	*s;
-	size_t		 len;		/* bytes */
-	size_t		 chars;
-	int		 spaced;	/* white space before it */
-};
-
+/* One normalised text and what is read from it. */
 struct scan {
 	struct story_tokenizer	*t;
 	story_token_fn		*fn;
 	void			*arg;
-	struct seg		*segs;
-	size_t			 nsegs;
-	size_t			 capsegs;
+	enum story_part		 part;
+	const uint32_t		*c;
+	size_t			 n;
+	struct buf		 tok;		/* the token being made */
+};
+
+static const char *const stop_words[] = {
+	"a", "about", "above", "after", "again", "against", "all", "also",
+	"am", "an", "and", "any", "are", "as", "at", "be", "because",
+	"been", "before", "being", "below", "between", "both", "but", "by",
+	"can", "could", "d", "did", "do", "does", "doing", "down", "during",
+	"each", "few", "for", "from", "further", "had", "has", "have",
+	"having", "he", "her", "here", "hers", "herself", "him", "himself",
+	"his", "how", "i", "if", "in", "into", "is", "it", "its", "itself",
+	"just", "ll", "m", "me", "more", "most", "my", "myself", "new", "no",
+	"nor", "not", "now", "of", "off", "on", "once", "only", "or",
+	"other", "our", "ours", "ourselves", "out", "over", "own", "re",
+	"s", "said", "same", "say", "says", "she", "should", "so", "some",
+	"such", "t", "than", "that", "the", "their", "theirs", "them",
+	"themselves", "then", "there", "these", "they", "this", "those",
+	"through", "to", "too", "under", "until", "up", "ve", "very", "was",
+	"we", "were", "what", "when", "where", "which", "while", "who",
+	"whom", "why", "will", "with", "would", "you", "your", "yours",
+	"yourself", "yourselves",
+};
+
+/* Korean particles, longest first: one is taken off a word's end. */
+static const char *const particles[] = {
+	"에서는", "에서도", "으로는", "으로의", "에게서",
+	"에서", "에게", "으로", "까지", "부터", "보다", "처럼", "이나",
+	"이랑", "에는", "에도", "로는", "와는", "과는", "와의", "과의",
+	"로의", "이라", "이며", "이고",
+	"은", "는", "이", "가", "을", "를", "의", "에", "께", "와", "과",
+	"도", "로", "만", "나", "랑", "라", "며", "고", "서",
+};
+
+static const char *const number_words[] = {
+	"one", "two", "three", "four", "five", "six", "seven", "eight",
+	"nine", "ten", "eleven", "twelve",
+};
+
+/* Initial and final consonants of a Hangul syllable, as key letters. */
+static const char ko_initial[] = "KKNTTLMPPSS-SSSKTP-";
+static const char *const ko_final[] = {
+	"", "K", "K", "K", "N", "N", "N", "T", "L", "L", "L", "L", "L", "L",
+	"L", "L", "M", "P", "P", "T", "T", "NK", "T", "T", "K", "T", "P", "",
 };
 
 struct story_tokenizer *
@@ -57,6 +95,7 @@ story_tokenizer_new(void)
 	if ((t->stemmer = sb_stemmer_new("english", "UTF_8")) == NULL)
 		abort();
 	t->aliases = strmap_new();
+	t->reverse = strmap_new();
 	return t;
 }
 
@@ -67,45 +106,57 @@ story_tokenizer_free(struct story_tokenizer *t)
 		return;
 	sb_stemmer_delete(t->stemmer);
 	strmap_free(t->aliases);
-	for (size_t i = 0; i < t->nlatin; i++)
-		free(t->latin[i]);
-	free(t->latin);
+	strmap_free(t->reverse);
+	for (size_t i = 0; i < t->nvalues; i++)
+		free(t->values[i]);
+	free(t->values);
 	free(t);
 }
 
 uint32_t
-story_token_hash(enum story_token_kind kind, const char *tok, size_t len)
+story_token_hash(const char *tok, size_t len)
 {
 	uint32_t h = 2166136261u;
 
-	h = (h ^ (unsigned char)kind) * 16777619u;
 	for (size_t i = 0; i < len; i++)
 		h = (h ^ (unsigned char)tok[i]) * 16777619u;
-	return h;
+	return h == 0 ? 1 : h;
 }
 
+/* --- characters --- */
+
 static int
-is_dense(uint32_t c)
+is_hangul(uint32_t c)
 {
-	return (c >= 0xac00 && c <= 0xd7a3) ||	/* Hangul syllables */
-	    (c >= 0x3040 && c <= 0x30ff) ||	/* kana */
-	    (c >= 0x3400 && c <= 0x4dbf) ||	/* CJK extension A */
-	    (c >= 0x4e00 && c <= 0x9fff);	/* CJK unified ideographs */
+	return c >= 0xac00 && c <= 0xd7a3;
 }
 
 static int
-is_word(uint32_t c)
+is_digit(uint32_t c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int
+is_ascii_lower(uint32_t c)
+{
+	return c >= 'a' && c <= 'z';
+}
+
+/* A letter of any script but Hangul. */
+static int
+is_alpha(uint32_t c)
 {
 	if (c < 0x80)
-		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9');
+		return is_ascii_lower(c) || (c >= 'A' && c <= 'Z');
+	if (is_hangul(c))
+		return 0;
 	switch (utf8proc_category((utf8proc_int32_t)c)) {
 	case UTF8PROC_CATEGORY_LU:
 	case UTF8PROC_CATEGORY_LL:
 	case UTF8PROC_CATEGORY_LT:
 	case UTF8PROC_CATEGORY_LM:
 	case UTF8PROC_CATEGORY_LO:
-	case UTF8PROC_CATEGORY_ND:
 		return 1;
 	default:
 		return 0;
@@ -113,339 +164,734 @@ is_word(uint32_t c)
 }
 
 static int
-is_digit(char c)
+is_alnum(uint32_t c)
 {
-	return c >= '0' && c <= '9';
-}
-
-static void
-seg_add(struct scan *sc, enum seg_kind kind, const char *s, size_t len,
-    size_t chars, int spaced)
-{
-	if (sc->nsegs == sc->capsegs) {
-		sc->capsegs = sc->capsegs == 0 ? 64 : sc->capsegs * 2;
-		sc->segs = xreallocarray(sc->segs, sc->capsegs,
-		    sizeof(*sc->segs));
-	}
-	sc->segs[sc->nsegs++] = (struct seg){ kind, s, len, chars, spaced };
-}
-
-/*
- * Cuts the normalised text into segments.  A '.' or ',' between digits
- * stays inside the number it is part of.
- */
-static void
-segment(struct scan *sc, const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, k, start = 0, chars = 0;
-	int cur = -1, kind, spaced = 0, next_spaced = 0;
-	uint32_t c = 0;
-
-	while (i <= n) {
-		k = i < n ? utf8_decode_lossy(p + i, n - i, &c) : 0;
-		if (i == n)
-			kind = -1;
-		else if (is_dense(c))
-			kind = SEG_DENSE;
-		else if (is_word(c) || ((c == '.' || c == ',') && cur ==
-		    SEG_WORD && is_digit(s[i - 1]) && i + 1 < n &&
-		    is_digit(s[i + 1])))
-			kind = SEG_WORD;
-		else
-			kind = -1;
-		if (kind != cur && cur != -1) {
-			seg_add(sc, (enum seg_kind)cur, s + start, i - start,
-			    chars, spaced);
-			next_spaced = 0;
-		}
-		if (i == n)
-			break;
-		if (kind != cur && kind != -1) {
-			start = i;
-			chars = 0;
-			spaced = next_spaced;
-		}
-		cur = kind;
-		chars++;
-		if (kind == -1) {
-			if (c == '(' || c == ')' || c == '$' || c == '%') {
-				seg_add(sc, SEG_MARK, s + i, 1, 1,
-				    next_spaced);
-				next_spaced = 0;
-			} else
-				next_spaced = 1;
-		}
-		i += k;
-	}
+	return is_alpha(c) || is_digit(c);
 }
 
 static int
-seg_is(const struct seg *g, enum seg_kind kind, const char *text)
+is_space(uint32_t c)
 {
-	return g->kind == kind && g->len == strlen(text) &&
-	    memcmp(g->s, text, g->len) == 0;
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+	    c == '\v' || c == 0xa0 || c == 0x3000 || (c >= 0x2000 &&
+	    c <= 0x200a);
 }
 
 static int
-seg_starts(const struct seg *g, const char *text)
+is_word_char(uint32_t c)
 {
-	size_t n = strlen(text);
-
-	return g->kind == SEG_DENSE && g->len >= n &&
-	    memcmp(g->s, text, n) == 0;
+	return is_alnum(c) || is_hangul(c) || c == '_';
 }
 
+/* Whether the code points at c (n of them) spell the UTF-8 word w. */
 static int
-is_stop_word(const char *w, size_t n)
+spells(const uint32_t *c, size_t n, const char *w)
 {
-	static const char *const stop[] = {
-		"a", "about", "after", "again", "against", "all", "also",
-		"an", "and", "any", "are", "as", "at", "be", "been",
-		"before", "being", "between", "both", "but", "by", "can",
-		"could", "did", "do", "does", "during", "each", "for",
-		"from", "further", "had", "has", "have", "having", "he",
-		"her", "here", "his", "how", "i", "if", "in", "into", "is",
-		"it", "its", "just", "more", "most", "new", "no", "not",
-		"now", "of", "off", "on", "once", "only", "or", "other",
-		"our", "out", "over", "own", "s", "said", "says", "she",
-		"so", "some", "such", "than", "that", "the", "their",
-		"them", "then", "there", "these", "they", "this", "those",
-		"through", "to", "too", "under", "until", "up", "very",
-		"was", "we", "were", "what", "when", "where", "which",
-		"while", "who", "whom", "why", "will", "with", "would",
-		"you", "your",
-	};
-	size_t lo = 0, hi = sizeof(stop) / sizeof(stop[0]);
+	const unsigned char *p = (const unsigned char *)w;
+	size_t len = strlen(w), i = 0, k = 0;
+	uint32_t cp;
 
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strncmp(w, stop[mid], n);
-
-		if (c == 0 && stop[mid][n] == '\0')
-			return 1;
-		if (c < 0 || (c == 0 && stop[mid][n] != '\0'))
-			hi = mid;
-		else
-			lo = mid + 1;
+	while (i < len) {
+		i += utf8_decode_lossy(p + i, len - i, &cp);
+		if (k >= n || c[k++] != cp)
+			return 0;
 	}
+	return k == n;
+}
+
+static int
+in_list(const uint32_t *c, size_t n, const char *const *list, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (spells(c, n, list[i]))
+			return (int)i + 1;
 	return 0;
 }
 
-/*
- * A Latin word: stop words dropped, letters-only words stemmed, but not
- * one of three letters or less, mostly a name (AWS is no plural of AW).
- */
-static void
-emit_word(struct scan *sc, const char *w, size_t n)
-{
-	const sb_symbol *stem;
-	size_t i;
+/* --- making tokens --- */
 
-	if (n < 2 || n > WORD_MAX || is_stop_word(w, n))
-		return;
-	for (i = 0; i < n && !is_digit(w[i]); i++)
-		;
-	if (i < n || n <= 3) {
-		sc->fn(sc->arg, STORY_TOKEN_WORD, w, n);
-		return;
-	}
-	stem = sb_stemmer_stem(sc->t->stemmer, (const sb_symbol *)w, (int)n);
-	if (stem == NULL)
-		sc->fn(sc->arg, STORY_TOKEN_WORD, w, n);
-	else
-		sc->fn(sc->arg, STORY_TOKEN_WORD, (const char *)stem,
-		    (size_t)sb_stemmer_length(sc->t->stemmer));
+static void
+tok_reset(struct scan *sc, const char *prefix)
+{
+	buf_reset(&sc->tok);
+	buf_addstr(&sc->tok, prefix);
 }
 
-/* The multiplier a unit word gives, 0 when g is none. */
+static void
+tok_put(struct scan *sc, const uint32_t *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		utf8_put(&sc->tok, c[i]);
+}
+
+static void
+tok_emit(struct scan *sc, enum story_token_kind kind)
+{
+	if (sc->tok.len > 0)
+		sc->fn(sc->arg, kind, sc->part, sc->tok.data, sc->tok.len);
+}
+
+static void
+emit_text(struct scan *sc, enum story_token_kind kind, const char *s,
+    size_t len)
+{
+	if (len > 0)
+		sc->fn(sc->arg, kind, sc->part, s, len);
+}
+
+/* The stem of the word in the tokenizer's buffer, in place. */
+static void
+stem_in_place(struct story_tokenizer *t, struct buf *b, size_t from)
+{
+	const sb_symbol *s;
+	size_t len;
+
+	s = sb_stemmer_stem(t->stemmer, (const sb_symbol *)b->data + from,
+	    (int)(b->len - from));
+	if (s == NULL)
+		return;
+	len = (size_t)sb_stemmer_length(t->stemmer);
+	b->len = from;
+	buf_add(b, s, len);
+}
+
+static int
+all_alpha(const uint32_t *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!is_alpha(c[i]))
+			return 0;
+	return n > 0;
+}
+
+/* Word w (n code points) as a token: stemmed when it is all letters. */
+static void
+make_word(struct story_tokenizer *t, struct buf *b, const uint32_t *w,
+    size_t n)
+{
+	size_t from = b->len;
+
+	for (size_t i = 0; i < n; i++)
+		utf8_put(b, w[i]);
+	if (all_alpha(w, n))
+		stem_in_place(t, b, from);
+}
+
+/* --- phonetic keys --- */
+
+static void
+key_add(struct buf *b, char k)
+{
+	if (b->len == 0 || b->data[b->len - 1] != k)
+		buf_addc(b, k);
+}
+
+static void
+ph_hangul(struct buf *b, const uint32_t *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint32_t s = w[i] - 0xac00;
+		const char *fin = ko_final[s % 28];
+
+		if (ko_initial[s / 588] != '-')
+			key_add(b, ko_initial[s / 588]);
+		for (; *fin != '\0'; fin++)
+			key_add(b, *fin);
+	}
+}
+
+static int
+is_vowel(uint32_t c)
+{
+	return c != 0 && strchr("aeiouy", (int)c) != NULL;
+}
+
+static void
+ph_latin(struct buf *b, const uint32_t *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint32_t c = w[i], nx = i + 1 < n ? w[i + 1] : 0;
+
+		if (c == 'b' || c == 'p' || c == 'f' || c == 'v')
+			key_add(b, 'P');
+		else if (c == 'd' || c == 't')
+			key_add(b, 'T');
+		else if (c == 'k' || c == 'q')
+			key_add(b, 'K');
+		else if (c == 'c' && nx == 'h') {
+			key_add(b, 'S');
+			i++;
+		} else if (c == 'c')
+			key_add(b, nx == 'e' || nx == 'i' || nx == 'y' ? 'S' :
+			    'K');
+		else if (c == 'g')
+			key_add(b, nx == 'e' || nx == 'i' ? 'S' : 'K');
+		else if (c == 's' || c == 'z' || c == 'j')
+			key_add(b, 'S');
+		else if (c == 'x') {
+			key_add(b, 'K');
+			key_add(b, 'S');
+		} else if (c == 'l' || (c == 'r' && is_vowel(nx)))
+			key_add(b, 'L');
+		else if (c == 'm')
+			key_add(b, 'M');
+		else if (c == 'n')
+			key_add(b, 'N');
+	}
+}
+
+/* "ph:KEY" of the key made by mk, when long enough. */
+static void
+emit_phonetic(struct scan *sc, enum story_token_kind kind,
+    void (*mk)(struct buf *, const uint32_t *, size_t), const uint32_t *w,
+    size_t n)
+{
+	struct buf key;
+
+	buf_init(&key);
+	mk(&key, w, n);
+	if (key.len >= PHONETIC_MIN) {
+		tok_reset(sc, "ph:");
+		buf_add(&sc->tok, key.data, key.len);
+		tok_emit(sc, kind);
+	}
+	buf_free(&key);
+}
+
+/* --- aliases --- */
+
+static size_t
+value_add(struct story_tokenizer *t, const char *v, size_t len)
+{
+	t->values = xreallocarray(t->values, t->nvalues + 1,
+	    sizeof(*t->values));
+	t->values[t->nvalues] = xstrndup(v, len);
+	return t->nvalues++;
+}
+
+/* The alias words of the Latin part in brackets: stemmed, no stop words. */
+static size_t
+alias_words(struct story_tokenizer *t, const uint32_t *c, size_t n,
+    struct buf *out)
+{
+	size_t i = 0, k, words = 0;
+
+	while (i < n && words < ALIAS_WORDS_MAX) {
+		if (!is_alnum(c[i])) {
+			i++;
+			continue;
+		}
+		for (k = i; k < n && is_alnum(c[k]); k++)
+			;
+		if (!in_list(c + i, k - i, stop_words, sizeof(stop_words) /
+		    sizeof(stop_words[0]))) {
+			if (words > 0)
+				buf_addc(out, '\n');
+			make_word(t, out, c + i, k - i);
+			words++;
+		}
+		i = k;
+	}
+	return words;
+}
+
+/* Learns key (Hangul, n code points) = the Latin at latin, first wins. */
+static void
+learn(struct story_tokenizer *t, const uint32_t *key, size_t nkey,
+    const uint32_t *latin, size_t nlatin, int reverse)
+{
+	struct buf k, v, ph;
+	size_t words, idx, nl;
+
+	if (t->nvalues >= ALIASES_MAX)
+		return;
+	buf_init(&k);
+	buf_init(&v);
+	for (size_t i = 0; i < nkey; i++)
+		utf8_put(&k, key[i]);
+	buf_addc(&k, '\0');
+	words = alias_words(t, latin, nlatin, &v);
+	if (words > 0 && !strmap_get(t->aliases, k.data, &idx)) {
+		strmap_set(t->aliases, k.data, value_add(t, v.data, v.len));
+		buf_addc(&v, '\0');
+		if (reverse && words == 1 && !strmap_get(t->reverse, v.data,
+		    &idx)) {
+			buf_init(&ph);
+			ph_hangul(&ph, key, nkey);
+			nl = value_add(t, ph.data != NULL ? ph.data : "",
+			    ph.len);
+			strmap_set(t->reverse, v.data, nl);
+			buf_free(&ph);
+		}
+	}
+	buf_free(&k);
+	buf_free(&v);
+}
+
+/* Korean(Latin): a run of 2 to 12 syllables (the last 12 of a longer
+ * one), maybe a space, then a bracketed name of 1 to 31 characters. */
+static void
+learn_korean_latin(struct story_tokenizer *t, const uint32_t *c, size_t n)
+{
+	size_t i, open, start, end;
+
+	for (open = 1; open < n; open++) {
+		if (c[open] != '(')
+			continue;
+		i = is_space(c[open - 1]) ? open - 1 : open;
+		for (start = i; start > 0 && is_hangul(c[start - 1]) &&
+		    i - start < ALIAS_HANGUL_MAX; start--)
+			;
+		if (i - start < ALIAS_HANGUL_MIN || open + 1 >= n ||
+		    !is_ascii_lower(c[open + 1]))
+			continue;
+		for (end = open + 1; end < n && end - open <= ALIAS_LATIN_MAX &&
+		    (is_ascii_lower(c[end]) || is_digit(c[end]) ||
+		    c[end] == ' ' || c[end] == '.' || c[end] == '&' ||
+		    c[end] == '-'); end++)
+			;
+		if (end < n && c[end] == ')')
+			learn(t, c + start, i - start, c + open + 1,
+			    end - open - 1, 1);
+	}
+}
+
+/* Latin(Korean): a Latin name of 2 to 31 characters, then 2 to 12
+ * syllables in brackets. */
+static void
+learn_latin_korean(struct story_tokenizer *t, const uint32_t *c, size_t n)
+{
+	size_t i, open, start, end;
+
+	for (open = 1; open < n; open++) {
+		if (c[open] != '(')
+			continue;
+		i = is_space(c[open - 1]) ? open - 1 : open;
+		for (start = i; start > 0 && (is_ascii_lower(c[start - 1]) ||
+		    is_digit(c[start - 1])) && i - start < ALIAS_LATIN_MAX;
+		    start--)
+			;
+		while (start < i && !is_ascii_lower(c[start]))
+			start++;
+		if (i - start < 2)
+			continue;
+		for (end = open + 1; end < n && is_hangul(c[end]) &&
+		    end - open <= ALIAS_HANGUL_MAX; end++)
+			;
+		if (end < n && c[end] == ')' && end - open - 1 >=
+		    ALIAS_HANGUL_MIN)
+			learn(t, c + open + 1, end - open - 1, c + start,
+			    i - start, 0);
+	}
+}
+
+/* The words an alias value holds, each handed on as kind. */
+static void
+emit_value(struct scan *sc, const char *v, enum story_token_kind kind,
+    const char *prefix)
+{
+	const char *nl;
+
+	for (;;) {
+		nl = strchrnul(v, '\n');
+		tok_reset(sc, prefix);
+		buf_add(&sc->tok, v, (size_t)(nl - v));
+		if (nl > v)
+			tok_emit(sc, kind);
+		if (*nl == '\0')
+			break;
+		v = nl + 1;
+	}
+}
+
+static int
+alias_of(struct story_tokenizer *t, struct strmap *m, const uint32_t *w,
+    size_t n, const char **value)
+{
+	struct buf k;
+	size_t idx;
+	int found;
+
+	buf_init(&k);
+	for (size_t i = 0; i < n; i++)
+		utf8_put(&k, w[i]);
+	buf_addc(&k, '\0');
+	found = strmap_get(m, k.data, &idx);
+	buf_free(&k);
+	if (found)
+		*value = t->values[idx];
+	return found;
+}
+
+/* --- numbers --- */
+
 static double
-unit_of(const struct seg *g, size_t *unit_bytes)
+ko_scale(uint32_t c)
+{
+	switch (c) {
+	case 0xc2ed:	/* 십 */
+		return 10;
+	case 0xbc31:	/* 백 */
+		return 100;
+	case 0xcc9c:	/* 천 */
+		return 1e3;
+	case 0xb9cc:	/* 만 */
+		return 1e4;
+	case 0xc5b5:	/* 억 */
+		return 1e8;
+	case 0xc870:	/* 조 */
+		return 1e12;
+	default:
+		return 0;
+	}
+}
+
+/* Digits with thousands' commas and a fraction from i: its end, value. */
+static size_t
+number_at(const struct scan *sc, size_t i, double *v, int *commas)
+{
+	char digits[WORD_MAX + 1];
+	size_t n = 0, j = i;
+
+	*commas = 0;
+	while (j < sc->n && is_digit(sc->c[j]))
+		if (n < WORD_MAX)
+			digits[n++] = (char)sc->c[j++];
+		else
+			j++;
+	while (j + 3 < sc->n && sc->c[j] == ',' && is_digit(sc->c[j + 1]) &&
+	    is_digit(sc->c[j + 2]) && is_digit(sc->c[j + 3])) {
+		for (int k = 1; k <= 3; k++)
+			if (n < WORD_MAX)
+				digits[n++] = (char)sc->c[j + (size_t)k];
+		j += 4;
+		*commas = 1;
+	}
+	if (j + 1 < sc->n && sc->c[j] == '.' && is_digit(sc->c[j + 1])) {
+		if (n < WORD_MAX)
+			digits[n++] = '.';
+		for (j++; j < sc->n && is_digit(sc->c[j]); j++)
+			if (n < WORD_MAX)
+				digits[n++] = (char)sc->c[j];
+	}
+	digits[n] = '\0';
+	*v = strtod(digits, NULL);
+	return j;
+}
+
+/* 380억, 8억6천만, 26만: the chain of scales from j; its value, end. */
+static size_t
+korean_scale(const struct scan *sc, size_t j, double v, double *total)
+{
+	size_t k = j, end;
+	double cur = v, unit, big;
+	int commas;
+
+	*total = 0;
+	for (;;) {
+		unit = 1;
+		while (k < sc->n && ko_scale(sc->c[k]) > 0 &&
+		    ko_scale(sc->c[k]) < 1e4)
+			unit *= ko_scale(sc->c[k++]);
+		big = 1;
+		if (k < sc->n && ko_scale(sc->c[k]) >= 1e4)
+			big = ko_scale(sc->c[k++]);
+		*total += cur * unit * big;
+		if (k < sc->n && is_digit(sc->c[k])) {
+			end = number_at(sc, k, &cur, &commas);
+			if (end < sc->n && ko_scale(sc->c[end]) > 0) {
+				k = end;
+				continue;
+			}
+		}
+		return k;
+	}
+}
+
+/* An English scale word after j ("38 billion", "1bn"): its end, or j. */
+static size_t
+english_scale(const struct scan *sc, size_t j, double *mul)
 {
 	static const struct {
-		enum seg_kind	 kind;
-		const char	*name;
+		const char	*word;
 		double		 mul;
-	} units[] = {
-		{ SEG_DENSE, "만", 1e4 }, { SEG_DENSE, "억", 1e8 },
-		{ SEG_DENSE, "조", 1e12 },
-		{ SEG_WORD, "thousand", 1e3 }, { SEG_WORD, "million", 1e6 },
-		{ SEG_WORD, "billion", 1e9 }, { SEG_WORD, "trillion", 1e12 },
-		{ SEG_WORD, "bn", 1e9 }, { SEG_WORD, "mn", 1e6 },
+		int		 spaced;	/* may follow a space */
+	} scales[] = {
+		{ "thousand", 1e3, 1 }, { "million", 1e6, 1 },
+		{ "billion", 1e9, 1 }, { "trillion", 1e12, 1 },
+		{ "k", 1e3, 0 }, { "m", 1e6, 0 }, { "mn", 1e6, 0 },
+		{ "mln", 1e6, 0 }, { "b", 1e9, 0 }, { "bn", 1e9, 0 },
+		{ "bln", 1e9, 0 }, { "tn", 1e12, 0 },
 	};
+	size_t k = j, start, limit = j + 12;
+	int spaced = 0;
 
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (units[i].kind == SEG_DENSE ? seg_starts(g, units[i].name) :
-		    seg_is(g, SEG_WORD, units[i].name)) {
-			*unit_bytes = strlen(units[i].name);
-			return units[i].mul;
+	if (k < sc->n && is_space(sc->c[k])) {
+		k++;
+		spaced = 1;
+	}
+	for (start = k; k < sc->n && k < limit && is_ascii_lower(sc->c[k]);
+	    k++)
+		;
+	for (size_t i = 0; i < sizeof(scales) / sizeof(scales[0]); i++) {
+		if ((scales[i].spaced || !spaced) &&
+		    spells(sc->c + start, k - start, scales[i].word)) {
+			*mul = scales[i].mul;
+			return k;
 		}
 	}
-	return 0;
+	return j;
 }
 
-/*
- * A number at segs[i] (digits, maybe with '.' and ','), with the unit that
- * follows it: one token for its value, so that 380억 and 38 billion agree.
- * Returns how many segments it took whole; *rest is set when a dense
- * segment's unit was only its first syllable (the rest is still text).
- */
+/* A percent sign or word after j: its end, or j. */
 static size_t
-emit_number(struct scan *sc, size_t i, size_t *rest)
+percent_at(const struct scan *sc, size_t j)
 {
-	const struct seg *g = &sc->segs[i];
-	char digits[WORD_MAX + 1], tok[48];
-	double v, mul = 0;
-	size_t n = 0, used = 1, unit_bytes = 0;
-	int len;
-
-	for (size_t k = 0; k < g->len && n < WORD_MAX; k++)
-		if (g->s[k] != ',')
-			digits[n++] = g->s[k];
-	digits[n] = '\0';
-	v = strtod(digits, NULL);
-	*rest = 0;
-	if (i + 1 < sc->nsegs && (mul = unit_of(&sc->segs[i + 1],
-	    &unit_bytes)) > 0) {
-		if (unit_bytes < sc->segs[i + 1].len)
-			*rest = unit_bytes;
-		else
-			used = 2;
-	}
-	if (mul > 0)
-		len = snprintf(tok, sizeof(tok), "%.3g", v * mul);
-	else if (i + 1 < sc->nsegs && seg_is(&sc->segs[i + 1], SEG_MARK,
-	    "%") && !sc->segs[i + 1].spaced)
-		len = snprintf(tok, sizeof(tok), "%.3g%%", v);
-	else
-		len = snprintf(tok, sizeof(tok), "%.6g", v);
-	if (isfinite(v) && len > 0 && (size_t)len < sizeof(tok))
-		sc->fn(sc->arg, STORY_TOKEN_NUMBER, tok, (size_t)len);
-	return used;
-}
-
-static int
-seg_is_number(const struct seg *g)
-{
-	for (size_t k = 0; k < g->len; k++)
-		if (!is_digit(g->s[k]) && g->s[k] != '.' && g->s[k] != ',')
-			return 0;
-	return g->kind == SEG_WORD;
-}
-
-/* The bytes of a dense segment without a trailing particle (조사). */
-static size_t
-strip_particle(const struct seg *g)
-{
-	static const char *const particles[] = {
-		"으로", "에서", "에게", "까지", "부터", "보다", "처럼",
-		"께서", "한테", "이나", "은", "는", "이", "가", "을", "를",
-		"의", "에", "로", "와", "과", "도", "만",
+	static const struct {
+		const char	*sign;
+		size_t		 len;		/* code points */
+		int		 word;		/* must end a word */
+	} signs[] = {
+		{ "%", 1, 0 }, { "percent", 7, 1 }, { "per cent", 8, 1 },
+		{ "퍼센트", 3, 0 }, { "프로", 2, 1 },	/* not 프로젝트 */
 	};
+	size_t k = j + (j < sc->n && is_space(sc->c[j]) ? 1 : 0), len;
 
+	for (size_t i = 0; i < sizeof(signs) / sizeof(signs[0]); i++) {
+		len = signs[i].len;
+		if (k + len > sc->n || !spells(sc->c + k, len, signs[i].sign))
+			continue;
+		if (signs[i].word && k + len < sc->n &&
+		    is_word_char(sc->c[k + len]))
+			continue;
+		return k + len;
+	}
+	return j;
+}
+
+/* The number at i and what follows it; returns where reading goes on. */
+static size_t
+read_number(struct scan *sc, size_t i)
+{
+	char tok[48];
+	size_t j, k;
+	double v, total, mul;
+	int scaled, len;
+
+	j = number_at(sc, i, &v, &scaled);
+	if (j < sc->n && ko_scale(sc->c[j]) > 0) {
+		k = korean_scale(sc, j, v, &total);
+		if (total >= 1e4) {
+			v = total;
+			scaled = 1;
+			j = k;
+		}
+	} else if ((k = english_scale(sc, j, &mul)) != j) {
+		v *= mul;
+		scaled = 1;
+		j = k;
+	} else if ((k = percent_at(sc, j)) != j) {
+		len = snprintf(tok, sizeof(tok), "pct:%g", v);
+		emit_text(sc, STORY_TOKEN_PERCENT, tok, (size_t)len);
+		return k;
+	}
+	if (!scaled && j < sc->n && is_alpha(sc->c[j])) {
+		/* Digits glued to letters: 300mw, 6g. */
+		for (k = j; k < sc->n && is_alnum(sc->c[k]); k++)
+			;
+		if (k - i > WORD_MAX)
+			return k;
+		tok_reset(sc, "");
+		tok_put(sc, sc->c + i, k - i);
+		tok_emit(sc, STORY_TOKEN_LATIN);
+		return k;
+	}
+	if (scaled || v >= 10000)
+		len = snprintf(tok, sizeof(tok), "num:%.1e", v);
+	else if (v == (double)(long)v)
+		len = snprintf(tok, sizeof(tok), "n:%ld", (long)v);
+	else
+		len = snprintf(tok, sizeof(tok), "n:%g", v);
+	if (len > 0 && (size_t)len < sizeof(tok))
+		emit_text(sc, scaled ? STORY_TOKEN_NUMBER : STORY_TOKEN_SMALL,
+		    tok, (size_t)len);
+	return j;
+}
+
+/* --- words --- */
+
+/* The code points of w without one trailing particle. */
+static size_t
+strip_particle(const uint32_t *w, size_t n)
+{
 	for (size_t i = 0; i < sizeof(particles) / sizeof(particles[0]);
 	    i++) {
-		size_t n = strlen(particles[i]);
+		size_t len = strlen(particles[i]) / 3;	/* 3 bytes a syllable */
 
-		/* Two syllables at least are left: 3 bytes each. */
-		if (g->len >= n + 6 && memcmp(g->s + g->len - n,
-		    particles[i], n) == 0)
-			return g->len - n;
+		if (n >= len + 2 && spells(w + n - len, len, particles[i]))
+			return n - len;
 	}
-	return g->len;
+	return n;
+}
+
+static size_t
+read_hangul(struct scan *sc, size_t i)
+{
+	const uint32_t *w = sc->c + i;
+	const char *value;
+	size_t j = i, n, ns;
+
+	while (j < sc->n && is_hangul(sc->c[j]))
+		j++;
+	n = j - i;
+	/* A particle glued to a Latin word: 오픈ai가. */
+	if (i > 0 && is_alnum(sc->c[i - 1]) && in_list(w, n, particles,
+	    sizeof(particles) / sizeof(particles[0])))
+		return j;
+	ns = strip_particle(w, n);
+	if (alias_of(sc->t, sc->t->aliases, w, ns, &value) ||
+	    (ns != n && alias_of(sc->t, sc->t->aliases, w, n, &value)))
+		emit_value(sc, value, STORY_TOKEN_ALIAS, "");
+	if (ns == 1) {
+		tok_reset(sc, "");
+		tok_put(sc, w, 1);
+		tok_emit(sc, STORY_TOKEN_SYLLABLE);
+	}
+	for (size_t k = 0; k + 1 < ns; k++) {
+		tok_reset(sc, "");
+		tok_put(sc, w + k, 2);
+		tok_emit(sc, STORY_TOKEN_HANGUL);
+	}
+	if (ns >= 2)
+		emit_phonetic(sc, STORY_TOKEN_PHONETIC, ph_hangul, w, ns);
+	return j;
+}
+
+static size_t
+read_word(struct scan *sc, size_t i)
+{
+	const uint32_t *w = sc->c + i;
+	size_t j = i, k, n, num, idx;
+
+	while (j < sc->n && is_alnum(sc->c[j]))
+		j++;
+	n = j - i;
+	if (n > WORD_MAX)
+		return j;	/* no word: a run of junk */
+	/* sign-ups: signup too. */
+	if (j + 1 < sc->n && sc->c[j] == '-' && is_alpha(sc->c[j + 1])) {
+		for (k = j + 1; k < sc->n && is_alnum(sc->c[k]); k++)
+			;
+		if (all_alpha(w, n) && all_alpha(sc->c + j + 1, k - j - 1) &&
+		    k - i <= WORD_MAX) {
+			tok_reset(sc, "");
+			tok_put(sc, w, n);
+			tok_put(sc, sc->c + j + 1, k - j - 1);
+			stem_in_place(sc->t, &sc->tok, 0);
+			tok_emit(sc, STORY_TOKEN_LATIN);
+		}
+	}
+	if (!all_alpha(w, n)) {
+		tok_reset(sc, "");
+		tok_put(sc, w, n);
+		tok_emit(sc, STORY_TOKEN_LATIN);
+		return j;
+	}
+	if ((num = (size_t)in_list(w, n, number_words, sizeof(number_words) /
+	    sizeof(number_words[0]))) > 0) {
+		char tok[8];
+
+		emit_text(sc, STORY_TOKEN_SMALL, tok,
+		    (size_t)snprintf(tok, sizeof(tok), "n:%zu", num));
+		return j;
+	}
+	if (n < 2 || in_list(w, n, stop_words,
+	    sizeof(stop_words) / sizeof(stop_words[0])))
+		return j;
+	tok_reset(sc, "");
+	make_word(sc->t, &sc->tok, w, n);
+	tok_emit(sc, STORY_TOKEN_LATIN);
+	/* A name a Korean word was seen for: that word's key too. */
+	buf_addc(&sc->tok, '\0');
+	if (strmap_get(sc->t->reverse, sc->tok.data, &idx))
+		emit_value(sc, sc->t->values[idx], STORY_TOKEN_ALIAS, "ph:");
+	emit_phonetic(sc, STORY_TOKEN_PHONETIC, ph_latin, w, n);
+	return j;
 }
 
 static void
-emit_dense(struct scan *sc, const char *s, size_t len)
+read_part(struct scan *sc)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, k1, k2, value;
-	uint32_t c;
-	char *word = xstrndup(s, len);
+	size_t i = 0;
 
-	if (strmap_get(sc->t->aliases, word, &value))
-		emit_word(sc, sc->t->latin[value], strlen(sc->t->latin[value]));
-	free(word);
-	while (i < len) {
-		k1 = utf8_decode_lossy(p + i, len - i, &c);
-		if (i + k1 >= len)
-			break;
-		k2 = utf8_decode_lossy(p + i + k1, len - i - k1, &c);
-		sc->fn(sc->arg, STORY_TOKEN_BIGRAM, s + i, k1 + k2);
-		i += k1;
+	while (i < sc->n) {
+		if (is_digit(sc->c[i]))
+			i = read_number(sc, i);
+		else if (is_hangul(sc->c[i]))
+			i = read_hangul(sc, i);
+		else if (is_alpha(sc->c[i]))
+			i = read_word(sc, i);
+		else
+			i++;
 	}
 }
 
-/* Learns that the dense word is written latin, as long as it is short. */
-static void
-learn_alias(struct scan *sc, const struct seg *dense, const struct seg *latin)
+/* The code points of s, normalised; *n of them. */
+static uint32_t *
+normalise(const char *s, size_t *n)
 {
-	struct story_tokenizer *t = sc->t;
-	char *key;
-	size_t value;
+	utf8proc_uint8_t *norm = NULL;
+	utf8proc_ssize_t len;
+	uint32_t *c;
+	size_t i = 0, k;
 
-	if (latin->len > ALIAS_NAME_MAX || latin->len < 2 ||
-	    dense->chars < 2 || t->nlatin >= ALIASES_MAX)
-		return;
-	key = xstrndup(dense->s, dense->len);
-	if (!strmap_get(t->aliases, key, &value)) {
-		t->latin = xreallocarray(t->latin, t->nlatin + 1,
-		    sizeof(*t->latin));
-		t->latin[t->nlatin] = xstrndup(latin->s, latin->len);
-		strmap_set(t->aliases, key, t->nlatin++);
+	*n = 0;
+	len = utf8proc_map((const utf8proc_uint8_t *)s, 0, &norm,
+	    UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+	    UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
+	if (len < 0)
+		return NULL;	/* not UTF-8: entry text always is */
+	c = xcalloc((size_t)len + 1, sizeof(*c));
+	while (i < (size_t)len) {
+		k = utf8_decode_lossy(norm + i, (size_t)len - i, &c[*n]);
+		(*n)++;
+		i += k;
 	}
-	free(key);
-}
-
-/* Dense(Latin) or Latin(dense) at segs[i]: the alias it writes. */
-static void
-alias_at(struct scan *sc, size_t i)
-{
-	const struct seg *g = sc->segs;
-
-	if (i + 3 >= sc->nsegs || !seg_is(&g[i + 1], SEG_MARK, "(") ||
-	    !seg_is(&g[i + 3], SEG_MARK, ")") || g[i + 1].spaced)
-		return;
-	if (g[i].kind == SEG_DENSE && g[i + 2].kind == SEG_WORD &&
-	    !seg_is_number(&g[i + 2]))
-		learn_alias(sc, &g[i], &g[i + 2]);
-	else if (g[i].kind == SEG_WORD && g[i + 2].kind == SEG_DENSE &&
-	    !seg_is_number(&g[i]))
-		learn_alias(sc, &g[i + 2], &g[i]);
+	free(norm);
+	return c;
 }
 
 void
-story_tokenize(struct story_tokenizer *t, const char *text,
-    story_token_fn *fn, void *arg)
+story_tokenize(struct story_tokenizer *t, const char *title,
+    const char *text, story_token_fn *fn, void *arg)
 {
-	struct scan sc = { t, fn, arg, NULL, 0, 0 };
-	utf8proc_uint8_t *norm = NULL;
-	utf8proc_ssize_t n;
-	size_t i, rest;
+	struct scan sc = { .t = t, .fn = fn, .arg = arg };
+	uint32_t *ct, *cx, *both;
+	size_t nt, nx;
 
-	n = utf8proc_map((const utf8proc_uint8_t *)text, 0, &norm,
-	    UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
-	    UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK |
-	    UTF8PROC_IGNORE);
-	if (n < 0)
-		return;		/* not UTF-8: the entry's text always is */
-	segment(&sc, (const char *)norm, (size_t)n);
-	for (i = 0; i < sc.nsegs; i++) {
-		const struct seg *g = &sc.segs[i];
-
-		alias_at(&sc, i);
-		if (g->kind == SEG_WORD && seg_is_number(g)) {
-			i += emit_number(&sc, i, &rest) - 1;
-			if (rest > 0)
-				emit_dense(&sc, sc.segs[i + 1].s + rest,
-				    sc.segs[i + 1].len - rest);
-			if (rest > 0)
-				i++;
-		} else if (g->kind == SEG_WORD)
-			emit_word(&sc, g->s, g->len);
-		else if (g->kind == SEG_DENSE)
-			emit_dense(&sc, g->s, strip_particle(g));
-	}
-	free(sc.segs);
-	free(norm);
+	ct = normalise(title != NULL ? title : "", &nt);
+	cx = normalise(text != NULL ? text : "", &nx);
+	/* Aliases first, from both: the entry that defines one uses it. */
+	both = xcalloc(nt + nx + 4, sizeof(*both));
+	if (nt > 0)
+		memcpy(both, ct, nt * sizeof(*both));
+	memcpy(both + nt, (const uint32_t[]){ ' ', '\n', ' ' },
+	    3 * sizeof(*both));
+	if (nx > 0)
+		memcpy(both + nt + 3, cx, nx * sizeof(*both));
+	learn_korean_latin(t, both, nt + nx + 3);
+	learn_latin_korean(t, both, nt + nx + 3);
+	free(both);
+	buf_init(&sc.tok);
+	sc.part = STORY_PART_TITLE;
+	sc.c = ct;
+	sc.n = nt;
+	read_part(&sc);
+	sc.part = STORY_PART_TEXT;
+	sc.c = cx;
+	sc.n = nx;
+	read_part(&sc);
+	buf_free(&sc.tok);
+	free(ct);
+	free(cx);
 }

@@ -23,4 +23,22 @@ struct atom_head {
 int	atom_write(const char *path, const struct atom_head *head,
 	    const struct entry *entries, size_t n, char *err, size_t errlen);
 
+/*
+ * One item of a merged feed of stories (group = yes): the newest entry of
+ * a story, with the story's entries as the state keeps them
+ * (store_story_members: the root first).  A story of one entry is that
+ * entry; a larger one has the root's title and link, every member's link
+ * as rel="related", the newest update and the list of its outlets.
+ */
+struct atom_story {
+	const struct entry	*newest;
+	struct entry		*members;	/* the caller's */
+	size_t			 n;
+};
+
+/* atom_write for stories (already newest first). */
+int	atom_write_stories(const char *path, const struct atom_head *head,
+	    const struct atom_story *stories, size_t n, char *err,
+	    size_t errlen);
+
 #endif

@@ -37,6 +37,7 @@ struct config {
 	long		 max_body;
 	long		 backfill;
 	long		 story_window;	/* seconds */
+	long		 group;		/* merged feed: one entry per story */
 	struct feed_conf *feeds;
 	size_t		 nfeeds;
 	size_t		 capfeeds;

@@ -113,6 +113,13 @@ int	store_forget_pending(struct store *, const char *key);
  */
 int	store_story_each(struct store *, time_t since, int whole,
 	    int (*cb)(const struct entry *, void *), void *arg);
+/*
+ * The entries of story, in delivery order (its root first), with the
+ * fields store_story_each sets, in an array freed by store_entries_free.
+ * 0 or -1.
+ */
+int	store_story_members(struct store *, const char *story,
+	    struct entry **out, size_t *n);
 int	store_pending_each(struct store *, int (*cb)(const char *key,
 	    const char *feed, const char *name, void *arg), void *arg);
 /*
@@ -123,8 +130,9 @@ void	store_set_recent_limit(struct store *, size_t keep);
 /* Drops the data (never the key) of all but the newest keep entries. */
 int	store_prune(struct store *, size_t keep);
 /*
- * The newest limit entries, newest first, in an allocated array the caller
- * frees with store_entries_free.  Returns 0 or -1.
+ * The newest limit entries, newest first, their story set when they have
+ * one, in an allocated array the caller frees with store_entries_free.
+ * Returns 0 or -1.
  */
 int	store_recent(struct store *, size_t limit, struct entry **out,
 	    size_t *n);

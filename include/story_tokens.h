@@ -1,12 +1,19 @@
 /*
- * The words, names and numbers of an entry's text as story grouping
- * compares them, the same in any script: the text is normalised (NFKC,
- * case folded, marks stripped), Hangul runs give character bigrams with a
- * trailing particle dropped, Latin runs give stemmed words without stop
- * words, numbers are read with their units (380억 달러 and $38 billion
- * give the same token), and a Hangul word written with its Latin name in
- * brackets, 아마존웹서비스(AWS), teaches an alias: that Hangul word gives
- * the Latin token wherever it appears later.
+ * The words, names and numbers of an entry as story grouping compares
+ * them, in any script.  Title and text are normalised (NFKC, case
+ * folded) and read left to right:
+ *   - a Latin (or any non-Hangul) word gives its Snowball stem, a name
+ *     with digits (gb300) itself, a number word (seven) its value;
+ *   - a Hangul word loses one trailing particle (조사) and gives its
+ *     syllable bigrams, or the syllable when it has one;
+ *   - a number gives one token for its value with its scale, so that
+ *     380억, 38 billion and 38bn agree, or a percentage;
+ *   - a word in either script also gives a phonetic key, its consonant
+ *     skeleton (마이크로소프트 and microsoft both MKLSPT), for comparing
+ *     Korean and English entries;
+ *   - a Hangul word written with its Latin name in brackets,
+ *     아마존웹서비스(AWS), teaches an alias: wherever that Hangul word
+ *     appears later, it gives the Latin name's tokens too.
  */
 #ifndef STORY_TOKENS_H
 #define STORY_TOKENS_H
@@ -15,11 +22,21 @@
 #include <stdint.h>
 
 enum story_token_kind {
-	STORY_TOKEN_WORD,	/* a Latin word, stemmed, or a name like gb300 */
-	STORY_TOKEN_BIGRAM,	/* two Hangul syllables */
-	STORY_TOKEN_NUMBER,	/* a number with its unit, or a bare one */
-	STORY_TOKEN_LINK,	/* a canonical link: the entry's own or cited */
+	STORY_TOKEN_LATIN,	/* a stemmed word, or a name with digits */
+	STORY_TOKEN_HANGUL,	/* two syllables of a Hangul word */
+	STORY_TOKEN_SYLLABLE,	/* a Hangul word of one syllable */
+	STORY_TOKEN_NUMBER,	/* a number with its scale: "num:3.8e+10" */
+	STORY_TOKEN_PERCENT,	/* "pct:4.5" */
+	STORY_TOKEN_SMALL,	/* a number without a scale: "n:7" */
+	STORY_TOKEN_ALIAS,	/* a Latin name a Hangul word stands for */
+	STORY_TOKEN_PHONETIC,	/* "ph:MKLSPT" */
 	STORY_TOKEN_KINDS
+};
+
+/* Where a token was read: a title's count for more. */
+enum story_part {
+	STORY_PART_TITLE,
+	STORY_PART_TEXT
 };
 
 struct story_tokenizer;
@@ -33,18 +50,17 @@ void			 story_tokenizer_free(struct story_tokenizer *);
 
 /* What story_tokenize hands each token to; tok is not NUL-terminated. */
 typedef void	story_token_fn(void *arg, enum story_token_kind kind,
-		    const char *tok, size_t len);
+		    enum story_part part, const char *tok, size_t len);
 
 /*
- * Reads the UTF-8 text (invalid sequences count as separators), handing
- * every token to fn in order, repeats included, and learns the aliases
- * the text writes.
+ * Learns the aliases title and text write, then hands every token of the
+ * title and then of the text to fn, in order, repeats included.  Invalid
+ * UTF-8 reads as separators.
  */
-void	story_tokenize(struct story_tokenizer *, const char *text,
-	    story_token_fn *fn, void *arg);
+void	story_tokenize(struct story_tokenizer *, const char *title,
+	    const char *text, story_token_fn *fn, void *arg);
 
-/* The 32-bit hash the index keeps of a token (kind included). */
-uint32_t story_token_hash(enum story_token_kind kind, const char *tok,
-	    size_t len);
+/* The 32-bit hash the index keeps of a token, never 0. */
+uint32_t story_token_hash(const char *tok, size_t len);
 
 #endif

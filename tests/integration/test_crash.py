@@ -167,6 +167,17 @@ def test_crash_exactly_once(work, tmp_path):
     assert not missing, "%d entries lost" % len(missing)
     assert set(ids) == expected
     assert not any((work.spool / "tmp").iterdir())
+    # Every delivered entry is in exactly one story, as its message says,
+    # and every story's root is a delivered entry of its own story.
+    stories = dict(query(work.path / "state.db",
+                         "SELECT key, story FROM story_entries"))
+    assert set(stories) == expected
+    for path in work.message_files():
+        head = path.read_bytes()[:8192].decode("ascii", "replace")
+        key = re.search(r"^Message-ID: <([0-9a-f]{64})@", head, re.M).group(1)
+        story = re.search(r"^X-RSS-Story: ([0-9a-f]{64})$", head, re.M)
+        assert story and story.group(1) == stories[key], path
+    assert all(stories.get(root) == root for root in set(stories.values()))
     print("crash test: %d kills, %d clean runs, %d entries, %d deleted by "
           "the reader; 0 lost, 0 duplicated" % (kills, clean, len(expected),
                                                 len(deleted)))

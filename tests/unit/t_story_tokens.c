@@ -9,66 +9,63 @@
 #include "test.h"
 #include "xmalloc.h"
 
-struct collect {
-	struct buf	 b;
-};
-
 static void
-collect(void *arg, enum story_token_kind kind, const char *tok, size_t len)
+collect(void *arg, enum story_token_kind kind, enum story_part part,
+    const char *tok, size_t len)
 {
-	struct collect *c = arg;
-	static const char kinds[] = "wbnl";
+	static const char kinds[] = "lhsnpmap";
+	struct buf *b = arg;
 
-	buf_addc(&c->b, kinds[kind]);
-	buf_addc(&c->b, ':');
-	buf_add(&c->b, tok, len);
-	buf_addc(&c->b, ' ');
+	buf_addc(b, kinds[kind]);
+	if (part == STORY_PART_TITLE)
+		buf_addc(b, 'T');
+	buf_addc(b, ':');
+	buf_add(b, tok, len);
+	buf_addc(b, ' ');
 }
 
-/* The tokens of text as "k:token " runs (w word, b bigram, n number). */
+/*
+ * The tokens as "k:token " runs, "kT:token " in the title: k is l Latin,
+ * h Hangul bigram, s syllable, n number, p percent or phonetic key, m
+ * small number, a alias.
+ */
 static char *
-tok_string(struct story_tokenizer *t, const char *text)
+tok_string(struct story_tokenizer *t, const char *title, const char *text)
 {
-	struct collect c;
+	struct buf b;
 
-	buf_init(&c.b);
-	story_tokenize(t, text, collect, &c);
-	buf_addc(&c.b, '\0');
-	return buf_release(&c.b);
+	buf_init(&b);
+	story_tokenize(t, title, text, collect, &b);
+	buf_addc(&b, '\0');
+	return buf_release(&b);
 }
 
 static int
 has(const char *list, const char *tok)
 {
-	char *want = xasprintf("%s ", tok);
-	const char *p = list;
-	int found = 0;
+	char *want = xasprintf(" %s ", tok), *hay = xasprintf(" %s", list);
+	int found = strstr(hay, want) != NULL;
 
-	while ((p = strstr(p, want)) != NULL) {
-		if (p == list || p[-1] == ' ') {
-			found = 1;
-			break;
-		}
-		p++;
-	}
 	free(want);
+	free(hay);
 	return found;
 }
 
 TEST(test_latin_words_folded_and_stemmed)
 {
 	struct story_tokenizer *t = story_tokenizer_new();
-	char *s = tok_string(t, "The ＯｐｅｎＡＩ deals: Signing signed "
-	    "Café GB300");
+	char *s = tok_string(t, "The ＯｐｅｎＡＩ deals", "Signing signed "
+	    "sign-ups GB300 seven");
 
 	/* Full-width letters and case fold; stop words go; stems agree. */
-	ASSERT(has(s, "w:openai"));
-	ASSERT(!has(s, "w:the"));
-	ASSERT(has(s, "w:deal"));
-	ASSERT(has(s, "w:sign"));
-	ASSERT(!has(s, "w:signing"));
-	ASSERT(has(s, "w:cafe"));
-	ASSERT(has(s, "w:gb300"));
+	ASSERT(has(s, "lT:openai"));
+	ASSERT(!has(s, "lT:the"));
+	ASSERT(has(s, "lT:deal"));
+	ASSERT(has(s, "l:sign"));
+	ASSERT(!has(s, "l:signing"));
+	ASSERT(has(s, "l:signup"));
+	ASSERT(has(s, "l:gb300"));
+	ASSERT(has(s, "m:n:7"));
 	free(s);
 	story_tokenizer_free(t);
 }
@@ -76,74 +73,94 @@ TEST(test_latin_words_folded_and_stemmed)
 TEST(test_hangul_bigrams_without_particles)
 {
 	struct story_tokenizer *t = story_tokenizer_new();
-	char *s = tok_string(t, "클라우드를 계약…오픈AI가");
+	char *s = tok_string(t, "클라우드를 계약…오픈AI가 나", NULL);
 
-	ASSERT(has(s, "b:클라"));
-	ASSERT(has(s, "b:라우"));
-	ASSERT(has(s, "b:우드"));
-	/* The particle 를 is not part of the word. */
-	ASSERT(!has(s, "b:드를"));
-	ASSERT(has(s, "b:계약"));
-	/* A Latin name inside Korean text is a word of its own. */
-	ASSERT(has(s, "b:오픈"));
-	ASSERT(has(s, "w:ai"));
+	ASSERT(has(s, "hT:클라"));
+	ASSERT(has(s, "hT:라우"));
+	ASSERT(has(s, "hT:우드"));
+	/* The particle 를 is not part of the word, nor 가 after a name. */
+	ASSERT(!has(s, "hT:드를"));
+	ASSERT(!has(s, "sT:가"));
+	ASSERT(has(s, "hT:계약"));
+	ASSERT(has(s, "hT:오픈"));
+	ASSERT(has(s, "lT:ai"));
+	ASSERT(has(s, "sT:나"));
 	free(s);
 	story_tokenizer_free(t);
 }
 
-TEST(test_numbers_with_units_agree_across_languages)
+TEST(test_numbers_with_scales_agree_across_languages)
 {
 	struct story_tokenizer *t = story_tokenizer_new();
-	char *ko = tok_string(t, "380억 달러 규모");
-	char *ko2 = tok_string(t, "380억달러");
-	char *en = tok_string(t, "a $38 billion deal");
-	char *en2 = tok_string(t, "38,000 million dollars, up 4.5%");
+	char *ko = tok_string(t, "380억 달러 규모", "8억6천만 원, 26만 개, 4.5%");
+	char *en = tok_string(t, "a $38 billion deal", "$38bn, 38,000 "
+	    "million dollars, up 4.5 percent, 300mw, 2025");
 
-	ASSERT(has(ko, "n:3.8e+10"));
-	ASSERT(has(ko2, "n:3.8e+10"));
-	ASSERT(has(ko2, "b:달러"));
-	ASSERT(has(en, "n:3.8e+10"));
-	ASSERT(has(en2, "n:3.8e+10"));
-	ASSERT(has(en2, "n:4.5%"));
+	ASSERT(has(ko, "nT:num:3.8e+10"));
+	ASSERT(has(ko, "n:num:8.6e+08"));
+	ASSERT(has(ko, "n:num:2.6e+05"));
+	ASSERT(has(ko, "p:pct:4.5"));
+	ASSERT(has(en, "nT:num:3.8e+10"));
+	ASSERT(has(en, "n:num:3.8e+10"));
+	/* 38,000 million: 3.8e+10 too, the comma making it a scaled one. */
+	ASSERT(strstr(en, "n:num:3.8e+10 n:num:3.8e+10") != NULL);
+	ASSERT(has(en, "p:pct:4.5"));
+	ASSERT(has(en, "l:300mw"));
+	ASSERT(has(en, "m:n:2025"));
 	free(ko);
-	free(ko2);
 	free(en);
-	free(en2);
 	story_tokenizer_free(t);
 }
 
 TEST(test_aliases_learnt_from_brackets)
 {
 	struct story_tokenizer *t = story_tokenizer_new();
-	char *before = tok_string(t, "엔비디아가 발표");
-	char *teach = tok_string(t, "아마존웹서비스(AWS)와 엔비디아(Nvidia)");
-	char *after = tok_string(t, "엔비디아가 아마존웹서비스에 공급");
+	char *before = tok_string(t, "엔비디아가 발표", NULL);
+	char *teach = tok_string(t, "아마존웹서비스(AWS)와 엔비디아(Nvidia)",
+	    NULL);
+	char *after = tok_string(t, "엔비디아가 아마존웹서비스에 공급", NULL);
 
-	ASSERT(!has(before, "w:nvidia"));
-	ASSERT(has(teach, "w:aws"));
-	ASSERT(has(after, "w:nvidia"));
-	ASSERT(has(after, "w:aws"));
+	ASSERT(!has(before, "aT:nvidia"));
+	ASSERT(has(teach, "aT:nvidia"));
+	ASSERT(has(after, "aT:nvidia"));
+	ASSERT(has(after, "aT:aw"));	/* "aws", stemmed as English is */
 	/* The Hangul bigrams stay. */
-	ASSERT(has(after, "b:엔비"));
+	ASSERT(has(after, "hT:엔비"));
 	free(before);
 	free(teach);
 	free(after);
 	story_tokenizer_free(t);
 }
 
+TEST(test_phonetic_keys_meet_across_scripts)
+{
+	struct story_tokenizer *t = story_tokenizer_new();
+	char *ko = tok_string(t, "마이크로소프트 블랙웰", NULL);
+	char *en = tok_string(t, "Microsoft Blackwell", NULL);
+
+	ASSERT(has(ko, "pT:ph:MKLSPT"));
+	ASSERT(strstr(en, "ph:MKLSPT ") != NULL);
+	ASSERT(strstr(ko, "ph:PLKL ") != NULL);
+	ASSERT(strstr(en, "ph:PLKL ") != NULL);
+	free(ko);
+	free(en);
+	story_tokenizer_free(t);
+}
+
 TEST(test_hostile_text)
 {
 	struct story_tokenizer *t = story_tokenizer_new();
-	char *s;
-	char big[5000];
+	char big[5000], *s;
 
 	memset(big, '9', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	s = tok_string(t, big);
+	s = tok_string(t, big, big);
 	free(s);
-	s = tok_string(t, "\xff\xfe(\xed\xa0\x80)억조만 ((((()))) $ % 1e999");
+	s = tok_string(t, "\xff\xfe(\xed\xa0\x80)억조만 ((((()))) $ % 1e999",
+	    "가나다라마바사아자차카타파하(abcdefghijklmnopqrstuvwxyzabcdefghijk)"
+	    " 9억9억9억9억9억9억9억9억9억9억9억9억9억9억9억9억9억9억9억");
 	free(s);
-	s = tok_string(t, "");
+	s = tok_string(t, "", NULL);
 	ASSERT_STR(s, "");
 	free(s);
 	story_tokenizer_free(t);
@@ -154,8 +171,9 @@ main(void)
 {
 	RUN(test_latin_words_folded_and_stemmed);
 	RUN(test_hangul_bigrams_without_particles);
-	RUN(test_numbers_with_units_agree_across_languages);
+	RUN(test_numbers_with_scales_agree_across_languages);
 	RUN(test_aliases_learnt_from_brackets);
+	RUN(test_phonetic_keys_meet_across_scripts);
 	RUN(test_hostile_text);
 	return TEST_DONE();
 }
