@@ -1127,17 +1127,8 @@ store_entries_free(struct entry *v, size_t n)
 
 	if (v == NULL)
 		return;
-	for (i = 0; i < n; i++) {
-		free(v[i].feed_name);
-		free(v[i].feed_title);
-		free(v[i].feed_url);
-		free(v[i].title);
-		free(v[i].link);
-		free(v[i].id);
-		free(v[i].author);
-		free(v[i].content);
-		free(v[i].source_id);
-	}
+	for (i = 0; i < n; i++)
+		entry_clear(&v[i]);
 	free(v);
 }
 

@@ -66,17 +66,25 @@
 #define DECAY_FREE	(24 * 3600.0)
 #define DECAY_SCALE	(72 * 3600.0)
 
-/* Kinds of postings beyond the tokens': a link, its own or cited. */
-#define KIND_LINK	STORY_TOKEN_KINDS
-#define KIND_CITE	(STORY_TOKEN_KINDS + 1)
+/*
+ * A token's posting keeps its kind and its weight in the entry, in halves
+ * up to 31 (15.5: a title's amount counts 6), as one byte.
+ */
+#define META(halves, kind)	((unsigned)(kind) << 5 | (halves))
+#define META_HALVES(m)		((m) & 31u)
+#define META_KIND(m)		((m) >> 5)
+#define WEIGHT_MAX		15.5
+
+/* An entry is known by the first half of its key: 128 bits. */
+#define KEY_KEPT		(KEY_BYTES / 2)
 
 struct item {
-	unsigned char	 key[KEY_BYTES];
+	time_t		 when;		/* published, else seen */
+	time_t		 seen;
+	unsigned char	 key[KEY_KEPT];
 	uint32_t	 story;		/* its slot in stories */
 	float		 norm;		/* of the tokens but phonetic keys */
 	float		 norm_cross;	/* of those both scripts share */
-	time_t		 when;		/* published, else seen */
-	time_t		 seen;
 	unsigned char	 hangul;	/* its script class */
 	unsigned char	 amounts;	/* it has a number with a scale */
 };
@@ -116,7 +124,8 @@ struct story_index {
 	size_t		 cap;		/* a power of two */
 	uint32_t	 head;		/* the oldest id held */
 	uint32_t	 next;		/* the id the next entry gets */
-	struct postings	 post;
+	struct postings	 post;		/* tokens */
+	struct postings	 links;		/* "link:URL" and "cite:URL" */
 	struct u64map	 keys;		/* key -> id */
 	struct u64map	 roots;		/* story root -> slot in stories */
 	struct story	*stories;
@@ -193,6 +202,7 @@ story_index_free(struct story_index *x)
 	if (x == NULL)
 		return;
 	postings_clear(&x->post);
+	postings_clear(&x->links);
 	u64map_clear(&x->keys);
 	u64map_clear(&x->roots);
 	free(x->ring);
@@ -300,12 +310,13 @@ cite(const char *href, void *arg)
 {
 	struct cites *c = arg;
 	char *canon;
-	const char *path;
+	const char *host, *path = NULL;
 
 	if (c->n > CITES_MAX || !url_is_http(href) ||
 	    (canon = url_canonical(href)) == NULL)
 		return;
-	path = strchr(strstr(canon, "//") + 2, '/');
+	if ((host = strstr(canon, "//")) != NULL)
+		path = strchr(host + 2, '/');
 	if (path != NULL && path[1] != '\0' && path[1] != '?') {
 		buf_addc(&c->b, '\n');
 		buf_addstr(&c->b, canon);
@@ -473,9 +484,8 @@ bag_fill(struct story_index *x, struct bag *b, const struct entry *e)
 	for (size_t i = 0; i < b->n; i++) {
 		struct btok *t = &b->tok[i];
 
-		/* Weights are kept in halves, as a byte. */
-		if (t->weight > 127)
-			t->weight = 127;
+		if (t->weight > WEIGHT_MAX)
+			t->weight = WEIGHT_MAX;
 		xw = t->weight * t->idf;
 		if (t->kind == STORY_TOKEN_HANGUL ||
 		    t->kind == STORY_TOKEN_SYLLABLE)
@@ -534,19 +544,19 @@ static void
 touch_links(struct story_index *x, uint32_t hash, unsigned char flag,
     time_t when)
 {
-	struct post_list *l = postings_get(&x->post, hash, x->head);
+	struct post_list *l = postings_get(&x->links, hash, x->head);
 
 	for (uint32_t k = 0; l != NULL && k < l->n; k++)
-		if (in_window(x, l->ids[k], when))
-			touch(x, l->ids[k])->flags |= flag;
+		if (in_window(x, post_id(l, k), when))
+			touch(x, post_id(l, k))->flags |= flag;
 }
 
 /* What token t of the new entry adds to candidate c holding it as meta. */
 static void
-share(struct cand *c, const struct btok *t, uint16_t meta)
+share(struct cand *c, const struct btok *t, unsigned meta)
 {
-	unsigned kind = t->kind, mkind = POST_KIND(meta);
-	double xe = t->weight * t->idf, xm = POST_WEIGHT(meta) / 2.0 * t->idf;
+	unsigned kind = t->kind, mkind = META_KIND(meta);
+	double xe = t->weight * t->idf, xm = META_HALVES(meta) / 2.0 * t->idf;
 
 	if (kind != STORY_TOKEN_PHONETIC && mkind != STORY_TOKEN_PHONETIC) {
 		c->dot += (float)(xe * xm);
@@ -562,24 +572,6 @@ share(struct cand *c, const struct btok *t, uint16_t meta)
 	}
 	if (kind == STORY_TOKEN_NUMBER && mkind == STORY_TOKEN_NUMBER)
 		c->flags |= CAND_AMOUNT;
-}
-
-/* The place of id in l, or -1. */
-static long
-post_find_id(const struct post_list *l, uint32_t id)
-{
-	uint32_t lo = 0, hi = l->n, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (l->ids[mid] == id)
-			return (long)mid;
-		if ((int32_t)(l->ids[mid] - id) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
 }
 
 /*
@@ -601,10 +593,9 @@ accumulate(struct story_index *x, const struct bag *b, time_t when)
 		    NULL || l->n > dfmax)
 			continue;
 		for (k = 0; k < l->n; k++)
-			if (POST_KIND(l->meta[k]) < STORY_TOKEN_KINDS &&
-			    in_window(x, l->ids[k], when))
-				share(touch(x, l->ids[k]), &b->tok[i],
-				    l->meta[k]);
+			if (in_window(x, post_id(l, (uint32_t)k), when))
+				share(touch(x, post_id(l, (uint32_t)k)),
+				    &b->tok[i], post_meta(l, (uint32_t)k));
 	}
 	/* Who cites this entry, whose link it cites, who cites the same. */
 	if (b->own_link)
@@ -618,10 +609,9 @@ accumulate(struct story_index *x, const struct bag *b, time_t when)
 		    NULL || l->n <= dfmax)
 			continue;
 		for (k = 0; k < x->ntouched; k++)
-			if ((at = post_find_id(l, x->touched[k])) >= 0 &&
-			    POST_KIND(l->meta[at]) < STORY_TOKEN_KINDS)
+			if ((at = postings_find(l, x->touched[k])) >= 0)
 				share(&x->cand[x->touched[k] & (x->cap - 1)],
-				    &b->tok[i], l->meta[at]);
+				    &b->tok[i], post_meta(l, (uint32_t)at));
 	}
 }
 
@@ -714,6 +704,7 @@ static void
 insert(struct story_index *x, const struct entry *e, const struct bag *b,
     const unsigned char story[KEY_BYTES], time_t now)
 {
+	unsigned char key[KEY_BYTES];
 	struct item *it;
 	uint32_t id, slot;
 	size_t i;
@@ -724,7 +715,8 @@ insert(struct story_index *x, const struct entry *e, const struct bag *b,
 	id = x->next++;
 	it = item_at(x, id);
 	memset(it, 0, sizeof(*it));
-	entry_key_parse(e->key, it->key);
+	entry_key_parse(e->key, key);
+	memcpy(it->key, key, KEY_KEPT);
 	slot = story_slot(x, story, id);
 	it->story = slot;
 	it->norm = (float)b->norm;
@@ -736,14 +728,12 @@ insert(struct story_index *x, const struct entry *e, const struct bag *b,
 	x->stories[slot].members[it->hangul]++;
 	u64map_put(&x->keys, prefix64(it->key), id);
 	for (i = 0; i < b->n; i++)
-		postings_add(&x->post, b->tok[i].hash, id, POST_META(
+		postings_add(&x->post, b->tok[i].hash, id, META(
 		    (unsigned)(b->tok[i].weight * 2), b->tok[i].kind), x->head);
 	if (b->own_link)
-		postings_add(&x->post, b->as_link[0], id,
-		    POST_META(0, KIND_LINK), x->head);
+		postings_add(&x->links, b->as_link[0], id, 0, x->head);
 	for (i = b->own_link ? 1 : 0; i < b->nlinks; i++)
-		postings_add(&x->post, b->as_cite[i], id,
-		    POST_META(0, KIND_CITE), x->head);
+		postings_add(&x->links, b->as_cite[i], id, 0, x->head);
 }
 
 /* The story of key when the window holds it, else NULL. */
@@ -756,7 +746,7 @@ known(const struct story_index *x, const unsigned char key[KEY_BYTES])
 	if (id == NULL)
 		return NULL;
 	it = item_at(x, *id);
-	return memcmp(it->key, key, KEY_BYTES) == 0 ?
+	return memcmp(it->key, key, KEY_KEPT) == 0 ?
 	    x->stories[it->story].root : NULL;
 }
 
@@ -818,6 +808,7 @@ story_index_bytes(const struct story_index *x)
 {
 	return sizeof(*x) + x->cap * (sizeof(*x->ring) + sizeof(*x->cand) +
 	    sizeof(*x->touched)) + postings_bytes(&x->post) +
+	    postings_bytes(&x->links) +
 	    u64map_bytes(&x->keys) + u64map_bytes(&x->roots) +
 	    x->nstories * (sizeof(*x->stories) + 2 * sizeof(uint32_t));
 }

@@ -6,7 +6,7 @@
 #include "xmalloc.h"
 
 static int
-gone(uint32_t id, uint32_t head)
+before(uint32_t id, uint32_t head)
 {
 	return (int32_t)(id - head) < 0;
 }
@@ -24,30 +24,69 @@ find(const struct postings *p, uint32_t hash)
 	return NULL;
 }
 
-static void
-trim(struct post_list *l, uint32_t head)
+static unsigned char *
+metas(const struct post_list *l)
+{
+	return l->u.block + (size_t)l->cap * sizeof(uint32_t);
+}
+
+/* The first k of l not before head, by a binary search. */
+static uint32_t
+first_live(const struct post_list *l, uint32_t head)
 {
 	uint32_t lo = 0, hi = l->n, mid;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (gone(l->ids[mid], head))
+		if (before(post_id(l, mid), head))
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
+	return lo;
+}
+
+static void
+trim(struct post_list *l, uint32_t head)
+{
+	uint32_t lo = first_live(l, head);
+
 	if (lo == 0)
 		return;
 	l->n -= lo;
-	memmove(l->ids, l->ids + lo, l->n * sizeof(*l->ids));
-	memmove(l->meta, l->meta + lo, l->n * sizeof(*l->meta));
+	if (l->cap <= 1)
+		return;
+	memmove(l->u.block, l->u.block + (size_t)lo * sizeof(uint32_t),
+	    (size_t)l->n * sizeof(uint32_t));
+	memmove(metas(l), metas(l) + lo, l->n);
+}
+
+/* Room for one more posting in l. */
+static void
+grow(struct post_list *l)
+{
+	uint32_t cap = l->cap < 4 ? l->cap + 1 : l->cap + l->cap / 2;
+	unsigned char *block = xreallocarray(NULL, cap,
+	    sizeof(uint32_t) + 1);
+
+	for (uint32_t k = 0; k < l->n; k++) {
+		uint32_t id = post_id(l, k);
+
+		memcpy(block + (size_t)k * sizeof(id), &id, sizeof(id));
+		block[(size_t)cap * sizeof(id) + k] =
+		    (unsigned char)post_meta(l, k);
+	}
+	if (l->cap > 1)
+		free(l->u.block);
+	l->u.block = block;
+	l->cap = cap;
 }
 
 static void
 list_free(struct post_list *l)
 {
-	free(l->ids);
-	free(l->meta);
+	if (l->cap > 1)
+		free(l->u.block);
 }
 
 /* A table twice as large, without the lists the window emptied. */
@@ -89,7 +128,7 @@ postings_get(struct postings *p, uint32_t hash, uint32_t head)
 }
 
 void
-postings_add(struct postings *p, uint32_t hash, uint32_t id, uint16_t meta,
+postings_add(struct postings *p, uint32_t hash, uint32_t id, unsigned meta,
     uint32_t head)
 {
 	struct post_list *l = find(p, hash);
@@ -106,14 +145,34 @@ postings_add(struct postings *p, uint32_t hash, uint32_t id, uint16_t meta,
 		p->n++;
 	}
 	trim(l, head);
-	if (l->n == l->cap) {
-		l->cap = l->cap == 0 ? 1 : l->cap < 4 ? l->cap * 2 :
-		    l->cap + l->cap / 2;
-		l->ids = xreallocarray(l->ids, l->cap, sizeof(*l->ids));
-		l->meta = xreallocarray(l->meta, l->cap, sizeof(*l->meta));
+	if (l->n == 0 && l->cap <= 1) {
+		l->cap = 1;
+		l->u.one.id = id;
+		l->u.one.meta = (unsigned char)meta;
+		l->n = 1;
+		return;
 	}
-	l->ids[l->n] = id;
-	l->meta[l->n++] = meta;
+	if (l->n == l->cap)
+		grow(l);
+	memcpy(l->u.block + (size_t)l->n * sizeof(id), &id, sizeof(id));
+	metas(l)[l->n++] = (unsigned char)meta;
+}
+
+long
+postings_find(const struct post_list *l, uint32_t id)
+{
+	uint32_t lo = 0, hi = l->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (post_id(l, mid) == id)
+			return (long)mid;
+		if (before(post_id(l, mid), id))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
 }
 
 void
@@ -131,7 +190,7 @@ postings_bytes(const struct postings *p)
 	size_t n = p->cap * sizeof(*p->t);
 
 	for (size_t i = 0; i < p->cap; i++)
-		n += p->t[i].cap * (sizeof(*p->t[i].ids) +
-		    sizeof(*p->t[i].meta));
+		if (p->t[i].cap > 1)
+			n += p->t[i].cap * (sizeof(uint32_t) + 1);
 	return n;
 }

@@ -276,4 +276,5 @@ def test_file_names_stay_distinct_for_1000_entries_and_two_writers_D13(work, tmp
     # The two runs did overlap in time.
     b, c = [sorted(v) for k, v in per_pid.items()
             if str(procs[0].pid) == k or str(procs[1].pid) == k]
-    assert b[0] < c[-1] and c[0] < b[-1], "the two runs did not overlap"
+    # mtimes come in clock ticks: one tick shared is an overlap too.
+    assert b[0] <= c[-1] and c[0] <= b[-1], "the two runs did not overlap"
