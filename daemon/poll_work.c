@@ -503,6 +503,8 @@ job_report(const struct job *j, const struct entry *v, size_t n)
 static void
 job_stories(struct job *j, struct entry *v, size_t n)
 {
+	for (size_t i = 0; i < n; i++)
+		story_evidence(&v[i]);
 	uv_mutex_lock(&j->p->story_lock);
 	for (size_t i = 0; i < n; i++)
 		story_assign(j->p->stories, &v[i], j->now);

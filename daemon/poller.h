@@ -78,6 +78,7 @@ struct poller {
 	char			*output_url;	/* its self link, or NULL; so may this */
 	long			 max_entries;
 	int			 group_stories;	/* group = yes */
+	long			 story_window;	/* fixed for the process's life */
 	struct store		*store;
 	uv_mutex_t		 store_lock;
 	struct group		*group;		/* commits the workers' deliveries */

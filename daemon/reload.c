@@ -45,6 +45,7 @@ reload_settings(struct poller *p, const struct config *cfg)
 	    p->limits.max_per_host != (int)cfg->max_per_host);
 	fixed_setting("timeout", p->limits.timeout != cfg->timeout);
 	fixed_setting("max_body", p->limits.max_body != (size_t)cfg->max_body);
+	fixed_setting("story_window", p->story_window != cfg->story_window);
 	free(p->title);
 	p->title = xstrdup_or_null(cfg->title);
 	free(p->output_url);

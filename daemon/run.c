@@ -716,6 +716,7 @@ poller_init(struct poller *p, const char *path, const struct config *cfg,
 	p->output_url = xstrdup_or_null(cfg->output_url);
 	p->max_entries = cfg->max_entries;
 	p->group_stories = cfg->group != 0;
+	p->story_window = cfg->story_window;
 	p->limits.max_total = (int)cfg->max_connections;
 	p->limits.max_per_host = (int)cfg->max_per_host;
 	p->limits.timeout = cfg->timeout;

@@ -1,7 +1,7 @@
 /*
  * The stories listing.  The state walks the entries of the stories asked
- * for in delivery order; they are gathered per story here, so a story's
- * first entry, its root, comes first and gives its headline.
+ * for in the order they were recorded; they are gathered per story here,
+ * and a story's root (the entry whose key is its id) gives its headline.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -49,6 +49,11 @@
 /* Weights: of the title, per kind of token; the inverse frequency's prior. */
 #define TITLE_WEIGHT	3.0
 #define IDF_PRIOR	50.0
+/*
+ * The candidates the common tokens are looked up for: those that share
+ * the most with the entry by its rarer tokens (or a link).
+ */
+#define CANDIDATES_MAX	256
 /* A token in more entries than this finds no candidates. */
 #define DF_FEW		20
 #define DF_SHARE	0.2
@@ -62,6 +67,7 @@
 #define AMOUNT_CONFLICT	0.5
 #define SUPPORT_SCORE	0.05
 #define SUPPORT_SHARE	0.34
+#define SUPPORT_POOL	30	/* a large story needs 10 at most */
 #define HANGUL_SHARE	0.3
 #define DECAY_FREE	(24 * 3600.0)
 #define DECAY_SCALE	(72 * 3600.0)
@@ -350,8 +356,8 @@ add_plain(struct buf *b, const char *s, size_t max)
  * text on two lines; its canonical link, then those it cites, one a line
  * (none cited when it cites more than CITES_MAX).
  */
-static void
-evidence(struct entry *e)
+void
+story_evidence(struct entry *e)
 {
 	struct cites c = { { NULL, 0, 0 }, 0 };
 	struct buf t;
@@ -574,10 +580,110 @@ share(struct cand *c, const struct btok *t, unsigned meta)
 		c->flags |= CAND_AMOUNT;
 }
 
+/* Candidates by what they share so far, most first; then the older. */
+static int
+cand_cmp(const struct story_index *x, uint32_t ia, uint32_t ib)
+{
+	const struct cand *ca = &x->cand[ia & (x->cap - 1)];
+	const struct cand *cb = &x->cand[ib & (x->cap - 1)];
+	int la = (ca->flags & CAND_LINKED) != 0;
+	int lb = (cb->flags & CAND_LINKED) != 0;
+	float da = ca->dot + ca->dot_cross, db = cb->dot + cb->dot_cross;
+
+	if (la != lb)
+		return lb - la;
+	if (da != db)
+		return da > db ? -1 : 1;
+	return (int32_t)(ia - ib) < 0 ? -1 : 1;
+}
+
+/*
+ * Keeps the CANDIDATES_MAX candidates that share the most so far: the
+ * others would join no story, and looking the common tokens up for
+ * thousands of them is what costs.
+ */
+static void
+keep_best(struct story_index *x)
+{
+	uint32_t *v = x->touched, pivot, t;
+	long l = 0, r = (long)x->ntouched - 1, k = CANDIDATES_MAX - 1, i, j;
+
+	if (x->ntouched <= CANDIDATES_MAX)
+		return;
+	/* Wirth's selection: the best CANDIDATES_MAX first, in any order. */
+	while (l < r) {
+		pivot = v[k];
+		i = l;
+		j = r;
+		do {
+			while (cand_cmp(x, v[i], pivot) < 0)
+				i++;
+			while (cand_cmp(x, pivot, v[j]) < 0)
+				j--;
+			if (i <= j) {
+				t = v[i];
+				v[i++] = v[j];
+				v[j--] = t;
+			}
+		} while (i <= j);
+		if (j < k)
+			l = i;
+		if (k < i)
+			r = j;
+	}
+	for (size_t q = CANDIDATES_MAX; q < x->ntouched; q++)
+		memset(&x->cand[v[q] & (x->cap - 1)], 0, sizeof(*x->cand));
+	x->ntouched = CANDIDATES_MAX;
+}
+
+static int
+id_cmp(const void *a, const void *b, void *arg)
+{
+	uint32_t head = *(const uint32_t *)arg;
+	uint32_t ia = *(const uint32_t *)a - head, ib = *(const uint32_t *)b -
+	    head;
+
+	return ia < ib ? -1 : ia > ib;
+}
+
+/*
+ * Adds common token t to the candidates (ascending ids) that hold it:
+ * both lists are walked together, the long one in gallops.
+ */
+static void
+share_common(struct story_index *x, const struct btok *t,
+    const struct post_list *l)
+{
+	uint32_t p = 0, step, lo, hi, mid, id;
+
+	for (size_t k = 0; k < x->ntouched && p < l->n; k++) {
+		id = x->touched[k] - x->head;
+		for (step = 1; p + step < l->n &&
+		    post_id(l, p + step) - x->head < id; step *= 2)
+			;
+		lo = p + step / 2;
+		hi = p + step < l->n ? p + step + 1 : l->n;
+		if (post_id(l, lo) - x->head >= id)
+			hi = lo + 1;
+		/* The first place at or after id, in [lo, hi). */
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (post_id(l, mid) - x->head < id)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		p = lo;
+		if (p < l->n && post_id(l, p) == x->touched[k])
+			share(&x->cand[x->touched[k] & (x->cap - 1)], t,
+			    post_meta(l, p));
+	}
+}
+
 /*
  * The candidates of b, with what they share with it.  Only its rarer
  * tokens (and its links) find candidates; a common one still adds to
- * the candidates that hold it, found in its list by a binary search.
+ * the best of them that hold it.
  */
 static void
 accumulate(struct story_index *x, const struct bag *b, time_t when)
@@ -585,7 +691,6 @@ accumulate(struct story_index *x, const struct bag *b, time_t when)
 	uint32_t n = x->next - x->head, dfmax;
 	struct post_list *l;
 	size_t i, k;
-	long at;
 
 	dfmax = (uint32_t)fmax(DF_FEW, fmin(DF_SHARE * n, DF_MAX));
 	for (i = 0; i < b->n; i++) {
@@ -604,15 +709,13 @@ accumulate(struct story_index *x, const struct bag *b, time_t when)
 		touch_links(x, b->as_link[i], CAND_LINKED, when);
 		touch_links(x, b->as_cite[i], CAND_COCITED, when);
 	}
-	for (i = 0; i < b->n; i++) {
-		if ((l = postings_get(&x->post, b->tok[i].hash, x->head)) ==
-		    NULL || l->n <= dfmax)
-			continue;
-		for (k = 0; k < x->ntouched; k++)
-			if ((at = postings_find(l, x->touched[k])) >= 0)
-				share(&x->cand[x->touched[k] & (x->cap - 1)],
-				    &b->tok[i], post_meta(l, (uint32_t)at));
-	}
+	keep_best(x);
+	qsort_r(x->touched, x->ntouched, sizeof(*x->touched), id_cmp,
+	    &x->head);
+	for (i = 0; i < b->n; i++)
+		if ((l = postings_get(&x->post, b->tok[i].hash, x->head)) !=
+		    NULL && l->n > dfmax)
+			share_common(x, &b->tok[i], l);
 }
 
 static double
@@ -686,6 +789,8 @@ decide(struct story_index *x, const struct bag *b, time_t when)
 			sup = s->support[1];
 			pool = s->members[0] + s->members[1];
 		}
+		if (pool > SUPPORT_POOL)
+			pool = SUPPORT_POOL;
 		if (s->top < LINK_SCORE && sup < ceil(SUPPORT_SHARE * pool))
 			continue;
 		if (bs == NULL || s->top > bs->top || (s->top == bs->top &&
@@ -759,7 +864,8 @@ story_assign(struct story_index *x, struct entry *e, time_t now)
 	long slot;
 	time_t when = e->published != 0 ? e->published : e->seen;
 
-	evidence(e);
+	if (e->story_text == NULL)
+		story_evidence(e);
 	evict(x, now);
 	if (entry_key_parse(e->key, key) == -1) {
 		memcpy(e->story, e->key, KEY_HEX_SIZE);

@@ -44,6 +44,7 @@ struct scan {
 	struct buf		 tok;		/* the token being made */
 };
 
+/* Sorted, for a binary search. */
 static const char *const stop_words[] = {
 	"a", "about", "above", "after", "again", "against", "all", "also",
 	"am", "an", "and", "any", "are", "as", "at", "be", "because",
@@ -197,6 +198,27 @@ spells(const uint32_t *c, size_t n, const char *w)
 			return 0;
 	}
 	return k == n;
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Whether the word in b (from its byte from on) is a stop word. */
+static int
+is_stop_word(struct buf *b, size_t from)
+{
+	const char *w;
+	int found;
+
+	buf_addc(b, '\0');
+	w = b->data + from;
+	found = bsearch(&w, stop_words, sizeof(stop_words) /
+	    sizeof(stop_words[0]), sizeof(stop_words[0]), str_cmp) != NULL;
+	b->len--;
+	return found;
 }
 
 static int
@@ -374,7 +396,7 @@ static size_t
 alias_words(struct story_tokenizer *t, const uint32_t *c, size_t n,
     struct buf *out)
 {
-	size_t i = 0, k, words = 0;
+	size_t i = 0, k, words = 0, mark, from;
 
 	while (i < n && words < ALIAS_WORDS_MAX) {
 		if (!is_alnum(c[i])) {
@@ -383,10 +405,16 @@ alias_words(struct story_tokenizer *t, const uint32_t *c, size_t n,
 		}
 		for (k = i; k < n && is_alnum(c[k]); k++)
 			;
-		if (!in_list(c + i, k - i, stop_words, sizeof(stop_words) /
-		    sizeof(stop_words[0]))) {
-			if (words > 0)
-				buf_addc(out, '\n');
+		mark = out->len;
+		if (words > 0)
+			buf_addc(out, '\n');
+		from = out->len;
+		for (size_t q = i; q < k; q++)
+			utf8_put(out, c[q]);
+		if (is_stop_word(out, from))
+			out->len = mark;
+		else {
+			out->len = from;
 			make_word(t, out, c + i, k - i);
 			words++;
 		}
@@ -805,8 +833,11 @@ read_word(struct scan *sc, size_t i)
 		    (size_t)snprintf(tok, sizeof(tok), "n:%zu", num));
 		return j;
 	}
-	if (n < 2 || in_list(w, n, stop_words,
-	    sizeof(stop_words) / sizeof(stop_words[0])))
+	if (n < 2)
+		return j;
+	tok_reset(sc, "");
+	tok_put(sc, w, n);
+	if (is_stop_word(&sc->tok, 0))
 		return j;
 	tok_reset(sc, "");
 	make_word(sc->t, &sc->tok, w, n);

@@ -26,9 +26,10 @@ int	atom_write(const char *path, const struct atom_head *head,
 /*
  * One item of a merged feed of stories (group = yes): the newest entry of
  * a story, with the story's entries as the state keeps them
- * (store_story_members: the root first).  A story of one entry is that
- * entry; a larger one has the root's title and link, every member's link
- * as rel="related", the newest update and the list of its outlets.
+ * (store_story_members).  A story of one entry is that entry; a larger
+ * one has its root's title and link (the entry whose key is the story's
+ * id), every other entry's link as rel="related", the newest update and
+ * the list of its outlets.
  */
 struct atom_story {
 	const struct entry	*newest;

@@ -114,7 +114,9 @@ int	store_forget_pending(struct store *, const char *key);
 int	store_story_each(struct store *, time_t since, int whole,
 	    int (*cb)(const struct entry *, void *), void *arg);
 /*
- * The entries of story, in delivery order (its root first), with the
+ * The entries of story, in the order their deliveries were recorded (the
+ * root, whose key is the story's id, is not always first: feeds commit
+ * in groups, not in the order their entries joined), with the
  * fields store_story_each sets, in an array freed by store_entries_free.
  * 0 or -1.
  */

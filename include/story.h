@@ -29,7 +29,13 @@ struct story_index	*story_index_new(long window);
 void			 story_index_free(struct story_index *);
 
 /*
- * Sets e->story, e->story_text and e->story_links (see entry.h) and adds e
+ * Sets e->story_text and e->story_links (see entry.h): what story_assign
+ * reads of e.  It needs no index, so workers call it outside the lock.
+ */
+void	story_evidence(struct entry *e);
+
+/*
+ * Sets e->story (and what story_evidence sets, unless done) and adds e
  * to the index.  A key already in it keeps its story, so a delivery tried
  * again, or raced by another feed with the same article, gets the same.
  * now is the time of the delivery.  Not for two threads at once.

@@ -9,7 +9,9 @@ continues the same stories from the state.
 
 import json
 import re
+import signal
 
+from daemonproc import Daemon
 from helpers import notmuch, notmuch_env, rss_feed
 
 WIRE_LINK = "https://wire.example/business/openai-amazon-38-billion-aws"
@@ -188,3 +190,23 @@ def test_group_yes_gives_one_merged_entry_per_story(work, server):
     assert alone.link == WIRE[1]["link"]
     assert alone.id == "urn:aggregator:" + \
         ID_RE.fullmatch(msgs[WIRE[1]["link"]]["Message-ID"]).group(1)
+
+
+def test_sighup_applies_group_at_once_and_story_window_at_restart(work,
+                                                                  server):
+    feeds = {n: {"url": u, "interval": "1s"} for n, u in serve(server).items()}
+    work.write_config(feeds)
+    with Daemon(work) as d:
+        assert d.wait_for(lambda: work.maildir_count() == 4, 5), d.log()
+        assert d.wait_for(lambda: work.output.exists() and
+                          len(work.merged().entries) == 4, 5), d.log()
+        work.write_config(feeds, group="yes", story_window="2d")
+        d.send(signal.SIGHUP)
+        assert d.wait_log("a new story_window takes effect at the next "
+                          "restart"), d.log()
+        # The next merged feed, after the next new entry, is grouped.
+        server.set("/yna.xml", rss_feed("연합뉴스", YNA + [LATER]),
+                   content_type="application/rss+xml")
+        assert d.wait_for(lambda: work.maildir_count() == 5, 5), d.log()
+        assert d.wait_for(lambda: len(work.merged().entries) == 2, 5), d.log()
+        assert d.stop() == 0, d.log()
