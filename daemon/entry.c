@@ -321,6 +321,7 @@ entry_clear(struct entry *e)
 	free(e->source_id);
 	free(e->story_text);
 	free(e->story_links);
+	free(e->story_vec);
 	memset(e, 0, sizeof(*e));
 }
 

@@ -499,16 +499,53 @@ job_report(const struct job *j, const struct entry *v, size_t n)
 	buf_free(&b);
 }
 
-/* Each entry joins its story before its message is written. */
-static void
+static int
+restore_story(const struct entry *e, void *arg)
+{
+	const struct job *j = arg;
+
+	story_restore(j->p->stories, e, j->now);
+	return 0;
+}
+
+/*
+ * The story index, read back from the state by the first worker with
+ * entries to deliver (a run that delivers nothing never reads it), with
+ * story_lock held.  0, or -1 with the job failed.
+ */
+static int
+job_stories_read(struct job *j)
+{
+	struct poller *p = j->p;
+	int rc;
+
+	if (p->stories_read)
+		return 0;
+	uv_mutex_lock(&p->store_lock);
+	rc = store_story_each(p->store, j->now - p->story_window, 0,
+	    restore_story, j);
+	if (rc == -1)
+		job_fail(j, "state", "reading the stories back: %s",
+		    store_errmsg(p->store));
+	uv_mutex_unlock(&p->store_lock);
+	p->stories_read = rc == 0;
+	return rc;
+}
+
+/* Each entry joins its story before its message is written.  0 or -1. */
+static int
 job_stories(struct job *j, struct entry *v, size_t n)
 {
+	int rc;
+
 	for (size_t i = 0; i < n; i++)
 		story_evidence(&v[i]);
 	uv_mutex_lock(&j->p->story_lock);
-	for (size_t i = 0; i < n; i++)
-		story_assign(j->p->stories, &v[i], j->now);
+	if ((rc = job_stories_read(j)) == 0)
+		for (size_t i = 0; i < n; i++)
+			story_assign(j->p->stories, &v[i], j->now);
 	uv_mutex_unlock(&j->p->story_lock);
+	return rc;
 }
 
 void
@@ -543,10 +580,14 @@ poll_work(uv_work_t *req)
 	d.arg = j;
 	d.older = (const char (*)[KEY_HEX_SIZE])older;
 	d.nolder = nolder;
-	if (d.n > 0) {
-		job_stories(j, fresh, d.n);
-		deliver_prepare(&d, j->p->spool);
+	if (d.n > 0 && job_stories(j, fresh, d.n) == -1) {
+		/* Nothing is delivered without its story. */
+		j->fatal = 1;
+		d.n = 0;
+		d.nolder = 0;
 	}
+	if (d.n > 0)
+		deliver_prepare(&d, j->p->spool);
 	group_submit(j->p->group, &d);
 	if (d.state_failed && !j->fatal) {
 		if (!j->failed)

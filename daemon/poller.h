@@ -83,7 +83,8 @@ struct poller {
 	uv_mutex_t		 store_lock;
 	struct group		*group;		/* commits the workers' deliveries */
 	struct story_index	*stories;	/* NULL in a dry run */
-	uv_mutex_t		 story_lock;
+	int			 stories_read;	/* its window read back */
+	uv_mutex_t		 story_lock;	/* held before store_lock */
 	struct fetcher		*fetcher;
 	struct job		**jobs;		/* every live job, removed ones too */
 	size_t			 njobs;

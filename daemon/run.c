@@ -630,30 +630,6 @@ on_watchdog(uv_timer_t *t)
 	notify_watchdog();
 }
 
-static int
-restore_story(const struct entry *e, void *arg)
-{
-	story_restore(arg, e, time(NULL));
-	return 0;
-}
-
-/* The story index, as the entries of its window left it. */
-static int
-poller_stories(struct poller *p, const struct config *cfg)
-{
-	time_t now = time(NULL);
-
-	p->stories = story_index_new(cfg->story_window);
-	if (store_story_each(p->store, now - cfg->story_window, 0,
-	    restore_story, p->stories) == -1) {
-		log_error("state %s: %s", cfg->state, store_errmsg(p->store));
-		return -1;
-	}
-	log_info("stories: %zu entries of the window read back",
-	    story_index_entries(p->stories));
-	return 0;
-}
-
 /*
  * The spool and the state, with what a crash left finished; a dry run
  * only reads the state, when there is one, and creates nothing.
@@ -696,7 +672,9 @@ poller_open(struct poller *p, const struct config *cfg)
 	if (maildir_clean_tmp(cfg->spool, &recovered) == 0 && recovered > 0)
 		log_info("deliver: %zu unfinished files removed from %s/tmp",
 		    recovered, cfg->spool);
-	return poller_stories(p, cfg);
+	/* Read back from the state when first needed (poll_work.c). */
+	p->stories = story_index_new(cfg->story_window);
+	return 0;
 }
 
 static int

@@ -58,8 +58,7 @@ enum store_stmt {
 			"id, author, content, date, seen, published, updated, " \
 			"source_id"
 #define STORY_COLUMNS	"key, story, feed, feed_title, title, link, published, " \
-			"seen, text, links"
-#define STORY_NCOLUMNS	10
+			"seen, text, links, vector"
 #define FEED_COLUMNS	"url, etag, last_modified, title, last_poll, " \
 			"last_status, last_error, delivered, failures, next_due, " \
 			"moved_to, gone, first_good, ttl, server_wait"
@@ -107,10 +106,13 @@ static const char *const store_sql[ST_COUNT] = {
 	[ST_FEED_EACH] = "SELECT " FEED_COLUMNS ", name FROM feeds "
 	    "ORDER BY name",
 	[ST_ADD_STORY] = "INSERT OR IGNORE INTO story_entries (" STORY_COLUMNS
-	    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 	[ST_DEL_STORY] = "DELETE FROM story_entries WHERE key = ?1",
-	[ST_STORY_WINDOW] = "SELECT " STORY_COLUMNS " FROM story_entries "
-	    "WHERE seen >= ?1 ORDER BY n",
+	/* The texts only where no vector was kept: they are read again. */
+	[ST_STORY_WINDOW] = "SELECT key, story, feed, feed_title, title, link, "
+	    "published, seen, CASE WHEN vector IS NULL THEN text END, "
+	    "CASE WHEN vector IS NULL THEN links END, vector "
+	    "FROM story_entries WHERE seen >= ?1 ORDER BY n",
 	[ST_STORIES] = "SELECT " STORY_COLUMNS " FROM story_entries "
 	    "WHERE story IN (SELECT story FROM story_entries WHERE seen >= ?1) "
 	    "ORDER BY n",
@@ -197,15 +199,17 @@ static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	"ALTER TABLE feeds ADD COLUMN server_wait INTEGER DEFAULT -1;"),
 	/*
 	 * Every delivered entry's story, recorded with its pending row, in
-	 * delivery order (n), with what grouping read of it, so that a
-	 * restart rebuilds the same index.
+	 * delivery order (n), with what grouping read of it and what the
+	 * index kept of it, so that a restart rebuilds the same index
+	 * without reading the texts again.
 	 */
 	"CREATE TABLE story_entries ("
 	"  n INTEGER PRIMARY KEY,"
 	"  key TEXT NOT NULL UNIQUE,"
 	"  story TEXT NOT NULL,"
 	"  feed TEXT, feed_title TEXT, title TEXT, link TEXT,"
-	"  published INTEGER, seen INTEGER, text TEXT, links TEXT"
+	"  published INTEGER, seen INTEGER, text TEXT, links TEXT,"
+	"  vector BLOB"
 	");"
 	"CREATE INDEX story_entries_story ON story_entries (story);"
 	"CREATE INDEX story_entries_seen ON story_entries (seen);",
@@ -852,6 +856,11 @@ store_add_story(struct store *s, const struct entry *e)
 	sqlite3_bind_int64(st, 8, (sqlite3_int64)e->seen);
 	store_bind_text(st, 9, e->story_text);
 	store_bind_text(st, 10, e->story_links);
+	if (e->story_vec != NULL)
+		sqlite3_bind_blob(st, 11, e->story_vec, (int)e->story_vec_len,
+		    SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 11);
 	return store_step_done(s, st, "saving the story of", e->key);
 }
 
@@ -905,6 +914,8 @@ store_row_story(sqlite3_stmt *st, struct entry *e)
 {
 	const char *key = (const char *)sqlite3_column_text(st, 0);
 	const char *story = (const char *)sqlite3_column_text(st, 1);
+	const void *vec;
+	int len;
 
 	memset(e, 0, sizeof(*e));
 	if (key == NULL || story == NULL || strlen(key) != KEY_HEX_LEN ||
@@ -920,6 +931,12 @@ store_row_story(sqlite3_stmt *st, struct entry *e)
 	e->date = e->seen = (time_t)sqlite3_column_int64(st, 7);
 	e->story_text = store_col_text(st, 8);
 	e->story_links = store_col_text(st, 9);
+	if ((vec = sqlite3_column_blob(st, 10)) != NULL &&
+	    (len = sqlite3_column_bytes(st, 10)) > 0) {
+		e->story_vec = xmalloc((size_t)len);
+		memcpy(e->story_vec, vec, (size_t)len);
+		e->story_vec_len = (size_t)len;
+	}
 	return 0;
 }
 

@@ -841,6 +841,121 @@ insert(struct story_index *x, const struct entry *e, const struct bag *b,
 		postings_add(&x->links, b->as_cite[i], id, 0, x->head);
 }
 
+/*
+ * What the index keeps of an entry, as the state keeps it beside the
+ * entry (e->story_vec), so that a restart rebuilds the index without
+ * reading the texts again: a version, flags, the two norms, the tokens
+ * (hash, meta), the links (as link, as cite), then the aliases its
+ * reading taught (story_tokenizer_taught).  Little-endian.
+ */
+#define VECTOR_VERSION	1
+#define VEC_HANGUL	0x01
+#define VEC_AMOUNTS	0x02
+#define VEC_OWN_LINK	0x04
+#define VEC_HEAD	12
+
+static void
+put_u32(struct buf *v, uint32_t n)
+{
+	for (int i = 0; i < 4; i++)
+		buf_addc(v, (char)(n >> (8 * i)));
+}
+
+static uint32_t
+get_u32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+static void
+put_float(struct buf *v, double d)
+{
+	float f = (float)d;
+	uint32_t n;
+
+	memcpy(&n, &f, sizeof(n));
+	put_u32(v, n);
+}
+
+static float
+get_float(const unsigned char *p)
+{
+	uint32_t n = get_u32(p);
+	float f;
+
+	memcpy(&f, &n, sizeof(f));
+	return f;
+}
+
+static void
+vector_write(struct story_index *x, struct entry *e, const struct bag *b)
+{
+	struct buf v;
+
+	buf_init(&v);
+	buf_addc(&v, VECTOR_VERSION);
+	buf_addc(&v, (char)((b->hangul ? VEC_HANGUL : 0) |
+	    (b->amounts ? VEC_AMOUNTS : 0) | (b->own_link ? VEC_OWN_LINK : 0)));
+	put_float(&v, b->norm);
+	put_float(&v, b->norm_cross);
+	buf_addc(&v, (char)b->n);
+	buf_addc(&v, (char)b->nlinks);
+	for (size_t i = 0; i < b->n; i++) {
+		put_u32(&v, b->tok[i].hash);
+		buf_addc(&v, (char)META((unsigned)(b->tok[i].weight * 2),
+		    b->tok[i].kind));
+	}
+	for (size_t i = 0; i < b->nlinks; i++) {
+		put_u32(&v, b->as_link[i]);
+		put_u32(&v, b->as_cite[i]);
+	}
+	story_tokenizer_taught(x->tok, &v);
+	free(e->story_vec);
+	e->story_vec_len = v.len;
+	e->story_vec = (unsigned char *)v.data;
+}
+
+/* b from a vector: 0, or -1 when it is none of this version's. */
+static int
+vector_read(struct bag *b, const unsigned char *v, size_t len,
+    size_t *aliases)
+{
+	size_t need;
+
+	memset(b, 0, sizeof(*b));
+	if (len < VEC_HEAD || v[0] != VECTOR_VERSION || v[10] > TOKENS_MAX ||
+	    v[11] > 1 + CITES_MAX)
+		return -1;
+	b->n = v[10];
+	b->nlinks = v[11];
+	need = VEC_HEAD + b->n * 5 + b->nlinks * 8;
+	if (len < need)
+		return -1;
+	b->hangul = (v[1] & VEC_HANGUL) != 0;
+	b->amounts = (v[1] & VEC_AMOUNTS) != 0;
+	b->own_link = (v[1] & VEC_OWN_LINK) != 0;
+	b->norm = get_float(v + 2);
+	b->norm_cross = get_float(v + 6);
+	for (size_t i = 0; i < b->n; i++) {
+		const unsigned char *t = v + VEC_HEAD + i * 5;
+
+		b->tok[i].hash = get_u32(t);
+		b->tok[i].weight = (float)META_HALVES(t[4]) / 2;
+		b->tok[i].kind = (unsigned char)META_KIND(t[4]);
+		if (b->tok[i].kind >= STORY_TOKEN_KINDS)
+			return -1;
+	}
+	for (size_t i = 0; i < b->nlinks; i++) {
+		const unsigned char *l = v + VEC_HEAD + b->n * 5 + i * 8;
+
+		b->as_link[i] = get_u32(l);
+		b->as_cite[i] = get_u32(l + 4);
+	}
+	*aliases = need;
+	return 0;
+}
+
 /* The story of key when the window holds it, else NULL. */
 static const unsigned char *
 known(const struct story_index *x, const unsigned char key[KEY_BYTES])
@@ -884,6 +999,7 @@ story_assign(struct story_index *x, struct entry *e, time_t now)
 	scratch_clear(x);
 	entry_key_hex(story, e->story);
 	insert(x, e, b, story, now);
+	vector_write(x, e, b);
 	free(b);
 }
 
@@ -892,13 +1008,21 @@ story_restore(struct story_index *x, const struct entry *e, time_t now)
 {
 	unsigned char key[KEY_BYTES], story[KEY_BYTES];
 	struct bag *b;
+	size_t aliases;
 
 	if (entry_key_parse(e->key, key) == -1 ||
 	    entry_key_parse(e->story, story) == -1 || known(x, key) != NULL ||
 	    e->seen < now - x->window)
 		return;
 	b = xmalloc(sizeof(*b));
-	bag_fill(x, b, e);
+	if (e->story_vec != NULL && vector_read(b, e->story_vec,
+	    e->story_vec_len, &aliases) == 0)
+		story_tokenizer_teach(x->tok, (const char *)e->story_vec +
+		    aliases, e->story_vec_len - aliases);
+	else {
+		bag_fill(x, b, e);
+		story_tokenizer_teach(x->tok, "", 0);	/* learnt before */
+	}
 	insert(x, e, b, story, now);
 	free(b);
 }

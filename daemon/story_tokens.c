@@ -31,6 +31,7 @@ struct story_tokenizer {
 	struct strmap		*reverse;	/* Latin stem -> index in values */
 	char			**values;	/* words, '\n' between them */
 	size_t			  nvalues;
+	struct buf		  taught;	/* learnt since last asked */
 };
 
 /* One normalised text and what is read from it. */
@@ -97,6 +98,7 @@ story_tokenizer_new(void)
 		abort();
 	t->aliases = strmap_new();
 	t->reverse = strmap_new();
+	buf_init(&t->taught);
 	return t;
 }
 
@@ -111,6 +113,7 @@ story_tokenizer_free(struct story_tokenizer *t)
 	for (size_t i = 0; i < t->nvalues; i++)
 		free(t->values[i]);
 	free(t->values);
+	buf_free(&t->taught);
 	free(t);
 }
 
@@ -423,13 +426,34 @@ alias_words(struct story_tokenizer *t, const uint32_t *c, size_t n,
 	return words;
 }
 
+/*
+ * Sets key to the len bytes of value in table (the aliases, 'a', or the
+ * reverse ones, 'r') unless it has key, and records it in taught.
+ */
+static void
+table_put(struct story_tokenizer *t, char table, const char *key,
+    const char *value, size_t len)
+{
+	struct strmap *m = table == 'a' ? t->aliases : t->reverse;
+	size_t idx;
+
+	if (t->nvalues >= ALIASES_MAX || strmap_get(m, key, &idx))
+		return;
+	strmap_set(m, key, value_add(t, value, len));
+	buf_addc(&t->taught, table);
+	buf_addstr(&t->taught, key);
+	buf_addc(&t->taught, '\0');
+	buf_add(&t->taught, value, len);
+	buf_addc(&t->taught, '\0');
+}
+
 /* Learns key (Hangul, n code points) = the Latin at latin, first wins. */
 static void
 learn(struct story_tokenizer *t, const uint32_t *key, size_t nkey,
     const uint32_t *latin, size_t nlatin, int reverse)
 {
 	struct buf k, v, ph;
-	size_t words, idx, nl;
+	size_t words, idx;
 
 	if (t->nvalues >= ALIASES_MAX)
 		return;
@@ -440,15 +464,13 @@ learn(struct story_tokenizer *t, const uint32_t *key, size_t nkey,
 	buf_addc(&k, '\0');
 	words = alias_words(t, latin, nlatin, &v);
 	if (words > 0 && !strmap_get(t->aliases, k.data, &idx)) {
-		strmap_set(t->aliases, k.data, value_add(t, v.data, v.len));
+		table_put(t, 'a', k.data, v.data, v.len);
 		buf_addc(&v, '\0');
-		if (reverse && words == 1 && !strmap_get(t->reverse, v.data,
-		    &idx)) {
+		if (reverse && words == 1) {
 			buf_init(&ph);
 			ph_hangul(&ph, key, nkey);
-			nl = value_add(t, ph.data != NULL ? ph.data : "",
-			    ph.len);
-			strmap_set(t->reverse, v.data, nl);
+			table_put(t, 'r', v.data, ph.data != NULL ? ph.data :
+			    "", ph.len);
 			buf_free(&ph);
 		}
 	}
@@ -925,4 +947,29 @@ story_tokenize(struct story_tokenizer *t, const char *title,
 	buf_free(&sc.tok);
 	free(ct);
 	free(cx);
+}
+
+void
+story_tokenizer_taught(struct story_tokenizer *t, struct buf *out)
+{
+	buf_add(out, t->taught.data, t->taught.len);
+	buf_reset(&t->taught);
+}
+
+void
+story_tokenizer_teach(struct story_tokenizer *t, const char *rec,
+    size_t len)
+{
+	const char *end = rec + len, *key, *value;
+
+	while (rec < end && (*rec == 'a' || *rec == 'r')) {
+		key = rec + 1;
+		value = memchr(key, '\0', (size_t)(end - key));
+		if (value == NULL || ++value >= end ||
+		    (rec = memchr(value, '\0', (size_t)(end - value))) == NULL)
+			return;
+		table_put(t, key[-1], key, value, (size_t)(rec - value));
+		rec++;
+	}
+	buf_reset(&t->taught);
 }

@@ -48,6 +48,8 @@ struct entry {
 	char	 story[KEY_HEX_SIZE];
 	char	*story_text;		/* what grouping read: title, text */
 	char	*story_links;		/* its canonical links, one per line */
+	unsigned char *story_vec;	/* what the index kept of it (story.c) */
+	size_t	 story_vec_len;
 };
 
 /*

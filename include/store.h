@@ -108,8 +108,9 @@ int	store_forget_pending(struct store *, const char *key);
  * Walks the delivered entries' stories in delivery order: those seen since
  * since, or (whole) every entry of the stories that have one seen since
  * then.  cb gets an entry with key, story, feed_name, feed_title, title,
- * link, published, seen, story_text and story_links set, borrowed for the
- * call; returning -1 stops the walk.  0 or -1.
+ * link, published, seen and story_vec set, and story_text and
+ * story_links (only where no story_vec was kept, unless whole), borrowed
+ * for the call; returning -1 stops the walk.  0 or -1.
  */
 int	store_story_each(struct store *, time_t since, int whole,
 	    int (*cb)(const struct entry *, void *), void *arg);

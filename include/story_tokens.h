@@ -60,6 +60,17 @@ typedef void	story_token_fn(void *arg, enum story_token_kind kind,
 void	story_tokenize(struct story_tokenizer *, const char *title,
 	    const char *text, story_token_fn *fn, void *arg);
 
+struct buf;
+
+/*
+ * Appends to out what the tokenizer learnt since it was last asked, as
+ * records story_tokenizer_teach reads back (a restart learns again
+ * without reading again).
+ */
+void	story_tokenizer_taught(struct story_tokenizer *, struct buf *out);
+void	story_tokenizer_teach(struct story_tokenizer *, const char *records,
+	    size_t len);
+
 /* The 32-bit hash the index keeps of a token, never 0. */
 uint32_t story_token_hash(const char *tok, size_t len);
 

@@ -90,6 +90,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	free(e.story_text);
 	free(e.story_links);
+	free(e.story_vec);
 	free(text);
 	return 0;
 }

@@ -75,6 +75,7 @@ assign(struct story_index *x, const struct item *it, time_t now,
 	}
 	free(e.story_text);
 	free(e.story_links);
+	free(e.story_vec);
 	return strdup(e.story);
 }
 
@@ -147,30 +148,45 @@ TEST(test_restore_gives_the_same_stories)
 {
 	struct story_index *x = story_index_new(5 * DAY);
 	struct story_index *y = story_index_new(5 * DAY);
-	struct entry kept[3];
+	struct story_index *z = story_index_new(5 * DAY);
+	struct entry kept[3], text;
 	time_t now = FIXTURE_DATE + DAY;
-	char *s[3], *next, *replay;
+	char *s[3], *next, *replay, *reread;
 
 	s[0] = assign(x, &deal[0], now, &kept[0]);
 	s[1] = assign(x, &other[0], now, &kept[1]);
 	s[2] = assign(x, &deal[2], now, &kept[2]);
-	/* The index a restart builds from what the state kept. */
-	for (int i = 0; i < 3; i++)
+	/*
+	 * The index a restart builds from what the state kept: from the
+	 * vectors the index made, and (an older state's rows) from the text.
+	 */
+	for (int i = 0; i < 3; i++) {
+		ASSERT(kept[i].story_vec != NULL);
 		story_restore(y, &kept[i], now);
+		text = kept[i];
+		text.story_vec = NULL;
+		story_restore(z, &text, now);
+	}
 	ASSERT_INT(story_index_entries(y), 3);
+	ASSERT_INT(story_index_entries(z), 3);
 	next = assign(x, &deal[3], now, NULL);
 	replay = assign(y, &deal[3], now, NULL);
+	reread = assign(z, &deal[3], now, NULL);
 	ASSERT_STR(replay, next);
+	ASSERT_STR(reread, next);
 	ASSERT_STR(replay, s[0]);
 	for (int i = 0; i < 3; i++) {
 		free(kept[i].story_text);
 		free(kept[i].story_links);
+		free(kept[i].story_vec);
 		free(s[i]);
 	}
 	free(next);
 	free(replay);
+	free(reread);
 	story_index_free(x);
 	story_index_free(y);
+	story_index_free(z);
 }
 
 int
