@@ -44,7 +44,7 @@
 #define TOKENS_MAX	40
 #define TOKENS_READ	512	/* distinct tokens read before the cut */
 /* Past this many entries the oldest go, whatever the window. */
-#define ENTRIES_MAX	250000
+#define ENTRIES_MAX	50000
 
 /* Weights: of the title, per kind of token; the inverse frequency's prior. */
 #define TITLE_WEIGHT	3.0

@@ -51,24 +51,31 @@ trim(struct post_list *l, uint32_t head)
 {
 	uint32_t lo = first_live(l, head);
 
-	if (lo == 0)
-		return;
 	l->n -= lo;
-	if (l->cap <= 1)
-		return;
-	memmove(l->u.block, l->u.block + (size_t)lo * sizeof(uint32_t),
-	    (size_t)l->n * sizeof(uint32_t));
-	memmove(metas(l), metas(l) + lo, l->n);
+	if (l->cap > 1)
+		l->start += lo;
 }
 
-/* Room for one more posting in l. */
+/*
+ * Room for one more posting at the end of l's block: its postings moved
+ * to the front when some left, else a larger block.
+ */
 static void
-grow(struct post_list *l)
+make_room(struct post_list *l)
 {
-	uint32_t cap = l->cap < 4 ? l->cap + 1 : l->cap + l->cap / 2;
-	unsigned char *block = xreallocarray(NULL, cap,
-	    sizeof(uint32_t) + 1);
+	uint32_t cap = l->cap;
+	unsigned char *block;
 
+	if (l->cap > 1 && l->start > 0 && l->n <= l->cap / 2) {
+		memmove(l->u.block, l->u.block + (size_t)l->start *
+		    sizeof(uint32_t), (size_t)l->n * sizeof(uint32_t));
+		memmove(metas(l), metas(l) + l->start, l->n);
+		l->start = 0;
+		return;
+	}
+	if (l->n == l->cap)
+		cap = l->cap < 4 ? l->cap + 1 : l->cap + l->cap / 2;
+	block = xreallocarray(NULL, cap, sizeof(uint32_t) + 1);
 	for (uint32_t k = 0; k < l->n; k++) {
 		uint32_t id = post_id(l, k);
 
@@ -80,6 +87,7 @@ grow(struct post_list *l)
 		free(l->u.block);
 	l->u.block = block;
 	l->cap = cap;
+	l->start = 0;
 }
 
 static void
@@ -152,10 +160,11 @@ postings_add(struct postings *p, uint32_t hash, uint32_t id, unsigned meta,
 		l->n = 1;
 		return;
 	}
-	if (l->n == l->cap)
-		grow(l);
-	memcpy(l->u.block + (size_t)l->n * sizeof(id), &id, sizeof(id));
-	metas(l)[l->n++] = (unsigned char)meta;
+	if (l->cap <= 1 || l->start + l->n == l->cap)
+		make_room(l);
+	memcpy(l->u.block + (size_t)(l->start + l->n) * sizeof(id), &id,
+	    sizeof(id));
+	metas(l)[l->start + l->n++] = (unsigned char)meta;
 }
 
 long

@@ -4,8 +4,9 @@
  * it, oldest first, each with a byte of meta (a token's weight and kind).
  * Ids only grow and leave the window oldest first, so the ids that left
  * are a prefix of every list: a list is cut when it is next read or
- * grown, and the lists the window emptied are dropped when the table
- * grows.  A list of one entry, as most are, needs no block of its own.
+ * grown (its start moves; its block is compacted only when it is full),
+ * and the lists the window emptied are dropped when the table grows.  A
+ * list of one entry, as most are, needs no block of its own.
  */
 #ifndef STORY_POST_H
 #define STORY_POST_H
@@ -16,8 +17,9 @@
 
 struct post_list {
 	uint32_t	 hash;		/* 0: a free slot */
-	uint32_t	 n;
+	uint32_t	 n;		/* postings from start on */
 	uint32_t	 cap;		/* 1: the one posting is in one */
+	uint32_t	 start;		/* where they start in the block */
 	union {
 		unsigned char	*block;	/* cap ids, then cap metas */
 		struct {
@@ -40,7 +42,8 @@ post_id(const struct post_list *l, uint32_t k)
 
 	if (l->cap <= 1)
 		return l->u.one.id;
-	memcpy(&id, l->u.block + (size_t)k * sizeof(id), sizeof(id));
+	memcpy(&id, l->u.block + (size_t)(l->start + k) * sizeof(id),
+	    sizeof(id));
 	return id;
 }
 
@@ -49,7 +52,7 @@ post_meta(const struct post_list *l, uint32_t k)
 {
 	if (l->cap <= 1)
 		return l->u.one.meta;
-	return l->u.block[(size_t)l->cap * sizeof(uint32_t) + k];
+	return l->u.block[(size_t)l->cap * sizeof(uint32_t) + l->start + k];
 }
 
 /* hash's list without the ids before head, or NULL when it has none. */

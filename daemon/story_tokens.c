@@ -25,8 +25,18 @@
 #define PHONETIC_MIN		4
 #define WORD_MAX		64
 
+/* Stems of the words read lately, by a hash of the word. */
+#define STEM_CACHE	4096
+#define STEM_WORD	24
+
+struct stem_memo {
+	char		 word[STEM_WORD];	/* "" when empty */
+	char		 stem[STEM_WORD];
+};
+
 struct story_tokenizer {
 	struct sb_stemmer	*stemmer;
+	struct stem_memo	*memo;
 	struct strmap		*aliases;	/* Hangul word -> index in values */
 	struct strmap		*reverse;	/* Latin stem -> index in values */
 	char			**values;	/* words, '\n' between them */
@@ -43,6 +53,7 @@ struct scan {
 	const uint32_t		*c;
 	size_t			 n;
 	struct buf		 tok;		/* the token being made */
+	struct buf		 key;		/* a phonetic key being made */
 };
 
 /* Sorted, for a binary search. */
@@ -96,6 +107,7 @@ story_tokenizer_new(void)
 	/* NULL only when out of memory: the one encoding is built in. */
 	if ((t->stemmer = sb_stemmer_new("english", "UTF_8")) == NULL)
 		abort();
+	t->memo = xcalloc(STEM_CACHE, sizeof(*t->memo));
 	t->aliases = strmap_new();
 	t->reverse = strmap_new();
 	buf_init(&t->taught);
@@ -108,6 +120,7 @@ story_tokenizer_free(struct story_tokenizer *t)
 	if (t == NULL)
 		return;
 	sb_stemmer_delete(t->stemmer);
+	free(t->memo);
 	strmap_free(t->aliases);
 	strmap_free(t->reverse);
 	for (size_t i = 0; i < t->nvalues; i++)
@@ -192,9 +205,21 @@ static int
 spells(const uint32_t *c, size_t n, const char *w)
 {
 	const unsigned char *p = (const unsigned char *)w;
-	size_t len = strlen(w), i = 0, k = 0;
+	size_t len, i = 0, k = 0;
 	uint32_t cp;
 
+	/* Most words are ASCII: compared as they are, no decoding. */
+	if (p[0] < 0x80) {
+		for (; k < n && p[k] != '\0' && p[k] < 0x80; k++)
+			if (c[k] != p[k])
+				return 0;
+		if (k == n && p[k] == '\0')
+			return 1;
+		if (p[k] == '\0' || k == n)
+			return 0;
+		i = k;
+	}
+	len = strlen(w);
 	while (i < len) {
 		i += utf8_decode_lossy(p + i, len - i, &cp);
 		if (k >= n || c[k++] != cp)
@@ -264,18 +289,38 @@ emit_text(struct scan *sc, enum story_token_kind kind, const char *s,
 		sc->fn(sc->arg, kind, sc->part, s, len);
 }
 
-/* The stem of the word in the tokenizer's buffer, in place. */
+/*
+ * The stem of the word in the buffer (from byte from on), in place.  A
+ * short word's stem is remembered: news repeats its words.
+ */
 static void
 stem_in_place(struct story_tokenizer *t, struct buf *b, size_t from)
 {
+	size_t n = b->len - from, len;
+	struct stem_memo *m = NULL;
 	const sb_symbol *s;
-	size_t len;
 
+	if (n < STEM_WORD) {
+		m = &t->memo[story_token_hash(b->data + from, n) %
+		    STEM_CACHE];
+		if (memcmp(m->word, b->data + from, n) == 0 &&
+		    m->word[n] == '\0') {
+			b->len = from;
+			buf_addstr(b, m->stem);
+			return;
+		}
+	}
 	s = sb_stemmer_stem(t->stemmer, (const sb_symbol *)b->data + from,
-	    (int)(b->len - from));
+	    (int)n);
 	if (s == NULL)
 		return;
 	len = (size_t)sb_stemmer_length(t->stemmer);
+	if (m != NULL && len < STEM_WORD) {
+		memcpy(m->word, b->data + from, n);
+		m->word[n] = '\0';
+		memcpy(m->stem, s, len);
+		m->stem[len] = '\0';
+	}
 	b->len = from;
 	buf_add(b, s, len);
 }
@@ -371,16 +416,13 @@ emit_phonetic(struct scan *sc, enum story_token_kind kind,
     void (*mk)(struct buf *, const uint32_t *, size_t), const uint32_t *w,
     size_t n)
 {
-	struct buf key;
-
-	buf_init(&key);
-	mk(&key, w, n);
-	if (key.len >= PHONETIC_MIN) {
+	buf_reset(&sc->key);
+	mk(&sc->key, w, n);
+	if (sc->key.len >= PHONETIC_MIN) {
 		tok_reset(sc, "ph:");
-		buf_add(&sc->tok, key.data, key.len);
+		buf_add(&sc->tok, sc->key.data, sc->key.len);
 		tok_emit(sc, kind);
 	}
-	buf_free(&key);
 }
 
 /* --- aliases --- */
@@ -899,6 +941,17 @@ normalise(const char *s, size_t *n)
 	size_t i = 0, k;
 
 	*n = 0;
+	/* ASCII is its own NFKC: only its case is folded. */
+	for (len = 0; s[len] != '\0' && (unsigned char)s[len] < 0x80; len++)
+		;
+	if (s[len] == '\0') {
+		c = xcalloc((size_t)len + 1, sizeof(*c));
+		for (i = 0; i < (size_t)len; i++)
+			c[i] = s[i] >= 'A' && s[i] <= 'Z' ? (uint32_t)(s[i] -
+			    'A' + 'a') : (uint32_t)s[i];
+		*n = (size_t)len;
+		return c;
+	}
 	len = utf8proc_map((const utf8proc_uint8_t *)s, 0, &norm,
 	    UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
 	    UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
@@ -936,6 +989,7 @@ story_tokenize(struct story_tokenizer *t, const char *title,
 	learn_latin_korean(t, both, nt + nx + 3);
 	free(both);
 	buf_init(&sc.tok);
+	buf_init(&sc.key);
 	sc.part = STORY_PART_TITLE;
 	sc.c = ct;
 	sc.n = nt;
@@ -945,6 +999,7 @@ story_tokenize(struct story_tokenizer *t, const char *title,
 	sc.n = nx;
 	read_part(&sc);
 	buf_free(&sc.tok);
+	buf_free(&sc.key);
 	free(ct);
 	free(cx);
 }
