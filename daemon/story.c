@@ -39,7 +39,7 @@
 
 /* What grouping reads of an entry (characters), and keeps of it. */
 #define TITLE_CHARS	300
-#define TEXT_CHARS	1000
+#define TEXT_CHARS	500
 #define CITES_MAX	6	/* more is a list of links, not a citation */
 #define TOKENS_MAX	40
 #define TOKENS_READ	512	/* distinct tokens read before the cut */
@@ -54,6 +54,12 @@
  * the most with the entry by its rarer tokens (or a link).
  */
 #define CANDIDATES_MAX	256
+/*
+ * A token in more than a DF_NOISE'th of a large window (one of more than
+ * DF_NOISE_MIN entries) counts for nothing.
+ */
+#define DF_NOISE	4
+#define DF_NOISE_MIN	1000
 /* A token in more entries than this finds no candidates. */
 #define DF_FEW		20
 #define DF_SHARE	0.2
@@ -714,7 +720,8 @@ accumulate(struct story_index *x, const struct bag *b, time_t when)
 	    &x->head);
 	for (i = 0; i < b->n; i++)
 		if ((l = postings_get(&x->post, b->tok[i].hash, x->head)) !=
-		    NULL && l->n > dfmax)
+		    NULL && l->n > dfmax && (l->n <= n / DF_NOISE ||
+		    l->n <= DF_NOISE_MIN))
 			share_common(x, &b->tok[i], l);
 }
 
