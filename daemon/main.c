@@ -441,7 +441,9 @@ cmd_stories(const char *path, int argc, char **argv)
 		log_error("state %s: %s", cfg.state, err);
 		rc = EXIT_LOCAL;
 	} else {
-		if (stories_print(store, time(NULL) - since, json, stdout) == -1) {
+		/* With the window before since: those stories' older entries. */
+		if (stories_print(store, time(NULL) - since, time(NULL) -
+		    since - cfg.story_window, json, stdout) == -1) {
 			log_error("state %s: %s", cfg.state,
 			    store_errmsg(store));
 			rc = EXIT_LOCAL;

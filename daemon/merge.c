@@ -14,48 +14,78 @@
 #include "strmap.h"
 #include "xmalloc.h"
 
+/* The stories of the merged feed being made, by their ids. */
+struct gather {
+	struct strmap		*index;		/* story id -> index in v */
+	struct atom_story	*v;
+	size_t			 n;
+};
+
+/* Adds an entry read from the state to its story, when it is one of v. */
+static int
+gather_member(const struct entry *e, void *arg)
+{
+	struct gather *g = arg;
+	struct atom_story *s;
+	size_t i;
+
+	if (!strmap_get(g->index, e->story, &i))
+		return 0;
+	s = &g->v[i];
+	s->members = xreallocarray(s->members, s->n + 1, sizeof(*s->members));
+	memset(&s->members[s->n], 0, sizeof(s->members[0]));
+	memcpy(s->members[s->n].key, e->key, KEY_HEX_SIZE);
+	memcpy(s->members[s->n].story, e->story, KEY_HEX_SIZE);
+	s->members[s->n].feed_name = xstrdup_or_null(e->feed_name);
+	s->members[s->n].feed_title = xstrdup_or_null(e->feed_title);
+	s->members[s->n].title = xstrdup_or_null(e->title);
+	s->members[s->n].link = xstrdup_or_null(e->link);
+	s->members[s->n].published = e->published;
+	s->members[s->n].date = s->members[s->n].seen = e->seen;
+	s->n++;
+	return 0;
+}
+
 /*
- * The stories of the n entries (newest first) into v, in that order; an
- * entry without a story (delivered before stories were kept) stands alone.
- * Called with the store held.  0, or -1 with the store's error.
+ * The stories of the n entries (newest first) into g->v, in that order,
+ * with their entries read from the state in one walk; an entry without a
+ * story (delivered before stories were kept) stands alone.  Called with
+ * the store held.  0, or -1 with the store's error.
  */
 static int
 merge_stories(struct store *store, const struct entry *entries, size_t n,
-    struct atom_story *v, size_t *nv)
+    long window, struct gather *g)
 {
-	struct strmap *seen = strmap_new();
-	struct entry *members;
-	size_t k, len;
-	int rc = 0;
+	time_t since = 0;
+	size_t k;
 
-	*nv = 0;
-	for (size_t i = 0; i < n && rc == 0; i++) {
+	g->index = strmap_new();
+	g->v = xcalloc(n + 1, sizeof(*g->v));
+	g->n = 0;
+	for (size_t i = 0; i < n; i++) {
 		const struct entry *e = &entries[i];
 
-		members = NULL;
-		len = 0;
 		if (e->story[0] != '\0') {
-			if (strmap_get(seen, e->story, &k))
+			if (strmap_get(g->index, e->story, &k))
 				continue;
-			strmap_set(seen, e->story, i);
-			rc = store_story_members(store, e->story, &members,
-			    &len);
+			strmap_set(g->index, e->story, g->n);
+			if (since == 0 || e->seen < since)
+				since = e->seen;
 		}
-		v[*nv].newest = e;
-		v[*nv].members = members;
-		v[(*nv)++].n = len;
+		g->v[g->n++].newest = e;
 	}
-	strmap_free(seen);
-	return rc;
+	if (since == 0)
+		return 0;
+	return store_stories(store, since, since - window, gather_member, g);
 }
 
 static void
-merge_stories_free(struct atom_story *v, size_t n)
+merge_stories_free(struct gather *g)
 {
-	for (size_t i = 0; i < n; i++)
-		store_entries_free(v[i].members,
-		    v[i].n);
-	free(v);
+	for (size_t i = 0; i < g->n; i++)
+		store_entries_free(g->v[i].members, g->v[i].n);
+	free(g->v);
+	strmap_free(g->index);
 }
 
 void
@@ -63,9 +93,9 @@ merge_work(uv_work_t *req)
 {
 	struct poller *p = req->data;
 	struct atom_head head;
-	struct atom_story *stories = NULL;
+	struct gather g = { NULL, NULL, 0 };
 	struct entry *entries = NULL;
-	size_t n = 0, nstories = 0;
+	size_t n = 0;
 	int rc;
 
 	p->merge_err[0] = '\0';
@@ -73,10 +103,8 @@ merge_work(uv_work_t *req)
 	rc = store_recent(p->store, (size_t)p->merge_max, &entries, &n);
 	if (rc == 0)
 		rc = store_prune(p->store, (size_t)p->merge_max);
-	if (rc == 0 && p->merge_group) {
-		stories = xcalloc(n + 1, sizeof(*stories));
-		rc = merge_stories(p->store, entries, n, stories, &nstories);
-	}
+	if (rc == 0 && p->merge_group)
+		rc = merge_stories(p->store, entries, n, p->story_window, &g);
 	if (rc == -1)
 		snprintf(p->merge_err, sizeof(p->merge_err), "state: %s",
 		    store_errmsg(p->store));
@@ -85,11 +113,12 @@ merge_work(uv_work_t *req)
 	head.id = p->feed_id;
 	head.self = p->merge_url;
 	if (rc == 0 && p->merge_group)
-		atom_write_stories(p->output, &head, stories, nstories,
-		    p->merge_err, sizeof(p->merge_err));
+		atom_write_stories(p->output, &head, g.v, g.n, p->merge_err,
+		    sizeof(p->merge_err));
 	else if (rc == 0)
 		atom_write(p->output, &head, entries, n, p->merge_err,
 		    sizeof(p->merge_err));
-	merge_stories_free(stories, nstories);
+	if (g.index != NULL)
+		merge_stories_free(&g);
 	store_entries_free(entries, n);
 }

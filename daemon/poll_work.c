@@ -522,7 +522,7 @@ job_stories_read(struct job *j)
 	if (p->stories_read)
 		return 0;
 	uv_mutex_lock(&p->store_lock);
-	rc = store_story_each(p->store, j->now - p->story_window, 0,
+	rc = store_story_window(p->store, j->now - p->story_window,
 	    restore_story, j);
 	if (rc == -1)
 		job_fail(j, "state", "reading the stories back: %s",

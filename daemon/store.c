@@ -50,13 +50,13 @@ enum store_stmt {
 	ST_DEL_STORY,
 	ST_STORY_WINDOW,
 	ST_STORIES,
-	ST_STORY_MEMBERS,
+	ST_PENDING_STORY,
 	ST_COUNT
 };
 
 #define RECENT_COLUMNS	"key, feed_name, feed_title, feed_url, title, link, " \
 			"id, author, content, date, seen, published, updated, " \
-			"source_id"
+			"source_id, story"
 #define STORY_COLUMNS	"key, story, feed, feed_title, title, link, published, " \
 			"seen, text, links, vector"
 #define FEED_COLUMNS	"url, etag, last_modified, title, last_poll, " \
@@ -79,13 +79,12 @@ static const char *const store_sql[ST_COUNT] = {
 	    "VALUES (?1, ?2, ?3)",
 	[ST_ADD_RECENT] = "INSERT OR IGNORE INTO recent (" RECENT_COLUMNS ") "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-	    "?14)",
+	    "?14, ?15)",
 	[ST_PRUNE] = "DELETE FROM recent WHERE key NOT IN (SELECT key FROM "
 	    "recent ORDER BY date DESC, seen DESC, key LIMIT ?1)",
 	[ST_RECENT_FLOOR] = "SELECT date FROM recent "
 	    "ORDER BY date DESC, seen DESC, key LIMIT 1 OFFSET ?1",
-	[ST_RECENT] = "SELECT " RECENT_COLUMNS ", (SELECT s.story FROM "
-	    "story_entries s WHERE s.key = recent.key) FROM recent "
+	[ST_RECENT] = "SELECT " RECENT_COLUMNS " FROM recent "
 	    "ORDER BY date DESC, seen DESC, key LIMIT ?1",
 	[ST_MERGED_ID] = "SELECT id FROM merged_feed",
 	[ST_FEED_GET] = "SELECT " FEED_COLUMNS " FROM feeds WHERE name = ?1",
@@ -105,19 +104,24 @@ static const char *const store_sql[ST_COUNT] = {
 	    "WHERE was != aggregator_url_identity(?2)",
 	[ST_FEED_EACH] = "SELECT " FEED_COLUMNS ", name FROM feeds "
 	    "ORDER BY name",
-	[ST_ADD_STORY] = "INSERT OR IGNORE INTO story_entries (" STORY_COLUMNS
+	/*
+	 * A story row is found by its place (n), kept in the pending row
+	 * while the delivery is under way: an index on its key would cost a
+	 * random page of the state per entry.
+	 */
+	[ST_ADD_STORY] = "INSERT INTO story_entries (" STORY_COLUMNS
 	    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-	[ST_DEL_STORY] = "DELETE FROM story_entries WHERE key = ?1",
+	[ST_PENDING_STORY] = "UPDATE pending SET story_row = ?2 WHERE key = ?1",
+	[ST_DEL_STORY] = "DELETE FROM story_entries WHERE n = "
+	    "(SELECT story_row FROM pending WHERE key = ?1)",
 	/* The texts only where no vector was kept: they are read again. */
 	[ST_STORY_WINDOW] = "SELECT key, story, feed, feed_title, title, link, "
 	    "published, seen, CASE WHEN vector IS NULL THEN text END, "
 	    "CASE WHEN vector IS NULL THEN links END, vector "
 	    "FROM story_entries WHERE seen >= ?1 ORDER BY n",
 	[ST_STORIES] = "SELECT " STORY_COLUMNS " FROM story_entries "
-	    "WHERE story IN (SELECT story FROM story_entries WHERE seen >= ?1) "
-	    "ORDER BY n",
-	[ST_STORY_MEMBERS] = "SELECT " STORY_COLUMNS " FROM story_entries "
-	    "WHERE story = ?1 ORDER BY n",
+	    "WHERE seen >= ?2 AND story IN "
+	    "(SELECT story FROM story_entries WHERE seen >= ?1) ORDER BY n",
 };
 
 /* Schema steps, indexed by the user_version they start from. */
@@ -205,14 +209,15 @@ static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	 */
 	"CREATE TABLE story_entries ("
 	"  n INTEGER PRIMARY KEY,"
-	"  key TEXT NOT NULL UNIQUE,"
+	"  key TEXT NOT NULL,"
 	"  story TEXT NOT NULL,"
 	"  feed TEXT, feed_title TEXT, title TEXT, link TEXT,"
 	"  published INTEGER, seen INTEGER, text TEXT, links TEXT,"
 	"  vector BLOB"
 	");"
-	"CREATE INDEX story_entries_story ON story_entries (story);"
-	"CREATE INDEX story_entries_seen ON story_entries (seen);",
+	"CREATE INDEX story_entries_seen ON story_entries (seen);"
+	"ALTER TABLE pending ADD COLUMN story_row INTEGER;"
+	"ALTER TABLE recent ADD COLUMN story TEXT;",
 };
 
 /*
@@ -836,6 +841,7 @@ store_add_pending(struct store *s, const struct entry *e, const char *name)
 	sqlite3_bind_int64(st, 12, (sqlite3_int64)e->published);
 	sqlite3_bind_int64(st, 13, (sqlite3_int64)e->updated);
 	store_bind_text(st, 14, e->source_id);
+	store_bind_text(st, 15, e->story[0] != '\0' ? e->story : NULL);
 	return store_step_done(s, st, "saving", e->key);
 }
 
@@ -861,7 +867,12 @@ store_add_story(struct store *s, const struct entry *e)
 		    SQLITE_TRANSIENT);
 	else
 		sqlite3_bind_null(st, 11);
-	return store_step_done(s, st, "saving the story of", e->key);
+	if (store_step_done(s, st, "saving the story of", e->key) == -1 ||
+	    (st = store_stmt(s, ST_PENDING_STORY)) == NULL)
+		return -1;
+	store_bind_text(st, 1, e->key);
+	sqlite3_bind_int64(st, 2, sqlite3_last_insert_rowid(s->db));
+	return store_step_done(s, st, "recording the story of", e->key);
 }
 
 int
@@ -897,15 +908,14 @@ store_forget_pending(struct store *s, const char *key)
 {
 	sqlite3_stmt *st;
 
-	if ((st = store_stmt(s, ST_DEL_PENDING)) == NULL)
-		return -1;
-	store_bind_text(st, 1, key);
-	if (store_step_done(s, st, "forgetting", key) == -1)
-		return -1;
 	if ((st = store_stmt(s, ST_DEL_STORY)) == NULL)
 		return -1;
 	store_bind_text(st, 1, key);
-	return store_step_done(s, st, "forgetting the story of", key);
+	if (store_step_done(s, st, "forgetting the story of", key) == -1 ||
+	    (st = store_stmt(s, ST_DEL_PENDING)) == NULL)
+		return -1;
+	store_bind_text(st, 1, key);
+	return store_step_done(s, st, "forgetting", key);
 }
 
 /* A story_entries row into e; -1 when its key or story is not a key's. */
@@ -940,17 +950,14 @@ store_row_story(sqlite3_stmt *st, struct entry *e)
 	return 0;
 }
 
-int
-store_story_each(struct store *s, time_t since, int whole,
-    int (*cb)(const struct entry *, void *), void *arg)
+/* Walks the rows st selects into cb; what reading them failed at: what. */
+static int
+store_story_walk(struct store *s, sqlite3_stmt *st,
+    int (*cb)(const struct entry *, void *), void *arg, const char *what)
 {
-	sqlite3_stmt *st;
 	struct entry e;
 	int rc;
 
-	if ((st = store_stmt(s, whole ? ST_STORIES : ST_STORY_WINDOW)) == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)since);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (store_row_story(st, &e) == -1)
 			continue;
@@ -963,43 +970,35 @@ store_story_each(struct store *s, time_t since, int whole,
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
-		store_seterr(s, "store: reading stories");
+		store_seterr(s, "store: reading %s", what);
 		return -1;
 	}
 	return 0;
 }
 
 int
-store_story_members(struct store *s, const char *story, struct entry **out,
-    size_t *n)
+store_story_window(struct store *s, time_t since,
+    int (*cb)(const struct entry *, void *), void *arg)
 {
 	sqlite3_stmt *st;
-	struct entry *v = NULL;
-	size_t len = 0, cap = 0;
-	int rc;
 
-	*out = NULL;
-	*n = 0;
-	if ((st = store_stmt(s, ST_STORY_MEMBERS)) == NULL)
+	if ((st = store_stmt(s, ST_STORY_WINDOW)) == NULL)
 		return -1;
-	store_bind_text(st, 1, story);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (len == cap) {
-			cap = cap == 0 ? 4 : cap * 2;
-			v = xreallocarray(v, cap, sizeof(*v));
-		}
-		if (store_row_story(st, &v[len]) == 0)
-			len++;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		store_seterr(s, "store: reading a story");
-		store_entries_free(v, len);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)since);
+	return store_story_walk(s, st, cb, arg, "the stories' window");
+}
+
+int
+store_stories(struct store *s, time_t since, time_t from,
+    int (*cb)(const struct entry *, void *), void *arg)
+{
+	sqlite3_stmt *st;
+
+	if ((st = store_stmt(s, ST_STORIES)) == NULL)
 		return -1;
-	}
-	*out = v;
-	*n = len;
-	return 0;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)since);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)from);
+	return store_story_walk(s, st, cb, arg, "stories");
 }
 
 int

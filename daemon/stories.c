@@ -175,12 +175,13 @@ print_text(const struct gather *g, FILE *out)
 }
 
 int
-stories_print(struct store *store, time_t since, int json, FILE *out)
+stories_print(struct store *store, time_t since, time_t from, int json,
+    FILE *out)
 {
 	struct gather g = { strmap_new(), NULL, 0, 0 };
 	int rc;
 
-	rc = store_story_each(store, since, 1, gather_entry, &g);
+	rc = store_stories(store, since, from, gather_entry, &g);
 	if (rc == 0) {
 		qsort(g.v, g.n, sizeof(*g.v), story_cmp);
 		if (json)

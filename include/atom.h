@@ -26,7 +26,7 @@ int	atom_write(const char *path, const struct atom_head *head,
 /*
  * One item of a merged feed of stories (group = yes): the newest entry of
  * a story, with the story's entries as the state keeps them
- * (store_story_members).  A story of one entry is that entry; a larger
+ * (store_stories).  A story of one entry is that entry; a larger
  * one has its root's title and link (the entry whose key is the story's
  * id), every other entry's link as rel="related", the newest update and
  * the list of its outlets.

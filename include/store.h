@@ -105,24 +105,21 @@ int	store_mark_seen(struct store *, const char *key, const char *feed,
  */
 int	store_forget_pending(struct store *, const char *key);
 /*
- * Walks the delivered entries' stories in delivery order: those seen since
- * since, or (whole) every entry of the stories that have one seen since
- * then.  cb gets an entry with key, story, feed_name, feed_title, title,
- * link, published, seen and story_vec set, and story_text and
- * story_links (only where no story_vec was kept, unless whole), borrowed
- * for the call; returning -1 stops the walk.  0 or -1.
+ * The delivered entries' stories, in the order they were recorded (a
+ * story's root, whose key is its id, is not always the first of its
+ * entries: feeds commit in groups).  store_story_window walks the
+ * entries seen since since, for the index: story_vec is set, and
+ * story_text and story_links only where no story_vec was kept.
+ * store_stories walks the entries seen since from of the stories that
+ * have an entry seen since since, for the listings: story_text,
+ * story_links and story_vec as kept.  cb gets an entry with key, story,
+ * feed_name, feed_title, title, link, published and seen set too,
+ * borrowed for the call; returning -1 stops the walk.  0 or -1.
  */
-int	store_story_each(struct store *, time_t since, int whole,
+int	store_story_window(struct store *, time_t since,
 	    int (*cb)(const struct entry *, void *), void *arg);
-/*
- * The entries of story, in the order their deliveries were recorded (the
- * root, whose key is the story's id, is not always first: feeds commit
- * in groups, not in the order their entries joined), with the
- * fields store_story_each sets, in an array freed by store_entries_free.
- * 0 or -1.
- */
-int	store_story_members(struct store *, const char *story,
-	    struct entry **out, size_t *n);
+int	store_stories(struct store *, time_t since, time_t from,
+	    int (*cb)(const struct entry *, void *), void *arg);
 int	store_pending_each(struct store *, int (*cb)(const char *key,
 	    const char *feed, const char *name, void *arg), void *arg);
 /*

@@ -11,7 +11,12 @@
 
 struct store;
 
-/* 0, or -1 with store_errmsg set (a read failed; nothing was printed). */
-int	stories_print(struct store *, time_t since, int json, FILE *out);
+/*
+ * The stories with an entry seen since since, with their entries seen
+ * since from.  0, or -1 with store_errmsg set (a read failed; nothing was
+ * printed).
+ */
+int	stories_print(struct store *, time_t since, time_t from, int json,
+	    FILE *out);
 
 #endif

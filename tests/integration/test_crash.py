@@ -169,9 +169,9 @@ def test_crash_exactly_once(work, tmp_path):
     assert not any((work.spool / "tmp").iterdir())
     # Every delivered entry is in exactly one story, as its message says,
     # and every story's root is a delivered entry of its own story.
-    stories = dict(query(work.path / "state.db",
-                         "SELECT key, story FROM story_entries"))
-    assert set(stories) == expected
+    rows = query(work.path / "state.db", "SELECT key, story FROM story_entries")
+    stories = dict(rows)
+    assert set(stories) == expected and len(rows) == len(stories)
     for path in work.message_files():
         head = path.read_bytes()[:8192].decode("ascii", "replace")
         key = re.search(r"^Message-ID: <([0-9a-f]{64})@", head, re.M).group(1)

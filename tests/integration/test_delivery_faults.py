@@ -24,7 +24,8 @@ import pytest
 
 from conftest import NEW_ITEM, fixture_bytes, run_process
 from helpers import (PLAIN, assert_exactly_once, error_line, fill, make_feed, mount_tmpfs,
-                     numbered_items, put_feed, rss_feed, run_env, serve_plain, subjects, titles)
+                     numbered_items, put_feed, query, rss_feed, run_env, serve_plain, subjects,
+                     titles)
 
 
 # --- D08: the spool's filesystem is full ------------------------------------
@@ -139,6 +140,10 @@ def test_unwritable_spool_exits_3_then_delivers_once_D10(server, work, layout):
     res = work.once()
     assert res.rc == 0, res
     assert_exactly_once(work, PLAIN)
+    # One story row per delivered entry: the failed run's went with it.
+    keys = [k for (k,) in query(work.path / "state.db",
+                                "SELECT key FROM story_entries")]
+    assert len(keys) == len(set(keys)) == len(work.message_files())
 
 
 # --- D11: tmp/ or new/ missing, tmp/ on another filesystem -----------------

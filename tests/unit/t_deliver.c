@@ -216,6 +216,25 @@ TEST(find_needs_whole_name)
 	rig_close(&r);
 }
 
+static int
+count_story(const struct entry *e, void *arg)
+{
+	(void)e;
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+/* The story rows the state holds. */
+static size_t
+story_rows(struct store *s)
+{
+	size_t n = 0;
+
+	if (store_stories(s, 0, 0, count_story, &n) == -1)
+		return (size_t)-1;
+	return n;
+}
+
 TEST(failed_rename_leaves_entries_unseen)
 {
 	struct entry v[2] = {
@@ -226,6 +245,9 @@ TEST(failed_rename_leaves_entries_unseen)
 	char err[512] = "", path[1024];
 	size_t n;
 
+	/* One story: each row goes with its pending one. */
+	memcpy(v[0].story, v[0].key, KEY_HEX_SIZE);
+	memcpy(v[1].story, v[0].key, KEY_HEX_SIZE);
 	rig_open(&r, "fail");
 	/* new/ unusable: the rename fails, as on a broken spool. */
 	snprintf(path, sizeof(path), "%s/new", r.spool);
@@ -237,6 +259,7 @@ TEST(failed_rename_leaves_entries_unseen)
 	ASSERT_INT(count_files(r.spool, "tmp", NULL), 0);
 	ASSERT_INT(store_is_seen(r.s, v[0].key), 0);
 	ASSERT_INT(store_is_seen(r.s, v[1].key), 0);
+	ASSERT_INT(story_rows(r.s), 0);
 	ASSERT_INT(deliver_recover(r.s, r.spool, &n, err, sizeof(err)), 0);
 	ASSERT_INT(n, 0);
 	/* new/ is back: the next delivery brings both, once. */
@@ -246,6 +269,7 @@ TEST(failed_rename_leaves_entries_unseen)
 	ASSERT_INT(count_files(r.spool, "new", NULL), 2);
 	ASSERT_INT(count_files(r.spool, "tmp", NULL), 0);
 	ASSERT_INT(store_is_seen(r.s, v[1].key), 1);
+	ASSERT_INT(story_rows(r.s), 2);
 	rig_close(&r);
 }
 

@@ -470,7 +470,9 @@ static const char *const schema_undo[][2] = {
 	    "ALTER TABLE recent DROP COLUMN source_id;" },
 	{ "8", "ALTER TABLE feeds DROP COLUMN ttl;"
 	    "ALTER TABLE feeds DROP COLUMN server_wait;" },
-	{ "9", "DROP TABLE story_entries;" },
+	{ "9", "DROP TABLE story_entries;"
+	    "ALTER TABLE pending DROP COLUMN story_row;"
+	    "ALTER TABLE recent DROP COLUMN story;" },
 };
 
 /* Takes the state at path back to schema version, then runs sql. */
