@@ -1007,7 +1007,8 @@ story_tokenize(struct story_tokenizer *t, const char *title,
 void
 story_tokenizer_taught(struct story_tokenizer *t, struct buf *out)
 {
-	buf_add(out, t->taught.data, t->taught.len);
+	if (t->taught.len > 0)
+		buf_add(out, t->taught.data, t->taught.len);
 	buf_reset(&t->taught);
 }
 
