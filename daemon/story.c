@@ -488,7 +488,7 @@ bag_fill(struct story_index *x, struct bag *b, const struct entry *e)
 	free(title);
 	for (size_t i = 0; i < b->n; i++) {
 		l = postings_get(&x->post, b->tok[i].hash, x->head);
-		b->tok[i].idf = (float)idf(x, l != NULL ? l->n : 0);
+		b->tok[i].idf = (float)idf(x, l != NULL ? post_n(l) : 0);
 	}
 	qsort(b->tok, b->n, sizeof(b->tok[0]), btok_cmp);
 	if (b->n > TOKENS_MAX)
@@ -558,7 +558,7 @@ touch_links(struct story_index *x, uint32_t hash, unsigned char flag,
 {
 	struct post_list *l = postings_get(&x->links, hash, x->head);
 
-	for (uint32_t k = 0; l != NULL && k < l->n; k++)
+	for (uint32_t k = 0; l != NULL && k < post_n(l); k++)
 		if (in_window(x, post_id(l, k), when))
 			touch(x, post_id(l, k))->flags |= flag;
 }
@@ -662,13 +662,13 @@ share_common(struct story_index *x, const struct btok *t,
 {
 	uint32_t p = 0, step, lo, hi, mid, id;
 
-	for (size_t k = 0; k < x->ntouched && p < l->n; k++) {
+	for (size_t k = 0; k < x->ntouched && p < post_n(l); k++) {
 		id = x->touched[k] - x->head;
-		for (step = 1; p + step < l->n &&
+		for (step = 1; p + step < post_n(l) &&
 		    post_id(l, p + step) - x->head < id; step *= 2)
 			;
 		lo = p + step / 2;
-		hi = p + step < l->n ? p + step + 1 : l->n;
+		hi = p + step < post_n(l) ? p + step + 1 : post_n(l);
 		if (post_id(l, lo) - x->head >= id)
 			hi = lo + 1;
 		/* The first place at or after id, in [lo, hi). */
@@ -680,7 +680,7 @@ share_common(struct story_index *x, const struct btok *t,
 				hi = mid;
 		}
 		p = lo;
-		if (p < l->n && post_id(l, p) == x->touched[k])
+		if (p < post_n(l) && post_id(l, p) == x->touched[k])
 			share(&x->cand[x->touched[k] & (x->cap - 1)], t,
 			    post_meta(l, p));
 	}
@@ -701,9 +701,9 @@ accumulate(struct story_index *x, const struct bag *b, time_t when)
 	dfmax = (uint32_t)fmax(DF_FEW, fmin(DF_SHARE * n, DF_MAX));
 	for (i = 0; i < b->n; i++) {
 		if ((l = postings_get(&x->post, b->tok[i].hash, x->head)) ==
-		    NULL || l->n > dfmax)
+		    NULL || post_n(l) > dfmax)
 			continue;
-		for (k = 0; k < l->n; k++)
+		for (k = 0; k < post_n(l); k++)
 			if (in_window(x, post_id(l, (uint32_t)k), when))
 				share(touch(x, post_id(l, (uint32_t)k)),
 				    &b->tok[i], post_meta(l, (uint32_t)k));
@@ -720,8 +720,8 @@ accumulate(struct story_index *x, const struct bag *b, time_t when)
 	    &x->head);
 	for (i = 0; i < b->n; i++)
 		if ((l = postings_get(&x->post, b->tok[i].hash, x->head)) !=
-		    NULL && l->n > dfmax && (l->n <= n / DF_NOISE ||
-		    l->n <= DF_NOISE_MIN))
+		    NULL && post_n(l) > dfmax && (post_n(l) <= n / DF_NOISE ||
+		    post_n(l) <= DF_NOISE_MIN))
 			share_common(x, &b->tok[i], l);
 }
 

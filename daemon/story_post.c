@@ -25,16 +25,16 @@ find(const struct postings *p, uint32_t hash)
 }
 
 static unsigned char *
-metas(const struct post_list *l)
+metas(struct post_block *b)
 {
-	return l->u.block + (size_t)l->cap * sizeof(uint32_t);
+	return b->data + (size_t)b->cap * sizeof(uint32_t);
 }
 
 /* The first k of l not before head, by a binary search. */
 static uint32_t
 first_live(const struct post_list *l, uint32_t head)
 {
-	uint32_t lo = 0, hi = l->n, mid;
+	uint32_t lo = 0, hi = post_n(l), mid;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
@@ -47,54 +47,63 @@ first_live(const struct post_list *l, uint32_t head)
 }
 
 static void
+list_free(struct post_list *l)
+{
+	if (l->n & POST_BLOCK)
+		free(l->u.block);
+	l->n = 0;
+}
+
+static void
 trim(struct post_list *l, uint32_t head)
 {
 	uint32_t lo = first_live(l, head);
 
+	if (lo == 0)
+		return;
+	if (!(l->n & POST_BLOCK)) {
+		l->n = 0;
+		return;
+	}
+	if (lo == post_n(l)) {
+		list_free(l);	/* back to an empty slot of its own */
+		return;
+	}
+	l->u.block->start += lo;
 	l->n -= lo;
-	if (l->cap > 1)
-		l->start += lo;
 }
 
 /*
  * Room for one more posting at the end of l's block: its postings moved
- * to the front when some left, else a larger block.
+ * to the front when at most half of it is used, else a larger block.
  */
 static void
 make_room(struct post_list *l)
 {
-	uint32_t cap = l->cap;
-	unsigned char *block;
+	struct post_block *b = (l->n & POST_BLOCK) ? l->u.block : NULL, *nb;
+	uint32_t n = post_n(l), cap = b != NULL ? b->cap : 1;
 
-	if (l->cap > 1 && l->start > 0 && l->n <= l->cap / 2) {
-		memmove(l->u.block, l->u.block + (size_t)l->start *
-		    sizeof(uint32_t), (size_t)l->n * sizeof(uint32_t));
-		memmove(metas(l), metas(l) + l->start, l->n);
-		l->start = 0;
+	if (b != NULL && b->start > 0 && n <= b->cap / 2) {
+		memmove(b->data, b->data + (size_t)b->start * sizeof(uint32_t),
+		    (size_t)n * sizeof(uint32_t));
+		memmove(metas(b), metas(b) + b->start, n);
+		b->start = 0;
 		return;
 	}
-	if (l->n == l->cap)
-		cap = l->cap < 4 ? l->cap + 1 : l->cap + l->cap / 2;
-	block = xreallocarray(NULL, cap, sizeof(uint32_t) + 1);
-	for (uint32_t k = 0; k < l->n; k++) {
+	if (n == cap)
+		cap = cap < 4 ? cap + 1 : cap + cap / 2;
+	nb = xmalloc(sizeof(*nb) + (size_t)cap * (sizeof(uint32_t) + 1));
+	nb->cap = cap;
+	nb->start = 0;
+	for (uint32_t k = 0; k < n; k++) {
 		uint32_t id = post_id(l, k);
 
-		memcpy(block + (size_t)k * sizeof(id), &id, sizeof(id));
-		block[(size_t)cap * sizeof(id) + k] =
-		    (unsigned char)post_meta(l, k);
+		memcpy(nb->data + (size_t)k * sizeof(id), &id, sizeof(id));
+		metas(nb)[k] = (unsigned char)post_meta(l, k);
 	}
-	if (l->cap > 1)
-		free(l->u.block);
-	l->u.block = block;
-	l->cap = cap;
-	l->start = 0;
-}
-
-static void
-list_free(struct post_list *l)
-{
-	if (l->cap > 1)
-		free(l->u.block);
+	free(b);
+	l->u.block = nb;
+	l->n = n | POST_BLOCK;
 }
 
 /* A table twice as large, without the lists the window emptied. */
@@ -111,7 +120,7 @@ rehash(struct postings *p, uint32_t head)
 		if (old[i].hash == 0)
 			continue;
 		trim(&old[i], head);
-		if (old[i].n == 0) {
+		if (post_n(&old[i]) == 0) {
 			list_free(&old[i]);
 			continue;
 		}
@@ -132,7 +141,7 @@ postings_get(struct postings *p, uint32_t hash, uint32_t head)
 	if (l == NULL)
 		return NULL;
 	trim(l, head);
-	return l->n > 0 ? l : NULL;
+	return post_n(l) > 0 ? l : NULL;
 }
 
 void
@@ -140,6 +149,7 @@ postings_add(struct postings *p, uint32_t hash, uint32_t id, unsigned meta,
     uint32_t head)
 {
 	struct post_list *l = find(p, hash);
+	struct post_block *b;
 	size_t i;
 
 	if (l == NULL) {
@@ -153,35 +163,20 @@ postings_add(struct postings *p, uint32_t hash, uint32_t id, unsigned meta,
 		p->n++;
 	}
 	trim(l, head);
-	if (l->n == 0 && l->cap <= 1) {
-		l->cap = 1;
+	if (l->n == 0) {
 		l->u.one.id = id;
 		l->u.one.meta = (unsigned char)meta;
 		l->n = 1;
 		return;
 	}
-	if (l->cap <= 1 || l->start + l->n == l->cap)
+	if (!(l->n & POST_BLOCK) || l->u.block->start + post_n(l) ==
+	    l->u.block->cap)
 		make_room(l);
-	memcpy(l->u.block + (size_t)(l->start + l->n) * sizeof(id), &id,
+	b = l->u.block;
+	memcpy(b->data + (size_t)(b->start + post_n(l)) * sizeof(id), &id,
 	    sizeof(id));
-	metas(l)[l->start + l->n++] = (unsigned char)meta;
-}
-
-long
-postings_find(const struct post_list *l, uint32_t id)
-{
-	uint32_t lo = 0, hi = l->n, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (post_id(l, mid) == id)
-			return (long)mid;
-		if (before(post_id(l, mid), id))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
+	metas(b)[b->start + post_n(l)] = (unsigned char)meta;
+	l->n++;
 }
 
 void
@@ -199,7 +194,8 @@ postings_bytes(const struct postings *p)
 	size_t n = p->cap * sizeof(*p->t);
 
 	for (size_t i = 0; i < p->cap; i++)
-		if (p->t[i].cap > 1)
-			n += p->t[i].cap * (sizeof(uint32_t) + 1);
+		if (p->t[i].n & POST_BLOCK)
+			n += sizeof(struct post_block) + p->t[i].u.block->cap *
+			    (sizeof(uint32_t) + 1);
 	return n;
 }

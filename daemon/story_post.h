@@ -15,18 +15,29 @@
 #include <stdint.h>
 #include <string.h>
 
+/*
+ * A list: 16 bytes in the table.  One posting lives in the slot itself;
+ * more live in a block whose head says its capacity and where they start
+ * in it (after ids that left): cap ids, then cap metas.
+ */
 struct post_list {
 	uint32_t	 hash;		/* 0: a free slot */
-	uint32_t	 n;		/* postings from start on */
-	uint32_t	 cap;		/* 1: the one posting is in one */
-	uint32_t	 start;		/* where they start in the block */
+	uint32_t	 n;		/* postings, POST_BLOCK when in one */
 	union {
-		unsigned char	*block;	/* cap ids, then cap metas */
+		struct post_block	*block;
 		struct {
 			uint32_t	 id;
 			unsigned char	 meta;
-		}		 one;
+		}			 one;
 	}		 u;
+};
+
+#define POST_BLOCK	0x80000000u
+
+struct post_block {
+	uint32_t	 cap;
+	uint32_t	 start;
+	unsigned char	 data[];
 };
 
 struct postings {
@@ -36,13 +47,20 @@ struct postings {
 };
 
 static inline uint32_t
+post_n(const struct post_list *l)
+{
+	return l->n & ~POST_BLOCK;
+}
+
+static inline uint32_t
 post_id(const struct post_list *l, uint32_t k)
 {
+	const struct post_block *b = l->u.block;
 	uint32_t id;
 
-	if (l->cap <= 1)
+	if (!(l->n & POST_BLOCK))
 		return l->u.one.id;
-	memcpy(&id, l->u.block + (size_t)(l->start + k) * sizeof(id),
+	memcpy(&id, b->data + (size_t)(b->start + k) * sizeof(id),
 	    sizeof(id));
 	return id;
 }
@@ -50,9 +68,11 @@ post_id(const struct post_list *l, uint32_t k)
 static inline unsigned
 post_meta(const struct post_list *l, uint32_t k)
 {
-	if (l->cap <= 1)
+	const struct post_block *b = l->u.block;
+
+	if (!(l->n & POST_BLOCK))
 		return l->u.one.meta;
-	return l->u.block[(size_t)l->cap * sizeof(uint32_t) + l->start + k];
+	return b->data[(size_t)b->cap * sizeof(uint32_t) + b->start + k];
 }
 
 /* hash's list without the ids before head, or NULL when it has none. */
@@ -60,8 +80,6 @@ struct post_list *postings_get(struct postings *, uint32_t hash,
 		    uint32_t head);
 void		 postings_add(struct postings *, uint32_t hash, uint32_t id,
 		    unsigned meta, uint32_t head);
-/* The place of id in l, or -1. */
-long		 postings_find(const struct post_list *l, uint32_t id);
 void		 postings_clear(struct postings *);
 size_t		 postings_bytes(const struct postings *);
 
