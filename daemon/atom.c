@@ -422,21 +422,11 @@ atom_story_content(const struct atom_story *s)
 	return buf_release(&h);
 }
 
-/* A story's root: the entry whose key is its id, else its first. */
-static const struct entry *
-atom_story_root(const struct atom_story *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->members[i].key, s->members[i].story) == 0)
-			return &s->members[i];
-	return &s->members[0];
-}
-
 /* One story of two entries or more; returns its update time. */
 static time_t
 atom_story_entry(struct buf *b, const struct atom_story *s)
 {
-	const struct entry *root = atom_story_root(s);
+	const struct entry *root = entry_story_root(s->members, s->n);
 	struct buf outlets;
 	time_t updated, published, t;
 	char *content;

@@ -370,3 +370,12 @@ entry_key_parse(const char *hex, unsigned char key[KEY_BYTES])
 	}
 	return 0;
 }
+
+const struct entry *
+entry_story_root(const struct entry *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].key, v[i].story) == 0)
+			return &v[i];
+	return &v[0];
+}

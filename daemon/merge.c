@@ -14,41 +14,17 @@
 #include "strmap.h"
 #include "xmalloc.h"
 
-/* The stories of the merged feed being made, by their ids. */
+/* The stories of the merged feed being made, with what they hold. */
 struct gather {
-	struct strmap		*index;		/* story id -> index in v */
 	struct atom_story	*v;
 	size_t			 n;
+	struct entry		*members;	/* from the state, story by story */
+	size_t			 nmembers;
 };
-
-/* Adds an entry read from the state to its story, when it is one of v. */
-static int
-gather_member(const struct entry *e, void *arg)
-{
-	struct gather *g = arg;
-	struct atom_story *s;
-	size_t i;
-
-	if (!strmap_get(g->index, e->story, &i))
-		return 0;
-	s = &g->v[i];
-	s->members = xreallocarray(s->members, s->n + 1, sizeof(*s->members));
-	memset(&s->members[s->n], 0, sizeof(s->members[0]));
-	memcpy(s->members[s->n].key, e->key, KEY_HEX_SIZE);
-	memcpy(s->members[s->n].story, e->story, KEY_HEX_SIZE);
-	s->members[s->n].feed_name = xstrdup_or_null(e->feed_name);
-	s->members[s->n].feed_title = xstrdup_or_null(e->feed_title);
-	s->members[s->n].title = xstrdup_or_null(e->title);
-	s->members[s->n].link = xstrdup_or_null(e->link);
-	s->members[s->n].published = e->published;
-	s->members[s->n].date = s->members[s->n].seen = e->seen;
-	s->n++;
-	return 0;
-}
 
 /*
  * The stories of the n entries (newest first) into g->v, in that order,
- * with their entries read from the state in one walk; an entry without a
+ * with their entries read from the state at once; an entry without a
  * story (delivered before stories were kept) stands alone.  Called with
  * the store held.  0, or -1 with the store's error.
  */
@@ -56,36 +32,48 @@ static int
 merge_stories(struct store *store, const struct entry *entries, size_t n,
     long window, struct gather *g)
 {
+	struct strmap *index = strmap_new();
 	time_t since = 0;
-	size_t k;
+	size_t i, k, run;
 
-	g->index = strmap_new();
 	g->v = xcalloc(n + 1, sizeof(*g->v));
-	g->n = 0;
-	for (size_t i = 0; i < n; i++) {
+	for (i = 0; i < n; i++) {
 		const struct entry *e = &entries[i];
 
 		if (e->story[0] != '\0') {
-			if (strmap_get(g->index, e->story, &k))
+			if (strmap_get(index, e->story, &k))
 				continue;
-			strmap_set(g->index, e->story, g->n);
+			strmap_set(index, e->story, g->n);
 			if (since == 0 || e->seen < since)
 				since = e->seen;
 		}
 		g->v[g->n++].newest = e;
 	}
-	if (since == 0)
-		return 0;
-	return store_stories(store, since, since - window, gather_member, g);
+	if (since != 0 && store_stories(store, since, since - window,
+	    &g->members, &g->nmembers) == -1) {
+		strmap_free(index);
+		return -1;
+	}
+	/* Each run of one story's entries is the members of that story. */
+	for (i = 0; i < g->nmembers; i = run) {
+		for (run = i + 1; run < g->nmembers &&
+		    strcmp(g->members[run].story, g->members[i].story) == 0;
+		    run++)
+			;
+		if (strmap_get(index, g->members[i].story, &k)) {
+			g->v[k].members = &g->members[i];
+			g->v[k].n = run - i;
+		}
+	}
+	strmap_free(index);
+	return 0;
 }
 
 static void
 merge_stories_free(struct gather *g)
 {
-	for (size_t i = 0; i < g->n; i++)
-		store_entries_free(g->v[i].members, g->v[i].n);
+	store_entries_free(g->members, g->nmembers);
 	free(g->v);
-	strmap_free(g->index);
 }
 
 void
@@ -93,7 +81,7 @@ merge_work(uv_work_t *req)
 {
 	struct poller *p = req->data;
 	struct atom_head head;
-	struct gather g = { NULL, NULL, 0 };
+	struct gather g = { NULL, 0, NULL, 0 };
 	struct entry *entries = NULL;
 	size_t n = 0;
 	int rc;
@@ -118,7 +106,6 @@ merge_work(uv_work_t *req)
 	else if (rc == 0)
 		atom_write(p->output, &head, entries, n, p->merge_err,
 		    sizeof(p->merge_err));
-	if (g.index != NULL)
-		merge_stories_free(&g);
+	merge_stories_free(&g);
 	store_entries_free(entries, n);
 }

@@ -121,7 +121,8 @@ static const char *const store_sql[ST_COUNT] = {
 	    "FROM story_entries WHERE seen >= ?1 ORDER BY n",
 	[ST_STORIES] = "SELECT " STORY_COLUMNS " FROM story_entries "
 	    "WHERE seen >= ?2 AND story IN "
-	    "(SELECT story FROM story_entries WHERE seen >= ?1) ORDER BY n",
+	    "(SELECT story FROM story_entries WHERE seen >= ?1) "
+	    "ORDER BY story, n",
 };
 
 /* Schema steps, indexed by the user_version they start from. */
@@ -950,14 +951,17 @@ store_row_story(sqlite3_stmt *st, struct entry *e)
 	return 0;
 }
 
-/* Walks the rows st selects into cb; what reading them failed at: what. */
-static int
-store_story_walk(struct store *s, sqlite3_stmt *st,
-    int (*cb)(const struct entry *, void *), void *arg, const char *what)
+int
+store_story_window(struct store *s, time_t since,
+    int (*cb)(const struct entry *, void *), void *arg)
 {
+	sqlite3_stmt *st;
 	struct entry e;
 	int rc;
 
+	if ((st = store_stmt(s, ST_STORY_WINDOW)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)since);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (store_row_story(st, &e) == -1)
 			continue;
@@ -970,35 +974,44 @@ store_story_walk(struct store *s, sqlite3_stmt *st,
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
-		store_seterr(s, "store: reading %s", what);
+		store_seterr(s, "store: reading the stories' window");
 		return -1;
 	}
 	return 0;
 }
 
 int
-store_story_window(struct store *s, time_t since,
-    int (*cb)(const struct entry *, void *), void *arg)
+store_stories(struct store *s, time_t since, time_t from, struct entry **out,
+    size_t *n)
 {
 	sqlite3_stmt *st;
+	struct entry *v = NULL;
+	size_t len = 0, cap = 0;
+	int rc;
 
-	if ((st = store_stmt(s, ST_STORY_WINDOW)) == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)since);
-	return store_story_walk(s, st, cb, arg, "the stories' window");
-}
-
-int
-store_stories(struct store *s, time_t since, time_t from,
-    int (*cb)(const struct entry *, void *), void *arg)
-{
-	sqlite3_stmt *st;
-
+	*out = NULL;
+	*n = 0;
 	if ((st = store_stmt(s, ST_STORIES)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)since);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)from);
-	return store_story_walk(s, st, cb, arg, "stories");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (len == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		if (store_row_story(st, &v[len]) == 0)
+			len++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		store_seterr(s, "store: reading stories");
+		store_entries_free(v, len);
+		return -1;
+	}
+	*out = v;
+	*n = len;
+	return 0;
 }
 
 int

@@ -1,7 +1,7 @@
 /*
- * The stories listing.  The state walks the entries of the stories asked
- * for in the order they were recorded; they are gathered per story here,
- * and a story's root (the entry whose key is its id) gives its headline.
+ * The stories listing.  The state gives the entries of the stories asked
+ * for story by story; each run is a story here, and its root (the entry
+ * whose key is its id) gives its headline.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,60 +13,41 @@
 #include "log.h"
 #include "stories.h"
 #include "store.h"
-#include "strmap.h"
 #include "xmalloc.h"
 
+/* A story: a run of the entries the state gave, all of one story. */
 struct story {
-	char		 id[KEY_HEX_SIZE];
-	time_t		 first_seen;
-	struct entry	*entries;	/* in delivery order */
-	size_t		 n;
-	size_t		 cap;
+	const char		*id;
+	time_t			 first_seen;
+	const struct entry	*entries;	/* in the order recorded */
+	size_t			 n;
 };
 
 struct gather {
-	struct strmap	*index;		/* story id -> index in v */
 	struct story	*v;
 	size_t		 n;
-	size_t		 cap;
 };
 
-static int
-gather_entry(const struct entry *e, void *arg)
+/* The runs of one story in the n entries v, story by story. */
+static void
+gather(struct gather *g, const struct entry *v, size_t n)
 {
-	struct gather *g = arg;
 	struct story *s;
-	struct entry *c;
-	size_t i;
 
-	if (!strmap_get(g->index, e->story, &i)) {
-		if (g->n == g->cap) {
-			g->cap = g->cap == 0 ? 64 : g->cap * 2;
-			g->v = xreallocarray(g->v, g->cap, sizeof(*g->v));
+	g->v = xcalloc(n + 1, sizeof(*g->v));
+	g->n = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (g->n == 0 || strcmp(v[i].story, g->v[g->n - 1].id) != 0) {
+			s = &g->v[g->n++];
+			s->id = v[i].story;
+			s->first_seen = v[i].seen;
+			s->entries = &v[i];
 		}
-		i = g->n++;
-		memset(&g->v[i], 0, sizeof(g->v[i]));
-		memcpy(g->v[i].id, e->story, KEY_HEX_SIZE);
-		g->v[i].first_seen = e->seen;
-		strmap_set(g->index, e->story, i);
+		s = &g->v[g->n - 1];
+		s->n++;
+		if (v[i].seen < s->first_seen)
+			s->first_seen = v[i].seen;
 	}
-	s = &g->v[i];
-	if (s->n == s->cap) {
-		s->cap = s->cap == 0 ? 4 : s->cap * 2;
-		s->entries = xreallocarray(s->entries, s->cap,
-		    sizeof(*s->entries));
-	}
-	c = &s->entries[s->n++];
-	memset(c, 0, sizeof(*c));
-	memcpy(c->key, e->key, KEY_HEX_SIZE);
-	c->feed_name = xstrdup_or_null(e->feed_name);
-	c->title = xstrdup_or_null(e->title);
-	c->link = xstrdup_or_null(e->link);
-	c->published = e->published;
-	c->seen = e->seen;
-	if (e->seen < s->first_seen)
-		s->first_seen = e->seen;
-	return 0;
 }
 
 /* Newest first; the id settles a tie, so the order is always the same. */
@@ -80,14 +61,11 @@ story_cmp(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
-/* The root's title, else the first entry's. */
+/* The root's title. */
 static const char *
 headline(const struct story *s)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->entries[i].key, s->id) == 0)
-			return s->entries[i].title;
-	return s->n > 0 ? s->entries[0].title : NULL;
+	return s->n > 0 ? entry_story_root(s->entries, s->n)->title : NULL;
 }
 
 static const char *
@@ -178,23 +156,21 @@ int
 stories_print(struct store *store, time_t since, time_t from, int json,
     FILE *out)
 {
-	struct gather g = { strmap_new(), NULL, 0, 0 };
+	struct gather g = { NULL, 0 };
+	struct entry *v;
+	size_t n;
 	int rc;
 
-	rc = store_stories(store, since, from, gather_entry, &g);
-	if (rc == 0) {
-		qsort(g.v, g.n, sizeof(*g.v), story_cmp);
-		if (json)
-			rc = print_json(&g, out);
-		else
-			print_text(&g, out);
-	}
-	for (size_t i = 0; i < g.n; i++) {
-		for (size_t k = 0; k < g.v[i].n; k++)
-			entry_clear(&g.v[i].entries[k]);
-		free(g.v[i].entries);
-	}
+	if (store_stories(store, since, from, &v, &n) == -1)
+		return -1;
+	gather(&g, v, n);
+	qsort(g.v, g.n, sizeof(*g.v), story_cmp);
+	rc = 0;
+	if (json)
+		rc = print_json(&g, out);
+	else
+		print_text(&g, out);
 	free(g.v);
-	strmap_free(g.index);
+	store_entries_free(v, n);
 	return rc;
 }

@@ -33,7 +33,7 @@ int	atom_write(const char *path, const struct atom_head *head,
  */
 struct atom_story {
 	const struct entry	*newest;
-	struct entry		*members;	/* the caller's */
+	const struct entry	*members;
 	size_t			 n;
 };
 

@@ -83,6 +83,12 @@ int	entry_key_parse(const char *hex, unsigned char key[KEY_BYTES]);
  * when that date is later (a date in the future is not believed).
  */
 time_t	entry_placed(const struct entry *e);
+/*
+ * The root of a story, of its n > 0 entries v: the one whose key is the
+ * story's id, else (the root was not read) the first.
+ */
+const struct entry *entry_story_root(const struct entry *v, size_t n);
+
 /* Frees the strings e holds (not e itself). */
 void	entry_clear(struct entry *e);
 

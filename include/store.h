@@ -105,21 +105,22 @@ int	store_mark_seen(struct store *, const char *key, const char *feed,
  */
 int	store_forget_pending(struct store *, const char *key);
 /*
- * The delivered entries' stories, in the order they were recorded (a
- * story's root, whose key is its id, is not always the first of its
- * entries: feeds commit in groups).  store_story_window walks the
- * entries seen since since, for the index: story_vec is set, and
- * story_text and story_links only where no story_vec was kept.
- * store_stories walks the entries seen since from of the stories that
- * have an entry seen since since, for the listings: story_text,
- * story_links and story_vec as kept.  cb gets an entry with key, story,
- * feed_name, feed_title, title, link, published and seen set too,
- * borrowed for the call; returning -1 stops the walk.  0 or -1.
+ * The delivered entries' stories.  store_story_window walks the entries
+ * seen since since, in the order they were recorded, for the index: cb
+ * gets an entry with key, story, feed_name, feed_title, title, link,
+ * published, seen and story_vec set, and story_text and story_links only
+ * where no story_vec was kept, borrowed for the call; returning -1 stops
+ * the walk.  store_stories gives, for the listings, the entries seen
+ * since from of the stories that have an entry seen since since, those
+ * fields all set, story by story (a story's entries in the order they
+ * were recorded; its root, whose key is its id, is not always the first:
+ * feeds commit in groups), in an array freed by store_entries_free.
+ * Both return 0 or -1.
  */
 int	store_story_window(struct store *, time_t since,
 	    int (*cb)(const struct entry *, void *), void *arg);
 int	store_stories(struct store *, time_t since, time_t from,
-	    int (*cb)(const struct entry *, void *), void *arg);
+	    struct entry **out, size_t *n);
 int	store_pending_each(struct store *, int (*cb)(const char *key,
 	    const char *feed, const char *name, void *arg), void *arg);
 /*
