@@ -29,10 +29,10 @@
 #include <string.h>
 
 #include "html_text.h"
+#include "idmap.h"
 #include "story.h"
 #include "story_post.h"
 #include "story_tokens.h"
-#include "u64map.h"
 #include "url.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -45,6 +45,8 @@
 #define TOKENS_READ	512	/* distinct tokens read before the cut */
 /* Past this many entries the oldest go, whatever the window. */
 #define ENTRIES_MAX	50000
+_Static_assert(ENTRIES_MAX <= POST_OFFSET_MAX && ENTRIES_MAX <= UINT16_MAX,
+    "a list's ids, and a story's members, span the window at most");
 
 /* Weights: of the title, per kind of token; the inverse frequency's prior. */
 #define TITLE_WEIGHT	3.0
@@ -87,32 +89,28 @@
 #define META_KIND(m)		((m) >> 5)
 #define WEIGHT_MAX		15.5
 
-/* An entry is known by the first half of its key: 128 bits. */
-#define KEY_KEPT		(KEY_BYTES / 2)
-
+/* An entry of the window: 28 bytes. */
 struct item {
-	time_t		 when;		/* published, else seen */
-	time_t		 seen;
-	unsigned char	 key[KEY_KEPT];
-	uint32_t	 story;		/* its slot in stories */
+	uint32_t	 key[2];	/* the first 64 bits of its key */
+	uint32_t	 when;		/* published, else seen (seconds) */
+	uint32_t	 seen;
+	unsigned int	 story : 30;	/* its slot in stories */
+	unsigned int	 hangul : 1;	/* its script class */
+	unsigned int	 amounts : 1;	/* it has a number with a scale */
 	float		 norm;		/* of the tokens but phonetic keys */
 	float		 norm_cross;	/* of those both scripts share */
-	unsigned char	 hangul;	/* its script class */
-	unsigned char	 amounts;	/* it has a number with a scale */
 };
 
 struct story {
 	unsigned char	 root[KEY_BYTES];
 	uint32_t	 root_id;	/* the older story has the lower */
-	uint32_t	 members[2];	/* in the window, by script class */
-	/* One query's scratch. */
-	float		 top;
-	uint32_t	 support[2];	/* same class, any class */
-	int		 touched;
+	uint16_t	 members[2];	/* in the window, by script class */
+	uint32_t	 tally;		/* 1 + its place in tally, or 0 */
 };
 
-/* One query's scratch per candidate, by ring slot. */
+/* One query's candidate: what it shares with the new entry. */
 struct cand {
+	uint32_t	 id;
 	float		 dot;		/* same class */
 	float		 dot_cross;
 	float		 ph_new;	/* shared phonetic keys in the norms */
@@ -127,25 +125,40 @@ struct cand {
 #define CAND_COCITED	0x04
 #define CAND_AMOUNT	0x08	/* an amount shared */
 
+/* One query's story: its best score and its support. */
+struct tally {
+	uint32_t	 slot;
+	float		 top;
+	uint32_t	 support[2];	/* same class, any class */
+};
+
 struct story_index {
 	long		 window;
 	struct item	*ring;
+	/* One query's candidates (as found, then by id), found by id. */
 	struct cand	*cand;
-	uint32_t	*touched;
-	size_t		 ntouched;
+	size_t		 ncand;
+	size_t		 cand_cap;
+	struct cand_at {
+		uint32_t	 gen;	/* the query it is of */
+		uint32_t	 at;	/* in cand */
+	}		*cand_at;
+	size_t		 cand_at_cap;
+	uint32_t	 gen;
+	struct tally	*tally;
+	size_t		 ntally;
+	size_t		 tally_cap;
 	size_t		 cap;		/* a power of two */
 	uint32_t	 head;		/* the oldest id held */
 	uint32_t	 next;		/* the id the next entry gets */
 	struct postings	 post;		/* tokens */
-	struct postings	 links;		/* "link:URL" and "cite:URL" */
-	struct u64map	 keys;		/* key -> id */
-	struct u64map	 roots;		/* story root -> slot in stories */
+	struct citations cites;		/* by "cite:URL" */
+	struct idmap	 keys;		/* ids by key */
+	struct idmap	 roots;		/* slots in stories by root */
 	struct story	*stories;
 	uint32_t	*free_stories;
 	size_t		 nstories;
 	size_t		 nfree;
-	uint32_t	*touched_stories;
-	size_t		 ntouched_stories;
 	struct story_tokenizer *tok;
 };
 
@@ -159,8 +172,9 @@ struct bag {
 	}		 tok[TOKENS_READ];
 	size_t		 n;
 	/* Its own link (when it has one) and those it cites, as each kind. */
-	uint32_t	 as_link[1 + CITES_MAX];
 	uint32_t	 as_cite[1 + CITES_MAX];
+	/* What the key of the entry whose link it cites begins with. */
+	uint64_t	 cited_key[1 + CITES_MAX];
 	size_t		 nlinks;
 	int		 own_link;	/* the first link is its own */
 	unsigned char	 hangul;
@@ -198,6 +212,36 @@ prefix64(const unsigned char *k)
 	return v == 0 ? 1 : v;
 }
 
+/* A time as the ring keeps it: seconds since 1970, up to 2106. */
+static uint32_t
+seconds(time_t t)
+{
+	return t <= 0 ? 0 : (uint64_t)t >= UINT32_MAX ? UINT32_MAX :
+	    (uint32_t)t;
+}
+
+static struct item *
+item_at(const struct story_index *x, uint32_t id)
+{
+	return &x->ring[id & (x->cap - 1)];
+}
+
+static uint64_t
+item_key(const void *owner, uint32_t id)
+{
+	const struct item *it = item_at(owner, id);
+
+	return (uint64_t)it->key[0] << 32 | it->key[1];
+}
+
+static uint64_t
+root_key(const void *owner, uint32_t slot)
+{
+	const struct story_index *x = owner;
+
+	return prefix64(x->stories[slot].root);
+}
+
 struct story_index *
 story_index_new(long window)
 {
@@ -205,6 +249,10 @@ story_index_new(long window)
 
 	x->window = window > 0 ? window : STORY_WINDOW_DEFAULT;
 	x->tok = story_tokenizer_new();
+	x->keys.key = item_key;
+	x->keys.owner = x;
+	x->roots.key = root_key;
+	x->roots.owner = x;
 	return x;
 }
 
@@ -214,23 +262,17 @@ story_index_free(struct story_index *x)
 	if (x == NULL)
 		return;
 	postings_clear(&x->post);
-	postings_clear(&x->links);
-	u64map_clear(&x->keys);
-	u64map_clear(&x->roots);
+	citations_clear(&x->cites);
+	idmap_clear(&x->keys);
+	idmap_clear(&x->roots);
 	free(x->ring);
 	free(x->cand);
-	free(x->touched);
+	free(x->cand_at);
+	free(x->tally);
 	free(x->stories);
 	free(x->free_stories);
-	free(x->touched_stories);
 	story_tokenizer_free(x->tok);
 	free(x);
-}
-
-static struct item *
-item_at(const struct story_index *x, uint32_t id)
-{
-	return &x->ring[id & (x->cap - 1)];
 }
 
 /* --- stories --- */
@@ -239,11 +281,11 @@ static uint32_t
 story_slot(struct story_index *x, const unsigned char root[KEY_BYTES],
     uint32_t root_id)
 {
-	uint32_t *v = u64map_get(&x->roots, prefix64(root)), slot;
+	uint32_t slot;
 	struct story *s;
 
-	if (v != NULL)
-		return *v;
+	if (idmap_get(&x->roots, prefix64(root), &slot) == 0)
+		return slot;
 	if (x->nfree > 0)
 		slot = x->free_stories[--x->nfree];
 	else {
@@ -251,15 +293,13 @@ story_slot(struct story_index *x, const unsigned char root[KEY_BYTES],
 		    sizeof(*x->stories));
 		x->free_stories = xreallocarray(x->free_stories,
 		    x->nstories + 1, sizeof(*x->free_stories));
-		x->touched_stories = xreallocarray(x->touched_stories,
-		    x->nstories + 1, sizeof(*x->touched_stories));
 		slot = (uint32_t)x->nstories++;
 	}
 	s = &x->stories[slot];
 	memset(s, 0, sizeof(*s));
 	memcpy(s->root, root, KEY_BYTES);
 	s->root_id = root_id;
-	u64map_put(&x->roots, prefix64(root), slot);
+	idmap_put(&x->roots, slot);
 	return slot;
 }
 
@@ -270,7 +310,7 @@ story_leave(struct story_index *x, uint32_t slot, int hangul)
 
 	if (--s->members[hangul] > 0 || s->members[!hangul] > 0)
 		return;
-	u64map_del(&x->roots, prefix64(s->root));
+	idmap_del(&x->roots, prefix64(s->root));
 	x->free_stories[x->nfree++] = slot;
 }
 
@@ -283,10 +323,10 @@ evict(struct story_index *x, time_t now)
 
 	while (x->head != x->next) {
 		it = item_at(x, x->head);
-		if (it->seen >= now - x->window &&
+		if ((time_t)it->seen >= now - x->window &&
 		    x->next - x->head < ENTRIES_MAX)
 			break;
-		u64map_del(&x->keys, prefix64(it->key));
+		idmap_del(&x->keys, item_key(x, x->head));
 		story_leave(x, it->story, it->hangul);
 		x->head++;
 	}
@@ -301,12 +341,8 @@ ring_grow(struct story_index *x)
 	for (uint32_t id = x->head; id != x->next; id++)
 		ring[id & (cap - 1)] = *item_at(x, id);
 	free(x->ring);
-	free(x->cand);
-	free(x->touched);
 	x->ring = ring;
 	x->cap = cap;
-	x->cand = xcalloc(cap, sizeof(*x->cand));
-	x->touched = xcalloc(cap, sizeof(*x->touched));
 }
 
 /* --- evidence --- */
@@ -431,10 +467,18 @@ link_hash(const char *prefix, const char *link, size_t len)
 	return h;
 }
 
-/* The links, one a line: the entry's own (or an empty line) first. */
+/*
+ * The links, one a line: the entry's own (or an empty line) first.  An
+ * entry whose link is an http(s) URL is keyed by it (entry.h), so the
+ * entry a link names is found by the link's key, and only citations
+ * need lists of their own.
+ */
 static void
 bag_links(struct bag *b, const char *links)
 {
+	char hex[KEY_HEX_SIZE];
+	unsigned char key[KEY_BYTES];
+
 	const char *p = links != NULL ? links : "", *nl;
 
 	b->nlinks = 0;
@@ -442,8 +486,11 @@ bag_links(struct bag *b, const char *links)
 	for (;;) {
 		nl = strchrnul(p, '\n');
 		if (nl > p && b->nlinks < 1 + CITES_MAX) {
-			b->as_link[b->nlinks] = link_hash("link:", p,
-			    (size_t)(nl - p));
+			if (b->nlinks > 0 || !b->own_link) {
+				entry_key_hash(p, (size_t)(nl - p), hex);
+				entry_key_parse(hex, key);
+				b->cited_key[b->nlinks] = prefix64(key);
+			}
 			b->as_cite[b->nlinks++] = link_hash("cite:", p,
 			    (size_t)(nl - p));
 		}
@@ -519,48 +566,104 @@ bag_fill(struct story_index *x, struct bag *b, const struct entry *e)
 
 /* --- scoring --- */
 
+/* A new query: no candidate, no story tallied. */
+static void
+query_start(struct story_index *x)
+{
+	x->ncand = 0;
+	if (++x->gen == 0) {	/* every stamp is stale again */
+		memset(x->cand_at, 0, x->cand_at_cap * sizeof(*x->cand_at));
+		x->gen = 1;
+	}
+}
+
+static size_t
+cand_home(const struct story_index *x, uint32_t id)
+{
+	return (size_t)(id * 2654435761u) & (x->cand_at_cap - 1);
+}
+
+static void
+cand_at_grow(struct story_index *x)
+{
+	size_t i;
+
+	free(x->cand_at);
+	x->cand_at_cap = x->cand_at_cap == 0 ? 1024 : x->cand_at_cap * 2;
+	x->cand_at = xcalloc(x->cand_at_cap, sizeof(*x->cand_at));
+	for (uint32_t k = 0; k < x->ncand; k++) {
+		for (i = cand_home(x, x->cand[k].id); x->cand_at[i].gen ==
+		    x->gen; i = (i + 1) & (x->cand_at_cap - 1))
+			;
+		x->cand_at[i].gen = x->gen;
+		x->cand_at[i].at = k;
+	}
+}
+
+/* Candidate id, found or added. */
 static struct cand *
 touch(struct story_index *x, uint32_t id)
 {
-	struct cand *c = &x->cand[id & (x->cap - 1)];
+	struct cand *c;
+	size_t i;
 
-	if (c->flags == 0) {
-		x->touched[x->ntouched++] = id;
-		c->flags = CAND_TOUCHED;
+	if (2 * (x->ncand + 1) > x->cand_at_cap)
+		cand_at_grow(x);
+	for (i = cand_home(x, id); x->cand_at[i].gen == x->gen;
+	    i = (i + 1) & (x->cand_at_cap - 1))
+		if (x->cand[x->cand_at[i].at].id == id)
+			return &x->cand[x->cand_at[i].at];
+	if (x->ncand == x->cand_cap) {
+		x->cand_cap = x->cand_cap == 0 ? 256 : x->cand_cap * 2;
+		x->cand = xreallocarray(x->cand, x->cand_cap,
+		    sizeof(*x->cand));
 	}
+	x->cand_at[i].gen = x->gen;
+	x->cand_at[i].at = (uint32_t)x->ncand;
+	c = &x->cand[x->ncand++];
+	memset(c, 0, sizeof(*c));
+	c->id = id;
 	return c;
 }
 
 static void
-scratch_clear(struct story_index *x)
+query_end(struct story_index *x)
 {
-	for (size_t i = 0; i < x->ntouched; i++)
-		memset(&x->cand[x->touched[i] & (x->cap - 1)], 0,
-		    sizeof(*x->cand));
-	x->ntouched = 0;
-	for (size_t i = 0; i < x->ntouched_stories; i++)
-		x->stories[x->touched_stories[i]].touched = 0;
-	x->ntouched_stories = 0;
+	x->ncand = 0;
+	for (size_t i = 0; i < x->ntally; i++)
+		x->stories[x->tally[i].slot].tally = 0;
+	x->ntally = 0;
 }
 
 static int
 in_window(const struct story_index *x, uint32_t id, time_t when)
 {
-	time_t d = item_at(x, id)->when - when;
+	time_t d = (time_t)item_at(x, id)->when - when;
 
 	return d >= -x->window && d <= x->window;
 }
 
-/* Marks the entries of hash's postings with flag. */
+/* Marks the entry whose key begins with key as linked. */
 static void
-touch_links(struct story_index *x, uint32_t hash, unsigned char flag,
+touch_cited(struct story_index *x, uint64_t key, time_t when)
+{
+	uint32_t id;
+
+	if (idmap_get(&x->keys, key, &id) == 0 && in_window(x, id, when))
+		touch(x, id)->flags |= CAND_LINKED;
+}
+
+/* Marks the entries that cite hash with flag. */
+static void
+touch_citers(struct story_index *x, uint32_t hash, unsigned char flag,
     time_t when)
 {
-	struct post_list *l = postings_get(&x->links, hash, x->head);
+	size_t at = 0;
+	uint32_t id;
 
-	for (uint32_t k = 0; l != NULL && k < post_n(l); k++)
-		if (in_window(x, post_id(l, k), when))
-			touch(x, post_id(l, k))->flags |= flag;
+	while (citations_next(&x->cites, hash, x->head, &at, &id) == 0)
+		if (in_window(x, id, when))
+			touch(x, id)->flags |= flag;
 }
 
 /* What token t of the new entry adds to candidate c holding it as meta. */
@@ -588,10 +691,8 @@ share(struct cand *c, const struct btok *t, unsigned meta)
 
 /* Candidates by what they share so far, most first; then the older. */
 static int
-cand_cmp(const struct story_index *x, uint32_t ia, uint32_t ib)
+cand_cmp(const struct cand *ca, const struct cand *cb)
 {
-	const struct cand *ca = &x->cand[ia & (x->cap - 1)];
-	const struct cand *cb = &x->cand[ib & (x->cap - 1)];
 	int la = (ca->flags & CAND_LINKED) != 0;
 	int lb = (cb->flags & CAND_LINKED) != 0;
 	float da = ca->dot + ca->dot_cross, db = cb->dot + cb->dot_cross;
@@ -600,7 +701,7 @@ cand_cmp(const struct story_index *x, uint32_t ia, uint32_t ib)
 		return lb - la;
 	if (da != db)
 		return da > db ? -1 : 1;
-	return (int32_t)(ia - ib) < 0 ? -1 : 1;
+	return (int32_t)(ca->id - cb->id) < 0 ? -1 : 1;
 }
 
 /*
@@ -611,10 +712,10 @@ cand_cmp(const struct story_index *x, uint32_t ia, uint32_t ib)
 static void
 keep_best(struct story_index *x)
 {
-	uint32_t *v = x->touched, pivot, t;
-	long l = 0, r = (long)x->ntouched - 1, k = CANDIDATES_MAX - 1, i, j;
+	struct cand *v = x->cand, pivot, t;
+	long l = 0, r = (long)x->ncand - 1, k = CANDIDATES_MAX - 1, i, j;
 
-	if (x->ntouched <= CANDIDATES_MAX)
+	if (x->ncand <= CANDIDATES_MAX)
 		return;
 	/* Wirth's selection: the best CANDIDATES_MAX first, in any order. */
 	while (l < r) {
@@ -622,9 +723,9 @@ keep_best(struct story_index *x)
 		i = l;
 		j = r;
 		do {
-			while (cand_cmp(x, v[i], pivot) < 0)
+			while (cand_cmp(&v[i], &pivot) < 0)
 				i++;
-			while (cand_cmp(x, pivot, v[j]) < 0)
+			while (cand_cmp(&pivot, &v[j]) < 0)
 				j--;
 			if (i <= j) {
 				t = v[i];
@@ -637,17 +738,15 @@ keep_best(struct story_index *x)
 		if (k < i)
 			r = j;
 	}
-	for (size_t q = CANDIDATES_MAX; q < x->ntouched; q++)
-		memset(&x->cand[v[q] & (x->cap - 1)], 0, sizeof(*x->cand));
-	x->ntouched = CANDIDATES_MAX;
+	x->ncand = CANDIDATES_MAX;
 }
 
 static int
-id_cmp(const void *a, const void *b, void *arg)
+cand_id_cmp(const void *a, const void *b, void *arg)
 {
 	uint32_t head = *(const uint32_t *)arg;
-	uint32_t ia = *(const uint32_t *)a - head, ib = *(const uint32_t *)b -
-	    head;
+	uint32_t ia = ((const struct cand *)a)->id - head;
+	uint32_t ib = ((const struct cand *)b)->id - head;
 
 	return ia < ib ? -1 : ia > ib;
 }
@@ -662,8 +761,8 @@ share_common(struct story_index *x, const struct btok *t,
 {
 	uint32_t p = 0, step, lo, hi, mid, id;
 
-	for (size_t k = 0; k < x->ntouched && p < post_n(l); k++) {
-		id = x->touched[k] - x->head;
+	for (size_t k = 0; k < x->ncand && p < post_n(l); k++) {
+		id = x->cand[k].id - x->head;
 		for (step = 1; p + step < post_n(l) &&
 		    post_id(l, p + step) - x->head < id; step *= 2)
 			;
@@ -680,9 +779,8 @@ share_common(struct story_index *x, const struct btok *t,
 				hi = mid;
 		}
 		p = lo;
-		if (p < post_n(l) && post_id(l, p) == x->touched[k])
-			share(&x->cand[x->touched[k] & (x->cap - 1)], t,
-			    post_meta(l, p));
+		if (p < post_n(l) && post_id(l, p) == x->cand[k].id)
+			share(&x->cand[k], t, post_meta(l, p));
 	}
 }
 
@@ -710,14 +808,15 @@ accumulate(struct story_index *x, const struct bag *b, time_t when)
 	}
 	/* Who cites this entry, whose link it cites, who cites the same. */
 	if (b->own_link)
-		touch_links(x, b->as_cite[0], CAND_LINKED, when);
+		touch_citers(x, b->as_cite[0], CAND_LINKED, when);
 	for (i = b->own_link ? 1 : 0; i < b->nlinks; i++) {
-		touch_links(x, b->as_link[i], CAND_LINKED, when);
-		touch_links(x, b->as_cite[i], CAND_COCITED, when);
+		touch_cited(x, b->cited_key[i], when);
+		touch_citers(x, b->as_cite[i], CAND_COCITED, when);
 	}
+	if (x->ncand == 0)
+		return;
 	keep_best(x);
-	qsort_r(x->touched, x->ntouched, sizeof(*x->touched), id_cmp,
-	    &x->head);
+	qsort_r(x->cand, x->ncand, sizeof(*x->cand), cand_id_cmp, &x->head);
 	for (i = 0; i < b->n; i++)
 		if ((l = postings_get(&x->post, b->tok[i].hash, x->head)) !=
 		    NULL && post_n(l) > dfmax && (post_n(l) <= n / DF_NOISE ||
@@ -726,11 +825,10 @@ accumulate(struct story_index *x, const struct bag *b, time_t when)
 }
 
 static double
-score(const struct story_index *x, const struct bag *b, uint32_t id,
-    time_t when)
+score(const struct story_index *x, const struct bag *b,
+    const struct cand *c, time_t when)
 {
-	const struct cand *c = &x->cand[id & (x->cap - 1)];
-	const struct item *m = item_at(x, id);
+	const struct item *m = item_at(x, c->id);
 	double s = 0, d, n;
 
 	if (c->flags & CAND_LINKED)
@@ -748,10 +846,32 @@ score(const struct story_index *x, const struct bag *b, uint32_t id,
 		s *= AMOUNT_CONFLICT;
 	if ((c->flags & CAND_COCITED) && s < COCITE_SCORE)
 		s = COCITE_SCORE;
-	d = fabs((double)(m->when - when));
+	d = fabs((double)m->when - (double)when);
 	if (d > DECAY_FREE)
 		s /= 1 + (d - DECAY_FREE) / DECAY_SCALE;
 	return s;
+}
+
+/* The query's tally of story slot, started at nothing. */
+static struct tally *
+tally_of(struct story_index *x, uint32_t slot)
+{
+	struct story *s = &x->stories[slot];
+	struct tally *t;
+
+	if (s->tally == 0) {
+		if (x->ntally == x->tally_cap) {
+			x->tally_cap = x->tally_cap == 0 ? 64 :
+			    x->tally_cap * 2;
+			x->tally = xreallocarray(x->tally, x->tally_cap,
+			    sizeof(*x->tally));
+		}
+		t = &x->tally[x->ntally++];
+		memset(t, 0, sizeof(*t));
+		t->slot = slot;
+		s->tally = (uint32_t)x->ntally;
+	}
+	return &x->tally[s->tally - 1];
 }
 
 /*
@@ -761,54 +881,49 @@ score(const struct story_index *x, const struct bag *b, uint32_t id,
 static long
 decide(struct story_index *x, const struct bag *b, time_t when)
 {
-	long best = -1;
-	struct story *s, *bs = NULL;
+	const struct tally *bt = NULL;
+	const struct story *s;
+	struct tally *t;
 	uint32_t sup, pool, bsup = 0;
 	double sc;
 
-	for (size_t i = 0; i < x->ntouched; i++) {
-		const struct item *m = item_at(x, x->touched[i]);
+	for (size_t i = 0; i < x->ncand; i++) {
+		const struct item *m = item_at(x, x->cand[i].id);
 
-		sc = score(x, b, x->touched[i], when);
-		s = &x->stories[m->story];
-		if (!s->touched) {
-			s->touched = 1;
-			s->top = 0;
-			s->support[0] = s->support[1] = 0;
-			x->touched_stories[x->ntouched_stories++] = m->story;
-		}
-		if (sc > s->top)
-			s->top = (float)sc;
+		sc = score(x, b, &x->cand[i], when);
+		t = tally_of(x, m->story);
+		if (sc > t->top)
+			t->top = (float)sc;
 		if (sc >= SUPPORT_SCORE) {
-			s->support[1]++;
+			t->support[1]++;
 			if (m->hangul == b->hangul)
-				s->support[0]++;
+				t->support[0]++;
 		}
 	}
-	for (size_t i = 0; i < x->ntouched_stories; i++) {
-		s = &x->stories[x->touched_stories[i]];
-		if (s->top < JOIN_SCORE)
+	for (size_t i = 0; i < x->ntally; i++) {
+		t = &x->tally[i];
+		s = &x->stories[t->slot];
+		if (t->top < JOIN_SCORE)
 			continue;
 		if (s->members[b->hangul] > 0) {
-			sup = s->support[0];
+			sup = t->support[0];
 			pool = s->members[b->hangul];
 		} else {
-			sup = s->support[1];
+			sup = t->support[1];
 			pool = s->members[0] + s->members[1];
 		}
 		if (pool > SUPPORT_POOL)
 			pool = SUPPORT_POOL;
-		if (s->top < LINK_SCORE && sup < ceil(SUPPORT_SHARE * pool))
+		if (t->top < LINK_SCORE && sup < ceil(SUPPORT_SHARE * pool))
 			continue;
-		if (bs == NULL || s->top > bs->top || (s->top == bs->top &&
+		if (bt == NULL || t->top > bt->top || (t->top == bt->top &&
 		    (sup > bsup || (sup == bsup && s->root_id <
-		    bs->root_id)))) {
-			bs = s;
+		    x->stories[bt->slot].root_id)))) {
+			bt = t;
 			bsup = sup;
-			best = (long)x->touched_stories[i];
 		}
 	}
-	return best;
+	return bt != NULL ? (long)bt->slot : -1;
 }
 
 /* Adds e (its tokens in b) to the window as a member of story slot. */
@@ -819,6 +934,7 @@ insert(struct story_index *x, const struct entry *e, const struct bag *b,
 	unsigned char key[KEY_BYTES];
 	struct item *it;
 	uint32_t id, slot;
+	uint64_t k;
 	size_t i;
 
 	evict(x, now);
@@ -828,34 +944,35 @@ insert(struct story_index *x, const struct entry *e, const struct bag *b,
 	it = item_at(x, id);
 	memset(it, 0, sizeof(*it));
 	entry_key_parse(e->key, key);
-	memcpy(it->key, key, KEY_KEPT);
+	k = prefix64(key);
+	it->key[0] = (uint32_t)(k >> 32);
+	it->key[1] = (uint32_t)k;
 	slot = story_slot(x, story, id);
 	it->story = slot;
 	it->norm = (float)b->norm;
 	it->norm_cross = (float)b->norm_cross;
-	it->when = e->published != 0 ? e->published : e->seen;
-	it->seen = e->seen != 0 ? e->seen : now;
+	it->when = seconds(e->published != 0 ? e->published : e->seen);
+	it->seen = seconds(e->seen != 0 ? e->seen : now);
 	it->hangul = b->hangul;
 	it->amounts = b->amounts;
 	x->stories[slot].members[it->hangul]++;
-	u64map_put(&x->keys, prefix64(it->key), id);
+	idmap_put(&x->keys, id);
 	for (i = 0; i < b->n; i++)
 		postings_add(&x->post, b->tok[i].hash, id, META(
 		    (unsigned)(b->tok[i].weight * 2), b->tok[i].kind), x->head);
-	if (b->own_link)
-		postings_add(&x->links, b->as_link[0], id, 0, x->head);
 	for (i = b->own_link ? 1 : 0; i < b->nlinks; i++)
-		postings_add(&x->links, b->as_cite[i], id, 0, x->head);
+		citations_add(&x->cites, b->as_cite[i], id, x->head);
 }
 
 /*
  * What the index keeps of an entry, as the state keeps it beside the
  * entry (e->story_vec), so that a restart rebuilds the index without
  * reading the texts again: a version, flags, the two norms, the tokens
- * (hash, meta), the links (as link, as cite), then the aliases its
- * reading taught (story_tokenizer_taught).  Little-endian.
+ * (hash, meta), the links (as cited), then the aliases its reading
+ * taught (story_tokenizer_taught).  Little-endian.  A vector of another
+ * version is read again from the entry's text.
  */
-#define VECTOR_VERSION	1
+#define VECTOR_VERSION	2
 #define VEC_HANGUL	0x01
 #define VEC_AMOUNTS	0x02
 #define VEC_OWN_LINK	0x04
@@ -913,10 +1030,8 @@ vector_write(struct story_index *x, struct entry *e, const struct bag *b)
 		buf_addc(&v, (char)META((unsigned)(b->tok[i].weight * 2),
 		    b->tok[i].kind));
 	}
-	for (size_t i = 0; i < b->nlinks; i++) {
-		put_u32(&v, b->as_link[i]);
+	for (size_t i = 0; i < b->nlinks; i++)
 		put_u32(&v, b->as_cite[i]);
-	}
 	story_tokenizer_taught(x->tok, &v);
 	free(e->story_vec);
 	e->story_vec_len = v.len;
@@ -936,7 +1051,7 @@ vector_read(struct bag *b, const unsigned char *v, size_t len,
 		return -1;
 	b->n = v[10];
 	b->nlinks = v[11];
-	need = VEC_HEAD + b->n * 5 + b->nlinks * 8;
+	need = VEC_HEAD + b->n * 5 + b->nlinks * 4;
 	if (len < need)
 		return -1;
 	b->hangul = (v[1] & VEC_HANGUL) != 0;
@@ -953,12 +1068,8 @@ vector_read(struct bag *b, const unsigned char *v, size_t len,
 		if (b->tok[i].kind >= STORY_TOKEN_KINDS)
 			return -1;
 	}
-	for (size_t i = 0; i < b->nlinks; i++) {
-		const unsigned char *l = v + VEC_HEAD + b->n * 5 + i * 8;
-
-		b->as_link[i] = get_u32(l);
-		b->as_cite[i] = get_u32(l + 4);
-	}
+	for (size_t i = 0; i < b->nlinks; i++)
+		b->as_cite[i] = get_u32(v + VEC_HEAD + b->n * 5 + i * 4);
 	*aliases = need;
 	return 0;
 }
@@ -967,14 +1078,11 @@ vector_read(struct bag *b, const unsigned char *v, size_t len,
 static const unsigned char *
 known(const struct story_index *x, const unsigned char key[KEY_BYTES])
 {
-	uint32_t *id = u64map_get(&x->keys, prefix64(key));
-	const struct item *it;
+	uint32_t id;
 
-	if (id == NULL)
+	if (idmap_get(&x->keys, prefix64(key), &id) == -1)
 		return NULL;
-	it = item_at(x, *id);
-	return memcmp(it->key, key, KEY_KEPT) == 0 ?
-	    x->stories[it->story].root : NULL;
+	return x->stories[item_at(x, id)->story].root;
 }
 
 void
@@ -999,11 +1107,12 @@ story_assign(struct story_index *x, struct entry *e, time_t now)
 	}
 	b = xmalloc(sizeof(*b));
 	bag_fill(x, b, e);
+	query_start(x);
 	if (x->cap > 0)
 		accumulate(x, b, when);
 	slot = decide(x, b, when);
 	memcpy(story, slot >= 0 ? x->stories[slot].root : key, KEY_BYTES);
-	scratch_clear(x);
+	query_end(x);
 	entry_key_hex(story, e->story);
 	insert(x, e, b, story, now);
 	vector_write(x, e, b);
@@ -1043,9 +1152,11 @@ story_index_entries(const struct story_index *x)
 size_t
 story_index_bytes(const struct story_index *x)
 {
-	return sizeof(*x) + x->cap * (sizeof(*x->ring) + sizeof(*x->cand) +
-	    sizeof(*x->touched)) + postings_bytes(&x->post) +
-	    postings_bytes(&x->links) +
-	    u64map_bytes(&x->keys) + u64map_bytes(&x->roots) +
-	    x->nstories * (sizeof(*x->stories) + 2 * sizeof(uint32_t));
+	return sizeof(*x) + x->cap * sizeof(*x->ring) +
+	    x->cand_cap * sizeof(*x->cand) +
+	    x->cand_at_cap * sizeof(*x->cand_at) +
+	    x->tally_cap * sizeof(*x->tally) + postings_bytes(&x->post) +
+	    citations_bytes(&x->cites) +
+	    idmap_bytes(&x->keys) + idmap_bytes(&x->roots) +
+	    x->nstories * (sizeof(*x->stories) + sizeof(uint32_t));
 }

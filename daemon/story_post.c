@@ -1,4 +1,5 @@
 /* The story index's inverted index: see story_post.h. */
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,7 +28,17 @@ find(const struct postings *p, uint32_t hash)
 static unsigned char *
 metas(struct post_block *b)
 {
-	return b->data + (size_t)b->cap * sizeof(uint32_t);
+	return b->data + (size_t)b->cap * POST_OFFSET_BYTES;
+}
+
+/* Stores an id's offset from the base at place k of b. */
+static void
+put_offset(struct post_block *b, uint32_t k, uint32_t off)
+{
+	unsigned char *o = b->data + (size_t)k * POST_OFFSET_BYTES;
+
+	o[0] = (unsigned char)off;
+	o[1] = (unsigned char)(off >> 8);
 }
 
 /* The first k of l not before head, by a binary search. */
@@ -74,31 +85,61 @@ trim(struct post_list *l, uint32_t head)
 }
 
 /*
- * Room for one more posting at the end of l's block: its postings moved
- * to the front when at most half of it is used, else a larger block.
+ * A capacity of at least want that fills the allocator's chunk, which
+ * holds a size word and comes in 16-byte steps.
+ */
+static uint32_t
+block_cap(uint32_t want)
+{
+	size_t chunk = (sizeof(struct post_block) + sizeof(size_t) +
+	    (size_t)want * (POST_OFFSET_BYTES + 1) + 15) & ~(size_t)15;
+
+	return (uint32_t)((chunk - sizeof(struct post_block) -
+	    sizeof(size_t)) / (POST_OFFSET_BYTES + 1));
+}
+
+/* l's postings moved to the front of its block, their base its first id. */
+static void
+compact(struct post_list *l)
+{
+	struct post_block *b = l->u.block;
+	uint32_t n = post_n(l), first = post_id(l, 0);
+
+	/* Place k is written after the postings it held were read. */
+	for (uint32_t k = 0; k < n; k++)
+		put_offset(b, k, post_id(l, k) - first);
+	memmove(metas(b), metas(b) + b->start, n);
+	b->base = first;
+	b->start = 0;
+}
+
+/*
+ * Room for id at the end of l's block: its postings moved to the front
+ * when at most three quarters of it are used (so that a quarter of it
+ * at least is filled before they move again), else a larger block, or
+ * one as large when id is too far from the base for an offset.
  */
 static void
-make_room(struct post_list *l)
+make_room(struct post_list *l, uint32_t id)
 {
 	struct post_block *b = (l->n & POST_BLOCK) ? l->u.block : NULL, *nb;
 	uint32_t n = post_n(l), cap = b != NULL ? b->cap : 1;
 
-	if (b != NULL && b->start > 0 && n <= b->cap / 2) {
-		memmove(b->data, b->data + (size_t)b->start * sizeof(uint32_t),
-		    (size_t)n * sizeof(uint32_t));
-		memmove(metas(b), metas(b) + b->start, n);
-		b->start = 0;
+	if (b != NULL && id - b->base <= POST_OFFSET_MAX &&
+	    b->start + n < b->cap)
+		return;
+	if (b != NULL && b->start > 0 && n <= b->cap - b->cap / 4) {
+		compact(l);
 		return;
 	}
 	if (n == cap)
-		cap = cap < 4 ? cap + 1 : cap + cap / 2;
-	nb = xmalloc(sizeof(*nb) + (size_t)cap * (sizeof(uint32_t) + 1));
+		cap = block_cap(cap + 1 + cap / 4);
+	nb = xmalloc(sizeof(*nb) + (size_t)cap * (POST_OFFSET_BYTES + 1));
 	nb->cap = cap;
 	nb->start = 0;
+	nb->base = post_id(l, 0);
 	for (uint32_t k = 0; k < n; k++) {
-		uint32_t id = post_id(l, k);
-
-		memcpy(nb->data + (size_t)k * sizeof(id), &id, sizeof(id));
+		put_offset(nb, k, post_id(l, k) - nb->base);
 		metas(nb)[k] = (unsigned char)post_meta(l, k);
 	}
 	free(b);
@@ -106,20 +147,30 @@ make_room(struct post_list *l)
 	l->n = n | POST_BLOCK;
 }
 
-/* A table twice as large, without the lists the window emptied. */
+/*
+ * The table without the lists the window emptied: as large when the
+ * others fill at most 60% of it (a window that moves on empties as many
+ * lists as it makes, so the next rehash is another 15% of it away), else
+ * twice as large.
+ */
 static void
 rehash(struct postings *p, uint32_t head)
 {
 	struct post_list *old = p->t;
-	size_t oldcap = p->cap, i, k;
+	size_t oldcap = p->cap, live = 0, i, k;
 
-	p->cap = p->cap == 0 ? 4096 : p->cap * 2;
+	for (i = 0; i < oldcap; i++)
+		if (old[i].hash != 0) {
+			trim(&old[i], head);
+			live += post_n(&old[i]) > 0;
+		}
+	p->cap = p->cap == 0 ? 4096 : live * 5 <= oldcap * 3 ? oldcap :
+	    oldcap * 2;
 	p->t = xcalloc(p->cap, sizeof(*p->t));
 	p->n = 0;
 	for (i = 0; i < oldcap; i++) {
 		if (old[i].hash == 0)
 			continue;
-		trim(&old[i], head);
 		if (post_n(&old[i]) == 0) {
 			list_free(&old[i]);
 			continue;
@@ -169,12 +220,9 @@ postings_add(struct postings *p, uint32_t hash, uint32_t id, unsigned meta,
 		l->n = 1;
 		return;
 	}
-	if (!(l->n & POST_BLOCK) || l->u.block->start + post_n(l) ==
-	    l->u.block->cap)
-		make_room(l);
+	make_room(l, id);
 	b = l->u.block;
-	memcpy(b->data + (size_t)(b->start + post_n(l)) * sizeof(id), &id,
-	    sizeof(id));
+	put_offset(b, b->start + post_n(l), id - b->base);
 	metas(b)[b->start + post_n(l)] = (unsigned char)meta;
 	l->n++;
 }
@@ -193,9 +241,85 @@ postings_bytes(const struct postings *p)
 {
 	size_t n = p->cap * sizeof(*p->t);
 
+	/* A block as the allocator holds it: with its size word. */
 	for (size_t i = 0; i < p->cap; i++)
 		if (p->t[i].n & POST_BLOCK)
-			n += sizeof(struct post_block) + p->t[i].u.block->cap *
-			    (sizeof(uint32_t) + 1);
+			n += malloc_usable_size(p->t[i].u.block) +
+			    sizeof(size_t);
 	return n;
+}
+
+/* The table without the citations the window left, sized as rehash's. */
+static void
+citations_rebuild(struct citations *c, uint32_t head)
+{
+	struct citation *old = c->t;
+	size_t oldcap = c->cap, live = 0, i, k, mask;
+
+	for (i = 0; i < oldcap; i++)
+		live += old[i].hash != 0 && !before(old[i].id, head);
+	c->cap = c->cap == 0 ? 4096 : live * 5 <= oldcap * 3 ? oldcap :
+	    oldcap * 2;
+	c->t = xcalloc(c->cap, sizeof(*c->t));
+	c->n = 0;
+	mask = c->cap - 1;
+	for (i = 0; i < oldcap; i++) {
+		if (old[i].hash == 0 || before(old[i].id, head))
+			continue;
+		for (k = old[i].hash & mask; c->t[k].hash != 0;
+		    k = (k + 1) & mask)
+			;
+		c->t[k] = old[i];
+		c->n++;
+	}
+	free(old);
+}
+
+void
+citations_add(struct citations *c, uint32_t hash, uint32_t id,
+    uint32_t head)
+{
+	size_t k, mask;
+
+	if ((c->n + 1) * 4 > c->cap * 3)
+		citations_rebuild(c, head);
+	mask = c->cap - 1;
+	for (k = hash & mask; c->t[k].hash != 0; k = (k + 1) & mask)
+		;
+	c->t[k].hash = hash;
+	c->t[k].id = id;
+	c->n++;
+}
+
+int
+citations_next(const struct citations *c, uint32_t hash, uint32_t head,
+    size_t *at, uint32_t *id)
+{
+	size_t k, mask = c->cap - 1;
+
+	if (c->cap == 0)
+		return -1;
+	/* *at counts the slots of the probe run already seen. */
+	for (k = (hash + *at) & mask; c->t[k].hash != 0 && *at < c->cap;
+	    k = (k + 1) & mask) {
+		(*at)++;
+		if (c->t[k].hash == hash && !before(c->t[k].id, head)) {
+			*id = c->t[k].id;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void
+citations_clear(struct citations *c)
+{
+	free(c->t);
+	memset(c, 0, sizeof(*c));
+}
+
+size_t
+citations_bytes(const struct citations *c)
+{
+	return c->cap * sizeof(*c->t);
 }

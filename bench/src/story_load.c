@@ -10,7 +10,10 @@
  * and a text of 25-50, drawn from a Zipf-distributed vocabulary of 60 000
  * Latin words and 8 000 Hangul words, a tenth of them with a number and a
  * unit; one entry in four retells a recent one (same event, other words
- * around it), so that stories form.  Seeded: every run is the same.
+ * around it), so that stories form, and half of those cite its link; an
+ * entry cites one or two other pages (a source, a related article) as
+ * often as not.  Entries are keyed by their link, as the daemon keys
+ * them.  Seeded: every run is the same.
  */
 #include <sys/resource.h>
 
@@ -23,6 +26,7 @@
 
 #include "entry.h"
 #include "story.h"
+#include "url.h"
 #include "xmalloc.h"
 
 #define LATIN_WORDS	60000
@@ -100,6 +104,7 @@ static void
 make_entry(struct entry *e, unsigned long i, time_t seen)
 {
 	struct buf t, c;
+	char *canon;
 	unsigned long topic = i;
 	int korean = next_random() % 4 == 0;
 
@@ -111,13 +116,21 @@ make_entry(struct entry *e, unsigned long i, time_t seen)
 	buf_addc(&t, '\0');
 	buf_addstr(&c, "<p>");
 	words(&c, 25 + next_random() % 26, topic, korean);
+	if (topic != i && next_random() % 2 == 0)
+		buf_printf(&c, "<a href=\"https://news%lu.example/a/%lu\">"
+		    "source</a> ", topic % 50, topic);
+	for (unsigned long k = next_random() % 4; k > 0 && k < 3; k--)
+		buf_printf(&c, "<a href=\"https://ref%lu.example/%lu\">"
+		    "more</a> ", next_random() % 500, next_random());
 	buf_addstr(&c, "</p>");
 	buf_addc(&c, '\0');
 	memset(e, 0, sizeof(*e));
-	entry_key_hash((const char *)&i, sizeof(i), e->key);
 	e->title = buf_release(&t);
 	e->content = buf_release(&c);
 	e->link = xasprintf("https://news%lu.example/a/%lu", i % 50, i);
+	canon = url_canonical(e->link);
+	entry_key_hash(canon, strlen(canon), e->key);
+	free(canon);
 	e->seen = e->date = e->published = seen;
 }
 

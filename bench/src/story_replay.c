@@ -16,6 +16,7 @@
 #include "entry.h"
 #include "story.h"
 #include "strmap.h"
+#include "url.h"
 #include "xmalloc.h"
 
 struct item {
@@ -93,13 +94,17 @@ main(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		struct entry en;
 		size_t g;
+		char *canon;
 
 		memset(&en, 0, sizeof(en));
 		en.title = xstrdup(field(v[i].e, "title"));
 		en.link = xstrdup(field(v[i].e, "link"));
 		en.content = xstrdup(field(v[i].e, "summary"));
 		en.feed_name = xstrdup(field(v[i].e, "_feed"));
-		entry_key_hash(en.link, strlen(en.link), en.key);
+		/* Keyed as the daemon keys it: by the canonical link. */
+		canon = url_canonical(en.link);
+		entry_key_hash(canon, strlen(canon), en.key);
+		free(canon);
 		en.published = v[i].t;
 		/* Delivered now, one after the other: all in the window. */
 		en.seen = en.date = 1700000000 + (time_t)i;

@@ -9,6 +9,7 @@
 #include "entry_fixture.h"
 #include "story.h"
 #include "test.h"
+#include "url.h"
 
 #define DAY	86400
 
@@ -189,6 +190,54 @@ TEST(test_restore_gives_the_same_stories)
 	story_index_free(z);
 }
 
+/* An entry keyed as the daemon keys it: by its canonical link. */
+static char *
+assign_linked(struct story_index *x, char *title, char *content, char *link,
+    time_t published, time_t now)
+{
+	struct entry e = entry_fixture("k", title, FIXTURE_DATE + published);
+	char *canon = url_canonical(link), *story;
+
+	entry_key_hash(canon, strlen(canon), e.key);
+	free(canon);
+	e.link = link;
+	e.content = content;
+	e.published = FIXTURE_DATE + published;
+	story_assign(x, &e, now);
+	story = strdup(e.story);
+	free(e.story_text);
+	free(e.story_links);
+	free(e.story_vec);
+	return story;
+}
+
+TEST(test_a_citation_alone_joins)
+{
+	struct story_index *x = story_index_new(5 * DAY);
+	time_t now = FIXTURE_DATE + DAY;
+	char *s[4];
+
+	/* Cites the report before it; no word is shared. */
+	s[0] = assign_linked(x, "Quarterly results beat forecasts",
+	    "<p>Revenue rose.</p>", "https://wire.example/results", 0, now);
+	s[1] = assign_linked(x, "분기 실적 발표",
+	    "<p><a href=\"https://wire.example/results?utm_source=x\">원문"
+	    "</a></p>", "https://kr.example/1", 600, now);
+	/* Cited before it is delivered: the report joins its citer. */
+	s[2] = assign_linked(x, "세계 날씨 소식",
+	    "<p><a href=\"https://wire.example/storm\">원문</a></p>",
+	    "https://kr.example/2", 700, now);
+	s[3] = assign_linked(x, "Storm reaches the coast",
+	    "<p>Winds of 150 km/h.</p>", "https://wire.example/storm", 800,
+	    now);
+	ASSERT_STR(s[1], s[0]);
+	ASSERT_STR(s[3], s[2]);
+	ASSERT(strcmp(s[2], s[0]) != 0);
+	for (int i = 0; i < 4; i++)
+		free(s[i]);
+	story_index_free(x);
+}
+
 int
 main(void)
 {
@@ -196,5 +245,6 @@ main(void)
 	RUN(test_a_key_keeps_its_story);
 	RUN(test_window_forgets_by_delivery_time);
 	RUN(test_restore_gives_the_same_stories);
+	RUN(test_a_citation_alone_joins);
 	return TEST_DONE();
 }
