@@ -431,11 +431,11 @@ story_evidence(struct entry *e)
 
 static void
 bag_add(void *arg, enum story_token_kind kind, enum story_part part,
-    const char *tok, size_t len)
+    double share, const char *tok, size_t len)
 {
 	struct bag *b = arg;
 	uint32_t h = story_token_hash(tok, len);
-	double w = kind_weight[kind] * (part == STORY_PART_TITLE ?
+	double w = share * kind_weight[kind] * (part == STORY_PART_TITLE ?
 	    TITLE_WEIGHT : 1.0);
 	size_t i;
 
@@ -508,6 +508,16 @@ idf(const struct story_index *x, uint32_t df)
 	return log((n + IDF_PRIOR) / ((double)df + 1));
 }
 
+/*
+ * A token's weight as the index keeps it: in halves (a Hangul bigram's
+ * share of its word rounded, but never to nothing), up to WEIGHT_MAX.
+ */
+static float
+weight_kept(double w)
+{
+	return (float)fmin(WEIGHT_MAX, fmax(0.5, round(w * 2) / 2));
+}
+
 /* By weight times rarity, most first, the hash settling ties. */
 static int
 btok_cmp(const void *a, const void *b)
@@ -543,8 +553,7 @@ bag_fill(struct story_index *x, struct bag *b, const struct entry *e)
 	for (size_t i = 0; i < b->n; i++) {
 		struct btok *t = &b->tok[i];
 
-		if (t->weight > WEIGHT_MAX)
-			t->weight = WEIGHT_MAX;
+		t->weight = weight_kept(t->weight);
 		xw = t->weight * t->idf;
 		if (t->kind == STORY_TOKEN_HANGUL ||
 		    t->kind == STORY_TOKEN_SYLLABLE)

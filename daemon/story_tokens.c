@@ -50,6 +50,7 @@ struct scan {
 	story_token_fn		*fn;
 	void			*arg;
 	enum story_part		 part;
+	double			 share;		/* of a token read now */
 	const uint32_t		*c;
 	size_t			 n;
 	struct buf		 tok;		/* the token being made */
@@ -278,7 +279,8 @@ static void
 tok_emit(struct scan *sc, enum story_token_kind kind)
 {
 	if (sc->tok.len > 0)
-		sc->fn(sc->arg, kind, sc->part, sc->tok.data, sc->tok.len);
+		sc->fn(sc->arg, kind, sc->part, sc->share, sc->tok.data,
+		    sc->tok.len);
 }
 
 static void
@@ -286,7 +288,7 @@ emit_text(struct scan *sc, enum story_token_kind kind, const char *s,
     size_t len)
 {
 	if (len > 0)
-		sc->fn(sc->arg, kind, sc->part, s, len);
+		sc->fn(sc->arg, kind, sc->part, sc->share, s, len);
 }
 
 /*
@@ -849,11 +851,14 @@ read_hangul(struct scan *sc, size_t i)
 		tok_put(sc, w, 1);
 		tok_emit(sc, STORY_TOKEN_SYLLABLE);
 	}
+	/* Its bigrams count as one word together, as a Latin word does. */
+	sc->share = ns > 2 ? 1.0 / (double)(ns - 1) : 1.0;
 	for (size_t k = 0; k + 1 < ns; k++) {
 		tok_reset(sc, "");
 		tok_put(sc, w + k, 2);
 		tok_emit(sc, STORY_TOKEN_HANGUL);
 	}
+	sc->share = 1.0;
 	if (ns >= 2)
 		emit_phonetic(sc, STORY_TOKEN_PHONETIC, ph_hangul, w, ns);
 	return j;
@@ -971,7 +976,7 @@ void
 story_tokenize(struct story_tokenizer *t, const char *title,
     const char *text, story_token_fn *fn, void *arg)
 {
-	struct scan sc = { .t = t, .fn = fn, .arg = arg };
+	struct scan sc = { .t = t, .fn = fn, .arg = arg, .share = 1.0 };
 	uint32_t *ct, *cx, *both;
 	size_t nt, nx;
 

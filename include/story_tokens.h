@@ -48,9 +48,14 @@ struct story_tokenizer;
 struct story_tokenizer	*story_tokenizer_new(void);
 void			 story_tokenizer_free(struct story_tokenizer *);
 
-/* What story_tokenize hands each token to; tok is not NUL-terminated. */
+/*
+ * What story_tokenize hands each token to; tok is not NUL-terminated.
+ * share is what the token counts for: 1, but the bigrams of a Hangul
+ * word of n syllables count 1/(n-1) each, a word being one unit.
+ */
 typedef void	story_token_fn(void *arg, enum story_token_kind kind,
-		    enum story_part part, const char *tok, size_t len);
+		    enum story_part part, double share, const char *tok,
+		    size_t len);
 
 /*
  * Learns the aliases title and text write, then hands every token of the

@@ -26,12 +26,12 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static void
 check_token(void *arg, enum story_token_kind kind, enum story_part part,
-    const char *tok, size_t len)
+    double share, const char *tok, size_t len)
 {
 	struct buf *b = arg;
 
 	if (len == 0 || len > TOKEN_MAX || !utf8_valid(tok, len) ||
-	    kind >= STORY_TOKEN_KINDS) {
+	    kind >= STORY_TOKEN_KINDS || !(share > 0 && share <= 1)) {
 		fprintf(stderr, "stories: bad token (kind %d, %zu bytes)\n",
 		    (int)kind, len);
 		abort();

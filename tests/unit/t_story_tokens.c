@@ -11,7 +11,7 @@
 
 static void
 collect(void *arg, enum story_token_kind kind, enum story_part part,
-    const char *tok, size_t len)
+    double share, const char *tok, size_t len)
 {
 	static const char kinds[] = "lhsnpmap";
 	struct buf *b = arg;
@@ -22,12 +22,18 @@ collect(void *arg, enum story_token_kind kind, enum story_part part,
 	buf_addc(b, ':');
 	buf_add(b, tok, len);
 	buf_addc(b, ' ');
+	/* A token counting for 1/N of one: "wN:token" after it. */
+	if (share != 1.0) {
+		buf_printf(b, "w%.0f:", 1 / share);
+		buf_add(b, tok, len);
+		buf_addc(b, ' ');
+	}
 }
 
 /*
  * The tokens as "k:token " runs, "kT:token " in the title: k is l Latin,
  * h Hangul bigram, s syllable, n number, p percent or phonetic key, m
- * small number, a alias.
+ * small number, a alias; a token counting for 1/N is repeated as wN.
  */
 static char *
 tok_string(struct story_tokenizer *t, const char *title, const char *text)
@@ -78,6 +84,10 @@ TEST(test_hangul_bigrams_without_particles)
 	ASSERT(has(s, "hT:클라"));
 	ASSERT(has(s, "hT:라우"));
 	ASSERT(has(s, "hT:우드"));
+	/* A word of four syllables counts as one: a third each bigram. */
+	ASSERT(has(s, "w3:클라"));
+	ASSERT(has(s, "w3:우드"));
+	ASSERT(!has(s, "w1:계약") && !has(s, "w2:계약"));
 	/* The particle 를 is not part of the word, nor 가 after a name. */
 	ASSERT(!has(s, "hT:드를"));
 	ASSERT(!has(s, "sT:가"));
