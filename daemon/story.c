@@ -1,10 +1,11 @@
 /*
  * The story index.  Entries sit in a ring in delivery order, numbered by
- * an id that only grows; the inverted index (story_post.h) lists, per
- * token and per link, the ids that hold it with the entry's weight for
- * it.  A new entry's candidates are the entries its rarer tokens and its
- * links lead to; its score against each is accumulated from those lists
- * (dot products, shared counts), never from a walk of the window.
+ * an id that only grows, found by their key; the inverted index
+ * (story_post.h) lists, per token, the ids that hold it with the entry's
+ * weight for it, and per cited link the ids that cite it.  A new entry's
+ * candidates are the entries its rarer tokens and its links lead to; its
+ * score against each is accumulated from those lists (dot products,
+ * shared counts), never from a walk of the window.
  *
  * The score against one entry (in [0, 1]):
  *   - 1 when one cites the other's link; at least 0.7 when both cite one;

@@ -1,12 +1,12 @@
 /*
- * The story index's inverted index, private to story.c: per hash (of a
- * token, or of a link), the ids of the entries in the window that hold
- * it, oldest first, each with a byte of meta (a token's weight and kind).
- * Ids only grow and leave the window oldest first, so the ids that left
- * are a prefix of every list: a list is cut when it is next read or
- * grown (its start moves; its block is compacted only when it is full),
- * and the lists the window emptied are dropped when the table grows.  A
- * list of one entry, as most are, needs no block of its own.
+ * The story index's inverted index, private to story.c: per hash of a
+ * token, the ids of the entries in the window that hold it, oldest
+ * first, each with a byte of meta (the token's weight and kind); and the
+ * citations, per hash of a link, the ids that cite it.  Ids only grow
+ * and leave the window oldest first, so the ids that left are a prefix
+ * of every list: a list is cut when it is next read or grown (its start
+ * moves; its block is compacted only when it is full), and the lists the
+ * window emptied are dropped when the table is rebuilt.
  */
 #ifndef STORY_POST_H
 #define STORY_POST_H
