@@ -57,6 +57,7 @@ _Static_assert(ENTRIES_MAX <= POST_OFFSET_MAX && ENTRIES_MAX <= UINT16_MAX,
  * the most with the entry by its rarer tokens (or a link).
  */
 #define CANDIDATES_MAX	256
+_Static_assert(CANDIDATES_MAX <= 256, "a candidate's place is a byte");
 /*
  * A token in more than a DF_NOISE'th of a large window (one of more than
  * DF_NOISE_MIN entries) counts for nothing.
@@ -146,6 +147,7 @@ struct story_index {
 	}		*cand_at;
 	size_t		 cand_at_cap;
 	uint32_t	 gen;
+	uint32_t	 by_id[CANDIDATES_MAX];
 	struct tally	*tally;
 	size_t		 ntally;
 	size_t		 tally_cap;
@@ -172,6 +174,7 @@ struct bag {
 		unsigned char	 kind;
 	}		 tok[TOKENS_READ];
 	size_t		 n;
+	uint16_t	 at[2 * TOKENS_READ];	/* 1 + place in tok, by hash */
 	/* Its own link (when it has one) and those it cites, as each kind. */
 	uint32_t	 as_cite[1 + CITES_MAX];
 	/* What the key of the entry whose link it cites begins with. */
@@ -435,23 +438,29 @@ bag_add(void *arg, enum story_token_kind kind, enum story_part part,
     double share, const char *tok, size_t len)
 {
 	struct bag *b = arg;
+	struct btok *t;
 	uint32_t h = story_token_hash(tok, len);
 	double w = share * kind_weight[kind] * (part == STORY_PART_TITLE ?
 	    TITLE_WEIGHT : 1.0);
-	size_t i;
+	size_t k, mask = 2 * TOKENS_READ - 1;
 
-	for (i = 0; i < b->n && b->tok[i].hash != h; i++)
+	for (k = h & mask; b->at[k] != 0 && b->tok[b->at[k] - 1].hash != h;
+	    k = (k + 1) & mask)
 		;
-	if (i == b->n) {
+	if (b->at[k] == 0) {
 		if (b->n == TOKENS_READ)
 			return;
-		b->tok[i].hash = h;
-		b->tok[i].weight = 0;
-		b->tok[i].kind = (unsigned char)kind;
-		b->n++;
-	} else if (b->tok[i].kind == STORY_TOKEN_ALIAS)
-		b->tok[i].kind = (unsigned char)kind;
-	b->tok[i].weight += (float)w;
+		t = &b->tok[b->n++];
+		b->at[k] = (uint16_t)b->n;
+		t->hash = h;
+		t->weight = 0;
+		t->kind = (unsigned char)kind;
+	} else {
+		t = &b->tok[b->at[k] - 1];
+		if (t->kind == STORY_TOKEN_ALIAS)
+			t->kind = (unsigned char)kind;
+	}
+	t->weight += (float)w;
 }
 
 static uint32_t
@@ -751,28 +760,48 @@ keep_best(struct story_index *x)
 	x->ncand = CANDIDATES_MAX;
 }
 
-static int
-cand_id_cmp(const void *a, const void *b, void *arg)
+/*
+ * The candidates in id order, as 4-byte keys: the id's distance from
+ * the head (less than 2^16, the window being smaller), then the
+ * candidate's place (less than 2^8).  Sorting them moves no candidate:
+ * two passes of a radix sort on the distance, its low byte first.
+ */
+static void
+order_by_id(struct story_index *x)
 {
-	uint32_t head = *(const uint32_t *)arg;
-	uint32_t ia = ((const struct cand *)a)->id - head;
-	uint32_t ib = ((const struct cand *)b)->id - head;
+	uint32_t tmp[CANDIDATES_MAX], *from = x->by_id, *to = tmp, *t;
+	size_t count[257], k, d;
 
-	return ia < ib ? -1 : ia > ib;
+	for (k = 0; k < x->ncand; k++)
+		x->by_id[k] = (x->cand[k].id - x->head) << 8 | (uint32_t)k;
+	for (int shift = 8; shift <= 16; shift += 8) {
+		memset(count, 0, sizeof(count));
+		for (k = 0; k < x->ncand; k++)
+			count[((from[k] >> shift) & 0xff) + 1]++;
+		for (d = 0; d < 256; d++)
+			count[d + 1] += count[d];
+		for (k = 0; k < x->ncand; k++)
+			to[count[(from[k] >> shift) & 0xff]++] = from[k];
+		t = from;
+		from = to;
+		to = t;
+	}
 }
 
 /*
- * Adds common token t to the candidates (ascending ids) that hold it:
- * both lists are walked together, the long one in gallops.
+ * Adds common token t to the candidates (by_id) that hold it: both
+ * lists are walked together, the long one in gallops.
  */
 static void
 share_common(struct story_index *x, const struct btok *t,
     const struct post_list *l)
 {
 	uint32_t p = 0, step, lo, hi, mid, id;
+	struct cand *c;
 
 	for (size_t k = 0; k < x->ncand && p < post_n(l); k++) {
-		id = x->cand[k].id - x->head;
+		c = &x->cand[x->by_id[k] & 0xff];
+		id = c->id - x->head;
 		for (step = 1; p + step < post_n(l) &&
 		    post_id(l, p + step) - x->head < id; step *= 2)
 			;
@@ -789,8 +818,8 @@ share_common(struct story_index *x, const struct btok *t,
 				hi = mid;
 		}
 		p = lo;
-		if (p < post_n(l) && post_id(l, p) == x->cand[k].id)
-			share(&x->cand[k], t, post_meta(l, p));
+		if (p < post_n(l) && post_id(l, p) == c->id)
+			share(c, t, post_meta(l, p));
 	}
 }
 
@@ -826,7 +855,7 @@ accumulate(struct story_index *x, const struct bag *b, time_t when)
 	if (x->ncand == 0)
 		return;
 	keep_best(x);
-	qsort_r(x->cand, x->ncand, sizeof(*x->cand), cand_id_cmp, &x->head);
+	order_by_id(x);
 	for (i = 0; i < b->n; i++)
 		if ((l = postings_get(&x->post, b->tok[i].hash, x->head)) !=
 		    NULL && post_n(l) > dfmax && (post_n(l) <= n / DF_NOISE ||

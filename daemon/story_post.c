@@ -68,10 +68,12 @@ list_free(struct post_list *l)
 static void
 trim(struct post_list *l, uint32_t head)
 {
-	uint32_t lo = first_live(l, head);
+	uint32_t lo;
 
-	if (lo == 0)
+	/* Most lists have nothing to cut: one look, not a search. */
+	if (post_n(l) == 0 || !before(post_id(l, 0), head))
 		return;
+	lo = first_live(l, head);
 	if (!(l->n & POST_BLOCK)) {
 		l->n = 0;
 		return;
