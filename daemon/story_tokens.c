@@ -25,6 +25,18 @@
 #define PHONETIC_MIN		4
 #define WORD_MAX		64
 
+/* Korean particles, longest first: one is taken off a word's end. */
+static const char *const particles[] = {
+	"에서는", "에서도", "으로는", "으로의", "에게서",
+	"에서", "에게", "으로", "까지", "부터", "보다", "처럼", "이나",
+	"이랑", "에는", "에도", "로는", "와는", "과는", "와의", "과의",
+	"로의", "이라", "이며", "이고",
+	"은", "는", "이", "가", "을", "를", "의", "에", "께", "와", "과",
+	"도", "로", "만", "나", "랑", "라", "며", "고", "서",
+};
+#define NPARTICLES	(sizeof(particles) / sizeof(particles[0]))
+#define PARTICLE_MAX	3	/* syllables */
+
 /* Stems of the words read lately, by a hash of the word. */
 #define STEM_CACHE	4096
 #define STEM_WORD	24
@@ -42,6 +54,9 @@ struct story_tokenizer {
 	char			**values;	/* words, '\n' between them */
 	size_t			  nvalues;
 	struct buf		  taught;	/* learnt since last asked */
+	/* The particles as code points, read once. */
+	uint32_t		  particle[NPARTICLES][PARTICLE_MAX];
+	size_t			  particle_len[NPARTICLES];
 };
 
 /* One normalised text and what is read from it. */
@@ -78,16 +93,6 @@ static const char *const stop_words[] = {
 	"yourself", "yourselves",
 };
 
-/* Korean particles, longest first: one is taken off a word's end. */
-static const char *const particles[] = {
-	"에서는", "에서도", "으로는", "으로의", "에게서",
-	"에서", "에게", "으로", "까지", "부터", "보다", "처럼", "이나",
-	"이랑", "에는", "에도", "로는", "와는", "과는", "와의", "과의",
-	"로의", "이라", "이며", "이고",
-	"은", "는", "이", "가", "을", "를", "의", "에", "께", "와", "과",
-	"도", "로", "만", "나", "랑", "라", "며", "고", "서",
-};
-
 static const char *const number_words[] = {
 	"one", "two", "three", "four", "five", "six", "seven", "eight",
 	"nine", "ten", "eleven", "twelve",
@@ -109,6 +114,15 @@ story_tokenizer_new(void)
 	if ((t->stemmer = sb_stemmer_new("english", "UTF_8")) == NULL)
 		abort();
 	t->memo = xcalloc(STEM_CACHE, sizeof(*t->memo));
+	for (size_t i = 0; i < NPARTICLES; i++) {
+		const char *p = particles[i];
+		size_t len = strlen(p), k = 0;
+
+		for (size_t at = 0; at < len && k < PARTICLE_MAX; k++)
+			at += utf8_decode_lossy((const unsigned char *)p + at,
+			    len - at, &t->particle[i][k]);
+		t->particle_len[i] = k;
+	}
 	t->aliases = strmap_new();
 	t->reverse = strmap_new();
 	buf_init(&t->taught);
@@ -814,19 +828,24 @@ read_number(struct scan *sc, size_t i)
 
 /* --- words --- */
 
-/* The code points of w without one trailing particle. */
+/*
+ * The length of the (longest) particle w (n code points) ends with after
+ * at least rest code points, or 0.
+ */
 static size_t
-strip_particle(const uint32_t *w, size_t n)
+particle_end(const struct story_tokenizer *t, const uint32_t *w, size_t n,
+    size_t rest)
 {
-	for (size_t i = 0; i < sizeof(particles) / sizeof(particles[0]);
-	    i++) {
-		size_t len = strlen(particles[i]) / 3;	/* 3 bytes a syllable */
+	for (size_t i = 0; i < NPARTICLES; i++) {
+		size_t len = t->particle_len[i];
 
-		if (n >= len + 2 && spells(w + n - len, len, particles[i]))
-			return n - len;
+		if (n >= len + rest && w[n - 1] == t->particle[i][len - 1] &&
+		    memcmp(w + n - len, t->particle[i], len * sizeof(*w)) == 0)
+			return len;
 	}
-	return n;
+	return 0;
 }
+
 
 static size_t
 read_hangul(struct scan *sc, size_t i)
@@ -839,10 +858,11 @@ read_hangul(struct scan *sc, size_t i)
 		j++;
 	n = j - i;
 	/* A particle glued to a Latin word: 오픈ai가. */
-	if (i > 0 && is_alnum(sc->c[i - 1]) && in_list(w, n, particles,
-	    sizeof(particles) / sizeof(particles[0])))
+	if (i > 0 && is_alnum(sc->c[i - 1]) && particle_end(sc->t, w, n, 0) ==
+	    n)
 		return j;
-	ns = strip_particle(w, n);
+	/* Its stem: a word of two syllables or more before a particle. */
+	ns = n - particle_end(sc->t, w, n, 2);
 	if (alias_of(sc->t, sc->t->aliases, w, ns, &value) ||
 	    (ns != n && alias_of(sc->t, sc->t->aliases, w, n, &value)))
 		emit_value(sc, value, STORY_TOKEN_ALIAS, "");
