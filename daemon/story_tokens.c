@@ -93,9 +93,14 @@ static const char *const stop_words[] = {
 	"yourself", "yourselves",
 };
 
-static const char *const number_words[] = {
-	"one", "two", "three", "four", "five", "six", "seven", "eight",
-	"nine", "ten", "eleven", "twelve",
+/* Number words and their values, sorted for a binary search. */
+static const struct number_word {
+	const char	*word;		/* first: found as a string */
+	int		 value;
+} number_words[] = {
+	{ "eight", 8 }, { "eleven", 11 }, { "five", 5 }, { "four", 4 },
+	{ "nine", 9 }, { "one", 1 }, { "seven", 7 }, { "six", 6 },
+	{ "ten", 10 }, { "three", 3 }, { "twelve", 12 }, { "two", 2 },
 };
 
 /* Initial and final consonants of a Hangul syllable, as key letters. */
@@ -249,28 +254,29 @@ str_cmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Whether the word in b (from its byte from on) is a stop word. */
-static int
-is_stop_word(struct buf *b, size_t from)
+/*
+ * The element of list (n of size bytes, sorted, each starting with its
+ * word) for the word in b from its byte from on, or NULL.
+ */
+static const void *
+find_word(struct buf *b, size_t from, const void *list, size_t n,
+    size_t size)
 {
 	const char *w;
-	int found;
+	const void *found;
 
 	buf_addc(b, '\0');
 	w = b->data + from;
-	found = bsearch(&w, stop_words, sizeof(stop_words) /
-	    sizeof(stop_words[0]), sizeof(stop_words[0]), str_cmp) != NULL;
+	found = bsearch(&w, list, n, size, str_cmp);
 	b->len--;
 	return found;
 }
 
 static int
-in_list(const uint32_t *c, size_t n, const char *const *list, size_t len)
+is_stop_word(struct buf *b, size_t from)
 {
-	for (size_t i = 0; i < len; i++)
-		if (spells(c, n, list[i]))
-			return (int)i + 1;
-	return 0;
+	return find_word(b, from, stop_words, sizeof(stop_words) /
+	    sizeof(stop_words[0]), sizeof(stop_words[0])) != NULL;
 }
 
 /* --- making tokens --- */
@@ -888,7 +894,8 @@ static size_t
 read_word(struct scan *sc, size_t i)
 {
 	const uint32_t *w = sc->c + i;
-	size_t j = i, k, n, num, idx;
+	const struct number_word *num;
+	size_t j = i, k, n, idx;
 
 	while (j < sc->n && is_alnum(sc->c[j]))
 		j++;
@@ -914,18 +921,18 @@ read_word(struct scan *sc, size_t i)
 		tok_emit(sc, STORY_TOKEN_LATIN);
 		return j;
 	}
-	if ((num = (size_t)in_list(w, n, number_words, sizeof(number_words) /
-	    sizeof(number_words[0]))) > 0) {
-		char tok[8];
-
-		emit_text(sc, STORY_TOKEN_SMALL, tok,
-		    (size_t)snprintf(tok, sizeof(tok), "n:%zu", num));
-		return j;
-	}
 	if (n < 2)
 		return j;
 	tok_reset(sc, "");
 	tok_put(sc, w, n);
+	if ((num = find_word(&sc->tok, 0, number_words, sizeof(number_words) /
+	    sizeof(number_words[0]), sizeof(number_words[0]))) != NULL) {
+		char tok[8];
+
+		emit_text(sc, STORY_TOKEN_SMALL, tok,
+		    (size_t)snprintf(tok, sizeof(tok), "n:%d", num->value));
+		return j;
+	}
 	if (is_stop_word(&sc->tok, 0))
 		return j;
 	tok_reset(sc, "");
