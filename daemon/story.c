@@ -25,6 +25,7 @@
  * story.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,17 +166,14 @@ struct story_index {
 	struct story_tokenizer *tok;
 };
 
-/* One entry's tokens, then the kept ones, and its links. */
+/*
+ * One entry's tokens, then the kept ones, and its links.  The tokens come
+ * last: bag_clear leaves them, a token being written before it is read.
+ */
 struct bag {
-	struct btok {
-		uint32_t	 hash;
-		float		 weight;	/* in halves */
-		float		 idf;
-		unsigned char	 kind;
-	}		 tok[TOKENS_READ];
 	size_t		 n;
 	uint16_t	 at[2 * TOKENS_READ];	/* 1 + place in tok, by hash */
-	/* Its own link (when it has one) and those it cites, as each kind. */
+	/* Its own link (when it has one) and those it cites, as cited. */
 	uint32_t	 as_cite[1 + CITES_MAX];
 	/* What the key of the entry whose link it cites begins with. */
 	uint64_t	 cited_key[1 + CITES_MAX];
@@ -185,7 +183,19 @@ struct bag {
 	unsigned char	 amounts;
 	double		 norm;
 	double		 norm_cross;
+	struct btok {
+		uint32_t	 hash;
+		float		 weight;	/* in halves */
+		float		 idf;
+		unsigned char	 kind;
+	}		 tok[TOKENS_READ];
 };
+
+static void
+bag_clear(struct bag *b)
+{
+	memset(b, 0, offsetof(struct bag, tok));
+}
 
 static const double kind_weight[STORY_TOKEN_KINDS] = {
 	[STORY_TOKEN_LATIN] = 1.0,
@@ -550,7 +560,7 @@ bag_fill(struct story_index *x, struct bag *b, const struct entry *e)
 	struct post_list *l;
 	double hangul = 0, all = 0, xw;
 
-	memset(b, 0, sizeof(*b));
+	bag_clear(b);
 	story_tokenize(x->tok, title, *nl != '\0' ? nl + 1 : "", bag_add, b);
 	free(title);
 	for (size_t i = 0; i < b->n; i++) {
@@ -1084,7 +1094,7 @@ vector_read(struct bag *b, const unsigned char *v, size_t len,
 {
 	size_t need;
 
-	memset(b, 0, sizeof(*b));
+	bag_clear(b);
 	if (len < VEC_HEAD || v[0] != VECTOR_VERSION || v[10] > TOKENS_MAX ||
 	    v[11] > 1 + CITES_MAX)
 		return -1;
