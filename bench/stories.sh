@@ -8,7 +8,7 @@
 #     the grouping alone, order by order, as the daemon's fetch order
 #     varies from run to run;
 #  3. throughput and memory at a full window (bench/src/story_load.c:
-#     50 000 synthetic entries, then 20 000 more timed).
+#     50 000 synthetic entries, then 200 000 more timed).
 #
 #   bench/stories.sh [-b BINARY] [-s SET.json] [-p PORT] [-n]   (-n: no 3)
 #

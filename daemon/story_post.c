@@ -65,10 +65,49 @@ list_free(struct post_list *l)
 	l->n = 0;
 }
 
+/*
+ * A capacity of at least want that fills the allocator's chunk, which
+ * holds a size word and comes in 16-byte steps.
+ */
+static uint32_t
+block_cap(uint32_t want)
+{
+	size_t chunk = (sizeof(struct post_block) + sizeof(size_t) +
+	    (size_t)want * (POST_OFFSET_BYTES + 1) + 15) & ~(size_t)15;
+
+	return (uint32_t)((chunk - sizeof(struct post_block) -
+	    sizeof(size_t)) / (POST_OFFSET_BYTES + 1));
+}
+
+/* l's postings in a new block of cap, their base its first id. */
+static void
+rebuild(struct post_list *l, uint32_t cap)
+{
+	struct post_block *b = (l->n & POST_BLOCK) ? l->u.block : NULL, *nb;
+	uint32_t n = post_n(l);
+
+	nb = xmalloc(sizeof(*nb) + (size_t)cap * (POST_OFFSET_BYTES + 1));
+	nb->cap = cap;
+	nb->start = 0;
+	nb->base = post_id(l, 0);
+	for (uint32_t k = 0; k < n; k++) {
+		put_offset(nb, k, post_id(l, k) - nb->base);
+		metas(nb)[k] = (unsigned char)post_meta(l, k);
+	}
+	free(b);
+	l->u.block = nb;
+	l->n = n | POST_BLOCK;
+}
+
+/*
+ * Cuts the ids before head from l.  A block whose live postings would
+ * fit in three quarters of it is made smaller, with a quarter of room,
+ * so that blocks follow their lists down as well as up.
+ */
 static void
 trim(struct post_list *l, uint32_t head)
 {
-	uint32_t lo;
+	uint32_t lo, fit;
 
 	/* Most lists have nothing to cut: one look, not a search. */
 	if (post_n(l) == 0 || !before(post_id(l, 0), head))
@@ -84,20 +123,9 @@ trim(struct post_list *l, uint32_t head)
 	}
 	l->u.block->start += lo;
 	l->n -= lo;
-}
-
-/*
- * A capacity of at least want that fills the allocator's chunk, which
- * holds a size word and comes in 16-byte steps.
- */
-static uint32_t
-block_cap(uint32_t want)
-{
-	size_t chunk = (sizeof(struct post_block) + sizeof(size_t) +
-	    (size_t)want * (POST_OFFSET_BYTES + 1) + 15) & ~(size_t)15;
-
-	return (uint32_t)((chunk - sizeof(struct post_block) -
-	    sizeof(size_t)) / (POST_OFFSET_BYTES + 1));
+	fit = block_cap(post_n(l) + 1 + post_n(l) / 4);
+	if (fit < l->u.block->cap - l->u.block->cap / 4)
+		rebuild(l, fit);
 }
 
 /* l's postings moved to the front of its block, their base its first id. */
@@ -118,13 +146,14 @@ compact(struct post_list *l)
 /*
  * Room for id at the end of l's block: its postings moved to the front
  * when at most three quarters of it are used (so that a quarter of it
- * at least is filled before they move again), else a larger block, or
+ * at least is filled before they move again), else a larger block (by a
+ * quarter, by an eighth past 64 postings, where most postings are), or
  * one as large when id is too far from the base for an offset.
  */
 static void
 make_room(struct post_list *l, uint32_t id)
 {
-	struct post_block *b = (l->n & POST_BLOCK) ? l->u.block : NULL, *nb;
+	struct post_block *b = (l->n & POST_BLOCK) ? l->u.block : NULL;
 	uint32_t n = post_n(l), cap = b != NULL ? b->cap : 1;
 
 	if (b != NULL && id - b->base <= POST_OFFSET_MAX &&
@@ -135,18 +164,8 @@ make_room(struct post_list *l, uint32_t id)
 		return;
 	}
 	if (n == cap)
-		cap = block_cap(cap + 1 + cap / 4);
-	nb = xmalloc(sizeof(*nb) + (size_t)cap * (POST_OFFSET_BYTES + 1));
-	nb->cap = cap;
-	nb->start = 0;
-	nb->base = post_id(l, 0);
-	for (uint32_t k = 0; k < n; k++) {
-		put_offset(nb, k, post_id(l, k) - nb->base);
-		metas(nb)[k] = (unsigned char)post_meta(l, k);
-	}
-	free(b);
-	l->u.block = nb;
-	l->n = n | POST_BLOCK;
+		cap = block_cap(cap + 1 + cap / (cap < 64 ? 4 : 8));
+	rebuild(l, cap);
 }
 
 /*

@@ -2,9 +2,10 @@
  * story_load [WINDOW [MEASURED]]: story assignment at a full window.  It
  * fills an index with WINDOW entries (default 50 000) delivered over the
  * five days of the default window, then times the assignment of MEASURED
- * more (default 20 000), entries leaving the window as new ones come, and
- * prints entries per second on one core with the index's bytes and the
- * process's peak RSS.
+ * more (default 200 000: four turns of the window, so that the state is
+ * what a running daemon holds), entries leaving the window as new ones
+ * come, and prints entries per second on one core with the index's bytes
+ * and the process's peak RSS.
  *
  * The entries are synthetic but shaped like news: a title of 8-14 words
  * and a text of 25-50, drawn from a Zipf-distributed vocabulary of 60 000
@@ -138,7 +139,8 @@ int
 main(int argc, char **argv)
 {
 	unsigned long window = argc > 1 ? strtoul(argv[1], NULL, 10) : 50000;
-	unsigned long measured = argc > 2 ? strtoul(argv[2], NULL, 10) : 20000;
+	unsigned long measured = argc > 2 ? strtoul(argv[2], NULL, 10) :
+	    200000;
 	struct story_index *x = story_index_new(STORY_WINDOW_DEFAULT);
 	double step = (double)STORY_WINDOW_DEFAULT / (double)window, secs;
 	time_t start = 1700000000;

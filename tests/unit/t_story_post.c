@@ -86,6 +86,23 @@ TEST(test_ids_far_apart_are_kept_exactly)
 	postings_clear(&p);
 }
 
+TEST(test_blocks_follow_their_lists_down)
+{
+	struct postings p = { 0 };
+	uint32_t want[5];
+	size_t full;
+
+	for (uint32_t id = 0; id < 400; id++)
+		postings_add(&p, 50, id, id & 0xff, 0);
+	full = postings_bytes(&p);
+	/* The window leaves five: the block shrinks, the five are kept. */
+	for (uint32_t k = 0; k < 5; k++)
+		want[k] = 395 + k;
+	ASSERT(list_is(&p, 50, 395, want, 5));
+	ASSERT(postings_bytes(&p) < full - 300 * 3);
+	postings_clear(&p);
+}
+
 static uint64_t keys[4096];
 
 static uint64_t
@@ -124,6 +141,7 @@ main(void)
 {
 	RUN(test_lists_keep_the_window_in_order);
 	RUN(test_ids_far_apart_are_kept_exactly);
+	RUN(test_blocks_follow_their_lists_down);
 	RUN(test_idmap_finds_and_forgets);
 	return TEST_DONE();
 }
