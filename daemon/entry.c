@@ -326,15 +326,24 @@ entry_clear(struct entry *e)
 }
 
 void
-entry_key_hash(const char *s, size_t len, char hex[KEY_HEX_SIZE])
+entry_key_digest(const char *s, size_t len, unsigned char key[KEY_BYTES])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 
 	if (!EVP_Digest(s, len, md, &mdlen, EVP_sha256(), NULL) ||
 	    mdlen != KEY_BYTES)
-		fatalx("entry_key_hash: SHA-256 failed");
-	entry_key_hex(md, hex);
+		fatalx("entry_key_digest: SHA-256 failed");
+	memcpy(key, md, KEY_BYTES);
+}
+
+void
+entry_key_hash(const char *s, size_t len, char hex[KEY_HEX_SIZE])
+{
+	unsigned char key[KEY_BYTES];
+
+	entry_key_digest(s, len, key);
+	entry_key_hex(key, hex);
 }
 
 void

@@ -496,7 +496,6 @@ link_hash(const char *prefix, const char *link, size_t len)
 static void
 bag_links(struct bag *b, const char *links)
 {
-	char hex[KEY_HEX_SIZE];
 	unsigned char key[KEY_BYTES];
 
 	const char *p = links != NULL ? links : "", *nl;
@@ -507,8 +506,7 @@ bag_links(struct bag *b, const char *links)
 		nl = strchrnul(p, '\n');
 		if (nl > p && b->nlinks < 1 + CITES_MAX) {
 			if (b->nlinks > 0 || !b->own_link) {
-				entry_key_hash(p, (size_t)(nl - p), hex);
-				entry_key_parse(hex, key);
+				entry_key_digest(p, (size_t)(nl - p), key);
 				b->cited_key[b->nlinks] = prefix64(key);
 			}
 			b->as_cite[b->nlinks++] = link_hash("cite:", p,
@@ -975,12 +973,12 @@ decide(struct story_index *x, const struct bag *b, time_t when)
 	return bt != NULL ? (long)bt->slot : -1;
 }
 
-/* Adds e (its tokens in b) to the window as a member of story slot. */
+/* Adds e (its key, its tokens in b) to the window as a member of story. */
 static void
-insert(struct story_index *x, const struct entry *e, const struct bag *b,
+insert(struct story_index *x, const struct entry *e,
+    const unsigned char key[KEY_BYTES], const struct bag *b,
     const unsigned char story[KEY_BYTES], time_t now)
 {
-	unsigned char key[KEY_BYTES];
 	struct item *it;
 	uint32_t id, slot;
 	uint64_t k;
@@ -992,7 +990,6 @@ insert(struct story_index *x, const struct entry *e, const struct bag *b,
 	id = x->next++;
 	it = item_at(x, id);
 	memset(it, 0, sizeof(*it));
-	entry_key_parse(e->key, key);
 	k = prefix64(key);
 	it->key[0] = (uint32_t)(k >> 32);
 	it->key[1] = (uint32_t)k;
@@ -1163,7 +1160,7 @@ story_assign(struct story_index *x, struct entry *e, time_t now)
 	memcpy(story, slot >= 0 ? x->stories[slot].root : key, KEY_BYTES);
 	query_end(x);
 	entry_key_hex(story, e->story);
-	insert(x, e, b, story, now);
+	insert(x, e, key, b, story, now);
 	vector_write(x, e, b);
 	free(b);
 }
@@ -1188,7 +1185,7 @@ story_restore(struct story_index *x, const struct entry *e, time_t now)
 		bag_fill(x, b, e);
 		story_tokenizer_teach(x->tok, "", 0);	/* learnt before */
 	}
-	insert(x, e, b, story, now);
+	insert(x, e, key, b, story, now);
 	free(b);
 }
 

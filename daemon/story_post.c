@@ -169,11 +169,19 @@ make_room(struct post_list *l, uint32_t id)
 }
 
 /*
- * The table without the lists the window emptied: as large when the
- * others fill at most 60% of it (a window that moves on empties as many
- * lists as it makes, so the next rehash is another 15% of it away), else
- * twice as large.
+ * The capacity a table is rebuilt with: as large when its live slots
+ * fill at most 60% of it (a window that moves on empties as many as it
+ * makes, so the next rebuild is another 15% of it away), else twice as
+ * large.
  */
+static size_t
+rebuilt_cap(size_t oldcap, size_t live)
+{
+	return oldcap == 0 ? 4096 : live * 5 <= oldcap * 3 ? oldcap :
+	    oldcap * 2;
+}
+
+/* The table without the lists the window emptied. */
 static void
 rehash(struct postings *p, uint32_t head)
 {
@@ -185,8 +193,7 @@ rehash(struct postings *p, uint32_t head)
 			trim(&old[i], head);
 			live += post_n(&old[i]) > 0;
 		}
-	p->cap = p->cap == 0 ? 4096 : live * 5 <= oldcap * 3 ? oldcap :
-	    oldcap * 2;
+	p->cap = rebuilt_cap(oldcap, live);
 	p->t = xcalloc(p->cap, sizeof(*p->t));
 	p->n = 0;
 	for (i = 0; i < oldcap; i++) {
@@ -270,7 +277,7 @@ postings_bytes(const struct postings *p)
 	return n;
 }
 
-/* The table without the citations the window left, sized as rehash's. */
+/* The table without the citations the window left. */
 static void
 citations_rebuild(struct citations *c, uint32_t head)
 {
@@ -279,8 +286,7 @@ citations_rebuild(struct citations *c, uint32_t head)
 
 	for (i = 0; i < oldcap; i++)
 		live += old[i].hash != 0 && !before(old[i].id, head);
-	c->cap = c->cap == 0 ? 4096 : live * 5 <= oldcap * 3 ? oldcap :
-	    oldcap * 2;
+	c->cap = rebuilt_cap(oldcap, live);
 	c->t = xcalloc(c->cap, sizeof(*c->t));
 	c->n = 0;
 	mask = c->cap - 1;

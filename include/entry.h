@@ -74,6 +74,9 @@ int	entry_key_scoped(const struct feed_entry *fe, const char *scope,
  * of the program (entry keys; the merged feed's id).
  */
 void	entry_key_hash(const char *s, size_t len, char hex[KEY_HEX_SIZE]);
+/* The same hash as bytes. */
+void	entry_key_digest(const char *s, size_t len,
+	    unsigned char key[KEY_BYTES]);
 /* A key's bytes as its hex, and back: 0, or -1 when hex is not a key's. */
 void	entry_key_hex(const unsigned char key[KEY_BYTES],
 	    char hex[KEY_HEX_SIZE]);
