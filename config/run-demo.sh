@@ -23,8 +23,13 @@ mv "$out/demo.conf.tmp" "$out/demo.conf"
 rc=0
 "$bin" -c "$out/demo.conf" --once || rc=$?
 
+# Today's digest of what was delivered, as a Jekyll post.
+mkdir -p "$out/_posts"
+digest=$("$bin" -c "$out/demo.conf" digest -o "$out/_posts") || rc=$?
+
 n=$(find "$out/Maildir/new" "$out/Maildir/cur" -type f 2>/dev/null | wc -l)
 echo "demo config:  $out/demo.conf"
 echo "spool:        $out/Maildir ($n messages; read it with: mutt -f $out/Maildir)"
 echo "merged feed:  $out/merged.atom"
+echo "digest:       ${digest#aggregator: digest of * stories: }"
 exit $rc

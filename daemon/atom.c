@@ -3,10 +3,8 @@
  * every text escaped as valid XML 1.0 (text_escape's TEXT_ESC_XML: bad
  * UTF-8 repaired, characters XML forbids dropped), so that one bad feed
  * cannot make the merged feed unreadable.
- * It is then written to "PATH.tmp.PID" next to PATH, flushed, synced and
- * renamed over PATH (over the file a symlink PATH leads to, beside it);
- * such files that killed runs left behind are removed.
- * It is meant to be published: its mode is 0666 less the umask.
+ * It is then replaced whole (savefile.h): readers see the old document or
+ * the new one.
  *
  * An entry's atom:id is "urn:aggregator:KEYHEX": the dedup key, stable
  * across polls and unique across feeds, where the feeds' own ids are
@@ -14,42 +12,30 @@
  * the feed URL.  A story's is "urn:aggregator:story:STORYID"; it has no
  * atom:source, its entries coming from many feeds.
  */
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "atom.h"
 #include "date.h"
+#include "savefile.h"
 #include "text.h"
 #include "url.h"
 #include "xmalloc.h"
 
-#define ATOM_NS		"http://www.w3.org/2005/Atom"
 #define ATOM_ID_PREFIX	"urn:aggregator:"
 
-static void	atom_escape(struct buf *, const char *, int);
 static void	atom_shown(struct buf *, const char *);
-static void	atom_elem(struct buf *, const char *, const char *, const char *);
-static void	atom_date(struct buf *, const char *, const char *, time_t);
 static time_t	atom_times(const struct entry *, time_t *);
 static void	atom_source(struct buf *, const struct entry *, const char *,
 		    time_t);
 static time_t	atom_entry(struct buf *, const struct entry *);
 static const char *atom_outlet(const struct entry *);
-static void	atom_sweep(const char *);
-static int	atom_target(const char *, char *, size_t);
-static int	atom_save(const char *, const char *, size_t, char *, size_t);
 
 /* s as character data, or as an attribute value when attr. */
-static void
+void
 atom_escape(struct buf *b, const char *s, int attr)
 {
 	text_escape(b, s, strlen(s), TEXT_ESC_XML |
@@ -67,7 +53,7 @@ atom_shown(struct buf *b, const char *s)
 }
 
 /* <name attrs>text</name> on a line of its own, as shown text. */
-static void
+void
 atom_elem(struct buf *b, const char *indent, const char *name,
     const char *text)
 {
@@ -76,7 +62,7 @@ atom_elem(struct buf *b, const char *indent, const char *name,
 	buf_printf(b, "</%s>\n", name);
 }
 
-static void
+void
 atom_date(struct buf *b, const char *indent, const char *name, time_t t)
 {
 	char date[64];
@@ -175,170 +161,6 @@ atom_entry(struct buf *b, const struct entry *e)
 	return updated;
 }
 
-/*
- * Removes the "BASE.tmp.PID" files beside path whose PID is no longer a
- * process: a run killed while writing left them, and each is a whole
- * merged feed.  A live writer's file is kept, so is any whose PID was
- * reused.  Best effort: the merged feed is already in place.
- */
-static void
-atom_sweep(const char *path)
-{
-	char dir[4096], base[4096], prefix[4096];
-	struct dirent *d;
-	const char *p;
-	DIR *dp;
-	size_t plen;
-	long pid;
-	int n;
-
-	n = snprintf(dir, sizeof(dir), "%s", path);
-	if (n < 0 || (size_t)n >= sizeof(dir))
-		return;
-	memcpy(base, dir, (size_t)n + 1);
-	n = snprintf(prefix, sizeof(prefix), "%s.tmp.", basename(base));
-	if (n < 0 || (size_t)n >= sizeof(prefix))
-		return;
-	plen = (size_t)n;
-	if ((dp = opendir(dirname(dir))) == NULL)
-		return;
-	while ((d = readdir(dp)) != NULL) {
-		if (strncmp(d->d_name, prefix, plen) != 0)
-			continue;
-		p = d->d_name + plen;
-		if (*p == '\0' || strspn(p, "0123456789") != strlen(p) ||
-		    strlen(p) > 9)
-			continue;
-		pid = strtol(p, NULL, 10);
-		if (pid > 0 && pid != (long)getpid() &&
-		    kill((pid_t)pid, 0) == -1 && errno == ESRCH)
-			unlinkat(dirfd(dp), d->d_name, 0);
-	}
-	closedir(dp);
-}
-
-/*
- * Where the file at path is: path, or where its symlinks lead, so that an
- * output linked into a web root is replaced there and the link stays.  A
- * relative link is read from its own folder; a link to nothing yet names
- * the file to create.  Only the last component is followed: folders on
- * the way may be links, rename(2) goes through them.  0, or -1 with errno
- * (ENAMETOOLONG, ELOOP after 40 links as the kernel counts).
- */
-static int
-atom_target(const char *path, char *out, size_t size)
-{
-	char link[4096], next[4096];
-	const char *slash;
-	ssize_t len;
-	int n, hops;
-
-	if ((n = snprintf(out, size, "%s", path)) < 0 || (size_t)n >= size) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	for (hops = 0; (len = readlink(out, link, sizeof(link) - 1)) != -1;
-	    hops++) {
-		if (hops == 40) {
-			errno = ELOOP;
-			return -1;
-		}
-		link[len] = '\0';
-		if (link[0] == '/' || (slash = strrchr(out, '/')) == NULL)
-			n = snprintf(next, sizeof(next), "%s", link);
-		else
-			n = snprintf(next, sizeof(next), "%.*s/%s",
-			    (int)(slash - out), out, link);
-		if (n < 0 || (size_t)n >= sizeof(next) ||
-		    (size_t)n >= size) {
-			errno = ENAMETOOLONG;
-			return -1;
-		}
-		memcpy(out, next, (size_t)n + 1);
-	}
-	return 0;
-}
-
-/*
- * Writes data to path (or its symlinks' target) through a synced
- * temporary file beside it and a rename.
- */
-static int
-atom_save(const char *link, const char *data, size_t len, char *err,
-    size_t errlen)
-{
-	char path[4096], tmp[4096], dir[4096];
-	FILE *f = NULL;
-	int fd, n, saved_errno, tries;
-
-	if (atom_target(link, path, sizeof(path)) == -1) {
-		snprintf(err, errlen, "atom: %s: %s", link, strerror(errno));
-		return -1;
-	}
-	n = snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-	if (n < 0 || (size_t)n >= sizeof(tmp)) {
-		errno = ENAMETOOLONG;
-		snprintf(err, errlen, "atom: %s: %s", path, strerror(errno));
-		return -1;
-	}
-	for (tries = 0;; tries++) {
-		fd = open(tmp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0666);
-		if (fd != -1)
-			break;
-		/* Our pid in the name: a leftover of an earlier crash. */
-		if (errno != EEXIST || tries > 0 || unlink(tmp) == -1) {
-			snprintf(err, errlen, "atom: open %s: %s", tmp,
-			    strerror(errno));
-			return -1;
-		}
-	}
-	if ((f = fdopen(fd, "w")) == NULL) {
-		snprintf(err, errlen, "atom: open %s: %s", tmp,
-		    strerror(errno));
-		close(fd);
-		goto fail;
-	}
-	if (fwrite(data, 1, len, f) != len || fflush(f) == EOF) {
-		snprintf(err, errlen, "atom: write %s: %s", tmp,
-		    strerror(errno));
-		goto fail;
-	}
-	if (fsync(fileno(f)) == -1) {
-		snprintf(err, errlen, "atom: fsync %s: %s", tmp,
-		    strerror(errno));
-		goto fail;
-	}
-	n = fclose(f);
-	f = NULL;
-	if (n == EOF) {
-		snprintf(err, errlen, "atom: close %s: %s", tmp,
-		    strerror(errno));
-		goto fail;
-	}
-	if (rename(tmp, path) == -1) {
-		snprintf(err, errlen, "atom: rename %s to %s: %s", tmp, path,
-		    strerror(errno));
-		goto fail;
-	}
-	/* Sync the folder so the rename itself survives a crash. */
-	n = snprintf(dir, sizeof(dir), "%s", path);
-	if (n >= 0 && (size_t)n < sizeof(dir) &&
-	    (fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) !=
-	    -1) {
-		fsync(fd);
-		close(fd);
-	}
-	atom_sweep(path);
-	return 0;
-fail:
-	saved_errno = errno;
-	if (f != NULL)
-		fclose(f);
-	unlink(tmp);
-	errno = saved_errno;
-	return -1;
-}
-
 /* The document around body, whose newest entry was updated then. */
 static int
 atom_document(const char *path, const struct atom_head *head,
@@ -366,7 +188,7 @@ atom_document(const char *path, const struct atom_head *head,
 	    "</generator>\n");
 	buf_add(&b, body->data, body->len);
 	buf_addstr(&b, "</feed>\n");
-	rc = atom_save(path, b.data, b.len, err, errlen);
+	rc = savefile("atom", path, b.data, b.len, err, errlen);
 	buf_free(&b);
 	return rc;
 }

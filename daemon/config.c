@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "fetch.h"
@@ -152,6 +153,103 @@ const struct config_key config_keys[] = {
 	  .help = "the merged feed holds one entry per story, not per entry",
 	  .offset = CFG(group) },
 
+	{ .name = "title",
+	  .section = CONFIG_DIGEST,
+	  .type = CONFIG_STRING,
+	  .def = "News",
+	  .help = "the label after the date in the digest's title",
+	  .offset = CFG(digest.title) },
+
+	{ .name = "timezone",
+	  .section = CONFIG_DIGEST,
+	  .type = CONFIG_STRING,
+	  .def = "UTC",
+	  .help = "IANA time zone of the digest's day and time, e.g. Asia/Seoul",
+	  .offset = CFG(digest.timezone) },
+
+	{ .name = "time",
+	  .section = CONFIG_DIGEST,
+	  .type = CONFIG_CLOCK,
+	  .def = "07:00",
+	  .help = "HH:MM when the daemon writes the day's digest",
+	  .offset = CFG(digest.time) },
+
+	{ .name = "dir",
+	  .section = CONFIG_DIGEST,
+	  .type = CONFIG_PATH,
+	  .help = "where the daemon writes posts, e.g. a Jekyll site's _posts",
+	  .offset = CFG(digest.dir) },
+
+	{ .name = "layout",
+	  .section = CONFIG_DIGEST,
+	  .type = CONFIG_STRING,
+	  .def = "post",
+	  .help = "the posts' Jekyll layout",
+	  .offset = CFG(digest.layout) },
+
+	{ .name = "categories",
+	  .section = CONFIG_DIGEST,
+	  .type = CONFIG_STRING,
+	  .def = "news",
+	  .help = "the posts' Jekyll categories",
+	  .offset = CFG(digest.categories) },
+
+	{ .name = "mail",
+	  .section = CONFIG_DIGEST,
+	  .type = CONFIG_BOOL,
+	  .def = "no",
+	  .help = "the daemon also delivers the digest into the spool",
+	  .offset = CFG(digest.mail) },
+
+	{ .name = "min_sources",
+	  .section = CONFIG_DIGEST,
+	  .type = CONFIG_NUMBER,
+	  .min = 1,
+	  .max = 1000,
+	  .def = "1",
+	  .help = "stories with fewer outlets are left out",
+	  .offset = CFG(digest.min_sources) },
+
+	{ .name = "max_stories",
+	  .section = CONFIG_DIGEST,
+	  .type = CONFIG_NUMBER,
+	  .min = 1,
+	  .max = 100000,
+	  .def = "30",
+	  .help = "sections in one digest, the most covered stories first",
+	  .offset = CFG(digest.max_stories) },
+
+	{ .name = "summary_chars",
+	  .section = CONFIG_DIGEST,
+	  .type = CONFIG_NUMBER,
+	  .min = 40,
+	  .max = 1000,
+	  .def = "400",
+	  .help = "longest built-in summary, in characters",
+	  .offset = CFG(digest.summary_chars) },
+
+	{ .name = "summary_cmd",
+	  .section = CONFIG_DIGEST,
+	  .type = CONFIG_STRING,
+	  .help = "a command given each story as JSON on stdin; "
+	      "prints its summary",
+	  .offset = CFG(digest.summary_cmd) },
+
+	{ .name = "summary_timeout",
+	  .section = CONFIG_DIGEST,
+	  .type = CONFIG_DURATION,
+	  .min = 1,
+	  .max = 3600,
+	  .def = "30s",
+	  .help = "how long summary_cmd may take for one story",
+	  .offset = CFG(digest.summary_timeout) },
+
+	{ .name = "language",
+	  .section = CONFIG_DIGEST,
+	  .type = CONFIG_STRING,
+	  .help = "ko or en: the headlines' language; unset, the feeds' own",
+	  .offset = CFG(digest.language) },
+
 	{ .name = "url",
 	  .section = CONFIG_FEED,
 	  .type = CONFIG_URL,
@@ -199,6 +297,8 @@ struct parser {
 	struct config	*cfg;
 	struct feed_conf *feed;		/* section being read, NULL in [aggregator] */
 	int		 in_global;	/* inside [aggregator] */
+	int		 in_digest;	/* inside [digest] */
+	int		 in_publishers;	/* inside [publishers] */
 	int		 skip;		/* inside a broken section header */
 	struct strmap	*urls;		/* a feed's url -> its index */
 	struct strmap	*suffixes;	/* an OPML name -> the next counter */
@@ -272,6 +372,19 @@ config_parse_duration(const char *s, long *out)
 		return -1;
 	*out = n * mult;
 	return 0;
+}
+
+/* "HH:MM" (00:00 to 23:59) as minutes after midnight.  0, or -1. */
+static int
+parse_clock(const char *s, long *out)
+{
+	if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) ||
+	    s[2] != ':' || !isdigit((unsigned char)s[3]) ||
+	    !isdigit((unsigned char)s[4]) || s[5] != '\0')
+		return -1;
+	*out = ((s[0] - '0') * 10 + s[1] - '0') * 60 +
+	    (s[3] - '0') * 10 + s[4] - '0';
+	return *out < 24 * 60 && s[3] < '6' ? 0 : -1;
 }
 
 static int
@@ -373,6 +486,14 @@ set_key(struct parser *p, const struct config_key *k, void *base,
 		}
 		*lp = n;
 		break;
+	case CONFIG_CLOCK:
+		if (parse_clock(value, &n) == -1) {
+			config_error(p, "bad time for \"%s\": \"%s\" (use HH:MM, "
+			    "00:00 to 23:59)", k->name, value);
+			return;
+		}
+		*lp = n;
+		break;
 	case CONFIG_BOOL:
 		if (parse_bool(value, &n) == -1) {
 			config_error(p, "bad boolean for \"%s\": \"%s\"",
@@ -470,7 +591,7 @@ section(struct parser *p, char *s)
 	char *end = strchr(s, ']'), *name;
 
 	p->feed = NULL;
-	p->in_global = 0;
+	p->in_global = p->in_digest = p->in_publishers = 0;
 	p->skip = 1;
 	if (end == NULL || *trim(end + 1) != '\0') {
 		config_error(p, "bad section header");
@@ -478,14 +599,17 @@ section(struct parser *p, char *s)
 	}
 	*end = '\0';
 	name = trim(s + 1);
-	if (strcmp(name, "aggregator") == 0) {
-		p->in_global = 1;
+	if (strcmp(name, "aggregator") == 0 || strcmp(name, "digest") == 0 ||
+	    strcmp(name, "publishers") == 0) {
+		p->in_global = name[0] == 'a';
+		p->in_digest = name[0] == 'd';
+		p->in_publishers = name[0] == 'p';
 		p->skip = 0;
 		return;
 	}
 	if (strncmp(name, "feed.", 5) != 0) {
-		config_error(p, "unknown section [%s] (expected [aggregator] "
-		    "or [feed.NAME])", name);
+		config_error(p, "unknown section [%s] (expected [aggregator], "
+		    "[feed.NAME], [digest] or [publishers])", name);
 		return;
 	}
 	name += 5;
@@ -500,6 +624,42 @@ section(struct parser *p, char *s)
 	}
 	p->feed = add_feed(p, name, p->line);
 	p->skip = 0;
+}
+
+/*
+ * A [publishers] line: a host, or a host and a path prefix, and the name
+ * its outlet is shown by.  The host is kept lowercased and without
+ * "www.", as digest.c compares it.
+ */
+static void
+publisher(struct parser *p, const char *key, const char *value)
+{
+	struct config *cfg = p->cfg;
+	struct publisher *pub;
+	char *prefix;
+
+	if (*key == '\0' || *value == '\0' || strstr(key, "://") != NULL ||
+	    strpbrk(key, " \t?#") != NULL) {
+		config_error(p, "bad publisher \"%s = %s\" (use host = Name or "
+		    "host/path = Name)", key, value);
+		return;
+	}
+	if (strncasecmp(key, "www.", 4) == 0)
+		key += 4;
+	prefix = xstrdup(key);
+	for (char *c = prefix; *c != '\0' && *c != '/'; c++)
+		*c = (char)tolower((unsigned char)*c);
+	for (size_t i = 0; i < cfg->npublishers; i++)
+		if (strcmp(cfg->publishers[i].prefix, prefix) == 0) {
+			config_error(p, "duplicate publisher \"%s\"", key);
+			free(prefix);
+			return;
+		}
+	cfg->publishers = xreallocarray(cfg->publishers,
+	    cfg->npublishers + 1, sizeof(*cfg->publishers));
+	pub = &cfg->publishers[cfg->npublishers++];
+	pub->prefix = prefix;
+	pub->name = xstrdup(value);
 }
 
 static void
@@ -519,11 +679,15 @@ assignment(struct parser *p, char *s)
 	value = trim(eq + 1);
 	if (p->skip)
 		return;
+	if (p->in_publishers) {
+		publisher(p, key, value);
+		return;
+	}
 	if (p->feed != NULL) {
 		section = CONFIG_FEED;
 		base = p->feed;
-	} else if (p->in_global) {
-		section = CONFIG_GLOBAL;
+	} else if (p->in_global || p->in_digest) {
+		section = p->in_global ? CONFIG_GLOBAL : CONFIG_DIGEST;
 		base = p->cfg;
 	} else {
 		config_error(p, "\"%s\" outside of any section", key);
@@ -531,7 +695,8 @@ assignment(struct parser *p, char *s)
 	}
 	if ((k = find_key(section, key)) == NULL) {
 		config_error(p, "unknown key \"%s\" in [%s]", key,
-		    section == CONFIG_FEED ? "feed" : "aggregator");
+		    section == CONFIG_FEED ? "feed" : section == CONFIG_DIGEST ?
+		    "digest" : "aggregator");
 		return;
 	}
 	set_key(p, k, base, value);
@@ -586,17 +751,43 @@ resolve_path(const char *cfgpath, const char *path)
 	return xasprintf("%.*s/%s", (int)(slash - cfgpath), cfgpath, path);
 }
 
+/*
+ * An IANA zone name the C library can read: "UTC", or a file of the zone
+ * database (TZDIR, else /usr/share/zoneinfo), named without "..".
+ */
+static int
+valid_timezone(const char *tz)
+{
+	const char *dir = getenv("TZDIR");
+	char path[PATH_MAX];
+
+	if (strcmp(tz, "UTC") == 0)
+		return 1;
+	if (tz[0] == '/' || strstr(tz, "..") != NULL)
+		return 0;
+	if (snprintf(path, sizeof(path), "%s/%s", dir != NULL && *dir != '\0' ?
+	    dir : "/usr/share/zoneinfo", tz) >= (int)sizeof(path))
+		return 0;
+	return access(path, R_OK) == 0;
+}
+
 /* What only the whole file decides: paths, and each feed's own checks. */
 static void
 finish(struct parser *p)
 {
 	struct config *cfg = p->cfg;
 
+	if (!valid_timezone(cfg->digest.timezone)) {
+		log_error("%s: [digest] timezone \"%s\" is no time zone the "
+		    "system knows (an IANA name such as Asia/Seoul)", p->path,
+		    cfg->digest.timezone);
+		p->errors++;
+	}
 	for (size_t i = 0; i < config_nkeys; i++) {
 		const struct config_key *k = &config_keys[i];
 		char **sp, *v;
 
-		if (k->section != CONFIG_GLOBAL || k->type != CONFIG_PATH)
+		if (k->section == CONFIG_FEED || k->type != CONFIG_PATH)
 			continue;
 		sp = key_string(k, cfg);
 		if ((v = *sp) == NULL)
@@ -746,6 +937,7 @@ config_load(const char *path, struct config *cfg)
 	cfg->path = xstrdup(path);
 	cfg->names = strmap_new();
 	set_defaults(&p, CONFIG_GLOBAL, cfg);
+	set_defaults(&p, CONFIG_DIGEST, cfg);
 	if ((fp = fopen(path, "r")) == NULL) {
 		log_warn("%s", path);
 		return -1;
@@ -801,6 +993,31 @@ config_feed_clear(struct feed_conf *fc)
 }
 
 void
+config_digest_copy(struct config *out, const struct config *cfg)
+{
+	const struct digest_conf *d = &cfg->digest;
+
+	memset(out, 0, sizeof(*out));
+	out->title = xstrdup_or_null(cfg->title);
+	out->story_window = cfg->story_window;
+	out->digest = *d;
+	out->digest.title = xstrdup_or_null(d->title);
+	out->digest.timezone = xstrdup_or_null(d->timezone);
+	out->digest.dir = xstrdup_or_null(d->dir);
+	out->digest.layout = xstrdup_or_null(d->layout);
+	out->digest.categories = xstrdup_or_null(d->categories);
+	out->digest.summary_cmd = xstrdup_or_null(d->summary_cmd);
+	out->digest.language = xstrdup_or_null(d->language);
+	out->publishers = xcalloc(cfg->npublishers + 1,
+	    sizeof(*out->publishers));
+	for (size_t i = 0; i < cfg->npublishers; i++) {
+		out->publishers[i].prefix = xstrdup(cfg->publishers[i].prefix);
+		out->publishers[i].name = xstrdup(cfg->publishers[i].name);
+	}
+	out->npublishers = cfg->npublishers;
+}
+
+void
 config_free(struct config *cfg)
 {
 	if (cfg == NULL)
@@ -810,10 +1027,15 @@ config_free(struct config *cfg)
 	free(cfg->feeds);
 	strmap_free(cfg->names);
 	free(cfg->path);
+	for (size_t i = 0; i < cfg->npublishers; i++) {
+		free(cfg->publishers[i].prefix);
+		free(cfg->publishers[i].name);
+	}
+	free(cfg->publishers);
 	for (size_t i = 0; i < config_nkeys; i++) {
 		const struct config_key *k = &config_keys[i];
 
-		if (k->section == CONFIG_GLOBAL && (k->type == CONFIG_STRING ||
+		if (k->section != CONFIG_FEED && (k->type == CONFIG_STRING ||
 		    k->type == CONFIG_PATH || k->type == CONFIG_URL))
 			free(*key_string(k, cfg));
 	}

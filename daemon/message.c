@@ -53,7 +53,7 @@ static void	 msg_encode_words(struct buf *, const char *, size_t);
 static void	 msg_fold_plain(struct buf *, const char *, size_t);
 static void	 msg_header(struct buf *, const char *, const char *);
 static void	 msg_story(struct buf *, const struct entry *);
-static void	 msg_from(struct buf *, const struct entry *);
+static void	 msg_from(struct buf *, const char *);
 static size_t	 msg_qp_run(const unsigned char *);
 static void	 msg_qp(struct buf *, const char *);
 static void	 msg_html_escape(struct buf *, const char *);
@@ -383,16 +383,14 @@ msg_header(struct buf *b, const char *name, const char *value)
 	free(v);
 }
 
-/* From: with the feed's title as display name (a phrase, not text). */
+/* From: with name (a feed's title) as display name: a phrase, not text. */
 static void
-msg_from(struct buf *b, const struct entry *e)
+msg_from(struct buf *b, const char *name)
 {
-	const char *name = e->feed_title, *p;
+	const char *p;
 	size_t run;
 	char *v;
 
-	if (name == NULL || name[0] == '\0')
-		name = e->feed_name;
 	v = msg_clean(name != NULL ? name : "", MSG_CLEAN_HEADER);
 	if (v[0] == '\0') {
 		free(v);
@@ -533,9 +531,8 @@ msg_plain_part(const struct entry *e, const char *content)
 		free(text);
 	}
 	buf_addc(&b, '\n');
-	text = msg_clean(b.data, MSG_CLEAN_BODY);
-	buf_free(&b);
-	return text;
+	buf_addc(&b, '\0');
+	return buf_release(&b);
 }
 
 /* A small HTML document: the title as a link, then the content as is. */
@@ -543,7 +540,7 @@ static char *
 msg_html_part(const struct entry *e, const char *content)
 {
 	struct buf b;
-	char *title, *link, *out;
+	char *title, *link;
 
 	title = msg_clean(e->title != NULL ? e->title : "", MSG_CLEAN_HEADER);
 	link = url_is_http(e->link) ?
@@ -564,11 +561,10 @@ msg_html_part(const struct entry *e, const char *content)
 	buf_addstr(&b, "</h1>\n");
 	buf_addstr(&b, content);
 	buf_addstr(&b, "\n</body>\n</html>\n");
-	out = msg_clean(b.data, MSG_CLEAN_BODY);
-	buf_free(&b);
+	buf_addc(&b, '\0');
 	free(title);
 	free(link);
-	return out;
+	return buf_release(&b);
 }
 
 /* A MIME boundary line, or the closing one when last. */
@@ -603,31 +599,81 @@ msg_story(struct buf *b, const struct entry *e)
 	buf_addstr(b, "@" MSG_ID_DOMAIN ">\n");
 }
 
+void
+message_start(struct buf *b, const struct message_head *h)
+{
+	char date[64];
+
+	date_format_rfc5322(h->date, date, sizeof(date));
+	msg_from(b, h->from);
+	buf_addstr(b, "To: undisclosed-recipients:;\n");
+	msg_header(b, "Subject", h->subject != NULL && h->subject[0] != '\0' ?
+	    h->subject : "(no title)");
+	/* Plain appends: these run once per message, printf twice per call. */
+	buf_addstr(b, "Date: ");
+	buf_addstr(b, date);
+	buf_addstr(b, "\nMessage-ID: <");
+	buf_addstr(b, h->id);
+	buf_addstr(b, "@" MSG_ID_DOMAIN ">\n");
+}
+
+void
+message_header(struct buf *b, const char *name, const char *value)
+{
+	msg_header(b, name, value);
+}
+
+void
+message_alternative(struct buf *b, const char *id, const char *plain,
+    const char *html)
+{
+	char boundary[64], *part;
+	int n;
+
+	/* "=_" never occurs in base64 or quoted-printable text. */
+	n = snprintf(boundary, sizeof(boundary), "=_aggregator_%.32s", id);
+	if (n < 0 || (size_t)n >= sizeof(boundary))
+		boundary[sizeof(boundary) - 1] = '\0';
+	buf_addstr(b, "MIME-Version: 1.0\n");
+	buf_addstr(b, "Content-Type: multipart/alternative;\n"
+	    " boundary=\"");
+	buf_addstr(b, boundary);
+	buf_addstr(b, "\"\n\n"
+	    "This is a multi-part message in MIME format.\n");
+
+	msg_delimiter(b, boundary, 0);
+	buf_addstr(b, "Content-Type: text/plain; charset=utf-8\n"
+	    "Content-Transfer-Encoding: quoted-printable\n\n");
+	part = msg_clean(plain, MSG_CLEAN_BODY);
+	msg_qp(b, part);
+	free(part);
+
+	msg_delimiter(b, boundary, 0);
+	buf_addstr(b, "Content-Type: text/html; charset=utf-8\n"
+	    "Content-Transfer-Encoding: quoted-printable\n\n");
+	part = msg_clean(html, MSG_CLEAN_BODY);
+	msg_qp(b, part);
+	free(part);
+
+	msg_delimiter(b, boundary, 1);
+}
+
 char *
 message_render(const struct entry *e, size_t *len)
 {
 	const char *content = e->content != NULL ? e->content : "";
-	char date[64], boundary[64], *part;
+	struct message_head h = {
+		.from = e->feed_title != NULL && e->feed_title[0] != '\0' ?
+		    e->feed_title : e->feed_name,
+		.subject = e->title,
+		.date = e->date,
+		.id = e->key,
+	};
+	char *plain, *html;
 	struct buf b;
-	int n;
-
-	/* "=_" never occurs in base64 or quoted-printable text. */
-	n = snprintf(boundary, sizeof(boundary), "=_aggregator_%.32s", e->key);
-	if (n < 0 || (size_t)n >= sizeof(boundary))
-		boundary[sizeof(boundary) - 1] = '\0';
-	date_format_rfc5322(e->date, date, sizeof(date));
 
 	buf_init(&b);
-	msg_from(&b, e);
-	buf_addstr(&b, "To: undisclosed-recipients:;\n");
-	msg_header(&b, "Subject", e->title != NULL && e->title[0] != '\0' ?
-	    e->title : "(no title)");
-	/* Plain appends: these run once per message, printf twice per call. */
-	buf_addstr(&b, "Date: ");
-	buf_addstr(&b, date);
-	buf_addstr(&b, "\nMessage-ID: <");
-	buf_addstr(&b, e->key);
-	buf_addstr(&b, "@" MSG_ID_DOMAIN ">\n");
+	message_start(&b, &h);
 	if (e->feed_url != NULL && e->feed_url[0] != '\0')
 		msg_header(&b, "X-RSS-Feed", e->feed_url);
 	if (url_is_http(e->link))
@@ -635,28 +681,11 @@ message_render(const struct entry *e, size_t *len)
 	if (e->id != NULL && e->id[0] != '\0')
 		msg_header(&b, "X-RSS-ID", e->id);
 	msg_story(&b, e);
-	buf_addstr(&b, "MIME-Version: 1.0\n");
-	buf_addstr(&b, "Content-Type: multipart/alternative;\n"
-	    " boundary=\"");
-	buf_addstr(&b, boundary);
-	buf_addstr(&b, "\"\n\n"
-	    "This is a multi-part message in MIME format.\n");
-
-	msg_delimiter(&b, boundary, 0);
-	buf_addstr(&b, "Content-Type: text/plain; charset=utf-8\n"
-	    "Content-Transfer-Encoding: quoted-printable\n\n");
-	part = msg_plain_part(e, content);
-	msg_qp(&b, part);
-	free(part);
-
-	msg_delimiter(&b, boundary, 0);
-	buf_addstr(&b, "Content-Type: text/html; charset=utf-8\n"
-	    "Content-Transfer-Encoding: quoted-printable\n\n");
-	part = msg_html_part(e, content);
-	msg_qp(&b, part);
-	free(part);
-
-	msg_delimiter(&b, boundary, 1);
+	plain = msg_plain_part(e, content);
+	html = msg_html_part(e, content);
+	message_alternative(&b, e->key, plain, html);
+	free(plain);
+	free(html);
 	*len = b.len;
 	return buf_release(&b);
 }

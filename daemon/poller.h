@@ -117,6 +117,18 @@ struct poller {
 	char			 merge_err[512];
 	char			*feed_id;	/* the merged feed's, from the state */
 
+	/* The daily digest (digest_schedule.c); off when cfg is NULL. */
+	struct digest_job {
+		uv_timer_t	 timer;
+		uv_work_t	 work;
+		int		 running;
+		struct config	*cfg;		/* the worker's while running */
+		struct config	*next;		/* a reload's, for after it */
+		time_t		 due;		/* the digest being written */
+		int		 failed;
+		char		 err[512];
+	}			 digest;
+
 	size_t			 delivered;
 	size_t			 polled;
 	size_t			 failed;
@@ -145,5 +157,19 @@ void	job_apply_conf(struct job *, const struct feed_conf *, time_t now);
 
 /* reload.c */
 void	reload_config(struct poller *);
+
+/*
+ * digest_schedule.c: the daemon writes the day's digest at [digest] time
+ * when the config gives it somewhere to go (dir, or mail = yes).
+ * digest_schedule_start arms it; digest_schedule_config gives it a
+ * reload's config (both keep a copy of what they need of cfg);
+ * digest_schedule_stop closes its timer (a digest being written is
+ * finished: poller_shutdown waits for it).
+ */
+void	digest_schedule_start(struct poller *, const struct config *cfg);
+void	digest_schedule_config(struct poller *, const struct config *cfg);
+void	digest_schedule_stop(struct poller *);
+/* run.c, for digest_schedule.c: closes the loop once all work is done. */
+void	poller_shutdown(struct poller *);
 
 #endif

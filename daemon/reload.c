@@ -126,6 +126,7 @@ reload_config(struct poller *p)
 		added++;
 	}
 	free(running);
+	digest_schedule_config(p, &cfg);
 	config_free(&cfg);
 	log_info("reload: %zu added, %zu removed, %zu changed", added, removed,
 	    changed);

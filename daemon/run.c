@@ -21,6 +21,7 @@
 #include "config.h"
 #include "date.h"
 #include "deliver.h"
+#include "digest.h"
 #include "entry.h"
 #include "fetch.h"
 #include "group.h"
@@ -45,7 +46,6 @@ static void	job_schedule(struct job *, long delay);
 static void	job_close(struct job *);
 static void	job_leave(struct job *);
 static void	merge_start(struct poller *);
-static void	poller_shutdown(struct poller *);
 
 static void
 job_reset_fetch(struct job *j)
@@ -534,14 +534,17 @@ close_if_open(uv_handle_t *h)
 		uv_close(h, NULL);
 }
 
-/* Closes every handle once no poll or merge is under way; uv_run returns. */
-static void
+/*
+ * Closes every handle once no poll, merge or digest is under way; uv_run
+ * returns.
+ */
+void
 poller_shutdown(struct poller *p)
 {
 	for (size_t i = 0; i < p->njobs; i++)
 		if (p->jobs[i]->state != JOB_IDLE)
 			return;
-	if (p->merge_running)
+	if (p->merge_running || p->digest.running)
 		return;
 	if (p->fetcher != NULL) {
 		fetch_free(p->fetcher);
@@ -559,6 +562,7 @@ poller_shutdown(struct poller *p)
 		close_if_open((uv_handle_t *)&p->sighup);
 		close_if_open((uv_handle_t *)&p->stop_timer);
 		close_if_open((uv_handle_t *)&p->watchdog);
+		digest_schedule_stop(p);
 	}
 }
 
@@ -668,6 +672,10 @@ poller_open(struct poller *p, const struct config *cfg)
 	if (recovered > 0)
 		log_warnx("deliver: %zu interrupted deliveries finished",
 		    recovered);
+	if (digest_recover(p->store, cfg->spool, err, sizeof(err)) == -1) {
+		log_error("%s", err);
+		return -1;
+	}
 	/* Files of ours in tmp/ that never got a pending row are orphans. */
 	if (maildir_clean_tmp(cfg->spool, &recovered) == 0 && recovered > 0)
 		log_info("deliver: %zu unfinished files removed from %s/tmp",
@@ -836,6 +844,8 @@ run_daemon(const char *path, const struct config *cfg)
 	/* Pings come from the loop, so a stuck loop stops them. */
 	if ((wd = notify_watchdog_interval()) > 0)
 		uv_timer_start(&p.watchdog, on_watchdog, wd, wd);
+	/* Before any thread runs: it sets the zone in the environment. */
+	digest_schedule_start(&p, cfg);
 	for (size_t i = 0; i < p.njobs; i++)
 		job_start(p.jobs[i], now);
 	log_info("polling %zu feeds", p.njobs);

@@ -26,7 +26,7 @@
 #include "xmalloc.h"
 
 /* Bumped whenever the schema changes; store_migrate knows every step. */
-#define STORE_SCHEMA_VERSION	9
+#define STORE_SCHEMA_VERSION	10
 
 enum store_stmt {
 	ST_BEGIN,
@@ -51,6 +51,11 @@ enum store_stmt {
 	ST_STORY_WINDOW,
 	ST_STORIES,
 	ST_PENDING_STORY,
+	ST_STORY_PERIOD,
+	ST_DIGEST_LAST,
+	ST_DIGEST_PUT,
+	ST_DIGEST_DONE,
+	ST_DIGEST_PENDING,
 	ST_COUNT
 };
 
@@ -123,6 +128,17 @@ static const char *const store_sql[ST_COUNT] = {
 	    "WHERE seen >= ?2 AND story IN "
 	    "(SELECT story FROM story_entries WHERE seen >= ?1) "
 	    "ORDER BY story, n",
+	/* In the order of the index on seen: no sort of whole rows. */
+	[ST_STORY_PERIOD] = "SELECT key, story, feed, feed_title, title, link, "
+	    "published, seen, text, NULL, NULL FROM story_entries "
+	    "WHERE seen >= ?1 AND seen < ?2 ORDER BY seen, n",
+	[ST_DIGEST_LAST] = "SELECT max(until) FROM digests",
+	[ST_DIGEST_PUT] = "INSERT OR REPLACE INTO digests (day, since, until, "
+	    "path, tmp, mail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_DIGEST_DONE] = "UPDATE digests SET tmp = NULL, mail = NULL "
+	    "WHERE day = ?1",
+	[ST_DIGEST_PENDING] = "SELECT day, path, tmp, mail FROM digests "
+	    "WHERE tmp IS NOT NULL OR mail IS NOT NULL ORDER BY day",
 };
 
 /* Schema steps, indexed by the user_version they start from. */
@@ -219,6 +235,15 @@ static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	"CREATE INDEX story_entries_seen ON story_entries (seen);"
 	"ALTER TABLE pending ADD COLUMN story_row INTEGER;"
 	"ALTER TABLE recent ADD COLUMN story TEXT;",
+	/* The digests written, by day: each is written once (digest.c). */
+	"CREATE TABLE digests ("
+	"  day TEXT PRIMARY KEY,"
+	"  since INTEGER NOT NULL,"
+	"  until INTEGER NOT NULL,"
+	"  path TEXT,"		/* the post, NULL when none was written */
+	"  tmp TEXT,"		/* while pending: the post's temporary file */
+	"  mail TEXT"		/* while pending: the message's maildir name */
+	") WITHOUT ROWID;",
 };
 
 /*
@@ -454,7 +479,8 @@ store_alloc(char *path)
  * with err.
  */
 static int
-store_connect(struct store *s, const char *path, int flags, char *err,
+store_connect(struct store *s, const char *path, int flags, int check,
+    char *err,
     size_t errlen)
 {
 	int rc;
@@ -467,8 +493,10 @@ store_connect(struct store *s, const char *path, int flags, char *err,
 		return -1;
 	}
 	sqlite3_busy_timeout(s->db, 5000);
-	if (store_check(s, path, err, errlen) == -1)
+	if (check && store_check(s, path, err, errlen) == -1)
 		return -1;
+	/* Sorts (a listing's stories) stay in memory, not in a temp file. */
+	sqlite3_exec(s->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
 	if (store_functions(s->db) != SQLITE_OK) {
 		snprintf(err, errlen, "state file %s: %s", path,
 		    sqlite3_errmsg(s->db));
@@ -486,7 +514,7 @@ store_open(const char *path, struct store **out, char *err, size_t errlen)
 	s = store_alloc(xstrdup(path));
 	store_create(path);
 	if (store_connect(s, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-	    err, errlen) == -1)
+	    1, err, errlen) == -1)
 		goto fail;
 	if (store_exec(s, "PRAGMA journal_mode = WAL") == -1 ||
 	    store_exec(s, "PRAGMA synchronous = FULL") == -1 ||
@@ -529,8 +557,9 @@ store_ro_uri(const char *path)
 	return buf_release(&b);
 }
 
-int
-store_open_readonly(const char *path, struct store **out, char *err,
+/* Read-only, checked whole (check) or not. */
+static int
+store_open_ro(const char *path, int check, struct store **out, char *err,
     size_t errlen)
 {
 	struct store *s;
@@ -539,7 +568,8 @@ store_open_readonly(const char *path, struct store **out, char *err,
 	*out = NULL;
 	s = store_alloc(store_ro_uri(path));
 	s->uri = 1;
-	if (store_connect(s, path, SQLITE_OPEN_READONLY, err, errlen) == -1 ||
+	if (store_connect(s, path, SQLITE_OPEN_READONLY, check, err,
+	    errlen) == -1 ||
 	    store_version(s, path, &version, err, errlen) == -1)
 		goto fail;
 	if (version != STORE_SCHEMA_VERSION) {
@@ -553,6 +583,25 @@ store_open_readonly(const char *path, struct store **out, char *err,
 fail:
 	store_close(s);
 	return -1;
+}
+
+int
+store_open_readonly(const char *path, struct store **out, char *err,
+    size_t errlen)
+{
+	return store_open_ro(path, 1, out, err, errlen);
+}
+
+int
+store_open_reading(const char *path, struct store **out, char *err,
+    size_t errlen)
+{
+	if (store_open_ro(path, 0, out, err, errlen) == -1)
+		return -1;
+	/* Pages read in place: a listing reads many, some of them twice. */
+	sqlite3_exec((*out)->db, "PRAGMA mmap_size = 268435456", NULL, NULL,
+	    NULL);
+	return 0;
 }
 
 void
@@ -980,21 +1029,17 @@ store_story_window(struct store *s, time_t since,
 	return 0;
 }
 
-int
-store_stories(struct store *s, time_t since, time_t from, struct entry **out,
+/* The rows st gives, as entries.  0 or -1. */
+static int
+store_story_rows(struct store *s, sqlite3_stmt *st, struct entry **out,
     size_t *n)
 {
-	sqlite3_stmt *st;
 	struct entry *v = NULL;
 	size_t len = 0, cap = 0;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
-	if ((st = store_stmt(s, ST_STORIES)) == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)since);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)from);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (len == cap) {
 			cap = cap == 0 ? 16 : cap * 2;
@@ -1012,6 +1057,122 @@ store_stories(struct store *s, time_t since, time_t from, struct entry **out,
 	*out = v;
 	*n = len;
 	return 0;
+}
+
+int
+store_stories(struct store *s, time_t since, time_t from, struct entry **out,
+    size_t *n)
+{
+	sqlite3_stmt *st;
+
+	if ((st = store_stmt(s, ST_STORIES)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)since);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)from);
+	return store_story_rows(s, st, out, n);
+}
+
+int
+store_story_period(struct store *s, time_t from, time_t until,
+    struct entry **out, size_t *n)
+{
+	sqlite3_stmt *st;
+
+	if ((st = store_stmt(s, ST_STORY_PERIOD)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)until);
+	return store_story_rows(s, st, out, n);
+}
+
+int
+store_digest_last(struct store *s, time_t *until)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*until = 0;
+	if ((st = store_stmt(s, ST_DIGEST_LAST)) == NULL)
+		return -1;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*until = (time_t)sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW) {
+		store_seterr(s, "store: reading the last digest");
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_digest_put(struct store *s, const struct digest_record *r)
+{
+	sqlite3_stmt *st;
+
+	if ((st = store_stmt(s, ST_DIGEST_PUT)) == NULL)
+		return -1;
+	store_bind_text(st, 1, r->day);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)r->since);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)r->until);
+	store_bind_text(st, 4, r->path);
+	store_bind_text(st, 5, r->tmp);
+	store_bind_text(st, 6, r->mail);
+	return store_step_done(s, st, "recording the digest of", r->day);
+}
+
+int
+store_digest_done(struct store *s, const char *day)
+{
+	sqlite3_stmt *st;
+
+	if ((st = store_stmt(s, ST_DIGEST_DONE)) == NULL)
+		return -1;
+	store_bind_text(st, 1, day);
+	return store_step_done(s, st, "finishing the digest of", day);
+}
+
+int
+store_digest_pending(struct store *s, struct digest_record **out, size_t *n)
+{
+	struct digest_record *v = NULL;
+	sqlite3_stmt *st;
+	size_t len = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((st = store_stmt(s, ST_DIGEST_PENDING)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xreallocarray(v, len + 1, sizeof(*v));
+		memset(&v[len], 0, sizeof(v[len]));
+		v[len].day = store_col_text(st, 0);
+		v[len].path = store_col_text(st, 1);
+		v[len].tmp = store_col_text(st, 2);
+		v[len].mail = store_col_text(st, 3);
+		len++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		store_seterr(s, "store: reading the digests under way");
+		store_digest_records_free(v, len);
+		return -1;
+	}
+	*out = v;
+	*n = len;
+	return 0;
+}
+
+void
+store_digest_records_free(struct digest_record *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].day);
+		free(v[i].path);
+		free(v[i].tmp);
+		free(v[i].mail);
+	}
+	free(v);
 }
 
 int

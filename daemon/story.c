@@ -39,9 +39,13 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
-/* What grouping reads of an entry (characters), and keeps of it. */
+/*
+ * What grouping reads of an entry (characters), and keeps of it: more of
+ * the text is kept than read, for the digest's summaries.
+ */
 #define TITLE_CHARS	300
 #define TEXT_CHARS	500
+#define TEXT_KEPT	1000
 #define CITES_MAX	6	/* more is a list of links, not a citation */
 #define TOKENS_MAX	40
 #define TOKENS_READ	512	/* distinct tokens read before the cut */
@@ -434,7 +438,7 @@ story_evidence(struct entry *e)
 	buf_init(&t);
 	add_plain(&t, e->title != NULL ? e->title : "", TITLE_CHARS);
 	buf_addc(&t, '\n');
-	add_plain(&t, text, TEXT_CHARS);
+	add_plain(&t, text, TEXT_KEPT);
 	buf_addc(&t, '\0');
 	free(text);
 	free(e->story_text);
@@ -553,14 +557,17 @@ static void
 bag_fill(struct story_index *x, struct bag *b, const struct entry *e)
 {
 	const char *text = e->story_text != NULL ? e->story_text : "";
-	const char *nl = strchrnul(text, '\n');
+	const char *nl = strchrnul(text, '\n'), *body = *nl != '\0' ? nl + 1 : "";
 	char *title = xstrndup(text, (size_t)(nl - text));
+	size_t len = strlen(body);
+	char *read = xstrndup(body, utf8_cut(body, len, TEXT_CHARS, len));
 	struct post_list *l;
 	double hangul = 0, all = 0, xw;
 
 	bag_clear(b);
-	story_tokenize(x->tok, title, *nl != '\0' ? nl + 1 : "", bag_add, b);
+	story_tokenize(x->tok, title, read, bag_add, b);
 	free(title);
+	free(read);
 	for (size_t i = 0; i < b->n; i++) {
 		l = postings_get(&x->post, b->tok[i].hash, x->head);
 		b->tok[i].idf = (float)idf(x, l != NULL ? post_n(l) : 0);

@@ -9,6 +9,22 @@
 
 #include "entry.h"
 
+#define ATOM_NS		"http://www.w3.org/2005/Atom"
+
+struct buf;
+
+/*
+ * The pieces of a document, for the digest's (digest_atom.c) too:
+ * atom_escape writes s as character data, or as an attribute value when
+ * attr; atom_elem a line "<name>text</name>" (text shown to a reader:
+ * format characters dropped); atom_date a line of an RFC 3339 time.
+ */
+void	atom_escape(struct buf *, const char *s, int attr);
+void	atom_elem(struct buf *, const char *indent, const char *name,
+	    const char *text);
+void	atom_date(struct buf *, const char *indent, const char *name,
+	    time_t t);
+
 /* What the merged feed says of itself. */
 struct atom_head {
 	const char	*title;		/* NULL or empty: "aggregator" */

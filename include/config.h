@@ -21,6 +21,29 @@ struct feed_conf {
 	int	 line;		/* where its section starts (0 for OPML) */
 };
 
+/* [digest]: the daily digest of stories (digest.h). */
+struct digest_conf {
+	char		*title;		/* the label after the date */
+	char		*timezone;	/* IANA name */
+	long		 time;		/* minutes after midnight, in timezone */
+	char		*dir;		/* where the daemon writes posts; NULL: none */
+	char		*layout;
+	char		*categories;
+	long		 mail;		/* also into the spool, as one message */
+	long		 min_sources;
+	long		 max_stories;
+	long		 summary_chars;
+	char		*summary_cmd;	/* NULL: the built-in summary only */
+	long		 summary_timeout;	/* seconds */
+	char		*language;	/* "ko", "en", ...; NULL: the feeds' */
+};
+
+/* [publishers]: a host, or a host and path prefix, and its outlet's name. */
+struct publisher {
+	char		*prefix;	/* "reuters.com", "news.example.com/tech" */
+	char		*name;
+};
+
 struct config {
 	char		*path;
 	char		*spool;		/* absolute or relative to the config's folder */
@@ -42,6 +65,9 @@ struct config {
 	size_t		 nfeeds;
 	size_t		 capfeeds;
 	struct strmap	*names;		/* feed name -> index in feeds */
+	struct digest_conf digest;
+	struct publisher *publishers;	/* in the file's order */
+	size_t		 npublishers;
 };
 
 /* How a key's value is written, and so how it is read and checked. */
@@ -53,6 +79,7 @@ enum config_type {
 	CONFIG_NUMBER,		/* min to max */
 	CONFIG_BOOL,		/* yes/no, true/false, on/off, 1/0 */
 	CONFIG_COUNT,		/* min to max, or "all" (CONFIG_ALL) */
+	CONFIG_CLOCK,		/* HH:MM, kept as minutes after midnight */
 };
 
 /* A CONFIG_COUNT of "all": no count is larger. */
@@ -61,6 +88,7 @@ enum config_type {
 enum config_section {
 	CONFIG_GLOBAL,		/* [aggregator] */
 	CONFIG_FEED,		/* [feed.NAME] */
+	CONFIG_DIGEST,		/* [digest] */
 };
 
 /*
@@ -100,6 +128,12 @@ const struct feed_conf *config_find_feed(const struct config *cfg,
 void	config_feed_copy(struct feed_conf *out, const struct feed_conf *fc);
 /* Frees what fc holds and zeroes it (fc itself is the caller's). */
 void	config_feed_clear(struct feed_conf *fc);
+
+/*
+ * A deep copy into out of what the digest reads of cfg: [digest],
+ * [publishers], title and story_window (no feed); freed by config_free.
+ */
+void	config_digest_copy(struct config *out, const struct config *cfg);
 
 /* Parses "45s", "30m", "2h", "1d" or plain seconds.  0, or -1 when bad. */
 int	config_parse_duration(const char *s, long *out);

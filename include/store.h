@@ -46,6 +46,13 @@ int	store_open(const char *path, struct store **out, char *err,
  */
 int	store_open_readonly(const char *path, struct store **out, char *err,
 	    size_t errlen);
+/*
+ * The same, without reading the whole file through to check it first: for
+ * a command that only reads a part of a large state (the digest), a
+ * damaged page is reported when it is read.
+ */
+int	store_open_reading(const char *path, struct store **out, char *err,
+	    size_t errlen);
 void	store_close(struct store *);
 
 int	store_begin(struct store *);
@@ -121,6 +128,37 @@ int	store_story_window(struct store *, time_t since,
 	    int (*cb)(const struct entry *, void *), void *arg);
 int	store_stories(struct store *, time_t since, time_t from,
 	    struct entry **out, size_t *n);
+/*
+ * Every story entry seen in [from, until), by the time it was seen,
+ * without story_links and story_vec: the digest's, which sorts them into
+ * stories itself.  0 or -1.
+ */
+int	store_story_period(struct store *, time_t from, time_t until,
+	    struct entry **out, size_t *n);
+/*
+ * The digests written (digest_publish.c), one per day.  A digest is
+ * recorded with the temporary files it is being written through (tmp,
+ * the post's; mail, the message's maildir name) before they are put in
+ * place, and store_digest_done clears them once they are, so a crash in
+ * between is finished at the next start (store_digest_pending lists those
+ * rows, freed with store_digest_records_free).  store_digest_last gives
+ * the end of the newest digest's period, 0 when none was written.  All
+ * return 0 or -1.
+ */
+struct digest_record {
+	char	*day;		/* YYYY-MM-DD */
+	time_t	 since;		/* its period: [since, until) */
+	time_t	 until;
+	char	*path;		/* the post; NULL: none (no story) */
+	char	*tmp;		/* NULL once in place */
+	char	*mail;		/* NULL once in place, or when none */
+};
+int	store_digest_last(struct store *, time_t *until);
+int	store_digest_put(struct store *, const struct digest_record *);
+int	store_digest_done(struct store *, const char *day);
+int	store_digest_pending(struct store *, struct digest_record **out,
+	    size_t *n);
+void	store_digest_records_free(struct digest_record *, size_t n);
 int	store_pending_each(struct store *, int (*cb)(const char *key,
 	    const char *feed, const char *name, void *arg), void *arg);
 /*

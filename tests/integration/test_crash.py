@@ -263,7 +263,7 @@ def test_kill_during_merged_feed_rewrite_keeps_old_or_whole_new_D15(work, tmp_pa
         proc = subprocess.Popen([work.binary, "-q", "-c", str(work.config), "--once"],
                                 cwd=str(work.path), stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE)
-        tmpname = "merged.atom.tmp.%d" % proc.pid
+        tmpname = ".merged.atom.tmp.%d" % proc.pid
         tmppath = str(work.path / tmpname)
         deadline = time.monotonic() + 20
         # Wait for the rewrite to start, then kill it: at once (while it
@@ -305,4 +305,4 @@ def test_kill_during_merged_feed_rewrite_keeps_old_or_whole_new_D15(work, tmp_pa
     assert xmllint_ok(work.output)
     assert work.maildir_count() == n
     # The files the kills left behind are gone once a run completes.
-    assert [p for p in os.listdir(work.path) if p.startswith("merged.atom.tmp")] == []
+    assert [p for p in os.listdir(work.path) if p.startswith(".merged.atom.tmp")] == []

@@ -183,7 +183,8 @@ leftovers(const char *keep)
 	if ((dp = opendir(tmpdir)) == NULL)
 		return -1;
 	while ((d = readdir(dp)) != NULL)
-		if (d->d_name[0] != '.' && strcmp(d->d_name, keep) != 0)
+		if (strcmp(d->d_name, ".") != 0 && strcmp(d->d_name, "..") != 0 &&
+		    strcmp(d->d_name, keep) != 0)
 			n++;
 	closedir(dp);
 	return n;

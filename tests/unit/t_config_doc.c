@@ -41,6 +41,8 @@ section_name(int section)
 		return "[aggregator]";
 	case CONFIG_FEED:
 		return "[feed.NAME]";
+	case CONFIG_DIGEST:
+		return "[digest]";
 	}
 	return "no section";
 }
@@ -124,6 +126,8 @@ readme_line(struct doc *d, char *s, int lineno)
 		d->section = CONFIG_GLOBAL;
 	else if (strncmp(s, "`[feed.NAME]`", 13) == 0)
 		d->section = CONFIG_FEED;
+	else if (strncmp(s, "`[digest]`", 10) == 0)
+		d->section = CONFIG_DIGEST;
 	else if (strncmp(s, "| `", 3) == 0) {
 		name = s + 3;
 		if ((cell = strchr(name, '|')) == NULL ||
@@ -159,6 +163,8 @@ example_line(struct doc *d, char *s, int lineno)
 			d->section = CONFIG_GLOBAL;
 		else if (strncmp(s, "[feed.", 6) == 0)
 			d->section = CONFIG_FEED;
+		else if (strcmp(s, "[digest]") == 0)
+			d->section = CONFIG_DIGEST;
 		else
 			d->section = NO_SECTION;
 		return;
@@ -206,6 +212,8 @@ man_line(struct doc *d, char *s, int lineno)
 			d->section = CONFIG_GLOBAL;
 		else if (strcmp(s, ".SS \"[feed.NAME]\"") == 0)
 			d->section = CONFIG_FEED;
+		else if (strcmp(s, ".SS \"[digest]\"") == 0)
+			d->section = CONFIG_DIGEST;
 		else
 			d->section = NO_SECTION;
 		return;

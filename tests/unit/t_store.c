@@ -473,6 +473,7 @@ static const char *const schema_undo[][2] = {
 	{ "9", "DROP TABLE story_entries;"
 	    "ALTER TABLE pending DROP COLUMN story_row;"
 	    "ALTER TABLE recent DROP COLUMN story;" },
+	{ "10", "DROP TABLE digests;" },
 };
 
 /* Takes the state at path back to schema version, then runs sql. */
