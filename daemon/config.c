@@ -247,7 +247,8 @@ const struct config_key config_keys[] = {
 	{ .name = "language",
 	  .section = CONFIG_DIGEST,
 	  .type = CONFIG_STRING,
-	  .help = "ko or en: the headlines' language; unset, the feeds' own",
+	  .help = "ko, ja, zh or en: the headlines' language; unset, the one "
+	      "most feeds use",
 	  .offset = CFG(digest.language) },
 
 	{ .name = "url",
@@ -781,6 +782,15 @@ finish(struct parser *p)
 		log_error("%s: [digest] timezone \"%s\" is no time zone the "
 		    "system knows (an IANA name such as Asia/Seoul)", p->path,
 		    cfg->digest.timezone);
+		p->errors++;
+	}
+	if (cfg->digest.language != NULL &&
+	    strcmp(cfg->digest.language, "ko") != 0 &&
+	    strcmp(cfg->digest.language, "ja") != 0 &&
+	    strcmp(cfg->digest.language, "zh") != 0 &&
+	    strcmp(cfg->digest.language, "en") != 0) {
+		log_error("%s: [digest] language \"%s\" is none of ko, ja, zh "
+		    "and en", p->path, cfg->digest.language);
 		p->errors++;
 	}
 	for (size_t i = 0; i < config_nkeys; i++) {

@@ -24,6 +24,7 @@
 #include "store.h"
 #include "summary.h"
 #include "summary_cmd.h"
+#include "text.h"
 #include "url.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -189,7 +190,10 @@ publisher_name(const struct config *cfg, const char *link)
 		if (plen > hlen || strncmp(host + hlen - plen, p->prefix,
 		    plen) != 0 || (plen < hlen && host[hlen - plen - 1] != '.'))
 			continue;
-		if (slash != NULL && strncmp(path, slash, len - plen) != 0)
+		/* A path prefix matches whole segments: /tech, not /technology. */
+		if (slash != NULL && (strncmp(path, slash, len - plen) != 0 ||
+		    (p->prefix[len - 1] != '/' &&
+		    strchr("/?#", path[len - plen]) == NULL)))
 			continue;
 		if (len > best_len) {
 			best = p;
@@ -212,26 +216,35 @@ outlet_name(const struct config *cfg, const struct entry *e)
 	return e->feed_name != NULL ? e->feed_name : "";
 }
 
-/* s with white space made single spaces, controls dropped, trimmed. */
+/*
+ * s on one line as it is shown: white space made single spaces; controls,
+ * format characters (text_is_format) and noncharacters dropped first, so
+ * that no space is left doubled where one was; bad UTF-8 as U+FFFD;
+ * trimmed.
+ */
 static char *
 one_line(const char *s)
 {
+	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
+	size_t n = strlen((const char *)p), i = 0, len;
 	struct buf b;
 	int space = 0;
+	uint32_t c;
 
 	buf_init(&b);
-	for (const unsigned char *p = (const unsigned char *)(s != NULL ?
-	    s : ""); *p != '\0'; p++) {
-		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+	while (i < n) {
+		len = utf8_decode_lossy(p + i, n - i, &c);
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
 			space = b.len > 0;
-			continue;
+		else if (c >= 0x20 && (c < 0x7f || c >= 0xa0) &&
+		    !text_is_format(c) && (c & 0xfffe) != 0xfffe &&
+		    !(c >= 0xfdd0 && c <= 0xfdef)) {
+			if (space)
+				buf_addc(&b, ' ');
+			space = 0;
+			utf8_put(&b, c);
 		}
-		if (*p < 0x20 || *p == 0x7f)
-			continue;
-		if (space)
-			buf_addc(&b, ' ');
-		space = 0;
-		buf_addc(&b, (char)*p);
+		i += len;
 	}
 	buf_addc(&b, '\0');
 	return buf_release(&b);
@@ -334,6 +347,12 @@ fill_section(struct pick *p, const struct config *cfg, const char *lang)
 	text = one_line(entry_text(p->best));
 	s->summary = summary_extract(text, (size_t)cfg->digest.summary_chars);
 	free(text);
+	/* A title-only feed: the paragraph says the headline again. */
+	if (*s->summary == '\0') {
+		free(s->summary);
+		s->summary = summary_extract(s->headline,
+		    (size_t)cfg->digest.summary_chars);
+	}
 	if (p->best->link != NULL &&
 	    (s->link = url_canonical(p->best->link)) != NULL &&
 	    url_host_path(s->link, host, sizeof(host), &path) == 0)
@@ -403,8 +422,10 @@ run_summary_cmd(struct pick *p, const struct config *cfg)
 	    sizeof(err));
 	free(json);
 	if (rc == -1) {
-		log_error("digest: story %.12s: summary_cmd %s; the built-in "
-		    "summary is used", p->s.story, err);
+		/* Cancelled: the process is stopping, and the digest with it. */
+		if (!summary_cmd_cancelled())
+			log_error("digest: story %.12s: summary_cmd %s; the "
+			    "built-in summary is used", p->s.story, err);
 		return -1;
 	}
 	free(p->s.summary);
@@ -532,6 +553,11 @@ digest_build(struct store *store, uv_mutex_t *lock, const struct config *cfg,
 	d->n = keep;
 	free(picks);
 	store_entries_free(v, n);
+	if (cfg->digest.summary_cmd != NULL && summary_cmd_cancelled()) {
+		snprintf(err, errlen, "digest: interrupted");
+		digest_free(d);
+		return -1;
+	}
 	return 0;
 }
 

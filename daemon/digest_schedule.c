@@ -16,6 +16,7 @@
 #include "log.h"
 #include "poller.h"
 #include "store.h"
+#include "summary_cmd.h"
 #include "xmalloc.h"
 #include "zone.h"
 
@@ -73,13 +74,16 @@ digest_done(uv_work_t *w, int status)
 	(void)status;
 	d->running = 0;
 	take_next(p);
-	if (d->failed)
-		log_error("digest: %s; trying again in %d minutes", d->err,
-		    RETRY / 60);
 	if (p->stopping) {
+		if (d->failed)
+			log_info("digest: not written before the stop: it is "
+			    "written at the next start");
 		poller_shutdown(p);
 		return;
 	}
+	if (d->failed)
+		log_error("digest: %s; trying again in %d minutes", d->err,
+		    RETRY / 60);
 	arm(p, d->failed ? RETRY : 0);
 }
 
@@ -155,6 +159,14 @@ digest_schedule_config(struct poller *p, const struct config *cfg)
 		return;
 	take_next(p);
 	arm(p, 0);
+}
+
+void
+digest_schedule_cancel(struct poller *p)
+{
+	/* A digest under way stops at its next summary_cmd, unwritten. */
+	if (p->digest.running)
+		summary_cmd_cancel();
 }
 
 void

@@ -27,6 +27,7 @@
 #include "reindex.h"
 #include "savefile.h"
 #include "stories.h"
+#include "summary_cmd.h"
 #include "run.h"
 #include <uv.h>
 #include "store.h"
@@ -548,7 +549,8 @@ digest_output(const struct digest_ask *a, struct store *store,
 		d.at = at;
 	} else if (digest_build(store, NULL, cfg, since, until, at, &d,
 	    err, sizeof(err)) == -1) {
-		log_error("state %s: %s", cfg->state, err);
+		if (!summary_cmd_cancelled())
+			log_error("state %s: %s", cfg->state, err);
 		return EXIT_LOCAL;
 	}
 	doc = digest_render(&d, cfg, a->format, &len);
@@ -572,6 +574,21 @@ digest_output(const struct digest_ask *a, struct store *store,
 	free(doc);
 	digest_free(&d);
 	return rc;
+}
+
+/* The signal that interrupted digest, or 0. */
+static volatile sig_atomic_t digest_signal;
+
+/*
+ * summary_cmd runs in a process group of its own, which a Ctrl-C or a
+ * kill of ours would not reach: the run is cancelled (its group killed),
+ * and we die of the signal once it is.
+ */
+static void
+on_digest_signal(int sig)
+{
+	digest_signal = sig;
+	summary_cmd_cancel();
 }
 
 static int
@@ -641,9 +658,16 @@ cmd_digest(const char *path, int argc, char **argv, int quiet)
 		return EXIT_LOCAL;
 	}
 	a.quiet = quiet;
+	signal(SIGINT, on_digest_signal);
+	signal(SIGTERM, on_digest_signal);
+	signal(SIGHUP, on_digest_signal);
 	rc = digest_output(&a, store, &cfg);
 	store_close(store);
 	config_free(&cfg);
+	if (digest_signal != 0) {
+		signal(digest_signal, SIG_DFL);
+		raise(digest_signal);
+	}
 	if (rc == EXIT_OK && (fflush(stdout) == EOF || ferror(stdout)))
 		rc = EXIT_LOCAL;
 	return rc;

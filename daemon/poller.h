@@ -163,11 +163,14 @@ void	reload_config(struct poller *);
  * when the config gives it somewhere to go (dir, or mail = yes).
  * digest_schedule_start arms it; digest_schedule_config gives it a
  * reload's config (both keep a copy of what they need of cfg);
- * digest_schedule_stop closes its timer (a digest being written is
- * finished: poller_shutdown waits for it).
+ * digest_schedule_cancel, on a stop signal, makes a digest under way
+ * stop at its next summary_cmd, unwritten (the next start writes it);
+ * digest_schedule_stop closes its timer (poller_shutdown waits for a
+ * digest under way to end).
  */
 void	digest_schedule_start(struct poller *, const struct config *cfg);
 void	digest_schedule_config(struct poller *, const struct config *cfg);
+void	digest_schedule_cancel(struct poller *);
 void	digest_schedule_stop(struct poller *);
 /* run.c, for digest_schedule.c: closes the loop once all work is done. */
 void	poller_shutdown(struct poller *);

@@ -605,6 +605,7 @@ on_stop_signal(uv_signal_t *sig, int signum)
 	log_info("signal %d: stopping", signum);
 	notify_stopping();
 	p->stopping = 1;
+	digest_schedule_cancel(p);
 	for (size_t i = 0; i < p->njobs; i++)
 		uv_timer_stop(&p->jobs[i]->timer);
 	uv_signal_stop(&p->sighup);

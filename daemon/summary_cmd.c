@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdint.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,7 @@ enum run_state {
 	RUN_DONE,		/* stdout reached end of file */
 	RUN_TIMEOUT,
 	RUN_OVERFLOW,		/* more than max_out bytes */
+	RUN_CANCELLED,		/* summary_cmd_cancel was called */
 	RUN_POLL_FAILED		/* errno in error */
 };
 
@@ -50,6 +52,14 @@ struct run {
 	int		 epipe;		/* a write failed with EPIPE */
 	int		 error;
 };
+
+/*
+ * Set by summary_cmd_cancel, from a signal handler or another thread: an
+ * atomic int, lock-free, so safe in both.  Runs look at it every
+ * CANCEL_CHECK_MS at least.
+ */
+static atomic_int cancelled;
+#define CANCEL_CHECK_MS	100
 
 static int64_t	now_ms(void);
 static int	set_nonblock(int);
@@ -217,8 +227,12 @@ pump(struct run *r)
 	nfds_t n;
 
 	while (r->out != -1) {
+		if (atomic_load(&cancelled))
+			return RUN_CANCELLED;
 		if ((left = r->deadline - now_ms()) <= 0)
 			return RUN_TIMEOUT;
+		if (left > CANCEL_CHECK_MS)
+			left = CANCEL_CHECK_MS;
 		pfd[0].fd = r->out;
 		pfd[0].events = POLLIN;
 		pfd[1].fd = r->in;
@@ -298,7 +312,8 @@ wait_exit(struct run *r)
 		}
 		if (si.si_pid != 0)
 			return 0;
-		if ((left = r->deadline - now_ms()) <= 0)
+		if ((left = r->deadline - now_ms()) <= 0 ||
+		    atomic_load(&cancelled))
 			return -1;
 		(void)poll(NULL, 0, left < nap ? (int)left : nap);
 		if (nap < 64)
@@ -345,6 +360,9 @@ judge(struct run *r, enum run_state state, int status, char **out,
 		return -1;
 	case RUN_POLL_FAILED:
 		snprintf(err, errlen, "poll: %s", strerror(r->error));
+		return -1;
+	case RUN_CANCELLED:
+		snprintf(err, errlen, "cancelled");
 		return -1;
 	case RUN_DONE:
 		break;
@@ -393,6 +411,10 @@ summary_cmd_run(const char *cmd, const char *input, size_t inlen,
 	int rc, status, was_pending;
 
 	*out = NULL;
+	if (atomic_load(&cancelled)) {
+		snprintf(err, errlen, "cancelled");
+		return -1;
+	}
 	memset(&r, 0, sizeof(r));
 	r.in = r.out = -1;
 	r.input = input;
@@ -422,9 +444,21 @@ summary_cmd_run(const char *cmd, const char *input, size_t inlen,
 		close(r.out);
 	sigpipe_restore(&old, was_pending, r.epipe);
 	if (state == RUN_DONE && wait_exit(&r) == -1)
-		state = RUN_TIMEOUT;
+		state = atomic_load(&cancelled) ? RUN_CANCELLED : RUN_TIMEOUT;
 	status = reap(&r);
 	rc = judge(&r, state, status, out, err, errlen);
 	buf_free(&r.b);
 	return rc;
+}
+
+void
+summary_cmd_cancel(void)
+{
+	atomic_store(&cancelled, 1);
+}
+
+int
+summary_cmd_cancelled(void)
+{
+	return atomic_load(&cancelled);
 }

@@ -58,7 +58,9 @@ struct digest {
  * when not NULL, held while it is read: summary_cmd runs without it), with
  * cfg's [digest] and [publishers]; the zone must be in use (zone.h).  A
  * failing summary_cmd is logged, one line per story, and the built-in
- * summary used.  0, or -1 with err (the state could not be read).
+ * summary used.  0, or -1 with err: the state could not be read, or the
+ * runs of summary_cmd were cancelled (summary_cmd_cancel: the process is
+ * stopping).
  */
 int	digest_build(struct store *, uv_mutex_t *lock, const struct config *cfg,
 	    time_t since, time_t until, time_t at, struct digest *out,

@@ -26,4 +26,13 @@ int	summary_cmd_run(const char *cmd, const char *input, size_t inlen,
 	    long timeout_ms, size_t max_out, char **out, char *err,
 	    size_t errlen);
 
+/*
+ * Stops every run under way and to come, for a process that is
+ * stopping: a run kills its command's group and returns -1 with
+ * "cancelled" within CANCEL_CHECK_MS (100 ms).  Safe in a signal handler
+ * and from any thread.  summary_cmd_cancelled says whether it was called.
+ */
+void	summary_cmd_cancel(void);
+int	summary_cmd_cancelled(void);
+
 #endif
