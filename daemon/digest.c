@@ -7,12 +7,10 @@
  * that period; its earlier entries count too (a story that grew since
  * yesterday comes back with its new outlets), later ones do not.
  */
-#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <jansson.h>
 
@@ -21,6 +19,7 @@
 #include "digest.h"
 #include "entry.h"
 #include "log.h"
+#include "outlet.h"
 #include "store.h"
 #include "summary.h"
 #include "summary_cmd.h"
@@ -131,92 +130,6 @@ feeds_language(const struct config *cfg, const struct entry *v, size_t n)
 }
 
 /*
- * The host of an http(s) URL, lowercased and without "www.", into host;
- * *path is what follows it ("/..." or "").  0, or -1 when url has none.
- */
-static int
-url_host_path(const char *url, char *host, size_t size, const char **path)
-{
-	const char *h, *end, *at;
-	size_t len;
-
-	if (url == NULL || !url_is_http(url) ||
-	    (h = strstr(url, "://")) == NULL)
-		return -1;
-	h += 3;
-	end = h + strcspn(h, "/?#");
-	/* Credentials are not part of the host. */
-	for (at = h; at < end; at++)
-		if (*at == '@')
-			h = at + 1;
-	len = strcspn(h, ":/?#");
-	if (len > (size_t)(end - h))
-		len = (size_t)(end - h);
-	if (len >= 4 && strncasecmp(h, "www.", 4) == 0) {
-		h += 4;
-		len -= 4;
-	}
-	if (len == 0 || len >= size)
-		return -1;
-	for (size_t i = 0; i < len; i++)
-		host[i] = (char)tolower((unsigned char)h[i]);
-	host[len] = '\0';
-	*path = end;
-	return 0;
-}
-
-/*
- * The [publishers] name of link: the longest prefix that matches its host
- * (or a domain above it: "reuters.com" names "uk.reuters.com") and the
- * start of its path.  NULL when none does.
- */
-static const char *
-publisher_name(const struct config *cfg, const char *link)
-{
-	const struct publisher *best = NULL;
-	const char *path, *slash;
-	char host[256];
-	size_t hlen, plen, best_len = 0;
-
-	if (url_host_path(link, host, sizeof(host), &path) == -1)
-		return NULL;
-	hlen = strlen(host);
-	for (size_t i = 0; i < cfg->npublishers; i++) {
-		const struct publisher *p = &cfg->publishers[i];
-		size_t len = strlen(p->prefix);
-
-		slash = strchr(p->prefix, '/');
-		plen = slash != NULL ? (size_t)(slash - p->prefix) : len;
-		if (plen > hlen || strncmp(host + hlen - plen, p->prefix,
-		    plen) != 0 || (plen < hlen && host[hlen - plen - 1] != '.'))
-			continue;
-		/* A path prefix matches whole segments: /tech, not /technology. */
-		if (slash != NULL && (strncmp(path, slash, len - plen) != 0 ||
-		    (p->prefix[len - 1] != '/' &&
-		    strchr("/?#", path[len - plen]) == NULL)))
-			continue;
-		if (len > best_len) {
-			best = p;
-			best_len = len;
-		}
-	}
-	return best != NULL ? best->name : NULL;
-}
-
-/* The outlet an entry stands for: its publisher, else its feed. */
-static const char *
-outlet_name(const struct config *cfg, const struct entry *e)
-{
-	const char *name = publisher_name(cfg, e->link);
-
-	if (name != NULL)
-		return name;
-	if (e->feed_title != NULL && *e->feed_title != '\0')
-		return e->feed_title;
-	return e->feed_name != NULL ? e->feed_name : "";
-}
-
-/*
  * s on one line as it is shown: white space made single spaces; controls,
  * format characters (text_is_format) and noncharacters dropped first, so
  * that no space is left doubled where one was; bad UTF-8 as U+FFFD;
@@ -302,26 +215,42 @@ best_entry(const struct pick *p, const char *lang)
 	return best;
 }
 
-/* The outlets of p, each with its earliest entry's link. */
+/* Adds the outlet name with link, unless p lists it already. */
+static void
+add_source(struct digest_section *s, const char *name, const char *link)
+{
+	for (size_t k = 0; k < s->nsources; k++)
+		if (strcmp(s->sources[k].name, name) == 0)
+			return;
+	s->sources = xreallocarray(s->sources, s->nsources + 1,
+	    sizeof(*s->sources));
+	s->sources[s->nsources].name = one_line(name);
+	s->sources[s->nsources].link = link != NULL ? url_canonical(link) :
+	    NULL;
+	s->nsources++;
+}
+
+/*
+ * The outlets of p: each entry's, with its earliest entry's link, and
+ * after it the articles it cites on the sites of [publishers] (a Korean
+ * outlet's "관련 보도: AP News · The Verge"), in the order of the entries.
+ */
 static void
 add_sources(struct pick *p, const struct config *cfg)
 {
-	struct digest_section *s = &p->s;
-
-	s->sources = xcalloc(p->n, sizeof(*s->sources));
 	for (size_t i = 0; i < p->n; i++) {
-		const char *name = outlet_name(cfg, p->e[i]);
-		size_t k;
+		const char *links = p->e[i]->story_links, *nl, *name;
+		char *cited;
 
-		for (k = 0; k < s->nsources; k++)
-			if (strcmp(s->sources[k].name, name) == 0)
-				break;
-		if (k < s->nsources)
-			continue;
-		s->sources[k].name = one_line(name);
-		s->sources[k].link = p->e[i]->link != NULL ?
-		    url_canonical(p->e[i]->link) : NULL;
-		s->nsources++;
+		add_source(&p->s, outlet_name(cfg, p->e[i]), p->e[i]->link);
+		/* Its own canonical link first, then one cited a line. */
+		for (nl = links != NULL ? strchr(links, '\n') : NULL;
+		    nl != NULL; nl = strchr(nl + 1, '\n')) {
+			cited = xstrndup(nl + 1, strcspn(nl + 1, "\n"));
+			if ((name = publisher_name(cfg, cited)) != NULL)
+				add_source(&p->s, name, cited);
+			free(cited);
+		}
 	}
 }
 
@@ -355,7 +284,7 @@ fill_section(struct pick *p, const struct config *cfg, const char *lang)
 	}
 	if (p->best->link != NULL &&
 	    (s->link = url_canonical(p->best->link)) != NULL &&
-	    url_host_path(s->link, host, sizeof(host), &path) == 0)
+	    url_site(s->link, host, sizeof(host), &path) == 0)
 		s->host = xstrdup(host);
 	else {
 		free(s->link);

@@ -130,7 +130,7 @@ static const char *const store_sql[ST_COUNT] = {
 	    "ORDER BY story, n",
 	/* In the order of the index on seen: no sort of whole rows. */
 	[ST_STORY_PERIOD] = "SELECT key, story, feed, feed_title, title, link, "
-	    "published, seen, text, NULL, NULL FROM story_entries "
+	    "published, seen, text, links, NULL FROM story_entries "
 	    "WHERE seen >= ?1 AND seen < ?2 ORDER BY seen, n",
 	[ST_DIGEST_LAST] = "SELECT max(until) FROM digests",
 	[ST_DIGEST_PUT] = "INSERT OR REPLACE INTO digests (day, since, until, "

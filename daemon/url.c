@@ -634,3 +634,36 @@ url_identity(const char *url)
 	free(bare);
 	return id;
 }
+
+int
+url_site(const char *url, char *host, size_t size, const char **path)
+{
+	struct url_parts u;
+	const char *h, *at, *colon;
+	size_t len;
+
+	if (url == NULL || !url_is_http(url))
+		return -1;
+	url_split(url, strlen(url), &u);
+	h = u.auth;
+	len = u.authlen;
+	/* No credentials, no port: the host alone. */
+	if ((at = memrchr(h, '@', len)) != NULL) {
+		len -= (size_t)(at + 1 - h);
+		h = at + 1;
+	}
+	if ((colon = memrchr(h, ':', len)) != NULL &&
+	    memchr(colon, ']', len - (size_t)(colon - h)) == NULL)
+		len = (size_t)(colon - h);
+	if (len >= 4 && strncasecmp(h, "www.", 4) == 0) {
+		h += 4;
+		len -= 4;
+	}
+	if (len == 0 || len >= size)
+		return -1;
+	for (size_t i = 0; i < len; i++)
+		host[i] = (char)tolower((unsigned char)h[i]);
+	host[len] = '\0';
+	*path = u.auth + u.authlen;
+	return 0;
+}

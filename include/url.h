@@ -69,4 +69,12 @@ char	*url_lend_userinfo(const char *url, const char *owner);
  */
 char	*url_identity(const char *url);
 
+/*
+ * The site of an http(s) URL, as an outlet is named by it: its host,
+ * lowercased, without credentials, port or a leading "www.", into host
+ * (size bytes), and in *path what follows the host in url ("/a?b", or
+ * "").  0, or -1 when url is no http(s) URL or its host does not fit.
+ */
+int	url_site(const char *url, char *host, size_t size, const char **path);
+
 #endif

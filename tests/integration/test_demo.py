@@ -1,12 +1,15 @@
 """
 The bundled demo (`make run`): config/run-demo.sh run on a copy of config/,
 so the checkout is not touched, delivers the demo feeds, the Reuters story
-that three demo feeds share exactly once.
+that three demo feeds share exactly once, and writes the digest of what it
+delivered, the OpenAI-AWS deal one section with the Reuters link.
 """
 
+import re
 import shutil
 
 from conftest import REPO, Work, entry_key, run_process
+from digest_shape import parse_post
 
 REUTERS = ("https://www.reuters.com/business/retail-consumer/"
            "openai-amazon-strike-38-billion-agreement-chatgpt-maker-use-aws-2025-11-03/")
@@ -42,6 +45,19 @@ def test_demo(binary, tmp_path):
     merged = work.merged()
     assert merged.bozo == 0, merged.get("bozo_exception")
     assert len(merged.entries) == len(msgs)
+
+    # The digest: its path said, a post of the seeds' shape in _posts/.
+    said = re.search(r"^digest: +(\S+)$", res.stdout, re.M)
+    assert said, res.stdout
+    post_path = demo / "_posts" / said.group(1).rsplit("/", 1)[-1]
+    assert said.group(1) == str(post_path) and post_path.is_file()
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d-ai-뉴스\.md", post_path.name)
+    post = parse_post(post_path.read_text(encoding="utf-8"))
+    deal = [s for s in post["sections"] if REUTERS in dict(s["sources"]).values()]
+    assert len(deal) == 1, [s["sources"] for s in post["sections"]]
+    # Which feed's copy of the Reuters article is delivered (and so which
+    # text the story is grouped by) depends on which feed is read first.
+    assert dict(deal[0]["sources"]).get("Reuters") == REUTERS, deal[0]["sources"]
 
     # A second run delivers nothing new.
     res = run_process(["sh", "config/run-demo.sh", binary], cwd=str(tmp_path), timeout=30)

@@ -66,8 +66,7 @@ def seeds():
     try:
         paths = seed_paths()
     except FileNotFoundError as e:
-        pytest.skip("the seed posts are not there (%s): they live in "
-                    "../shared/seeds next to the repository" % e)
+        pytest.fail("the seed posts are missing: %s" % e)
     posts = {}
     for i, path in enumerate(paths):
         data = path.read_bytes()

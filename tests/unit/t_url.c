@@ -347,6 +347,39 @@ TEST(lend_userinfo)
 	}
 }
 
+TEST(site)
+{
+	static const struct {
+		const char	*url, *host, *path;
+	} cases[] = {
+		{ "https://www.Reuters.com/world/x?a=1", "reuters.com",
+		    "/world/x?a=1" },
+		{ "http://user:pw@uk.reuters.com:8080/a", "uk.reuters.com", "/a" },
+		{ "https://[::1]:8443/feed", "[::1]", "/feed" },
+		{ "https://[::1]/feed", "[::1]", "/feed" },
+		{ "HTTPS://Example.ORG", "example.org", "" },
+		{ "https://example.org?q#f", "example.org", "?q#f" },
+	};
+	const char *path;
+	char host[64];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (url_site(cases[i].url, host, sizeof(host), &path) == -1) {
+			TEST_FAIL("url_site(\"%s\") failed", cases[i].url);
+			continue;
+		}
+		if (strcmp(host, cases[i].host) != 0 ||
+		    strcmp(path, cases[i].path) != 0)
+			TEST_FAIL("url_site(\"%s\") is \"%s\" \"%s\", expected "
+			    "\"%s\" \"%s\"", cases[i].url, host, path,
+			    cases[i].host, cases[i].path);
+	}
+	ASSERT_INT(url_site("javascript:alert(1)", host, sizeof(host), &path),
+	    -1);
+	ASSERT_INT(url_site("https:///x", host, sizeof(host), &path), -1);
+	ASSERT_INT(url_site("https://www.example.org/", host, 8, &path), -1);
+}
+
 int
 main(void)
 {
@@ -362,5 +395,6 @@ main(void)
 	RUN(hide_password);
 	RUN(strip_userinfo);
 	RUN(lend_userinfo);
+	RUN(site);
 	return TEST_DONE();
 }
