@@ -158,6 +158,44 @@ TEST(test_stories_outlets_and_order)
 	config_free(&cfg);
 }
 
+TEST(test_cited_articles_of_publishers_are_outlets)
+{
+	struct entry e = entry_fixture("c", "오픈AI, 아마존과 380억 달러 계약",
+	    T0 + 100);
+	struct config cfg;
+	struct store *s;
+	struct digest d;
+	char err[256];
+
+	load(&cfg, "[publishers]\nreuters.com = Reuters\n"
+	    "apnews.com = AP News\ntheverge.com = The Verge\n");
+	s = fresh_store();
+	memcpy(e.story, e.key, sizeof(e.story));
+	e.feed_name = e.feed_title = "briefing";
+	e.link = "https://www.reuters.com/a?utm_source=openai";
+	e.story_text = "오픈AI, 아마존과 380억 달러 계약\n관련 보도.";
+	/* Its own link, then what it cites: two publishers, one other. */
+	e.story_links = "https://www.reuters.com/a\n"
+	    "https://apnews.com/article/1\nhttps://blog.example/post\n"
+	    "https://www.theverge.com/news/2?utm_source=x";
+	ASSERT_INT(store_begin(s), 0);
+	ASSERT_INT(store_add_pending(s, &e, "name-c"), 0);
+	ASSERT_INT(store_delivered(s, e.key, "briefing", e.seen), 0);
+	ASSERT_INT(store_commit(s), 0);
+	ASSERT_INT(digest_build(s, NULL, &cfg, T0, T0 + DAY, T0, &d, err,
+	    sizeof(err)), 0);
+	ASSERT_INT(d.n, 1);
+	ASSERT_INT(d.v[0].nsources, 3);
+	ASSERT_STR(d.v[0].sources[0].name, "Reuters");
+	ASSERT_STR(d.v[0].sources[0].link, "https://www.reuters.com/a");
+	ASSERT_STR(d.v[0].sources[1].name, "AP News");
+	ASSERT_STR(d.v[0].sources[2].name, "The Verge");
+	ASSERT_STR(d.v[0].sources[2].link, "https://www.theverge.com/news/2");
+	digest_free(&d);
+	store_close(s);
+	config_free(&cfg);
+}
+
 /* The digest of one story whose texts are hostile. */
 static char *
 hostile_post(struct config *cfg)
@@ -280,6 +318,7 @@ main(void)
 {
 	tmpdir = test_dir("t_digest");
 	RUN(test_stories_outlets_and_order);
+	RUN(test_cited_articles_of_publishers_are_outlets);
 	RUN(test_post_escapes_feed_text);
 	RUN(test_file_name);
 	RUN(test_due_in_the_zone);
