@@ -1,7 +1,9 @@
 /*
  * The daemon's daily digest, loop side: a timer for the moment it is due
  * (digest_due), and a thread-pool worker that writes it (digest_publish),
- * so the loop never waits for the state, the disk or summary_cmd.
+ * so the loop never waits for the state, the disk or summary_cmd.  The
+ * end of the last digest written is read from the state once, before the
+ * loop runs, and kept by the worker afterwards.
  *
  * The timer looks again at least every hour, so a clock set forward or a
  * zone's change of offset moves the moment with it.  A digest that could
@@ -40,6 +42,8 @@ digest_work(uv_work_t *w)
 
 	d->failed = digest_publish(p->store, &p->store_lock, d->cfg, p->spool,
 	    d->due, d->err, sizeof(d->err)) == -1;
+	if (!d->failed)
+		d->last = d->due;
 }
 
 static void
@@ -93,21 +97,11 @@ on_timer(uv_timer_t *t)
 {
 	struct poller *p = t->data;
 	struct digest_job *d = &p->digest;
-	time_t now = time(NULL), last = 0, due;
+	time_t now = time(NULL), due;
 
 	if (d->running || p->stopping || d->cfg == NULL || !wanted(d->cfg))
 		return;
-	/* One row of the state: the loop may read it. */
-	uv_mutex_lock(&p->store_lock);
-	if (store_digest_last(p->store, &last) == -1)
-		last = -1;
-	uv_mutex_unlock(&p->store_lock);
-	if (last == -1) {
-		log_error("digest: %s", store_errmsg(p->store));
-		arm(p, RETRY);
-		return;
-	}
-	due = digest_due(d->cfg, last, now);
+	due = digest_due(d->cfg, d->last, now);
 	if (due > now) {
 		arm(p, due - now < LOOK_AGAIN ? (long)(due - now) : LOOK_AGAIN);
 		return;
@@ -140,6 +134,11 @@ digest_schedule_start(struct poller *p, const struct config *cfg)
 {
 	uv_timer_init(&p->loop, &p->digest.timer);
 	p->digest.timer.data = p;
+	/* Read before the loop runs; kept up to date by the worker after. */
+	if (store_digest_last(p->store, &p->digest.last) == -1) {
+		log_error("digest: %s; no digest", store_errmsg(p->store));
+		return;
+	}
 	p->digest.cfg = copy(cfg);
 	zone_use(cfg->digest.timezone);
 	arm(p, 0);

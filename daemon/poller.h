@@ -125,6 +125,7 @@ struct poller {
 		struct config	*cfg;		/* the worker's while running */
 		struct config	*next;		/* a reload's, for after it */
 		time_t		 due;		/* the digest being written */
+		time_t		 last;		/* the end of the last one written */
 		int		 failed;
 		char		 err[512];
 	}			 digest;
