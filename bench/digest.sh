@@ -1,8 +1,9 @@
 #!/bin/sh
-# The digest of a busy day: a state of 1000 stories (3 600 entries from 40
-# outlets, bench/src/digest_fill.c), and the time `aggregator digest`
-# takes to write it in each format, measured by hyperfine beside the
-# floor of reading the same rows with the sqlite3 shell.
+# The digest of a busy day: a state of 1000 stories (4 489 entries from 40
+# outlets, bench/src/digest_fill.c); the digest inside the process
+# (bench/src/digest_time.c), then the time `aggregator digest` takes to
+# write it in each format, measured by hyperfine beside the floor of
+# reading the same rows with the sqlite3 shell.
 #
 #   bench/digest.sh [-b BINARY] [-n STORIES]
 #
@@ -31,8 +32,10 @@ trap 'rm -rf "$WORK"' EXIT INT TERM
 LIBS="$(pkg-config --libs libcurl libxml-2.0 libuv sqlite3 libcrypto \
     libsystemd jansson zlib libutf8proc) -lstemmer -lm"
 OBJS=$(ls "$ROOT"/build/*.o | grep -v '/main\.o$')
-cc -O2 -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -I"$ROOT/include" \
-    -o "$WORK/digest_fill" "$HERE/src/digest_fill.c" $OBJS $LIBS
+for tool in digest_fill digest_time; do
+	cc -O2 -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -I"$ROOT/include" \
+	    -o "$WORK/$tool" "$HERE/src/$tool.c" $OBJS $LIBS
+done
 "$WORK/digest_fill" "$WORK/state.db" "$STORIES"
 cat >"$WORK/bench.conf" <<CONF
 [aggregator]
@@ -46,6 +49,9 @@ outlet1.example = Outlet One
 outlet2.example/news = Outlet Two News
 CONF
 PERIOD="--since 2025-11-03T00:00:00Z --until 2025-11-04T00:00:00Z"
+# Inside the process: read, build, render, without starting one.
+"$WORK/digest_time" "$WORK/bench.conf" 2025-11-03T00:00:00Z \
+    2025-11-04T00:00:00Z 30
 "$BIN" -c "$WORK/bench.conf" digest $PERIOD >"$WORK/post.md"
 echo "sections: $(grep -c '^## ' "$WORK/post.md"), $(wc -c <"$WORK/post.md") bytes"
 hyperfine -N -w 3 -r 30 \

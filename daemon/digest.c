@@ -141,21 +141,34 @@ one_line(const char *s)
 	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
 	size_t n = strlen((const char *)p), i = 0, len;
 	struct buf b;
-	int space = 0;
+	int space = 0, keep;
 	uint32_t c;
 
 	buf_init(&b);
+	buf_grow(&b, n);
 	while (i < n) {
-		len = utf8_decode_lossy(p + i, n - i, &c);
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+		if (p[i] < 0x80) {
+			c = p[i];
+			len = 1;
+		} else
+			len = utf8_decode_lossy(p + i, n - i, &c);
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
 			space = b.len > 0;
-		else if (c >= 0x20 && (c < 0x7f || c >= 0xa0) &&
+			i += len;
+			continue;
+		}
+		keep = c < 0x80 ? c >= 0x20 && c != 0x7f : c >= 0xa0 &&
 		    !text_is_format(c) && (c & 0xfffe) != 0xfffe &&
-		    !(c >= 0xfdd0 && c <= 0xfdef)) {
+		    !(c >= 0xfdd0 && c <= 0xfdef);
+		if (keep) {
 			if (space)
 				buf_addc(&b, ' ');
 			space = 0;
-			utf8_put(&b, c);
+			/* Valid UTF-8 as it was; a bad byte as U+FFFD. */
+			if (c == UTF8_REPLACEMENT && len == 1)
+				utf8_put(&b, c);
+			else
+				buf_add(&b, p + i, len);
 		}
 		i += len;
 	}
