@@ -1002,6 +1002,23 @@ config_feed_clear(struct feed_conf *fc)
 	memset(fc, 0, sizeof(*fc));
 }
 
+int
+config_use(const char *path, struct config *cfg)
+{
+	int problems = config_load(path, cfg);
+
+	if (problems == -1) {
+		log_error("cannot read config %s", path);
+		return -1;
+	}
+	if (problems > 0) {
+		log_error("%s: %d problem%s", path, problems,
+		    problems == 1 ? "" : "s");
+		return -1;
+	}
+	return 0;
+}
+
 void
 config_digest_copy(struct config *out, const struct config *cfg)
 {

@@ -453,7 +453,7 @@ digest_build(struct store *store, uv_mutex_t *lock, const struct config *cfg,
 	struct entry *v;
 	const char *lang;
 	size_t n, np, keep = 0;
-	int rc;
+	int rc = 0;
 
 	memset(d, 0, sizeof(*d));
 	d->since = since;
@@ -462,11 +462,13 @@ digest_build(struct store *store, uv_mutex_t *lock, const struct config *cfg,
 	zone_day(at, d->day, sizeof(d->day));
 	zone_format(at, d->date, sizeof(d->date));
 	d->title = xasprintf("%s %s", d->day, cfg->digest.title);
+	v = NULL;
+	n = 0;
 	if (lock != NULL)
 		uv_mutex_lock(lock);
 	/* A story's earlier entries are at most a window older. */
-	if ((rc = store_story_period(store, since - cfg->story_window, until,
-	    &v, &n)) == -1)
+	if (store != NULL && (rc = store_story_period(store, since -
+	    cfg->story_window, until, &v, &n)) == -1)
 		snprintf(err, errlen, "%s", store_errmsg(store));
 	if (lock != NULL)
 		uv_mutex_unlock(lock);

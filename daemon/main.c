@@ -25,15 +25,12 @@
 #include "lock.h"
 #include "log.h"
 #include "reindex.h"
-#include "savefile.h"
 #include "stories.h"
-#include "summary_cmd.h"
 #include "run.h"
 #include <uv.h>
 #include "store.h"
 #include "url.h"
 #include "xmalloc.h"
-#include "zone.h"
 
 #define DEFAULT_CONFIG	"/etc/aggregator/aggregator.conf"
 
@@ -46,7 +43,7 @@ static const char usage_text[] =
 "       aggregator [-c FILE] stories [--since DURATION] [--json]\n"
 "                                                 stories seen lately, with their entries\n"
 "       aggregator [-c FILE] digest [--date YYYY-MM-DD | --since TIME --until TIME]\n"
-"                                   [--format jekyll|mail|atom] [-o FILE]\n"
+"                                   [--format jekyll|mail|atom] [-o FILE|DIR]\n"
 "                                                 the digest of stories for a period\n"
 "       aggregator parse FILE [--base-url URL] [--headers JSON]\n"
 "                                                 parse one feed, print JSON\n"
@@ -64,22 +61,6 @@ usage(FILE *fp)
 	fputs(usage_text, fp);
 }
 
-static int
-load_config(const char *path, struct config *cfg)
-{
-	int problems = config_load(path, cfg);
-
-	if (problems == -1) {
-		log_error("cannot read config %s", path);
-		return -1;
-	}
-	if (problems > 0) {
-		log_error("%s: %d problem%s", path, problems,
-		    problems == 1 ? "" : "s");
-		return -1;
-	}
-	return 0;
-}
 
 static int
 cmd_check(const char *path)
@@ -87,7 +68,7 @@ cmd_check(const char *path)
 	struct config cfg;
 	int rc;
 
-	rc = load_config(path, &cfg);
+	rc = config_use(path, &cfg);
 	if (rc == 0)
 		printf("%s: ok, %zu feeds\n", path, cfg.nfeeds);
 	config_free(&cfg);
@@ -149,7 +130,7 @@ cmd_status(const char *path)
 	char err[512];
 	int rc = EXIT_OK;
 
-	if (load_config(path, &cfg) == -1) {
+	if (config_use(path, &cfg) == -1) {
 		config_free(&cfg);
 		return EXIT_USAGE;
 	}
@@ -328,7 +309,7 @@ load_locked(const char *path, struct config *cfg, int lock, int *lockfd)
 	char err[512];
 
 	*lockfd = -1;
-	if (load_config(path, cfg) == -1) {
+	if (config_use(path, cfg) == -1) {
 		config_free(cfg);
 		return EXIT_USAGE;
 	}
@@ -434,7 +415,7 @@ cmd_stories(const char *path, int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (load_config(path, &cfg) == -1) {
+	if (config_use(path, &cfg) == -1) {
 		config_free(&cfg);
 		return EXIT_USAGE;
 	}
@@ -458,216 +439,6 @@ cmd_stories(const char *path, int argc, char **argv)
 		store_close(store);
 	}
 	config_free(&cfg);
-	if (rc == EXIT_OK && (fflush(stdout) == EOF || ferror(stdout)))
-		rc = EXIT_LOCAL;
-	return rc;
-}
-
-/* What digest's options ask for. */
-struct digest_ask {
-	const char		*date;
-	const char		*since;
-	const char		*until;
-	const char		*out;
-	enum digest_format	 format;
-	int			 quiet;
-};
-
-/*
- * The period of a digest asked for: the calendar day of --date (dated at
- * its last second), else from --since (default: the end of the last
- * digest written, or a day before the end) to --until (default: now).
- * 0, or -1 when an option is no time.
- */
-static int
-digest_period(const struct digest_ask *a, struct store *store,
-    time_t *since, time_t *until, time_t *at)
-{
-	time_t last = 0;
-	int y, m, d;
-	char end;
-
-	if (a->date != NULL) {
-		if (sscanf(a->date, "%4d-%2d-%2d%c", &y, &m, &d, &end) != 3 ||
-		    strlen(a->date) != 10 || zone_parse(a->date, since) == -1) {
-			log_error("digest: --date: not a date (YYYY-MM-DD): %s",
-			    a->date);
-			return -1;
-		}
-		*until = zone_time(y, m, d + 1, 0, 0, 0);
-		*at = *until - 1;
-		return 0;
-	}
-	/* Up to now: an entry seen this second is in. */
-	*until = time(NULL) + 1;
-	*at = *until - 1;
-	if (a->until != NULL) {
-		if (zone_parse(a->until, until) == -1) {
-			log_error("digest: --until: not a time: %s", a->until);
-			return -1;
-		}
-		*at = *until;
-	}
-	if (a->since != NULL) {
-		if (zone_parse(a->since, since) == -1) {
-			log_error("digest: --since: not a time: %s", a->since);
-			return -1;
-		}
-		return 0;
-	}
-	if (store != NULL && store_digest_last(store, &last) == -1)
-		last = 0;
-	*since = last > 0 && last < *until ? last : *until - 86400;
-	return 0;
-}
-
-/*
- * Writes the digest asked for to stdout, or to -o FILE (replaced whole),
- * or into -o DIR, an existing folder, under the post's own name.
- */
-static int
-digest_output(const struct digest_ask *a, struct store *store,
-    const struct config *cfg)
-{
-	struct digest d;
-	struct stat sb;
-	time_t since, until, at;
-	char err[512], *doc, *path = NULL, *name;
-	size_t len;
-	int rc = EXIT_OK;
-
-	if (digest_period(a, store, &since, &until, &at) == -1)
-		return EXIT_USAGE;
-	if (store == NULL) {
-		/* No state yet: a digest of nothing. */
-		memset(&d, 0, sizeof(d));
-		zone_day(at, d.day, sizeof(d.day));
-		zone_format(at, d.date, sizeof(d.date));
-		d.title = xasprintf("%s %s", d.day, cfg->digest.title);
-		d.since = since;
-		d.until = until;
-		d.at = at;
-	} else if (digest_build(store, NULL, cfg, since, until, at, &d,
-	    err, sizeof(err)) == -1) {
-		if (!summary_cmd_cancelled())
-			log_error("state %s: %s", cfg->state, err);
-		return EXIT_LOCAL;
-	}
-	doc = digest_render(&d, cfg, a->format, &len);
-	if (a->out != NULL && strcmp(a->out, "-") != 0) {
-		if (stat(a->out, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-			name = digest_file_name(&d, cfg);
-			path = xasprintf("%s/%s", a->out, name);
-			free(name);
-		} else
-			path = xstrdup(a->out);
-		if (savefile("digest", path, doc, len, err, sizeof(err)) ==
-		    -1) {
-			log_error("%s", err);
-			rc = EXIT_LOCAL;
-		} else if (!a->quiet)
-			printf("aggregator: digest of %zu stories: %s\n", d.n,
-			    path);
-	} else if (fwrite(doc, 1, len, stdout) != len)
-		rc = EXIT_LOCAL;
-	free(path);
-	free(doc);
-	digest_free(&d);
-	return rc;
-}
-
-/* The signal that interrupted digest, or 0. */
-static volatile sig_atomic_t digest_signal;
-
-/*
- * summary_cmd runs in a process group of its own, which a Ctrl-C or a
- * kill of ours would not reach: the run is cancelled (its group killed),
- * and we die of the signal once it is.
- */
-static void
-on_digest_signal(int sig)
-{
-	digest_signal = sig;
-	summary_cmd_cancel();
-}
-
-static int
-cmd_digest(const char *path, int argc, char **argv, int quiet)
-{
-	static const struct option opts[] = {
-		{ "date",	required_argument,	NULL, 'd' },
-		{ "format",	required_argument,	NULL, 'f' },
-		{ "since",	required_argument,	NULL, 's' },
-		{ "until",	required_argument,	NULL, 'u' },
-		{ NULL,		0,			NULL, 0 },
-	};
-	static const char *const formats[] = { "jekyll", "mail", "atom" };
-	struct digest_ask a = { .format = DIGEST_JEKYLL };
-	struct config cfg;
-	struct store *store = NULL;
-	char err[512];
-	int ch, rc, known;
-
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'd':
-			a.date = optarg;
-			break;
-		case 's':
-			a.since = optarg;
-			break;
-		case 'u':
-			a.until = optarg;
-			break;
-		case 'o':
-			a.out = optarg;
-			break;
-		case 'f':
-			known = 0;
-			for (size_t i = 0; i < 3; i++)
-				if (strcmp(optarg, formats[i]) == 0) {
-					a.format = (enum digest_format)i;
-					known = 1;
-				}
-			if (!known) {
-				log_error("digest: --format: jekyll, mail or "
-				    "atom, not %s", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind != argc || (a.date != NULL && (a.since != NULL ||
-	    a.until != NULL))) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
-	if (load_config(path, &cfg) == -1) {
-		config_free(&cfg);
-		return EXIT_USAGE;
-	}
-	zone_use(cfg.digest.timezone);
-	if (access(cfg.state, F_OK) == 0 &&
-	    store_open_reading(cfg.state, &store, err, sizeof(err)) == -1) {
-		log_error("state %s: %s", cfg.state, err);
-		config_free(&cfg);
-		return EXIT_LOCAL;
-	}
-	a.quiet = quiet;
-	signal(SIGINT, on_digest_signal);
-	signal(SIGTERM, on_digest_signal);
-	signal(SIGHUP, on_digest_signal);
-	rc = digest_output(&a, store, &cfg);
-	store_close(store);
-	config_free(&cfg);
-	if (digest_signal != 0) {
-		signal(digest_signal, SIG_DFL);
-		raise(digest_signal);
-	}
 	if (rc == EXIT_OK && (fflush(stdout) == EOF || ferror(stdout)))
 		rc = EXIT_LOCAL;
 	return rc;
@@ -699,7 +470,7 @@ run_command(const char *config, int argc, char **argv, int once,
 	if (strcmp(argv[0], "stories") == 0)
 		return cmd_stories(config, argc, argv);
 	if (strcmp(argv[0], "digest") == 0)
-		return cmd_digest(config, argc, argv, ropts->quiet);
+		return digest_command(config, argc, argv, ropts->quiet);
 	usage(stderr);
 	return EXIT_USAGE;
 }

@@ -118,6 +118,12 @@ extern const size_t		config_nkeys;
  * released with config_free either way.
  */
 int	config_load(const char *path, struct config *cfg);
+/*
+ * config_load for a command: a file that cannot be read or has problems
+ * is also said in one line ("FILE: 2 problems").  0, or -1; cfg is to be
+ * released with config_free either way.
+ */
+int	config_use(const char *path, struct config *cfg);
 void	config_free(struct config *);
 
 /* The feed called name, borrowed from cfg, or NULL. */

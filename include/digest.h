@@ -54,8 +54,9 @@ struct digest {
 };
 
 /*
- * Gathers the digest of [since, until), dated at, from the state (lock,
- * when not NULL, held while it is read: summary_cmd runs without it), with
+ * Gathers the digest of [since, until), dated at, from the state (NULL: a
+ * state not made yet, which holds no story; lock, when not NULL, held
+ * while it is read: summary_cmd runs without it), with
  * cfg's [digest] and [publishers]; the zone must be in use (zone.h).  A
  * failing summary_cmd is logged, one line per story, and the built-in
  * summary used.  0, or -1 with err: the state could not be read, or the
@@ -102,6 +103,12 @@ time_t	digest_due(const struct config *cfg, time_t last, time_t now);
  */
 int	digest_publish(struct store *, uv_mutex_t *lock, const struct config *cfg,
 	    const char *spool, time_t until, char *err, size_t errlen);
+/*
+ * aggregator digest (digest_cli.c): argv[0] is "digest", path the config
+ * file; quiet says nothing on success.  Returns the exit status.
+ */
+int	digest_command(const char *path, int argc, char **argv, int quiet);
+
 /* Puts in place what digests a crash interrupted left.  0, or -1. */
 int	digest_recover(struct store *, const char *spool, char *err,
 	    size_t errlen);
