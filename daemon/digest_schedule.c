@@ -82,7 +82,7 @@ digest_done(uv_work_t *w, int status)
 		if (d->failed)
 			log_info("digest: not written before the stop: it is "
 			    "written at the next start");
-		poller_shutdown(p);
+		d->stopped(p);
 		return;
 	}
 	if (d->failed)

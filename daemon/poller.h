@@ -126,6 +126,8 @@ struct poller {
 		struct config	*next;		/* a reload's, for after it */
 		time_t		 due;		/* the digest being written */
 		time_t		 last;		/* the end of the last one written */
+		/* Called when a digest ends while the poller stops. */
+		void		(*stopped)(struct poller *);
 		int		 failed;
 		char		 err[512];
 	}			 digest;
@@ -173,7 +175,5 @@ void	digest_schedule_start(struct poller *, const struct config *cfg);
 void	digest_schedule_config(struct poller *, const struct config *cfg);
 void	digest_schedule_cancel(struct poller *);
 void	digest_schedule_stop(struct poller *);
-/* run.c, for digest_schedule.c: closes the loop once all work is done. */
-void	poller_shutdown(struct poller *);
 
 #endif

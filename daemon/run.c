@@ -45,6 +45,7 @@ static void	job_poll(struct job *);
 static void	job_schedule(struct job *, long delay);
 static void	job_close(struct job *);
 static void	job_leave(struct job *);
+static void	poller_shutdown(struct poller *);
 static void	merge_start(struct poller *);
 
 static void
@@ -538,7 +539,7 @@ close_if_open(uv_handle_t *h)
  * Closes every handle once no poll, merge or digest is under way; uv_run
  * returns.
  */
-void
+static void
 poller_shutdown(struct poller *p)
 {
 	for (size_t i = 0; i < p->njobs; i++)
@@ -846,6 +847,7 @@ run_daemon(const char *path, const struct config *cfg)
 	if ((wd = notify_watchdog_interval()) > 0)
 		uv_timer_start(&p.watchdog, on_watchdog, wd, wd);
 	/* Before any thread runs: it sets the zone in the environment. */
+	p.digest.stopped = poller_shutdown;
 	digest_schedule_start(&p, cfg);
 	for (size_t i = 0; i < p.njobs; i++)
 		job_start(p.jobs[i], now);
