@@ -128,10 +128,14 @@ static const char *const store_sql[ST_COUNT] = {
 	    "WHERE seen >= ?2 AND story IN "
 	    "(SELECT story FROM story_entries WHERE seen >= ?1) "
 	    "ORDER BY story, n",
-	/* In the order of the index on seen: no sort of whole rows. */
+	/*
+	 * In delivery order from the first entry seen in the period: the
+	 * table read in order, no sort of whole rows.
+	 */
 	[ST_STORY_PERIOD] = "SELECT key, story, feed, feed_title, title, link, "
 	    "published, seen, text, links, NULL FROM story_entries "
-	    "WHERE seen >= ?1 AND seen < ?2 ORDER BY seen, n",
+	    "WHERE n >= (SELECT min(n) FROM story_entries WHERE seen >= ?1) "
+	    "AND seen >= ?1 AND seen < ?2 ORDER BY n",
 	[ST_DIGEST_LAST] = "SELECT max(until) FROM digests",
 	[ST_DIGEST_PUT] = "INSERT OR REPLACE INTO digests (day, since, until, "
 	    "path, tmp, mail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

@@ -129,8 +129,8 @@ int	store_story_window(struct store *, time_t since,
 int	store_stories(struct store *, time_t since, time_t from,
 	    struct entry **out, size_t *n);
 /*
- * Every story entry seen in [from, until), by the time it was seen,
- * without story_vec: the digest's, which sorts them into
+ * Every story entry seen in [from, until), in the order recorded, without
+ * story_vec: the digest's, which sorts them into
  * stories itself.  0 or -1.
  */
 int	store_story_period(struct store *, time_t from, time_t until,
