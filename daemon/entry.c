@@ -236,6 +236,12 @@ entry_placed(const struct entry *e)
 	return e->seen != 0 && e->date > e->seen ? e->seen : e->date;
 }
 
+time_t
+entry_dated(const struct entry *e)
+{
+	return e->published != 0 ? e->published : e->updated;
+}
+
 #define ENTRY_ELLIPSIS	"\xe2\x80\xa6"
 
 /* Cuts *s after ENTRY_TEXT_MAX characters, adding "…"; 1 if it did. */

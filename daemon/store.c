@@ -912,7 +912,8 @@ store_add_story(struct store *s, const struct entry *e)
 	store_bind_text(st, 4, e->feed_title);
 	store_bind_text(st, 5, e->title);
 	store_bind_text(st, 6, e->link);
-	sqlite3_bind_int64(st, 7, (sqlite3_int64)e->published);
+	/* The date grouping went by, read back as published. */
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)entry_dated(e));
 	sqlite3_bind_int64(st, 8, (sqlite3_int64)e->seen);
 	store_bind_text(st, 9, e->story_text);
 	store_bind_text(st, 10, e->story_links);

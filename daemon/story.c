@@ -1004,7 +1004,7 @@ insert(struct story_index *x, const struct entry *e,
 	it->story = slot;
 	it->norm = (float)b->norm;
 	it->norm_cross = (float)b->norm_cross;
-	it->when = seconds(e->published != 0 ? e->published : e->seen);
+	it->when = seconds(entry_dated(e) != 0 ? entry_dated(e) : e->seen);
 	it->seen = seconds(e->seen != 0 ? e->seen : now);
 	it->hangul = b->hangul;
 	it->amounts = b->amounts;
@@ -1145,7 +1145,7 @@ story_assign(struct story_index *x, struct entry *e, time_t now)
 	const unsigned char *found;
 	struct bag *b;
 	long slot;
-	time_t when = e->published != 0 ? e->published : e->seen;
+	time_t when = entry_dated(e) != 0 ? entry_dated(e) : e->seen;
 
 	if (e->story_text == NULL)
 		story_evidence(e);

@@ -87,6 +87,11 @@ int	entry_key_parse(const char *hex, unsigned char key[KEY_BYTES]);
  */
 time_t	entry_placed(const struct entry *e);
 /*
+ * The date e's feed gives it: its publication, else its update (RSS 1.0's
+ * dc:date, Atom's updated alone); 0 when it gives none.
+ */
+time_t	entry_dated(const struct entry *e);
+/*
  * The root of a story, of its n > 0 entries v: the one whose key is the
  * story's id, else (the root was not read) the first.
  */

@@ -115,7 +115,8 @@ int	store_forget_pending(struct store *, const char *key);
  * The delivered entries' stories.  store_story_window walks the entries
  * seen since since, in the order they were recorded, for the index: cb
  * gets an entry with key, story, feed_name, feed_title, title, link,
- * published, seen and story_vec set, and story_text and story_links only
+ * published (entry_dated: the date grouping went by), seen and story_vec
+ * set, and story_text and story_links only
  * where no story_vec was kept, borrowed for the call; returning -1 stops
  * the walk.  store_stories gives, for the listings, the entries seen
  * since from of the stories that have an entry seen since since, those

@@ -238,6 +238,38 @@ TEST(test_a_citation_alone_joins)
 	story_index_free(x);
 }
 
+/*
+ * A feed that dates its entries by their update alone (RSS 1.0's dc:date)
+ * is grouped by that date, not by when the entry was delivered: a year
+ * later, it still meets the other reports of its day.
+ */
+TEST(test_an_update_date_alone_dates_an_entry)
+{
+	struct story_index *x = story_index_new(5 * DAY);
+	time_t now = FIXTURE_DATE + 400 * DAY;
+	struct entry e[2];
+	char *story[2];
+
+	/* Both delivered now, a year after their day. */
+	for (int i = 0; i < 2; i++) {
+		e[i] = make(&deal[i]);
+		e[i].seen = e[i].date = now;
+	}
+	e[1].updated = e[1].published;
+	e[1].published = 0;
+	for (int i = 0; i < 2; i++) {
+		story_assign(x, &e[i], now);
+		story[i] = strdup(e[i].story);
+		free(e[i].story_text);
+		free(e[i].story_links);
+		free(e[i].story_vec);
+	}
+	ASSERT_STR(story[1], story[0]);
+	free(story[0]);
+	free(story[1]);
+	story_index_free(x);
+}
+
 int
 main(void)
 {
@@ -246,5 +278,6 @@ main(void)
 	RUN(test_window_forgets_by_delivery_time);
 	RUN(test_restore_gives_the_same_stories);
 	RUN(test_a_citation_alone_joins);
+	RUN(test_an_update_date_alone_dates_an_entry);
 	return TEST_DONE();
 }
