@@ -141,6 +141,7 @@ FUZZ_OPTS	 = -timeout=10 -rss_limit_mb=512 -print_final_stats=1
 FUZZ_ASAN	:= quarantine_size_mb=64
 FUZZ_MAXLEN_fuzz_feed	:= 65536
 FUZZ_MAXLEN_fuzz_html	:= 4096
+FUZZ_MAXLEN_fuzz_digest	:= 4096
 FUZZ_DICT_fuzz_feed	:= tests/fuzz/xml.dict
 FUZZ_DICT_fuzz_html	:= tests/fuzz/xml.dict
 
