@@ -140,6 +140,9 @@ spawn(struct run *r, const char *cmd)
 	    STDOUT_FILENO)) == 0 &&
 	    (rc = posix_spawn_file_actions_addopen(&fa, STDERR_FILENO,
 	    "/dev/null", O_WRONLY, 0)) == 0 &&
+	    /* No descriptor of the daemon's (a socket, the state) is its. */
+	    (rc = posix_spawn_file_actions_addclosefrom_np(&fa,
+	    STDERR_FILENO + 1)) == 0 &&
 	    (rc = posix_spawnattr_setpgroup(&attr, 0)) == 0 &&
 	    (rc = posix_spawnattr_setsigmask(&attr, &none)) == 0 &&
 	    (rc = posix_spawnattr_setsigdefault(&attr, &dfl)) == 0 &&
