@@ -162,7 +162,7 @@ const struct config_key config_keys[] = {
 
 	{ .name = "timezone",
 	  .section = CONFIG_DIGEST,
-	  .type = CONFIG_STRING,
+	  .type = CONFIG_ZONE,
 	  .def = "UTC",
 	  .help = "IANA time zone of the digest's day and time, e.g. Asia/Seoul",
 	  .offset = CFG(digest.timezone) },
@@ -247,6 +247,7 @@ const struct config_key config_keys[] = {
 	{ .name = "language",
 	  .section = CONFIG_DIGEST,
 	  .type = CONFIG_STRING,
+	  .choices = "ko ja zh en",
 	  .help = "ko, ja, zh or en: the headlines' language; unset, the one "
 	      "most feeds use",
 	  .offset = CFG(digest.language) },
@@ -433,6 +434,41 @@ check_url(struct parser *p, const char *url)
 	return rc;
 }
 
+/*
+ * An IANA zone name the C library can read: "UTC", or a file of the zone
+ * database (TZDIR, else /usr/share/zoneinfo), named without "..".
+ */
+static int
+valid_timezone(const char *tz)
+{
+	const char *dir = getenv("TZDIR");
+	char path[PATH_MAX];
+
+	if (strcmp(tz, "UTC") == 0)
+		return 1;
+	if (tz[0] == '/' || strstr(tz, "..") != NULL)
+		return 0;
+	if (snprintf(path, sizeof(path), "%s/%s", dir != NULL && *dir != '\0' ?
+	    dir : "/usr/share/zoneinfo", tz) >= (int)sizeof(path))
+		return 0;
+	return access(path, R_OK) == 0;
+}
+
+/* Whether value is one of the space-separated words of choices. */
+static int
+one_of(const char *choices, const char *value)
+{
+	size_t len = strlen(value);
+
+	for (const char *c = choices; *c != '\0'; c += strcspn(c, " ")) {
+		c += strspn(c, " ");
+		if (strncmp(c, value, len) == 0 && (c[len] == ' ' ||
+		    c[len] == '\0'))
+			return 1;
+	}
+	return 0;
+}
+
 static void
 set_key(struct parser *p, const struct config_key *k, void *base,
     const char *value)
@@ -446,8 +482,19 @@ set_key(struct parser *p, const struct config_key *k, void *base,
 	case CONFIG_STRING:
 	case CONFIG_PATH:
 	case CONFIG_URL:
+	case CONFIG_ZONE:
 		if (*value == '\0') {
 			config_error(p, "empty value for \"%s\"", k->name);
+			return;
+		}
+		if (k->choices != NULL && !one_of(k->choices, value)) {
+			config_error(p, "bad value for \"%s\": \"%s\" (one of "
+			    "%s)", k->name, value, k->choices);
+			return;
+		}
+		if (k->type == CONFIG_ZONE && !valid_timezone(value)) {
+			config_error(p, "unknown time zone for \"%s\": \"%s\" "
+			    "(an IANA name such as Asia/Seoul)", k->name, value);
 			return;
 		}
 		/* A bad URL is kept so it is not reported missing too. */
@@ -752,47 +799,12 @@ resolve_path(const char *cfgpath, const char *path)
 	return xasprintf("%.*s/%s", (int)(slash - cfgpath), cfgpath, path);
 }
 
-/*
- * An IANA zone name the C library can read: "UTC", or a file of the zone
- * database (TZDIR, else /usr/share/zoneinfo), named without "..".
- */
-static int
-valid_timezone(const char *tz)
-{
-	const char *dir = getenv("TZDIR");
-	char path[PATH_MAX];
-
-	if (strcmp(tz, "UTC") == 0)
-		return 1;
-	if (tz[0] == '/' || strstr(tz, "..") != NULL)
-		return 0;
-	if (snprintf(path, sizeof(path), "%s/%s", dir != NULL && *dir != '\0' ?
-	    dir : "/usr/share/zoneinfo", tz) >= (int)sizeof(path))
-		return 0;
-	return access(path, R_OK) == 0;
-}
-
 /* What only the whole file decides: paths, and each feed's own checks. */
 static void
 finish(struct parser *p)
 {
 	struct config *cfg = p->cfg;
 
-	if (!valid_timezone(cfg->digest.timezone)) {
-		log_error("%s: [digest] timezone \"%s\" is no time zone the "
-		    "system knows (an IANA name such as Asia/Seoul)", p->path,
-		    cfg->digest.timezone);
-		p->errors++;
-	}
-	if (cfg->digest.language != NULL &&
-	    strcmp(cfg->digest.language, "ko") != 0 &&
-	    strcmp(cfg->digest.language, "ja") != 0 &&
-	    strcmp(cfg->digest.language, "zh") != 0 &&
-	    strcmp(cfg->digest.language, "en") != 0) {
-		log_error("%s: [digest] language \"%s\" is none of ko, ja, zh "
-		    "and en", p->path, cfg->digest.language);
-		p->errors++;
-	}
 	for (size_t i = 0; i < config_nkeys; i++) {
 		const struct config_key *k = &config_keys[i];
 		char **sp, *v;
@@ -1063,7 +1075,8 @@ config_free(struct config *cfg)
 		const struct config_key *k = &config_keys[i];
 
 		if (k->section != CONFIG_FEED && (k->type == CONFIG_STRING ||
-		    k->type == CONFIG_PATH || k->type == CONFIG_URL))
+		    k->type == CONFIG_PATH || k->type == CONFIG_URL ||
+		    k->type == CONFIG_ZONE))
 			free(*key_string(k, cfg));
 	}
 	memset(cfg, 0, sizeof(*cfg));

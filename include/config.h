@@ -80,6 +80,7 @@ enum config_type {
 	CONFIG_BOOL,		/* yes/no, true/false, on/off, 1/0 */
 	CONFIG_COUNT,		/* min to max, or "all" (CONFIG_ALL) */
 	CONFIG_CLOCK,		/* HH:MM, kept as minutes after midnight */
+	CONFIG_ZONE,		/* an IANA time zone the system has */
 };
 
 /* A CONFIG_COUNT of "all": no count is larger. */
@@ -103,6 +104,8 @@ struct config_key {
 	long			 min;
 	long			 max;
 	const char		*def;		/* as a file would say it; NULL: none */
+	const char		*choices;	/* a string's values, space-separated;
+						   NULL: any */
 	const char		*help;		/* one line */
 	size_t			 offset;	/* into struct config or feed_conf */
 };

@@ -193,6 +193,39 @@ TEST(backfill)
 	config_free(&cfg);
 }
 
+/*
+ * [digest] and [publishers]: a clock, a zone the system has, a language
+ * of the list, publishers by host with "www." and case dropped.
+ */
+TEST(digest_sections)
+{
+	struct config cfg;
+	char *path = write_conf("digest.conf",
+	    "[digest]\ntitle = AI 뉴스\ntimezone = Asia/Seoul\n"
+	    "time = 06:30\nlanguage = ko\n"
+	    "[publishers]\nWWW.Reuters.com = Reuters\n"
+	    "example.com/Tech = Example Tech\n");
+
+	ASSERT_INT(config_load(path, &cfg), 0);
+	ASSERT_STR(cfg.digest.title, "AI 뉴스");
+	ASSERT_STR(cfg.digest.timezone, "Asia/Seoul");
+	ASSERT_INT(cfg.digest.time, 6 * 60 + 30);
+	ASSERT_STR(cfg.digest.language, "ko");
+	ASSERT_INT(cfg.npublishers, 2);
+	if (cfg.npublishers == 2) {
+		ASSERT_STR(cfg.publishers[0].prefix, "reuters.com");
+		ASSERT_STR(cfg.publishers[1].prefix, "example.com/Tech");
+	}
+	config_free(&cfg);
+	path = write_conf("digest-bad.conf",
+	    "[digest]\ntimezone = Mars/Olympus\ntime = 24:00\n"
+	    "language = fr\ntimezone = ../../etc/passwd\n"
+	    "[publishers]\nhttps://x.example = X\nreuters.com = R\n"
+	    "Reuters.com = R2\n");
+	ASSERT_INT(config_load(path, &cfg), 6);
+	config_free(&cfg);
+}
+
 TEST(missing_file)
 {
 	struct config cfg;
@@ -329,6 +362,7 @@ main(void)
 	RUN(key_table);
 	RUN(every_error_counted);
 	RUN(backfill);
+	RUN(digest_sections);
 	RUN(missing_file);
 	RUN(opml_feeds);
 	RUN(opml_names_stable);
