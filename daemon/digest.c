@@ -37,7 +37,6 @@ struct pick {
 	struct digest_section	  s;
 	const struct entry	**e;		/* by their time, first first */
 	size_t			  n;
-	const struct entry	 *best;
 };
 
 /* When an entry appeared: its date, unless that is after it was seen. */
@@ -129,53 +128,6 @@ feeds_language(const struct config *cfg, const struct entry *v, size_t n)
 	return languages[most(feeds)];
 }
 
-/*
- * s on one line as it is shown: white space made single spaces; controls,
- * format characters (text_is_format) and noncharacters dropped first, so
- * that no space is left doubled where one was; bad UTF-8 as U+FFFD;
- * trimmed.
- */
-static char *
-one_line(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
-	size_t n = strlen((const char *)p), i = 0, len;
-	struct buf b;
-	int space = 0, keep;
-	uint32_t c;
-
-	buf_init(&b);
-	buf_grow(&b, n);
-	while (i < n) {
-		if (p[i] < 0x80) {
-			c = p[i];
-			len = 1;
-		} else
-			len = utf8_decode_lossy(p + i, n - i, &c);
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-			space = b.len > 0;
-			i += len;
-			continue;
-		}
-		keep = c < 0x80 ? c >= 0x20 && c != 0x7f : c >= 0xa0 &&
-		    !text_is_format(c) && (c & 0xfffe) != 0xfffe &&
-		    !(c >= 0xfdd0 && c <= 0xfdef);
-		if (keep) {
-			if (space)
-				buf_addc(&b, ' ');
-			space = 0;
-			/* Valid UTF-8 as it was; a bad byte as U+FFFD. */
-			if (c == UTF8_REPLACEMENT && len == 1)
-				utf8_put(&b, c);
-			else
-				buf_add(&b, p + i, len);
-		}
-		i += len;
-	}
-	buf_addc(&b, '\0');
-	return buf_release(&b);
-}
-
 /* The text grouping kept of e, after its title line. */
 static const char *
 entry_text(const struct entry *e)
@@ -237,7 +189,7 @@ add_source(struct digest_section *s, const char *name, const char *link)
 			return;
 	s->sources = xreallocarray(s->sources, s->nsources + 1,
 	    sizeof(*s->sources));
-	s->sources[s->nsources].name = one_line(name);
+	s->sources[s->nsources].name = text_clean(name, TEXT_CLEAN_LINE);
 	s->sources[s->nsources].link = link != NULL ? url_canonical(link) :
 	    NULL;
 	s->nsources++;
@@ -275,18 +227,20 @@ static void
 fill_section(struct pick *p, const struct config *cfg, const char *lang)
 {
 	struct digest_section *s = &p->s;
+	const struct entry *best;
 	const char *path;
 	char host[256], *text;
 
 	qsort(p->e, p->n, sizeof(*p->e), entry_time_cmp);
 	add_sources(p, cfg);
-	p->best = best_entry(p, lang);
-	s->headline = one_line(p->best->title);
+	best = best_entry(p, lang);
+	s->headline = text_clean(best->title != NULL ? best->title : "",
+	    TEXT_CLEAN_LINE);
 	if (*s->headline == '\0') {
 		free(s->headline);
 		s->headline = xstrdup(s->sources[0].name);
 	}
-	text = one_line(entry_text(p->best));
+	text = text_clean(entry_text(best), TEXT_CLEAN_LINE);
 	s->summary = summary_extract(text, (size_t)cfg->digest.summary_chars);
 	free(text);
 	/* A title-only feed: the paragraph says the headline again. */
@@ -295,8 +249,8 @@ fill_section(struct pick *p, const struct config *cfg, const char *lang)
 		s->summary = summary_extract(s->headline,
 		    (size_t)cfg->digest.summary_chars);
 	}
-	if (p->best->link != NULL &&
-	    (s->link = url_canonical(p->best->link)) != NULL &&
+	if (best->link != NULL &&
+	    (s->link = url_canonical(best->link)) != NULL &&
 	    url_site(s->link, host, sizeof(host), &path) == 0)
 		s->host = xstrdup(host);
 	else {
@@ -371,7 +325,7 @@ run_summary_cmd(struct pick *p, const struct config *cfg)
 		return -1;
 	}
 	free(p->s.summary);
-	p->s.summary = one_line(out);
+	p->s.summary = text_clean(out, TEXT_CLEAN_LINE);
 	free(out);
 	return 0;
 }

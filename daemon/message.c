@@ -34,15 +34,6 @@
 #define MSG_WORD_MAX	900
 #define MSG_QP_WIDTH	76
 
-/* What msg_clean does with control characters and white space. */
-enum msg_clean_mode {
-	MSG_CLEAN_HEADER,	/* one line: controls are spaces, runs collapse */
-	MSG_CLEAN_BODY,		/* lines kept: CR LF is LF, other controls spaces */
-};
-
-static size_t	 msg_clean_ascii(const unsigned char *,
-		    enum msg_clean_mode);
-static char	*msg_clean(const char *, enum msg_clean_mode);
 static int	 msg_needs_encoding(const char *, size_t);
 static void	 msg_base64(struct buf *, const unsigned char *, size_t);
 static size_t	 msg_ew_b(const unsigned char *, size_t, size_t);
@@ -60,99 +51,6 @@ static void	 msg_html_escape(struct buf *, const char *);
 static char	*msg_plain_part(const struct entry *, const char *);
 static char	*msg_html_part(const struct entry *, const char *);
 static void	 msg_delimiter(struct buf *, const char *, int);
-
-/*
- * The number of ASCII bytes at p that msg_clean copies as they are:
- * printable ones, and in the body also blanks and line feeds.  The
- * string's NUL ends the scan.
- */
-static size_t
-msg_clean_ascii(const unsigned char *p, enum msg_clean_mode mode)
-{
-	const unsigned char *q = p;
-
-	if (mode == MSG_CLEAN_HEADER)
-		while (*q > ' ' && *q < 0x7f)
-			q++;
-	else
-		while ((*q >= ' ' && *q < 0x7f) || *q == '\t' || *q == '\n')
-			q++;
-	return (size_t)(q - p);
-}
-
-/*
- * A copy of s that is valid UTF-8 (bad bytes become U+FFFD) with control
- * characters (C0, DEL, C1) handled per mode.  In header mode the result
- * is one trimmed line with single spaces, so it cannot inject a header,
- * and format characters (bidi controls, zero-width ones) are dropped, so
- * that a title or a feed name cannot reorder or disguise what is shown.
- */
-static char *
-msg_clean(const char *s, enum msg_clean_mode mode)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s), len, run;
-	struct buf b;
-	uint32_t cp;
-	int space = 0;
-
-	buf_init(&b);
-	buf_add(&b, "", 0);
-	buf_grow(&b, n);
-	while (n > 0) {
-		/*
-		 * Text that passes unchanged (printable ASCII, well-formed
-		 * UTF-8 above the C1 controls) is copied a run at a time.
-		 */
-		for (run = 0;; run += len) {
-			run += msg_clean_ascii(p + run, mode);
-			if (p[run] < 0x80 || (len = utf8_decode(p + run,
-			    n - run, &cp)) == 0 || cp < 0xa0 ||
-			    (mode == MSG_CLEAN_HEADER && text_is_format(cp)))
-				break;
-		}
-		if (run > 0) {
-			if (space && b.len > 0)
-				buf_addc(&b, ' ');
-			space = 0;
-			buf_add(&b, p, run);
-			p += run;
-			n -= run;
-			continue;
-		}
-		if ((len = utf8_decode(p, n, &cp)) == 0) {
-			len = 1;
-			cp = UTF8_REPLACEMENT;
-		}
-		if (mode == MSG_CLEAN_BODY && cp == '\r') {
-			/* CR LF and a lone CR both end one line. */
-			if (n > 1 && p[1] == '\n')
-				len = 2;
-			buf_addc(&b, '\n');
-		} else if (mode == MSG_CLEAN_BODY && (cp == '\n' ||
-		    cp == '\t'))
-			buf_addc(&b, (char)cp);
-		else if (mode == MSG_CLEAN_HEADER && text_is_format(cp))
-			;	/* dropped */
-		else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp == ' ') {
-			if (mode == MSG_CLEAN_BODY)
-				buf_addc(&b, ' ');
-			else
-				space = 1;
-		} else {
-			if (space && b.len > 0)
-				buf_addc(&b, ' ');
-			space = 0;
-			if (cp == UTF8_REPLACEMENT && len == 1)
-				buf_addstr(&b, UTF8_REPLACEMENT_STR);
-			else
-				buf_add(&b, p, len);
-		}
-		p += len;
-		n -= len;
-	}
-	return buf_release(&b);
-}
 
 /*
  * Whether a cleaned header value must be RFC 2047 encoded: it is not
@@ -356,7 +254,7 @@ message_encode_header(const char *value, size_t name_len)
 	struct buf out;
 	char *v;
 
-	v = msg_clean(value != NULL ? value : "", MSG_CLEAN_HEADER);
+	v = text_clean(value != NULL ? value : "", TEXT_CLEAN_LINE);
 	buf_init(&out);
 	if (v[0] == '\0')
 		buf_addstr(&out, "");
@@ -391,7 +289,7 @@ msg_from(struct buf *b, const char *name)
 	size_t run;
 	char *v;
 
-	v = msg_clean(name != NULL ? name : "", MSG_CLEAN_HEADER);
+	v = text_clean(name != NULL ? name : "", TEXT_CLEAN_LINE);
 	if (v[0] == '\0') {
 		free(v);
 		v = xstrdup(AGG_NAME);
@@ -526,7 +424,7 @@ msg_plain_part(const struct entry *e, const char *content)
 	if (url_is_http(e->link)) {
 		if (b.len > 0)
 			buf_addstr(&b, "\n\n");
-		text = msg_clean(e->link, MSG_CLEAN_HEADER);
+		text = text_clean(e->link, TEXT_CLEAN_LINE);
 		buf_addstr(&b, text);
 		free(text);
 	}
@@ -542,9 +440,9 @@ msg_html_part(const struct entry *e, const char *content)
 	struct buf b;
 	char *title, *link;
 
-	title = msg_clean(e->title != NULL ? e->title : "", MSG_CLEAN_HEADER);
+	title = text_clean(e->title != NULL ? e->title : "", TEXT_CLEAN_LINE);
 	link = url_is_http(e->link) ?
-	    msg_clean(e->link, MSG_CLEAN_HEADER) : NULL;
+	    text_clean(e->link, TEXT_CLEAN_LINE) : NULL;
 	buf_init(&b);
 	buf_addstr(&b, "<!DOCTYPE html>\n<html>\n<head>\n"
 	    "<meta charset=\"utf-8\">\n<title>");
@@ -644,14 +542,14 @@ message_alternative(struct buf *b, const char *id, const char *plain,
 	msg_delimiter(b, boundary, 0);
 	buf_addstr(b, "Content-Type: text/plain; charset=utf-8\n"
 	    "Content-Transfer-Encoding: quoted-printable\n\n");
-	part = msg_clean(plain, MSG_CLEAN_BODY);
+	part = text_clean(plain, TEXT_CLEAN_LINES);
 	msg_qp(b, part);
 	free(part);
 
 	msg_delimiter(b, boundary, 0);
 	buf_addstr(b, "Content-Type: text/html; charset=utf-8\n"
 	    "Content-Transfer-Encoding: quoted-printable\n\n");
-	part = msg_clean(html, MSG_CLEAN_BODY);
+	part = text_clean(html, TEXT_CLEAN_LINES);
 	msg_qp(b, part);
 	free(part);
 

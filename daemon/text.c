@@ -1,6 +1,7 @@
 /*
  * Text primitives: character references, HTML and XML escaping, the
- * HTML content-type test, and format characters.  References are decoded
+ * HTML content-type test, format characters, and text cleaned to be
+ * shown.  References are decoded
  * as the WHATWG HTML parser decodes them, since every text we decode is
  * bound for a reader that renders it that way; named ones are looked up
  * in libxml2's HTML 4 table, which also holds XML's five.
@@ -257,4 +258,101 @@ text_is_html_type(const char *type)
 	return type != NULL && (strcasecmp(type, "text/html") == 0 ||
 	    strcasecmp(type, "application/xhtml+xml") == 0 ||
 	    strcasecmp(type, "html") == 0 || strcasecmp(type, "xhtml") == 0);
+}
+
+/*
+ * The number of ASCII bytes at p that text_clean copies as they are:
+ * printable ones, and in lines mode also blanks and line feeds.  The
+ * string's NUL ends the scan.
+ */
+static size_t
+clean_ascii(const unsigned char *p, enum text_clean mode)
+{
+	const unsigned char *q = p;
+
+	if (mode == TEXT_CLEAN_LINE)
+		while (*q > ' ' && *q < 0x7f)
+			q++;
+	else
+		while ((*q >= ' ' && *q < 0x7f) || *q == '\t' || *q == '\n')
+			q++;
+	return (size_t)(q - p);
+}
+
+/*
+ * What a shown line drops: format characters, and U+FFFE and U+FFFF,
+ * which XML cannot carry (text_escape would drop them later, and leave
+ * the spaces around them doubled).
+ */
+static int
+line_drops(uint32_t c)
+{
+	return text_is_format(c) || c == 0xfffe || c == 0xffff;
+}
+
+char *
+text_clean(const char *s, enum text_clean mode)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), len, run;
+	struct buf b;
+	uint32_t cp;
+	int space = 0;
+
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	buf_grow(&b, n);
+	while (n > 0) {
+		/*
+		 * Text that passes unchanged (printable ASCII, well-formed
+		 * UTF-8 above the C1 controls) is copied a run at a time.
+		 */
+		for (run = 0;; run += len) {
+			run += clean_ascii(p + run, mode);
+			if (p[run] < 0x80 || (len = utf8_decode(p + run,
+			    n - run, &cp)) == 0 || cp < 0xa0 ||
+			    (mode == TEXT_CLEAN_LINE && line_drops(cp)))
+				break;
+		}
+		if (run > 0) {
+			if (space && b.len > 0)
+				buf_addc(&b, ' ');
+			space = 0;
+			buf_add(&b, p, run);
+			p += run;
+			n -= run;
+			continue;
+		}
+		if ((len = utf8_decode(p, n, &cp)) == 0) {
+			len = 1;
+			cp = UTF8_REPLACEMENT;
+		}
+		if (mode == TEXT_CLEAN_LINES && cp == '\r') {
+			/* CR LF and a lone CR both end one line. */
+			if (n > 1 && p[1] == '\n')
+				len = 2;
+			buf_addc(&b, '\n');
+		} else if (mode == TEXT_CLEAN_LINES && (cp == '\n' ||
+		    cp == '\t'))
+			buf_addc(&b, (char)cp);
+		else if (mode == TEXT_CLEAN_LINE && line_drops(cp))
+			;	/* dropped */
+		else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp == ' ') {
+			if (mode == TEXT_CLEAN_LINES)
+				buf_addc(&b, ' ');
+			else
+				space = 1;
+		} else {
+			if (space && b.len > 0)
+				buf_addc(&b, ' ');
+			space = 0;
+			if (cp == UTF8_REPLACEMENT && len == 1)
+				buf_addstr(&b, UTF8_REPLACEMENT_STR);
+			else
+				buf_add(&b, p, len);
+		}
+		p += len;
+		n -= len;
+	}
+	return buf_release(&b);
 }

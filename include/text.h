@@ -62,6 +62,22 @@ void		text_escape(struct buf *, const char *s, size_t n, int flags);
  */
 int		text_is_format(uint32_t c);
 
+/* How text_clean treats line ends. */
+enum text_clean {
+	TEXT_CLEAN_LINE,	/* one line: controls are spaces, runs collapse */
+	TEXT_CLEAN_LINES,	/* lines kept: CR LF is LF, other controls spaces */
+};
+
+/*
+ * A copy of s (allocated) that is valid UTF-8, bad bytes as U+FFFD, with
+ * control characters (C0, DEL, C1) handled per mode.  As one line it is
+ * trimmed with single spaces, so that it cannot inject a mail header or a
+ * line of a document, and format characters (bidi controls, zero-width
+ * ones) and U+FFFE and U+FFFF are dropped, so that a title or a feed name
+ * cannot reorder or disguise what is shown.
+ */
+char		*text_clean(const char *s, enum text_clean mode);
+
 /*
  * Whether a content type is HTML: text/html and application/xhtml+xml,
  * and Atom's short names html and xhtml, in any case.

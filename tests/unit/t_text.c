@@ -244,6 +244,38 @@ TEST(test_html_type)
 	ASSERT(!text_is_html_type(NULL));
 }
 
+/*
+ * A shown line: white space and controls one space, trimmed; format
+ * characters and U+FFFE/U+FFFF dropped before spaces are joined, so none
+ * is left doubled; bad bytes U+FFFD.  Lines keep their ends.
+ */
+TEST(test_clean)
+{
+	static const struct {
+		const char	*in;
+		enum text_clean	 mode;
+		const char	*want;
+	} cases[] = {
+		{ "  a\tb\r\n\x01" "c  ", TEXT_CLEAN_LINE, "a b c" },
+		{ "Wire \xef\xbf\xbe", TEXT_CLEAN_LINE, "Wire" },
+		{ "x \xef\xbf\xbe\xef\xbf\xbf y", TEXT_CLEAN_LINE, "x y" },
+		{ "a\xe2\x80\xae" "b\xe2\x80\x8b" "c", TEXT_CLEAN_LINE, "abc" },
+		{ "bad \xff byte", TEXT_CLEAN_LINE, "bad \xef\xbf\xbd byte" },
+		{ "one\r\ntwo\rthree\x01", TEXT_CLEAN_LINES,
+		    "one\ntwo\nthree " },
+		{ "a\xe2\x80\xae" "b", TEXT_CLEAN_LINES, "a\xe2\x80\xae" "b" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = text_clean(cases[i].in, cases[i].mode);
+
+		if (strcmp(got, cases[i].want) != 0)
+			TEST_FAIL("text_clean case %zu: \"%s\", expected "
+			    "\"%s\"", i, got, cases[i].want);
+		free(got);
+	}
+}
+
 int
 main(void)
 {
@@ -257,5 +289,6 @@ main(void)
 	RUN(test_escape_format);
 	RUN(test_cp1252);
 	RUN(test_html_type);
+	RUN(test_clean);
 	return TEST_DONE();
 }
