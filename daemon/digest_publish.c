@@ -11,8 +11,6 @@
  * and none is lost.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,22 +43,6 @@ digest_due(const struct config *cfg, time_t last, time_t now)
 		return latest;
 	return latest == today ? zone_time(tm.tm_year + 1900, tm.tm_mon + 1,
 	    tm.tm_mday + 1, h, m, 0) : today;
-}
-
-/* Syncs the folder of path, so that a rename into it is durable. */
-static void
-sync_folder(const char *path)
-{
-	char dir[PATH_MAX];
-	int fd;
-
-	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
-		return;
-	if ((fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) !=
-	    -1) {
-		fsync(fd);
-		close(fd);
-	}
 }
 
 /* Records r in the state, in a transaction of its own.  0 or -1. */
@@ -207,7 +189,7 @@ finish(const struct digest_record *r, const char *spool, char *err,
 			    r->day, r->tmp, r->path, strerror(errno));
 			return -1;
 		}
-		sync_folder(r->path);
+		savefile_sync_folder(r->path);
 	}
 	if (r->mail == NULL)
 		return 0;

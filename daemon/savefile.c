@@ -182,12 +182,26 @@ fail:
 	return -1;
 }
 
+void
+savefile_sync_folder(const char *path)
+{
+	char dir[4096];
+	int fd, n;
+
+	n = snprintf(dir, sizeof(dir), "%s", path);
+	if (n >= 0 && (size_t)n < sizeof(dir) &&
+	    (fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) !=
+	    -1) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
 int
 savefile_commit(struct savefile *sf, const char *what, char *err,
     size_t errlen)
 {
-	char dir[4096];
-	int fd, n, saved_errno;
+	int saved_errno;
 
 	if (rename(sf->tmp, sf->path) == -1) {
 		saved_errno = errno;
@@ -198,14 +212,7 @@ savefile_commit(struct savefile *sf, const char *what, char *err,
 		return -1;
 	}
 	sf->tmp[0] = '\0';
-	/* Sync the folder so the rename itself survives a crash. */
-	n = snprintf(dir, sizeof(dir), "%s", sf->path);
-	if (n >= 0 && (size_t)n < sizeof(dir) &&
-	    (fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) !=
-	    -1) {
-		fsync(fd);
-		close(fd);
-	}
+	savefile_sync_folder(sf->path);
 	sweep(sf->path);
 	return 0;
 }

@@ -30,6 +30,9 @@ int	savefile_commit(struct savefile *, const char *what, char *err,
 	    size_t errlen);
 void	savefile_abort(struct savefile *);
 
+/* Syncs the folder of path, so that a rename into it survives a crash. */
+void	savefile_sync_folder(const char *path);
+
 /* The three steps at once. */
 int	savefile(const char *what, const char *path, const char *data,
 	    size_t len, char *err, size_t errlen);
