@@ -225,15 +225,7 @@ atom_story_content(const struct atom_story *s)
 		const char *title = e->title != NULL ? e->title : "";
 
 		buf_addstr(&h, "<li>");
-		if (url_is_http(e->link)) {
-			buf_addstr(&h, "<a href=\"");
-			text_escape(&h, e->link, strlen(e->link),
-			    TEXT_ESC_QUOTE);
-			buf_addstr(&h, "\">");
-			text_escape(&h, title, strlen(title), TEXT_ESC_FORMAT);
-			buf_addstr(&h, "</a>");
-		} else
-			text_escape(&h, title, strlen(title), TEXT_ESC_FORMAT);
+		text_html_link(&h, title, e->link);
 		buf_addstr(&h, " \xe2\x80\x94 ");
 		text_escape(&h, atom_outlet(e), strlen(atom_outlet(e)),
 		    TEXT_ESC_FORMAT);

@@ -11,6 +11,7 @@
 #include "atom.h"
 #include "config.h"
 #include "digest.h"
+#include "text.h"
 #include "url.h"
 #include "xmalloc.h"
 
@@ -34,16 +35,7 @@ content(struct buf *b, const struct digest_section *s)
 	buf_addstr(&h, "<ul>");
 	for (size_t i = 0; i < s->nsources; i++) {
 		buf_addstr(&h, "<li>");
-		if (s->sources[i].link != NULL &&
-		    url_is_http(s->sources[i].link)) {
-			buf_addstr(&h, "<a href=\"");
-			atom_escape(&h, s->sources[i].link, 1);
-			buf_addstr(&h, "\">");
-		}
-		atom_escape(&h, s->sources[i].name, 0);
-		if (s->sources[i].link != NULL &&
-		    url_is_http(s->sources[i].link))
-			buf_addstr(&h, "</a>");
+		text_html_link(&h, s->sources[i].name, s->sources[i].link);
 		buf_addstr(&h, "</li>");
 	}
 	buf_addstr(&h, "</ul><p>");

@@ -22,21 +22,6 @@ html_text_add(struct buf *b, const char *s)
 	text_escape(b, s, strlen(s), TEXT_ESC_QUOTE | TEXT_ESC_FORMAT);
 }
 
-/* <a href="link">text</a>, or the text alone for a link not http(s). */
-static void
-html_link(struct buf *b, const char *text, const char *link)
-{
-	if (link == NULL || !url_is_http(link)) {
-		html_text_add(b, text);
-		return;
-	}
-	buf_addstr(b, "<a href=\"");
-	html_text_add(b, link);
-	buf_addstr(b, "\">");
-	html_text_add(b, text);
-	buf_addstr(b, "</a>");
-}
-
 static char *
 html_part(const struct digest *d)
 {
@@ -58,13 +43,14 @@ html_part(const struct digest *d)
 		for (size_t k = 0; k < s->nsources; k++) {
 			if (k > 0)
 				buf_addstr(&b, " | ");
-			html_link(&b, s->sources[k].name, s->sources[k].link);
+			text_html_link(&b, s->sources[k].name,
+			    s->sources[k].link);
 		}
 		buf_addstr(&b, "</p>\n<p>");
 		html_text_add(&b, s->summary);
 		if (s->link != NULL) {
 			buf_addstr(&b, *s->summary != '\0' ? " (" : "(");
-			html_link(&b, s->host, s->link);
+			text_html_link(&b, s->host, s->link);
 			buf_addc(&b, ')');
 		}
 		buf_addstr(&b, "</p>\n<hr>\n");

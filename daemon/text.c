@@ -1,7 +1,7 @@
 /*
  * Text primitives: character references, HTML and XML escaping, the
- * HTML content-type test, format characters, and text cleaned to be
- * shown.  References are decoded
+ * HTML content-type test, format characters, text cleaned to be shown,
+ * and links written as HTML.  References are decoded
  * as the WHATWG HTML parser decodes them, since every text we decode is
  * bound for a reader that renders it that way; named ones are looked up
  * in libxml2's HTML 4 table, which also holds XML's five.
@@ -14,6 +14,7 @@
 #include <libxml/HTMLparser.h>
 
 #include "text.h"
+#include "url.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -355,4 +356,18 @@ text_clean(const char *s, enum text_clean mode)
 		n -= len;
 	}
 	return buf_release(&b);
+}
+
+void
+text_html_link(struct buf *b, const char *text, const char *link)
+{
+	if (!url_is_http(link)) {
+		text_escape(b, text, strlen(text), TEXT_ESC_FORMAT);
+		return;
+	}
+	buf_addstr(b, "<a href=\"");
+	text_escape(b, link, strlen(link), TEXT_ESC_QUOTE);
+	buf_addstr(b, "\">");
+	text_escape(b, text, strlen(text), TEXT_ESC_FORMAT);
+	buf_addstr(b, "</a>");
 }

@@ -79,6 +79,13 @@ enum text_clean {
 char		*text_clean(const char *s, enum text_clean mode);
 
 /*
+ * Appends <a href="link">text</a>, or the text alone when link is no
+ * http(s) URL (a javascript: link is never written), both escaped, the
+ * text without format characters.
+ */
+void		text_html_link(struct buf *, const char *text, const char *link);
+
+/*
  * Whether a content type is HTML: text/html and application/xhtml+xml,
  * and Atom's short names html and xhtml, in any case.
  */
