@@ -448,14 +448,7 @@ msg_html_part(const struct entry *e, const char *content)
 	    "<meta charset=\"utf-8\">\n<title>");
 	msg_html_escape(&b, title);
 	buf_addstr(&b, "</title>\n</head>\n<body>\n<h1>");
-	if (link != NULL) {
-		buf_addstr(&b, "<a href=\"");
-		msg_html_escape(&b, link);
-		buf_addstr(&b, "\">");
-	}
-	msg_html_escape(&b, title);
-	if (link != NULL)
-		buf_addstr(&b, "</a>");
+	text_html_link(&b, title, link);
 	buf_addstr(&b, "</h1>\n");
 	buf_addstr(&b, content);
 	buf_addstr(&b, "\n</body>\n</html>\n");
