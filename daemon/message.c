@@ -509,12 +509,6 @@ message_start(struct buf *b, const struct message_head *h)
 }
 
 void
-message_header(struct buf *b, const char *name, const char *value)
-{
-	msg_header(b, name, value);
-}
-
-void
 message_alternative(struct buf *b, const char *id, const char *plain,
     const char *html)
 {

@@ -528,6 +528,11 @@ job_stories_read(struct job *j)
 		job_fail(j, "state", "reading the stories back: %s",
 		    store_errmsg(p->store));
 	uv_mutex_unlock(&p->store_lock);
+	if (rc == 0)
+		log_debug("stories: %zu entries of the last %lds read back, "
+		    "%zu KiB", story_index_entries(p->stories),
+		    (long)p->story_window,
+		    story_index_bytes(p->stories) / 1024);
 	p->stories_read = rc == 0;
 	return rc;
 }

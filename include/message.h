@@ -17,13 +17,11 @@ struct buf;
 char	*message_render(const struct entry *e, size_t *len);
 
 /*
- * A message of another kind (the digest's), in three steps into b:
+ * A message of another kind (the digest's), in two steps into b:
  * message_start writes From (the display name from), To, Subject, Date
- * and Message-ID (<id@aggregator>); message_header adds a header, its
- * value cleaned and encoded as every header here; message_alternative
- * ends the header block with a multipart/alternative body of the plain
- * text and the HTML (UTF-8, cleaned of controls here), its boundary made
- * from id.
+ * and Message-ID (<id@aggregator>); message_alternative ends the header
+ * block with a multipart/alternative body of the plain text and the HTML
+ * (UTF-8, cleaned of controls here), its boundary made from id.
  */
 struct message_head {
 	const char	*from;
@@ -32,7 +30,6 @@ struct message_head {
 	const char	*id;
 };
 void	message_start(struct buf *b, const struct message_head *h);
-void	message_header(struct buf *b, const char *name, const char *value);
 void	message_alternative(struct buf *b, const char *id, const char *plain,
 	    const char *html);
 
