@@ -28,6 +28,7 @@
 #include "stories.h"
 #include "run.h"
 #include <uv.h>
+#include "extract.h"
 #include "store.h"
 #include "url.h"
 #include "xmalloc.h"
@@ -47,6 +48,8 @@ static const char usage_text[] =
 "                                                 the digest of stories for a period\n"
 "       aggregator parse FILE [--base-url URL] [--headers JSON]\n"
 "                                                 parse one feed, print JSON\n"
+"       aggregator extract FILE [--base-url URL] [--content-type TYPE] [--json]\n"
+"                                                 the article in a saved page\n"
 "       aggregator --help | --version\n"
 "\n"
 "  -c, --config FILE   config file (default " DEFAULT_CONFIG ")\n"
@@ -170,36 +173,6 @@ cmd_status(const char *path)
 	return rc;
 }
 
-/* The whole file, read straight into b: sized first when it is a file. */
-static int
-read_file(const char *path, struct buf *b)
-{
-	struct stat st;
-	FILE *fp;
-	size_t n;
-
-	if ((fp = fopen(path, "rb")) == NULL)
-		return -1;
-	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) &&
-	    st.st_size > 0)
-		buf_grow(b, (size_t)st.st_size);
-	for (;;) {
-		if (b->cap - b->len < 2)
-			buf_grow(b, 65536);
-		b->data[b->len] = '\0';
-		if ((n = fread(b->data + b->len, 1, b->cap - b->len - 1,
-		    fp)) == 0)
-			break;
-		b->len += n;
-	}
-	if (ferror(fp)) {
-		fclose(fp);
-		return -1;
-	}
-	fclose(fp);
-	return 0;
-}
-
 static int
 cmd_parse(int argc, char **argv)
 {
@@ -242,7 +215,7 @@ cmd_parse(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	buf_init(&body);
-	if (read_file(file, &body) == -1) {
+	if (buf_read_file(&body, file) == -1) {
 		log_warn("parse: %s", file);
 		buf_free(&body);
 		free(ctype), free(cloc), free(clang);
@@ -471,6 +444,8 @@ run_command(const char *config, int argc, char **argv, int once,
 		return cmd_stories(config, argc, argv);
 	if (strcmp(argv[0], "digest") == 0)
 		return digest_command(config, argc, argv, ropts->quiet);
+	if (strcmp(argv[0], "extract") == 0)
+		return extract_command(argc, argv);
 	usage(stderr);
 	return EXIT_USAGE;
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "log.h"
 #include "xmalloc.h"
@@ -207,4 +208,33 @@ buf_release(struct buf *b)
 	p = b->data;
 	buf_init(b);
 	return p;
+}
+
+int
+buf_read_file(struct buf *b, const char *path)
+{
+	struct stat st;
+	FILE *fp;
+	size_t n;
+
+	if ((fp = fopen(path, "rb")) == NULL)
+		return -1;
+	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size > 0)
+		buf_grow(b, (size_t)st.st_size);
+	for (;;) {
+		if (b->cap - b->len < 2)
+			buf_grow(b, 65536);
+		b->data[b->len] = '\0';
+		if ((n = fread(b->data + b->len, 1, b->cap - b->len - 1,
+		    fp)) == 0)
+			break;
+		b->len += n;
+	}
+	if (ferror(fp)) {
+		fclose(fp);
+		return -1;
+	}
+	fclose(fp);
+	return 0;
 }

@@ -64,6 +64,11 @@ buf_addc(struct buf *b, char c)
 }
 void	 buf_printf(struct buf *, const char *, ...)
 	    __attribute__((__format__(__printf__, 2, 3)));
+/*
+ * Appends the whole file at path, read straight into b (sized first when
+ * it is a regular file).  0, or -1 with errno set.
+ */
+int	 buf_read_file(struct buf *, const char *path);
 /* Hands the data to the caller (never NULL) and leaves the buffer empty. */
 char	*buf_release(struct buf *);
 

@@ -1,0 +1,38 @@
+/*
+ * The article in a web page: its main text without navigation, ads,
+ * widgets, related-article lists, bylines and copyright lines, and what
+ * the page says about it (title, byline, publication time).
+ */
+#ifndef EXTRACT_H
+#define EXTRACT_H
+#include <stddef.h>
+
+/* A page larger than this is not read. */
+#define EXTRACT_MAX_PAGE	(8u << 20)
+
+struct extract_result {
+	char	*title;		/* NULL when the page names none */
+	char	*byline;	/* NULL when none */
+	char	*published;	/* RFC 3339, NULL when none */
+	char	*text;		/* plain text, paragraphs apart by a blank
+				   line; "" when no article was found */
+	char	*html;		/* the same article, sanitised HTML */
+};
+
+/*
+ * Extracts the article from len bytes of a page served with content_type
+ * (may be NULL), whose links resolve against base_url (may be NULL).
+ * The charset comes from content_type, a byte order mark or a <meta>,
+ * else UTF-8.  0, or -1 with a one-line reason in err.
+ */
+int	extract_page(const char *page, size_t len, const char *content_type,
+	    const char *base_url, struct extract_result *out, char *err,
+	    size_t errlen);
+void	extract_result_free(struct extract_result *);
+
+/*
+ * aggregator extract FILE [--base-url URL] [--content-type TYPE] [--json]
+ * (extract_cli.c): argv[0] is "extract".  Returns the exit status.
+ */
+int	extract_command(int argc, char **argv);
+#endif
