@@ -174,6 +174,7 @@ extract_page(const char *page, size_t len, const char *content_type,
 	d.st = xcalloc(d.t.n, sizeof(*d.st));
 	d.score = xcalloc(d.t.n, sizeof(*d.score));
 	xmeta(&d, out);
+	d.title = out->title;
 	for (k = 0; k < sizeof(passes) / sizeof(passes[0]); k++) {
 		if ((chars = pass(&d, passes[k])) >= ENOUGH_CHARS)
 			break;

@@ -27,6 +27,17 @@ static const char *const maybe[] = {
 	"and", "article", "body", "column", "content", "main", "shadow", NULL
 };
 
+/* Class tokens of advertising and of text for screen readers only. */
+static const char *const ad_tokens[] = {
+	"ad", "ad-", "ad_", "ads", "ads-", "ads_", "adsbygoogle", "advert",
+	"advert-", "advertisement", "dfp-", "blind", "sr-only",
+	"screen-reader-text", "visually-hidden", "visuallyhidden", NULL
+};
+
+static const char *const caption_words[] = {
+	"caption", "credit", NULL
+};
+
 static const char *const hidden_roles[] = {
 	"alert", "alertdialog", "banner", "complementary", "contentinfo",
 	"dialog", "menu", "menubar", "navigation", NULL
@@ -164,7 +175,7 @@ xclean_page(struct xdoc *d)
 		if (t->nodes[n->parent].mark & MARK_DROP)
 			n->mark = MARK_DROP;
 		else if (n->tag != HT_TEXT && (never_content(n->tag) ||
-		    hidden(t, i) ||
+		    hidden(t, i) || xtoken(t, i, ad_tokens) ||
 		    ((d->flags & X_STRIP_UNLIKELY) && unlikely_part(d, i))))
 			n->mark = MARK_DROP;
 	}
@@ -216,6 +227,8 @@ fishy(const struct xdoc *d, uint32_t i)
 	    (img == 0 || img > 2) && !within_tag(t, i, HT_FIGURE))
 		return 1;
 	if (!list && weight < 25 && links > 0.2f)
+		return 1;
+	if (list && links > 0.5f)
 		return 1;
 	return weight >= 25 && links > 0.5f;
 }
@@ -277,6 +290,56 @@ line_like(const struct xdoc *d, uint32_t i)
 	return 1;
 }
 
+/* A short part whose class says it is a photo's caption or credit. */
+static int
+caption(const struct xdoc *d, uint32_t i)
+{
+	const char *c;
+	char lower[128];
+	size_t k;
+
+	if (d->t.nodes[i].tag == HT_TEXT ||
+	    d->st[i].chars > NOTICE_MAX_CHARS * 2)
+		return 0;
+	if ((c = html_tree_attr(&d->t, i, "class")) == NULL)
+		return 0;
+	for (k = 0; c[k] != '\0' && k + 1 < sizeof(lower); k++)
+		lower[k] = (char)(c[k] >= 'A' && c[k] <= 'Z' ? c[k] + 32 : c[k]);
+	lower[k] = '\0';
+	return xhint(lower, caption_words);
+}
+
+/* Letters and digits of s, lowercase ASCII, into out. */
+static void
+squeeze(const char *s, char *out, size_t size)
+{
+	size_t k = 0;
+
+	for (; *s != '\0' && k + 1 < size; s++)
+		if ((unsigned char)*s >= 0x80 ||
+		    (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z'))
+			out[k++] = *s;
+		else if (*s >= 'A' && *s <= 'Z')
+			out[k++] = (char)(*s + 32);
+	out[k] = '\0';
+}
+
+/* A heading that repeats the page's title. */
+static int
+title_again(const struct xdoc *d, uint32_t i)
+{
+	char h[512], title[512], *s;
+
+	if (d->title == NULL || d->t.nodes[i].tag < HT_H1 ||
+	    d->t.nodes[i].tag > HT_H6 || d->st[i].chars > 300)
+		return 0;
+	s = xnode_text(&d->t, i);
+	squeeze(s, h, sizeof(h));
+	free(s);
+	squeeze(d->title, title, sizeof(title));
+	return strlen(h) >= 10 && strstr(title, h) != NULL;
+}
+
 static void
 clean_part(struct xdoc *d, uint32_t root)
 {
@@ -294,7 +357,8 @@ clean_part(struct xdoc *d, uint32_t root)
 
 		if (!(n->mark & MARK_DROP) &&
 		    !(t->nodes[n->parent].mark & MARK_DROP)) {
-			if (n->tag == HT_FIGCAPTION)
+			if (n->tag == HT_FIGCAPTION || caption(d, i) ||
+			    title_again(d, i))
 				xstat_drop(d, i);
 			else if ((d->flags & X_CLEAN_CONDITIONALLY) &&
 			    conditional(n->tag) && fishy(d, i))

@@ -39,6 +39,7 @@ struct xdoc {
 	struct xstat	*st;		/* one per node */
 	float		*score;		/* one per node, for MARK_SCORED */
 	int		 flags;		/* X_* */
+	const char	*title;		/* the page's title, or NULL */
 };
 
 /* extract_score.c */
@@ -72,4 +73,9 @@ void	 xmeta(const struct xdoc *, struct extract_result *out);
 
 /* Whether s (lowercase) contains one of the NULL-terminated words. */
 int	 xhint(const char *s, const char *const *words);
+/*
+ * Whether a class or id token of node i (any case) is one of words, or
+ * starts with one that ends in '-' or '_'.
+ */
+int	 xtoken(const struct html_tree *, uint32_t i, const char *const *words);
 #endif

@@ -9,6 +9,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "extract_priv.h"
 #include "names.h"
@@ -40,6 +41,43 @@ xnext(const struct xdoc *d, uint32_t i, uint32_t root, int descend)
 	while (i != 0 && (t->nodes[i].mark & MARK_DROP))
 		i = html_tree_skip(t, i, root);
 	return i;
+}
+
+static int
+token_is(const char *tok, size_t n, const char *const *words)
+{
+	size_t k, w;
+
+	for (k = 0; words[k] != NULL; k++) {
+		w = strlen(words[k]);
+		if (words[k][w - 1] == '-' || words[k][w - 1] == '_') {
+			if (n > w && strncasecmp(tok, words[k], w) == 0)
+				return 1;
+		} else if (n == w && strncasecmp(tok, words[k], w) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
+xtoken(const struct html_tree *t, uint32_t i, const char *const *words)
+{
+	static const char *const attrs[] = { "class", "id" };
+	const char *s;
+	size_t k, n;
+
+	for (k = 0; k < 2; k++) {
+		if ((s = html_tree_attr(t, i, attrs[k])) == NULL)
+			continue;
+		while (*s != '\0') {
+			s += strspn(s, " \t\n\r\f");
+			n = strcspn(s, " \t\n\r\f");
+			if (n > 0 && token_is(s, n, words))
+				return 1;
+			s += n;
+		}
+	}
+	return 0;
 }
 
 int
@@ -259,6 +297,23 @@ has_block_child(const struct html_tree *t, uint32_t i)
 	return 0;
 }
 
+/*
+ * Whether i scores as a paragraph: <p>, <pre>, <td>, a heading below the
+ * title's, or a division of the page with no block inside.
+ */
+static int
+paragraph(const struct html_tree *t, uint32_t i)
+{
+	switch (t->nodes[i].tag) {
+	case HT_P: case HT_PRE: case HT_TD: case HT_H2: case HT_H3:
+	case HT_H4: case HT_H5: case HT_H6:
+		return 1;
+	case HT_DIV: case HT_SECTION: case HT_ARTICLE: case HT_MAIN:
+		return !has_block_child(t, i);
+	}
+	return 0;
+}
+
 static void
 give_points(struct xdoc *d, uint32_t parent, float points)
 {
@@ -301,8 +356,7 @@ score_paragraphs(struct xdoc *d)
 	for (i = xnext(d, d->body, d->body, 1); i != 0; ) {
 		struct html_node *n = &t->nodes[i];
 
-		if (n->tag == HT_P || n->tag == HT_PRE ||
-		    (xis_block(n->tag) && !has_block_child(t, i))) {
+		if (paragraph(t, i)) {
 			if (d->st[i].chars >= PARA_MIN_CHARS)
 				give_points(d, n->parent,
 				    para_points(&d->st[i]));

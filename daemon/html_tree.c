@@ -230,7 +230,8 @@ html_tree_parse(struct html_tree *t, const char *html, size_t len)
 		return -1;
 	/* The bytes are UTF-8 already, whatever a <meta> says. */
 	htmlCtxtUseOptions(ctxt, HTML_PARSE_NONET | HTML_PARSE_NOERROR |
-	    HTML_PARSE_NOWARNING | HTML_PARSE_IGNORE_ENC | HTML_PARSE_NOIMPLIED);
+	    HTML_PARSE_NOWARNING | HTML_PARSE_IGNORE_ENC | HTML_PARSE_NOIMPLIED |
+	    HTML_PARSE_RECOVER);
 	htmlParseChunk(ctxt, html, (int)len, 1);
 	htmlFreeParserCtxt(ctxt);
 	return b.full ? -1 : 0;
