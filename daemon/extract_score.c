@@ -363,7 +363,8 @@ score_paragraphs(struct xdoc *d)
 			i = xnext(d, i, d->body, 0);
 			continue;
 		}
-		if (xis_block(n->tag)) {
+		if (n->tag == HT_DIV || n->tag == HT_SECTION ||
+		    n->tag == HT_ARTICLE || n->tag == HT_MAIN) {
 			/* Runs of inline content between the blocks of i. */
 			memset(&run, 0, sizeof(run));
 			for (c = n->first; ; c = t->nodes[c].next) {

@@ -26,6 +26,7 @@
 #define TAG_PRE		0x40	/* white space kept */
 #define TAG_A		0x80	/* a link: its target may be shown */
 #define TAG_VOID	0x100	/* never has content or an end tag */
+#define TAG_CELL	0x200	/* a table cell: apart from the last by a space */
 
 #define BLANKS		" \t\n\r\f"
 
@@ -101,6 +102,8 @@ tag_flags(const char *name, size_t n)
 		{ "section", TAG_BLOCK },
 		{ "style", TAG_SKIP },
 		{ "table", TAG_BLOCK },
+		{ "td", TAG_CELL },
+		{ "th", TAG_CELL },
 		{ "title", TAG_SKIP },
 		{ "tr", TAG_BLOCK | TAG_LINE | TAG_ROW },
 		{ "ul", TAG_BLOCK },
@@ -311,6 +314,8 @@ start_tag(struct text *t, const char *p)
 		if (!(tag & TAG_VOID))
 			t->depth++;
 	}
+	if (tag & TAG_CELL)
+		t->space = 1;
 	if (tag & TAG_ITEM)
 		text_add(t, "- ", 2);
 	if (tag & TAG_PRE)

@@ -89,10 +89,19 @@ TEST(test_blocks)
 	ASSERT(text_is("<ol><li>1</li><li>2</ol>3", "- 1\n- 2\n\n3"));
 }
 
+/* Cells of a row are apart, rows each on a line. */
+TEST(test_table_cells)
+{
+	ASSERT(text_is("<table><tr><th>Pos.</th><th>Driver</th></tr>"
+	    "<tr><td>1</td><td>Kyle Busch</td></tr></table>",
+	    "Pos. Driver\n1 Kyle Busch"));
+}
+
 int
 main(void)
 {
 	RUN(test_references);
+	RUN(test_table_cells);
 	RUN(test_markup);
 	RUN(test_skipped);
 	RUN(test_links);
