@@ -1,27 +1,14 @@
 /*
- * A web page as a compact tree, built from libxml2's HTML SAX events.
- * libxml2 repairs the markup (implied end tags, stray end tags dropped)
- * and decodes character references; this file only records what it
- * reports.  Text nodes that follow each other are joined.  Comments and
- * processing instructions are not kept.
+ * A web page as a compact tree: nodes, attributes and text in three
+ * arrays, built from a parser's events (html_parse.c) and walked in
+ * document order.  Text nodes that follow each other are joined.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/HTMLparser.h>
-#include <libxml/parserInternals.h>
-
 #include "html_tree.h"
 #include "names.h"
 #include "xmalloc.h"
-
-struct builder {
-	struct html_tree *t;
-	uint32_t	 open;		/* the element text and children go to */
-	uint32_t	 depth;		/* of open */
-	uint32_t	 over;		/* elements opened past the depth limit */
-	int		 full;		/* HTML_TREE_NODES reached */
-};
 
 /* Sorted by name, for bsearch. */
 static const struct {
@@ -84,7 +71,7 @@ pool_add(struct html_tree *t, const char *s, size_t n)
 
 /* A new last child of b->open, or 0 when the tree is full. */
 static uint32_t
-node_add(struct builder *b, uint8_t tag)
+node_add(struct html_builder *b, uint8_t tag)
 {
 	struct html_tree *t = b->t;
 	struct html_node *parent, *n;
@@ -112,12 +99,25 @@ node_add(struct builder *b, uint8_t tag)
 	return i;
 }
 
-static void
-on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
+void
+html_tree_begin(struct html_tree *t, struct html_builder *b)
 {
-	struct builder *b = ctx;
+	memset(t, 0, sizeof(*t));
+	buf_init(&t->pool);
+	memset(b, 0, sizeof(*b));
+	b->t = t;
+	t->cap = 256;
+	t->nodes = xcalloc(t->cap, sizeof(*t->nodes));
+	t->n = 1;
+	t->nodes[0].tag = HT_DOCUMENT;
+	t->nodes[0].str = pool_add(t, "#document", 9);
+}
+
+void
+html_tree_open(struct html_builder *b, const char *name,
+    const char *const *atts)
+{
 	struct html_tree *t = b->t;
-	const char *name = (const char *)xname;
 	uint32_t i, k;
 
 	if (b->depth >= HTML_TREE_DEPTH) {
@@ -130,15 +130,15 @@ on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
 	t->nodes[i].attr = t->nattrs;
 	for (k = 0; atts != NULL && atts[k] != NULL && k < 2 * 0xfffe;
 	    k += 2) {
-		const char *v = atts[k + 1] ? (const char *)atts[k + 1] : "";
+		const char *v = atts[k + 1] ? atts[k + 1] : "";
 
 		if (t->nattrs == t->acap) {
 			t->acap = t->acap ? t->acap * 2 : 256;
 			t->attrs = xreallocarray(t->attrs, t->acap,
 			    sizeof(*t->attrs));
 		}
-		t->attrs[t->nattrs].name = pool_add(t, (const char *)atts[k],
-		    strlen((const char *)atts[k]));
+		t->attrs[t->nattrs].name = pool_add(t, atts[k],
+		    strlen(atts[k]));
 		t->attrs[t->nattrs].value = pool_add(t, v, strlen(v));
 		t->nattrs++;
 		t->nodes[i].nattr++;
@@ -147,12 +147,9 @@ on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
 	b->depth++;
 }
 
-static void
-on_end(void *ctx, const xmlChar *name)
+void
+html_tree_close(struct html_builder *b)
 {
-	struct builder *b = ctx;
-
-	(void)name;
 	if (b->over > 0) {
 		b->over--;
 		return;
@@ -163,15 +160,14 @@ on_end(void *ctx, const xmlChar *name)
 	b->depth--;
 }
 
-static void
-on_text(void *ctx, const xmlChar *s, int n)
+void
+html_tree_text(struct html_builder *b, const char *s, size_t n)
 {
-	struct builder *b = ctx;
 	struct html_tree *t = b->t;
 	struct html_node *last;
 	uint32_t i;
 
-	if (n <= 0)
+	if (n == 0 || n > UINT32_MAX / 2)
 		return;
 	i = t->nodes[b->open].last;
 	last = i != 0 ? &t->nodes[i] : NULL;
@@ -179,62 +175,15 @@ on_text(void *ctx, const xmlChar *s, int n)
 	if (last != NULL && last->tag == HT_TEXT &&
 	    last->str + last->len + 1 == t->pool.len) {
 		t->pool.len--;
-		buf_add(&t->pool, s, (size_t)n);
+		buf_add(&t->pool, s, n);
 		buf_addc(&t->pool, '\0');
 		last->len += (uint32_t)n;
 		return;
 	}
 	if ((i = node_add(b, HT_TEXT)) == 0)
 		return;
-	t->nodes[i].str = pool_add(t, (const char *)s, (size_t)n);
+	t->nodes[i].str = pool_add(t, s, n);
 	t->nodes[i].len = (uint32_t)n;
-}
-
-static void
-on_silence(void *ctx, const char *msg, ...)
-{
-	(void)ctx;
-	(void)msg;
-}
-
-int
-html_tree_parse(struct html_tree *t, const char *html, size_t len)
-{
-	htmlSAXHandler sax;
-	htmlParserCtxtPtr ctxt;
-	struct builder b;
-
-	memset(t, 0, sizeof(*t));
-	buf_init(&t->pool);
-	memset(&b, 0, sizeof(b));
-	b.t = t;
-	t->cap = 256;
-	t->nodes = xcalloc(t->cap, sizeof(*t->nodes));
-	t->n = 1;
-	t->nodes[0].tag = HT_DOCUMENT;
-	t->nodes[0].str = pool_add(t, "#document", 9);
-	if (len > INT32_MAX)
-		return -1;
-
-	memset(&sax, 0, sizeof(sax));
-	sax.startElement = on_start;
-	sax.endElement = on_end;
-	sax.characters = on_text;
-	sax.ignorableWhitespace = on_text;
-	sax.cdataBlock = on_text;
-	sax.warning = on_silence;
-	sax.error = on_silence;
-	ctxt = htmlCreatePushParserCtxt(&sax, &b, NULL, 0, NULL,
-	    XML_CHAR_ENCODING_UTF8);
-	if (ctxt == NULL)
-		return -1;
-	/* The bytes are UTF-8 already, whatever a <meta> says. */
-	htmlCtxtUseOptions(ctxt, HTML_PARSE_NONET | HTML_PARSE_NOERROR |
-	    HTML_PARSE_NOWARNING | HTML_PARSE_IGNORE_ENC | HTML_PARSE_NOIMPLIED |
-	    HTML_PARSE_RECOVER);
-	htmlParseChunk(ctxt, html, (int)len, 1);
-	htmlFreeParserCtxt(ctxt);
-	return b.full ? -1 : 0;
 }
 
 void

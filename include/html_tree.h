@@ -1,9 +1,8 @@
 /*
- * A web page as a compact tree, for the article extractor: libxml2's
- * HTML parser (the tree a browser would build for most pages: implied
- * end tags, misnested markup repaired) read through its SAX interface
- * into arrays of nodes, attributes and text, without libxml2's own tree.
- * Nodes are numbered in document order; node 0 is the document.
+ * A web page as a compact tree, for the article extractor: arrays of
+ * nodes, attributes and text, built from a parser's events.  Nodes are
+ * numbered in document order (a subtree's nodes are consecutive); node 0
+ * is the document.
  */
 #ifndef HTML_TREE_H
 #define HTML_TREE_H
@@ -63,11 +62,31 @@ struct html_tree {
 /*
  * Parses len bytes of UTF-8 HTML into t (which the caller frees with
  * html_tree_free, also on failure): 0, or -1 when the page holds more
- * than HTML_TREE_NODES nodes or the parser fails.
+ * than HTML_TREE_NODES nodes or the parser fails.  html_parse.c: with
+ * libxml2's HTML parser (implied end tags and misnested markup repaired
+ * as HTML 4 browsers did), through its SAX interface.
  */
 int		 html_tree_parse(struct html_tree *t, const char *html,
 		    size_t len);
 void		 html_tree_free(struct html_tree *t);
+
+/* Building a tree from a parser's events, in document order. */
+struct html_builder {
+	struct html_tree *t;
+	uint32_t	 open;		/* the element text and children go to */
+	uint32_t	 depth;		/* of open */
+	uint32_t	 over;		/* elements opened past the depth limit */
+	int		 full;		/* HTML_TREE_NODES reached */
+};
+/* An empty tree holding the document node, and its builder. */
+void		 html_tree_begin(struct html_tree *t, struct html_builder *b);
+/* An element (lowercase name; name/value pairs, NULL-ended, values
+ * may be NULL) opened inside the open one. */
+void		 html_tree_open(struct html_builder *b, const char *name,
+		    const char *const *attrs);
+void		 html_tree_close(struct html_builder *b);
+void		 html_tree_text(struct html_builder *b, const char *s,
+		    size_t n);
 
 /* The value of attribute name (lowercase) of node i, or NULL. */
 const char	*html_tree_attr(const struct html_tree *t, uint32_t i,
