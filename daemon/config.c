@@ -137,6 +137,15 @@ const struct config_key config_keys[] = {
 	      "the others are marked seen",
 	  .offset = CFG(backfill) },
 
+	{ .name = "fulltext",
+	  .section = CONFIG_GLOBAL,
+	  .type = CONFIG_CHOICE,
+	  .def = "never",
+	  .choices = "never auto always",
+	  .help = "never, auto (when an entry carries little text) or always: "
+	      "deliver the article's text from its page",
+	  .offset = CFG(fulltext) },
+
 	{ .name = "story_window",
 	  .section = CONFIG_GLOBAL,
 	  .type = CONFIG_DURATION,
@@ -288,6 +297,14 @@ const struct config_key config_keys[] = {
 	  .max = 1000000,
 	  .help = "overrides [aggregator]'s backfill",
 	  .offset = FEED(backfill) },
+
+	/* Unset, it is [aggregator]'s fulltext: see finish_feed. */
+	{ .name = "fulltext",
+	  .section = CONFIG_FEED,
+	  .type = CONFIG_CHOICE,
+	  .choices = "never auto always",
+	  .help = "overrides [aggregator]'s fulltext",
+	  .offset = FEED(fulltext) },
 };
 
 const size_t config_nkeys = sizeof(config_keys) / sizeof(config_keys[0]);
@@ -454,19 +471,20 @@ valid_timezone(const char *tz)
 	return access(path, R_OK) == 0;
 }
 
-/* Whether value is one of the space-separated words of choices. */
-static int
-one_of(const char *choices, const char *value)
+/* Which of the space-separated words of choices value is: 0.., or -1. */
+static long
+choice_index(const char *choices, const char *value)
 {
 	size_t len = strlen(value);
+	long i = 0;
 
-	for (const char *c = choices; *c != '\0'; c += strcspn(c, " ")) {
+	for (const char *c = choices; *c != '\0'; c += strcspn(c, " "), i++) {
 		c += strspn(c, " ");
 		if (strncmp(c, value, len) == 0 && (c[len] == ' ' ||
 		    c[len] == '\0'))
-			return 1;
+			return i;
 	}
-	return 0;
+	return -1;
 }
 
 static void
@@ -487,7 +505,7 @@ set_key(struct parser *p, const struct config_key *k, void *base,
 			config_error(p, "empty value for \"%s\"", k->name);
 			return;
 		}
-		if (k->choices != NULL && !one_of(k->choices, value)) {
+		if (k->choices != NULL && choice_index(k->choices, value) < 0) {
 			config_error(p, "bad value for \"%s\": \"%s\" (one of "
 			    "%s)", k->name, value, k->choices);
 			return;
@@ -538,6 +556,14 @@ set_key(struct parser *p, const struct config_key *k, void *base,
 		if (parse_clock(value, &n) == -1) {
 			config_error(p, "bad time for \"%s\": \"%s\" (use HH:MM, "
 			    "00:00 to 23:59)", k->name, value);
+			return;
+		}
+		*lp = n;
+		break;
+	case CONFIG_CHOICE:
+		if ((n = choice_index(k->choices, value)) < 0) {
+			config_error(p, "bad value for \"%s\": \"%s\" (one of "
+			    "%s)", k->name, value, k->choices);
 			return;
 		}
 		*lp = n;
@@ -629,6 +655,7 @@ add_feed(struct parser *p, const char *name, int line)
 	f->name = xstrdup(name);
 	f->line = line;
 	f->backfill = -1;		/* unset: see finish_feed */
+	f->fulltext = -1;
 	set_defaults(p, CONFIG_FEED, f);
 	return f;
 }
@@ -768,8 +795,8 @@ claim_url(struct parser *p, const char *url, size_t i, size_t *other)
 }
 
 /*
- * A feed needs a url; without an interval or a backfill it takes
- * [aggregator]'s.
+ * A feed needs a url; without an interval, a backfill or a fulltext it
+ * takes [aggregator]'s.
  */
 static void
 finish_feed(struct parser *p, struct feed_conf *f)
@@ -783,6 +810,8 @@ finish_feed(struct parser *p, struct feed_conf *f)
 		f->interval = p->cfg->interval;
 	if (f->backfill < 0)
 		f->backfill = p->cfg->backfill;
+	if (f->fulltext < 0)
+		f->fulltext = p->cfg->fulltext;
 }
 
 /* Relative paths are relative to the config file's folder. */

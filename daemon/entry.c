@@ -286,6 +286,16 @@ entry_cut_html(char **s)
 	return 1;
 }
 
+void
+entry_set_content(struct entry *e, char *html)
+{
+	free(e->content);
+	e->content = html;
+	e->cut &= ~(unsigned int)ENTRY_CUT_CONTENT;
+	if (entry_cut_html(&e->content))
+		e->cut |= ENTRY_CUT_CONTENT;
+}
+
 /* Leaves out a link or id over ENTRY_URL_MAX bytes; 1 if it did. */
 static int
 entry_cut_url(char **s)

@@ -14,6 +14,7 @@
 #include "deliver.h"
 #include "entry.h"
 #include "feed.h"
+#include "fulltext.h"
 #include "group.h"
 #include "log.h"
 #include "poller.h"
@@ -553,33 +554,16 @@ job_stories(struct job *j, struct entry *v, size_t n)
 	return rc;
 }
 
-void
-poll_work(uv_work_t *req)
+/*
+ * Delivers n fresh entries (and marks the older ones of a first poll
+ * seen) through the group commit, their stories first.
+ */
+static void
+job_deliver(struct job *j, struct entry *fresh, size_t nfresh,
+    char (*older)[KEY_HEX_SIZE], size_t nolder)
 {
-	struct job *j = req->data;
-	struct feed_doc *doc = NULL;
-	struct entry *fresh = NULL;
-	char (*older)[KEY_HEX_SIZE] = NULL;
 	struct delivery d;
-	size_t nfresh = 0, nolder = 0;
 
-	j->now = time(NULL);
-	j->cut_short = 0;
-	if (!j->res.ok)
-		j->failed = 1;
-	else if (j->res.status != 304 && (doc = job_parse(j)) != NULL)
-		fresh = job_fresh(j, doc, j->now, &nfresh, &older, &nolder);
-	if (j->failed)
-		nolder = 0;
-	j->skipped = nolder;
-	if (j->p->dry_run) {
-		/* Nothing is written: the lines are the outcome. */
-		if (!j->failed) {
-			job_report(j, fresh, nfresh);
-			j->delivered = nfresh;
-		}
-		goto out;
-	}
 	deliver_init(&d, fresh, j->failed ? 0 : nfresh);
 	d.record = job_recorded;
 	d.arg = j;
@@ -600,10 +584,123 @@ poll_work(uv_work_t *req)
 		j->fatal = 1;
 	}
 	deliver_clear(&d);
-out:
+}
+
+/*
+ * The fresh entries that want their page for full text become the job's
+ * pages: their number.
+ */
+static size_t
+job_pages_plan(struct job *j, struct entry *fresh, size_t nfresh)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < nfresh; i++)
+		if (fulltext_wanted(&fresh[i], j->conf.fulltext))
+			n++;
+	if (n == 0)
+		return 0;
+	j->pages = xcalloc(n, sizeof(*j->pages));
+	for (i = 0; i < nfresh; i++)
+		if (fulltext_wanted(&fresh[i], j->conf.fulltext)) {
+			j->pages[j->npages].j = j;
+			j->pages[j->npages++].entry = i;
+		}
+	return n;
+}
+
+void
+poll_work(uv_work_t *req)
+{
+	struct job *j = req->data;
+	struct feed_doc *doc = NULL;
+	struct entry *fresh = NULL;
+	char (*older)[KEY_HEX_SIZE] = NULL;
+	size_t nfresh = 0, nolder = 0;
+
+	j->now = time(NULL);
+	j->cut_short = 0;
+	if (!j->res.ok)
+		j->failed = 1;
+	else if (j->res.status != 304 && (doc = job_parse(j)) != NULL)
+		fresh = job_fresh(j, doc, j->now, &nfresh, &older, &nolder);
+	feed_doc_free(doc);
+	if (j->failed)
+		nolder = 0;
+	j->skipped = nolder;
+	if (j->p->dry_run) {
+		/* Nothing is written: the lines are the outcome. */
+		if (!j->failed) {
+			job_report(j, fresh, nfresh);
+			j->delivered = nfresh;
+		}
+	} else if (!j->failed && job_pages_plan(j, fresh, nfresh) > 0) {
+		/* Delivered by poll_pages_work once the pages are in. */
+		j->fresh = fresh;
+		j->nfresh = nfresh;
+		j->older = older;
+		j->nolder = nolder;
+		return;
+	} else
+		job_deliver(j, fresh, nfresh, older, nolder);
 	for (size_t i = 0; i < nfresh; i++)
 		entry_clear(&fresh[i]);
 	free(fresh);
 	free(older);
-	feed_doc_free(doc);
+}
+
+/* The entries left after those cleared (no key) are taken out: n. */
+static size_t
+entries_compact(struct entry *v, size_t n)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < n; i++)
+		if (v[i].key[0] != '\0')
+			v[kept++] = v[i];
+	return kept;
+}
+
+void
+poll_pages_work(uv_work_t *req)
+{
+	struct job *j = req->data;
+	struct job_page *pg;
+	char why[300], *shown;
+	size_t i;
+
+	for (i = 0; i < j->npages; i++) {
+		pg = &j->pages[i];
+		if (pg->elsewhere) {
+			/* The job fetching its page delivers it. */
+			entry_clear(&j->fresh[pg->entry]);
+			continue;
+		}
+		if (fulltext_apply(&j->fresh[pg->entry], &pg->res, why,
+		    sizeof(why)) == 0)
+			continue;
+		shown = url_hide_password(j->fresh[pg->entry].link);
+		log_warnx("feed %s: full text of %s: %s", j->conf.name,
+		    shown, why);
+		free(shown);
+	}
+	j->nfresh = entries_compact(j->fresh, j->nfresh);
+	job_deliver(j, j->fresh, j->nfresh, j->older, j->nolder);
+	job_pages_clear(j);
+}
+
+void
+job_pages_clear(struct job *j)
+{
+	for (size_t i = 0; i < j->nfresh; i++)
+		entry_clear(&j->fresh[i]);
+	for (size_t i = 0; i < j->npages; i++)
+		fetch_result_clear(&j->pages[i].res);
+	free(j->fresh);
+	free(j->older);
+	free(j->pages);
+	j->fresh = NULL;
+	j->older = NULL;
+	j->pages = NULL;
+	j->nfresh = j->nolder = j->npages = j->pages_left = 0;
 }

@@ -22,9 +22,20 @@ enum job_state {
 	JOB_WAITING,	/* due, waiting for a free place (poller.active) */
 	JOB_FETCHING,
 	JOB_WORKING,
+	JOB_PAGES,	/* fetching its new entries' pages (pages.c) */
 };
 
 struct poller;
+struct job;
+struct entry;
+
+/* One entry's page, fetched for its full text. */
+struct job_page {
+	struct job		*j;
+	size_t			 entry;		/* index in job.fresh */
+	int			 elsewhere;	/* another job fetches it */
+	struct fetch_result	 res;
+};
 
 /*
  * One feed: its own copy of its config, its state and the poll under way.
@@ -63,6 +74,19 @@ struct job {
 	size_t			 skipped;	/* a first poll's older entries */
 	int			 cut_short;	/* the body ended inside the feed */
 	time_t			 now;		/* when the worker started */
+
+	/*
+	 * Full text: the new entries the first worker leaves for the
+	 * second while their pages are fetched (npages > 0 until then).
+	 */
+	struct entry		*fresh;
+	size_t			 nfresh;
+	char			(*older)[KEY_HEX_SIZE];
+	size_t			 nolder;
+	struct job_page		*pages;
+	size_t			 npages;
+	size_t			 pages_left;	/* fetches not answered yet */
+	uv_after_work_cb	 pages_after;	/* for the second worker */
 };
 
 struct poller {
@@ -86,6 +110,13 @@ struct poller {
 	int			 stories_read;	/* its window read back */
 	uv_mutex_t		 story_lock;	/* held before store_lock */
 	struct fetcher		*fetcher;
+	/*
+	 * Keys whose pages are being fetched (1) or were (0), so that two
+	 * feeds carrying one article fetch its page once; emptied whenever
+	 * no page is under way.
+	 */
+	struct strmap		*page_keys;
+	size_t			 pages_running;
 	struct job		**jobs;		/* every live job, removed ones too */
 	size_t			 njobs;
 	size_t			 capjobs;
@@ -141,8 +172,23 @@ struct poller {
 /* merge.c: the uv_work_t callback that rewrites the merged feed. */
 void	merge_work(uv_work_t *);
 
-/* poll_work.c: the uv_work_t callback of a fetched job. */
+/*
+ * poll_work.c: the uv_work_t callback of a fetched job, and of a job
+ * whose pages for full text were fetched (poll_pages_work); the first
+ * leaves job.npages > 0 when its new entries want pages.
+ */
 void	poll_work(uv_work_t *);
+void	poll_pages_work(uv_work_t *);
+/* Frees what the first worker left for the second (job.fresh ...). */
+void	job_pages_clear(struct job *);
+
+/*
+ * pages.c, on the loop: fetches the job's pages, then queues
+ * poll_pages_work with done; when the poller stops, or its fetcher is
+ * gone (pages_abandon), the pages count as failed.
+ */
+void	pages_fetch(struct job *, uv_after_work_cb done);
+void	pages_abandon(struct job *, uv_after_work_cb done);
 /* Records why the poll failed (the first reason only). */
 void	job_fail(struct job *, const char *stage, const char *fmt, ...)
 	    __attribute__((__format__(__printf__, 3, 4)));

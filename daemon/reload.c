@@ -21,7 +21,8 @@ static int
 same_conf(const struct feed_conf *a, const struct feed_conf *b)
 {
 	return strcmp(a->url, b->url) == 0 && streq_null(a->title, b->title) &&
-	    a->interval == b->interval && a->backfill == b->backfill;
+	    a->interval == b->interval && a->backfill == b->backfill &&
+	    a->fulltext == b->fulltext;
 }
 
 static void

@@ -33,6 +33,7 @@
 #include "run.h"
 #include "schedule.h"
 #include "store.h"
+#include "strmap.h"
 #include "story.h"
 #include "url.h"
 #include "xmalloc.h"
@@ -147,6 +148,7 @@ static void
 job_free(struct job *j)
 {
 	job_reset_fetch(j);
+	job_pages_clear(j);
 	feed_state_clear(&j->st);
 	config_feed_clear(&j->conf);
 	if (j->next_conf != NULL) {
@@ -321,6 +323,11 @@ job_done(uv_work_t *req, int status)
 	struct feed_conf *next;
 
 	(void)status;
+	if (j->npages > 0) {
+		/* The first worker left entries that want their pages. */
+		pages_fetch(j, job_done);
+		return;
+	}
 	job_leave(j);
 	job_tally(j);
 	p->polled++;
@@ -583,7 +590,9 @@ stop_now(struct poller *p)
 		if (p->jobs[i]->state == JOB_FETCHING) {
 			p->jobs[i]->state = JOB_IDLE;
 			p->active--;
-		}
+		} else if (p->jobs[i]->state == JOB_PAGES)
+			/* Its entries go out as their feed gave them. */
+			pages_abandon(p->jobs[i], job_done);
 	poller_shutdown(p);
 }
 
@@ -768,6 +777,7 @@ poller_finish(struct poller *p)
 	free(p->jobs);
 	free(p->merge_title);
 	free(p->merge_url);
+	strmap_free(p->page_keys);
 	poller_abandon(p);
 	group_free(p->group);
 	uv_mutex_destroy(&p->store_lock);

@@ -18,7 +18,15 @@ struct feed_conf {
 	long	 interval;	/* seconds */
 	long	 enabled;	/* 0 when "enabled = no" */
 	long	 backfill;	/* entries a first poll delivers; CONFIG_ALL */
+	long	 fulltext;	/* enum fulltext */
 	int	 line;		/* where its section starts (0 for OPML) */
+};
+
+/* When a feed's entries get the article's text from its page. */
+enum fulltext {
+	FULLTEXT_NEVER,
+	FULLTEXT_AUTO,		/* when the entry carries little text */
+	FULLTEXT_ALWAYS,
 };
 
 /* [digest]: the daily digest of stories (digest.h). */
@@ -59,6 +67,7 @@ struct config {
 	long		 timeout;
 	long		 max_body;
 	long		 backfill;
+	long		 fulltext;	/* enum fulltext */
 	long		 story_window;	/* seconds */
 	long		 group;		/* merged feed: one entry per story */
 	struct feed_conf *feeds;
@@ -81,6 +90,7 @@ enum config_type {
 	CONFIG_COUNT,		/* min to max, or "all" (CONFIG_ALL) */
 	CONFIG_CLOCK,		/* HH:MM, kept as minutes after midnight */
 	CONFIG_ZONE,		/* an IANA time zone the system has */
+	CONFIG_CHOICE,		/* one word of choices, kept as its index */
 };
 
 /* A CONFIG_COUNT of "all": no count is larger. */

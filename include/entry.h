@@ -62,6 +62,8 @@ struct entry {
 void	entry_from_feed(struct entry *e, const struct feed_doc *doc,
 	    const struct feed_entry *fe, const char *name, const char *url,
 	    const char *title, time_t now);
+/* Gives e the HTML content html (allocated), cut to ENTRY_CONTENT_MAX. */
+void	entry_set_content(struct entry *e, char *html);
 /*
  * The key of fe, without a link, with its id or content scoped by scope
  * (a url_identity, or the config name states of old scoped them by) into
