@@ -142,8 +142,10 @@ FUZZ_ASAN	:= quarantine_size_mb=64
 FUZZ_MAXLEN_fuzz_feed	:= 65536
 FUZZ_MAXLEN_fuzz_html	:= 4096
 FUZZ_MAXLEN_fuzz_digest	:= 4096
+FUZZ_MAXLEN_fuzz_extract	:= 65536
 FUZZ_DICT_fuzz_feed	:= tests/fuzz/xml.dict
 FUZZ_DICT_fuzz_html	:= tests/fuzz/xml.dict
+FUZZ_DICT_fuzz_extract	:= tests/fuzz/xml.dict
 
 # One target's run: $(1) is its name.
 fuzz_run = mkdir -p build-fuzz/corpus/$(1) tests/fuzz/corpus/$(1) && \

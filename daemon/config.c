@@ -11,11 +11,13 @@
 #include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "extract.h"
 #include "fetch.h"
 #include "log.h"
 #include "opml.h"
@@ -318,6 +320,7 @@ struct parser {
 	int		 in_global;	/* inside [aggregator] */
 	int		 in_digest;	/* inside [digest] */
 	int		 in_publishers;	/* inside [publishers] */
+	int		 in_sites;	/* inside [sites] */
 	int		 skip;		/* inside a broken section header */
 	struct strmap	*urls;		/* a feed's url -> its index */
 	struct strmap	*suffixes;	/* an OPML name -> the next counter */
@@ -666,7 +669,7 @@ section(struct parser *p, char *s)
 	char *end = strchr(s, ']'), *name;
 
 	p->feed = NULL;
-	p->in_global = p->in_digest = p->in_publishers = 0;
+	p->in_global = p->in_digest = p->in_publishers = p->in_sites = 0;
 	p->skip = 1;
 	if (end == NULL || *trim(end + 1) != '\0') {
 		config_error(p, "bad section header");
@@ -675,16 +678,17 @@ section(struct parser *p, char *s)
 	*end = '\0';
 	name = trim(s + 1);
 	if (strcmp(name, "aggregator") == 0 || strcmp(name, "digest") == 0 ||
-	    strcmp(name, "publishers") == 0) {
+	    strcmp(name, "publishers") == 0 || strcmp(name, "sites") == 0) {
 		p->in_global = name[0] == 'a';
 		p->in_digest = name[0] == 'd';
 		p->in_publishers = name[0] == 'p';
+		p->in_sites = name[0] == 's';
 		p->skip = 0;
 		return;
 	}
 	if (strncmp(name, "feed.", 5) != 0) {
 		config_error(p, "unknown section [%s] (expected [aggregator], "
-		    "[feed.NAME], [digest] or [publishers])", name);
+		    "[feed.NAME], [digest], [publishers] or [sites])", name);
 		return;
 	}
 	name += 5;
@@ -737,6 +741,57 @@ publisher(struct parser *p, const char *key, const char *value)
 	pub->name = xstrdup(value);
 }
 
+/*
+ * A [sites] line: "host keep = selectors" or "host drop = selectors"; a
+ * host's lines add up.  The host is kept lowercased, without "www.".
+ */
+static void
+site(struct parser *p, const char *key, const char *value)
+{
+	struct config *cfg = p->cfg;
+	struct extract_site *st = NULL;
+	const char *verb, **slot;
+	char *host, *joined;
+	size_t n;
+
+	n = strcspn(key, " \t");
+	verb = key + n + strspn(key + n, " \t");
+	if (n == 0 || strchr(key, '/') != NULL || (strcmp(verb, "keep") != 0 &&
+	    strcmp(verb, "drop") != 0)) {
+		config_error(p, "bad site rule \"%s\" (use host keep = "
+		    "selectors or host drop = selectors)", key);
+		return;
+	}
+	if (!extract_selector_ok(value)) {
+		config_error(p, "bad selectors for \"%s\": \"%s\" (elements, "
+		    ".class, #id, [attr=value], apart by spaces and commas)",
+		    key, value);
+		return;
+	}
+	if (n > 4 && strncasecmp(key, "www.", 4) == 0) {
+		key += 4;
+		n -= 4;
+	}
+	host = xstrndup_lower(key, n);
+	for (size_t i = 0; i < cfg->nsites; i++)
+		if (strcmp(cfg->sites[i].host, host) == 0)
+			st = &cfg->sites[i];
+	if (st == NULL) {
+		cfg->sites = xreallocarray(cfg->sites, cfg->nsites + 1,
+		    sizeof(*cfg->sites));
+		st = &cfg->sites[cfg->nsites++];
+		memset(st, 0, sizeof(*st));
+		st->host = host;
+	} else
+		free(host);
+	slot = verb[0] == 'k' ? &st->keep : &st->drop;
+	joined = *slot == NULL ? xstrdup(value) :
+	    xasprintf("%s, %s", *slot, value);
+	/* The struct's strings are const for extract.c; these are ours. */
+	free((char *)(uintptr_t)*slot);
+	*slot = joined;
+}
+
 static void
 assignment(struct parser *p, char *s)
 {
@@ -756,6 +811,10 @@ assignment(struct parser *p, char *s)
 		return;
 	if (p->in_publishers) {
 		publisher(p, key, value);
+		return;
+	}
+	if (p->in_sites) {
+		site(p, key, value);
 		return;
 	}
 	if (p->feed != NULL) {
@@ -1086,6 +1145,30 @@ config_digest_copy(struct config *out, const struct config *cfg)
 }
 
 void
+config_sites_free(struct extract_site *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free((char *)(uintptr_t)v[i].host);
+		free((char *)(uintptr_t)v[i].keep);
+		free((char *)(uintptr_t)v[i].drop);
+	}
+	free(v);
+}
+
+struct extract_site *
+config_sites_copy(const struct config *cfg)
+{
+	struct extract_site *v = xcalloc(cfg->nsites + 1, sizeof(*v));
+
+	for (size_t i = 0; i < cfg->nsites; i++) {
+		v[i].host = xstrdup(cfg->sites[i].host);
+		v[i].keep = xstrdup_or_null(cfg->sites[i].keep);
+		v[i].drop = xstrdup_or_null(cfg->sites[i].drop);
+	}
+	return v;
+}
+
+void
 config_free(struct config *cfg)
 {
 	if (cfg == NULL)
@@ -1100,6 +1183,7 @@ config_free(struct config *cfg)
 		free(cfg->publishers[i].name);
 	}
 	free(cfg->publishers);
+	config_sites_free(cfg->sites, cfg->nsites);
 	for (size_t i = 0; i < config_nkeys; i++) {
 		const struct config_key *k = &config_keys[i];
 

@@ -18,11 +18,26 @@
 #include "extract_priv.h"
 #include "html_text.h"
 #include "sanitize.h"
+#include "url.h"
 #include "xmalloc.h"
 
 /* A pass that finds fewer characters lets the next, laxer one try. */
 #define ENOUGH_CHARS	500
 #define PRESCAN_BYTES	4096
+
+/*
+ * Sites whose pages scoring reads badly, by their article's container:
+ * the two portals most Korean news links lead to.  A config's rule for
+ * a host comes first.
+ */
+static const struct extract_site builtin_sites[] = {
+	{ "news.naver.com",
+	  "#dic_area, #articleBodyContents, #newsEndContents",
+	  ".end_photo_org, .img_desc, .vod_player_wrap" },
+	{ "entertain.naver.com", "#articeBody, ._article_content",
+	  ".end_photo_org, .img_desc" },
+	{ "v.daum.net", ".article_view", "figcaption, .txt_caption" },
+};
 
 static const int passes[] = {
 	X_ALL,
@@ -118,22 +133,79 @@ find_body(const struct html_tree *t)
 	return 0;
 }
 
+/* Whether host is site or one of its subdomains. */
+static int
+host_in(const char *host, const char *site)
+{
+	size_t h = strlen(host), n = strlen(site);
+
+	if (strncmp(site, "www.", 4) == 0) {
+		site += 4;
+		n -= 4;
+	}
+	return h >= n && strcasecmp(host + h - n, site) == 0 &&
+	    (h == n || host[h - n - 1] == '.');
+}
+
+/* The rule for the page at url: the first of sites, else a built-in. */
+static const struct extract_site *
+site_rule(const char *url, const struct extract_site *sites, size_t n)
+{
+	char host[256];
+	const char *path;
+	size_t i;
+
+	if (url == NULL || url_site(url, host, sizeof(host), &path) == -1)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (host_in(host, sites[i].host))
+			return &sites[i];
+	for (i = 0; i < sizeof(builtin_sites) / sizeof(builtin_sites[0]); i++)
+		if (host_in(host, builtin_sites[i].host))
+			return &builtin_sites[i];
+	return NULL;
+}
+
+/* The characters of the parts marked MARK_KEEP. */
+static uint32_t
+kept_chars(const struct xdoc *d)
+{
+	uint32_t i, chars = 0;
+
+	/* From node 0: a page without <body> may be kept whole. */
+	for (i = 0; i < d->t.n; i++)
+		if ((d->t.nodes[i].mark & (MARK_KEEP | MARK_DROP)) == MARK_KEEP)
+			chars += d->st[i].chars;
+	return chars;
+}
+
+/*
+ * The site rule's pass: what it keeps is the article, cleaned of notices
+ * but not weighed (its class names may look unlikely).
+ */
+static uint32_t
+rule_pass(struct xdoc *d)
+{
+	d->flags = 0;
+	xclean_page(d);
+	xstat_count(d);
+	if (xkeep_by_rule(d) != 0)
+		return 0;
+	xclean_article(d);
+	return kept_chars(d);
+}
+
 /* One pass: the article's characters, its parts marked MARK_KEEP. */
 static uint32_t
 pass(struct xdoc *d, int flags)
 {
-	uint32_t i, chars = 0;
-
 	d->flags = flags;
 	xclean_page(d);
 	xstat_count(d);
 	if (xscore_article(d) != 0)
 		return 0;
 	xclean_article(d);
-	for (i = 1; i < d->t.n; i++)
-		if ((d->t.nodes[i].mark & (MARK_KEEP | MARK_DROP)) == MARK_KEEP)
-			chars += d->st[i].chars;
-	return chars;
+	return kept_chars(d);
 }
 
 static void
@@ -145,9 +217,10 @@ no_link_targets(const char *href, void *arg)
 
 int
 extract_page(const char *page, size_t len, const char *content_type,
-    const char *base_url, struct extract_result *out, char *err,
-    size_t errlen)
+    const char *base_url, const struct extract_site *sites, size_t nsites,
+    struct extract_result *out, char *err, size_t errlen)
 {
+	const struct extract_site *rule;
 	struct xdoc d;
 	const char *html;
 	char *own, *raw;
@@ -175,7 +248,14 @@ extract_page(const char *page, size_t len, const char *content_type,
 	d.score = xcalloc(d.t.n, sizeof(*d.score));
 	xmeta(&d, out);
 	d.title = out->title;
-	for (k = 0; k < sizeof(passes) / sizeof(passes[0]); k++) {
+	if ((rule = site_rule(base_url, sites, nsites)) != NULL) {
+		d.keep = rule->keep ? xselect_parse(rule->keep) : NULL;
+		d.drop = rule->drop ? xselect_parse(rule->drop) : NULL;
+	}
+	k = 0;
+	if (d.keep != NULL && rule_pass(&d) > 0)
+		k = SIZE_MAX;	/* no scoring */
+	for (; k < sizeof(passes) / sizeof(passes[0]); k++) {
 		if ((chars = pass(&d, passes[k])) >= ENOUGH_CHARS)
 			break;
 		if (chars > best_chars) {
@@ -185,6 +265,8 @@ extract_page(const char *page, size_t len, const char *content_type,
 	}
 	if (k == sizeof(passes) / sizeof(passes[0]) && best != k - 1)
 		pass(&d, passes[best]);
+	xselect_free(d.keep);
+	xselect_free(d.drop);
 	raw = xrender_html(&d);
 	out->html = sanitize_html(raw, base_url);
 	out->text = html_text_cited(out->html, no_link_targets, NULL);

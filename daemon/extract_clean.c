@@ -168,6 +168,7 @@ xclean_page(struct xdoc *d)
 	struct html_tree *t = &d->t;
 	uint32_t i;
 
+	t->nodes[0].mark = 0;
 	for (i = 1; i < t->n; i++) {
 		struct html_node *n = &t->nodes[i];
 
@@ -176,6 +177,7 @@ xclean_page(struct xdoc *d)
 			n->mark = MARK_DROP;
 		else if (n->tag != HT_TEXT && (never_content(n->tag) ||
 		    hidden(t, i) || xtoken(t, i, ad_tokens) ||
+		    (d->drop != NULL && xselect_matches(d->drop, t, i)) ||
 		    ((d->flags & X_STRIP_UNLIKELY) && unlikely_part(d, i))))
 			n->mark = MARK_DROP;
 	}

@@ -1,14 +1,18 @@
 /*
  * aggregator extract: the article in one saved page, as text or as the
- * JSON object SPEC "Full text" gives.
+ * JSON object SPEC "Full text" gives, with the config's site rules when
+ * there is a config.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "agg.h"
+#include "config.h"
 #include "extract.h"
 #include "log.h"
 #include "xmalloc.h"
@@ -40,7 +44,7 @@ print_json(const struct extract_result *r)
 }
 
 int
-extract_command(int argc, char **argv)
+extract_command(const char *path, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "base-url",	  required_argument,	NULL, 'b' },
@@ -50,6 +54,7 @@ extract_command(int argc, char **argv)
 	};
 	const char *base = NULL, *type = NULL, *file;
 	struct extract_result r;
+	struct config cfg;
 	struct buf page;
 	char err[256];
 	int ch, json = 0, rc;
@@ -76,15 +81,22 @@ extract_command(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	file = argv[optind];
+	memset(&cfg, 0, sizeof(cfg));
+	if (access(path, F_OK) == 0 && config_use(path, &cfg) == -1) {
+		config_free(&cfg);
+		return EXIT_USAGE;
+	}
 	buf_init(&page);
 	if (buf_read_file(&page, file) == -1) {
 		log_warn("extract: %s", file);
 		buf_free(&page);
+		config_free(&cfg);
 		return EXIT_FEED_FAILED;
 	}
 	rc = extract_page(page.data != NULL ? page.data : "", page.len, type,
-	    base, &r, err, sizeof(err));
+	    base, cfg.sites, cfg.nsites, &r, err, sizeof(err));
 	buf_free(&page);
+	config_free(&cfg);
 	if (rc == -1) {
 		log_error("extract: %s: %s", file, err);
 		return EXIT_FEED_FAILED;

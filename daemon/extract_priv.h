@@ -40,7 +40,16 @@ struct xdoc {
 	float		*score;		/* one per node, for MARK_SCORED */
 	int		 flags;		/* X_* */
 	const char	*title;		/* the page's title, or NULL */
+	struct xselect	*keep;		/* the site rule's, or NULL */
+	struct xselect	*drop;
 };
+
+/* extract_select.c: site rules' selectors. */
+struct xselect;
+struct xselect *xselect_parse(const char *text);	/* NULL: not one */
+void	 xselect_free(struct xselect *);
+int	 xselect_matches(const struct xselect *, const struct html_tree *,
+	    uint32_t i);
 
 /* extract_score.c */
 /*
@@ -55,6 +64,8 @@ int	 xclass_weight(const struct xdoc *, uint32_t i);
 int	 xis_block(uint8_t tag);
 /* Marks the article's parts MARK_KEEP; 0, or -1 when none is found. */
 int	 xscore_article(struct xdoc *);
+/* Marks what the site rule keeps MARK_KEEP: 0, or -1 when nothing. */
+int	 xkeep_by_rule(struct xdoc *);
 
 /* extract_clean.c */
 /* Marks MARK_DROP what is never content, and unlikely parts per flags. */

@@ -132,14 +132,19 @@ put_attr(struct out *o, const struct html_tree *t, uint32_t i,
 }
 
 static void
-html_of(const struct html_tree *t, uint32_t i, struct out *o)
+html_of(const struct xdoc *d, uint32_t i, struct out *o)
 {
+	const struct html_tree *t = &d->t;
 	const struct html_node *n = &t->nodes[i];
 	const char *name;
 	uint32_t c;
 	int kept;
 
 	if (n->mark & MARK_DROP)
+		return;
+	/* An element left empty by what was dropped is left out. */
+	if (n->tag != HT_TEXT && n->tag != HT_BR && n->tag != HT_HR &&
+	    n->tag != HT_IMG && d->st[i].chars == 0 && d->st[i].imgs == 0)
 		return;
 	if (n->tag == HT_TEXT) {
 		put_text(o, html_tree_str(t, i), n->len, 1);
@@ -166,7 +171,7 @@ html_of(const struct html_tree *t, uint32_t i, struct out *o)
 			return;
 	}
 	for (c = n->first; c != 0; c = t->nodes[c].next)
-		html_of(t, c, o);
+		html_of(d, c, o);
 	if (kept)
 		buf_printf(&o->b, "</%s>", name);
 	if (xis_block(n->tag))
@@ -182,9 +187,9 @@ xrender_html(const struct xdoc *d)
 	memset(&o, 0, sizeof(o));
 	buf_init(&o.b);
 	buf_addstr(&o.b, "");
-	for (i = 1; i < d->t.n; i++)
+	for (i = 0; i < d->t.n; i++)
 		if ((d->t.nodes[i].mark & (MARK_KEEP | MARK_DROP)) ==
 		    MARK_KEEP)
-			html_of(&d->t, i, &o);
+			html_of(d, i, &o);
 	return buf_release(&o.b);
 }

@@ -4,6 +4,7 @@
  * from the page its link leads to (extract.c), sanitised, in place of
  * the feed's content; a page that fails leaves the entry as it was.
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,41 @@
 #include "fulltext.h"
 #include "html_text.h"
 #include "text.h"
+#include "xmalloc.h"
+
+struct fulltext_sites {
+	atomic_int		 refs;
+	struct extract_site	*v;
+	size_t			 n;
+};
+
+struct fulltext_sites *
+fulltext_sites_new(const struct config *cfg)
+{
+	struct fulltext_sites *s = xcalloc(1, sizeof(*s));
+
+	atomic_init(&s->refs, 1);
+	s->v = config_sites_copy(cfg);
+	s->n = cfg->nsites;
+	return s;
+}
+
+struct fulltext_sites *
+fulltext_sites_ref(struct fulltext_sites *s)
+{
+	if (s != NULL)
+		atomic_fetch_add(&s->refs, 1);
+	return s;
+}
+
+void
+fulltext_sites_unref(struct fulltext_sites *s)
+{
+	if (s == NULL || atomic_fetch_sub(&s->refs, 1) != 1)
+		return;
+	config_sites_free(s->v, s->n);
+	free(s);
+}
 
 /* Sentence ends: . ! ? and the full-width 。！？, then space or the end. */
 static size_t
@@ -87,8 +123,8 @@ html_type(const char *content_type)
 }
 
 int
-fulltext_apply(struct entry *e, const struct fetch_result *page, char *why,
-    size_t whylen)
+fulltext_apply(struct entry *e, const struct fetch_result *page,
+    const struct fulltext_sites *sites, char *why, size_t whylen)
 {
 	const char *type = page->hdr[FETCH_HDR_CONTENT_TYPE];
 	struct extract_result r;
@@ -105,8 +141,9 @@ fulltext_apply(struct entry *e, const struct fetch_result *page, char *why,
 		return -1;
 	}
 	if (extract_page(page->body.data != NULL ? page->body.data : "",
-	    page->body.len, type, page->effective_url, &r, err,
-	    sizeof(err)) == -1) {
+	    page->body.len, type, page->effective_url,
+	    sites != NULL ? sites->v : NULL, sites != NULL ? sites->n : 0,
+	    &r, err, sizeof(err)) == -1) {
 		snprintf(why, whylen, "%s", err);
 		return -1;
 	}

@@ -63,11 +63,12 @@ html_tree_parse(struct html_tree *t, const char *html, size_t len)
 		return -1;
 	/*
 	 * The bytes are UTF-8 already, whatever a <meta> says; RECOVER
-	 * makes a script end at its own end tag only, as in HTML5.
+	 * makes a script end at its own end tag only, as in HTML5.  The
+	 * implied <html> and <body> stay: without them the parser stops
+	 * after the first element of a page that leaves them out.
 	 */
 	htmlCtxtUseOptions(ctxt, HTML_PARSE_NONET | HTML_PARSE_NOERROR |
-	    HTML_PARSE_NOWARNING | HTML_PARSE_IGNORE_ENC | HTML_PARSE_NOIMPLIED |
-	    HTML_PARSE_RECOVER);
+	    HTML_PARSE_NOWARNING | HTML_PARSE_IGNORE_ENC | HTML_PARSE_RECOVER);
 	htmlParseChunk(ctxt, html, (int)len, 1);
 	htmlFreeParserCtxt(ctxt);
 	return b.full ? -1 : 0;

@@ -445,7 +445,7 @@ run_command(const char *config, int argc, char **argv, int once,
 	if (strcmp(argv[0], "digest") == 0)
 		return digest_command(config, argc, argv, ropts->quiet);
 	if (strcmp(argv[0], "extract") == 0)
-		return extract_command(argc, argv);
+		return extract_command(config, argc, argv);
 	usage(stderr);
 	return EXIT_USAGE;
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "entry.h"
+#include "fulltext.h"
 #include "log.h"
 #include "poller.h"
 #include "strmap.h"
@@ -74,6 +75,7 @@ pages_fetch(struct job *j, uv_after_work_cb done)
 
 	j->pages_after = done;
 	j->state = JOB_PAGES;
+	j->sites = fulltext_sites_ref(p->sites);
 	if (p->stopping || p->fetcher == NULL) {
 		pages_fail(j, "not fetched: the daemon is stopping");
 		return;

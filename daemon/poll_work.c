@@ -676,8 +676,8 @@ poll_pages_work(uv_work_t *req)
 			entry_clear(&j->fresh[pg->entry]);
 			continue;
 		}
-		if (fulltext_apply(&j->fresh[pg->entry], &pg->res, why,
-		    sizeof(why)) == 0)
+		if (fulltext_apply(&j->fresh[pg->entry], &pg->res, j->sites,
+		    why, sizeof(why)) == 0)
 			continue;
 		shown = url_hide_password(j->fresh[pg->entry].link);
 		log_warnx("feed %s: full text of %s: %s", j->conf.name,
@@ -699,6 +699,8 @@ job_pages_clear(struct job *j)
 	free(j->fresh);
 	free(j->older);
 	free(j->pages);
+	fulltext_sites_unref(j->sites);
+	j->sites = NULL;
 	j->fresh = NULL;
 	j->older = NULL;
 	j->pages = NULL;

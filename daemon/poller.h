@@ -87,6 +87,7 @@ struct job {
 	size_t			 npages;
 	size_t			 pages_left;	/* fetches not answered yet */
 	uv_after_work_cb	 pages_after;	/* for the second worker */
+	struct fulltext_sites	*sites;		/* the rules its pages are read by */
 };
 
 struct poller {
@@ -117,6 +118,7 @@ struct poller {
 	 */
 	struct strmap		*page_keys;
 	size_t			 pages_running;
+	struct fulltext_sites	*sites;		/* [sites]; a reload's replace them */
 	struct job		**jobs;		/* every live job, removed ones too */
 	size_t			 njobs;
 	size_t			 capjobs;

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "fulltext.h"
 #include "log.h"
 #include "notify.h"
 #include "poller.h"
@@ -53,6 +54,9 @@ reload_settings(struct poller *p, const struct config *cfg)
 	p->output_url = xstrdup_or_null(cfg->output_url);
 	p->max_entries = cfg->max_entries;
 	p->group_stories = cfg->group != 0;
+	/* A worker reading pages keeps the rules it started with. */
+	fulltext_sites_unref(p->sites);
+	p->sites = fulltext_sites_new(cfg);
 	uv_mutex_lock(&p->store_lock);
 	store_set_recent_limit(p->store, (size_t)p->max_entries);
 	uv_mutex_unlock(&p->store_lock);

@@ -24,6 +24,7 @@
 #include "digest.h"
 #include "entry.h"
 #include "fetch.h"
+#include "fulltext.h"
 #include "group.h"
 #include "log.h"
 #include "maildir.h"
@@ -714,6 +715,7 @@ poller_init(struct poller *p, const char *path, const struct config *cfg,
 	p->max_entries = cfg->max_entries;
 	p->group_stories = cfg->group != 0;
 	p->story_window = cfg->story_window;
+	p->sites = fulltext_sites_new(cfg);
 	p->limits.max_total = (int)cfg->max_connections;
 	p->limits.max_per_host = (int)cfg->max_per_host;
 	p->limits.timeout = cfg->timeout;
@@ -763,6 +765,7 @@ poller_abandon(struct poller *p)
 	free(p->title);
 	free(p->output_url);
 	free(p->feed_id);
+	fulltext_sites_unref(p->sites);
 }
 
 /* After uv_run: frees what is left and turns the outcome into a status. */

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 struct strmap;
+struct extract_site;
 
 struct feed_conf {
 	char	*name;
@@ -77,6 +78,9 @@ struct config {
 	struct digest_conf digest;
 	struct publisher *publishers;	/* in the file's order */
 	size_t		 npublishers;
+	/* [sites]: site rules for full text, strings owned, in file order. */
+	struct extract_site *sites;
+	size_t		 nsites;
 };
 
 /* How a key's value is written, and so how it is read and checked. */
@@ -137,6 +141,9 @@ int	config_load(const char *path, struct config *cfg);
  * released with config_free either way.
  */
 int	config_use(const char *path, struct config *cfg);
+/* A copy of cfg's [sites] (n of them, then a zeroed one), and its free. */
+struct extract_site *config_sites_copy(const struct config *cfg);
+void	config_sites_free(struct extract_site *, size_t n);
 void	config_free(struct config *);
 
 /* The feed called name, borrowed from cfg, or NULL. */

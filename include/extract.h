@@ -10,6 +10,25 @@
 /* A page larger than this is not read. */
 #define EXTRACT_MAX_PAGE	(8u << 20)
 
+/*
+ * A site rule, for pages scoring cannot read: on pages of host and its
+ * subdomains (host without "www."), the elements matching keep (CSS
+ * selectors, see extract_selector_ok) are the article, when the page has
+ * one, and those matching drop are never part of it.  Either may be NULL.
+ */
+struct extract_site {
+	const char	*host;
+	const char	*keep;
+	const char	*drop;
+};
+
+/*
+ * Whether text is a selector list site rules take: elements, "*",
+ * .class, #id, [attr] and [attr=value], compounds apart by white space
+ * (descendants), selectors apart by commas.
+ */
+int	extract_selector_ok(const char *text);
+
 struct extract_result {
 	char	*title;		/* NULL when the page names none */
 	char	*byline;	/* NULL when none */
@@ -21,18 +40,20 @@ struct extract_result {
 
 /*
  * Extracts the article from len bytes of a page served with content_type
- * (may be NULL), whose links resolve against base_url (may be NULL).
- * The charset comes from content_type, a byte order mark or a <meta>,
- * else UTF-8.  0, or -1 with a one-line reason in err.
+ * (may be NULL), whose links resolve against base_url (may be NULL, and
+ * names the site whose rule applies: the first of the n in sites, else a
+ * built-in one).  The charset comes from content_type, a byte order mark
+ * or a <meta>, else UTF-8.  0, or -1 with a one-line reason in err.
  */
 int	extract_page(const char *page, size_t len, const char *content_type,
-	    const char *base_url, struct extract_result *out, char *err,
-	    size_t errlen);
+	    const char *base_url, const struct extract_site *sites, size_t n,
+	    struct extract_result *out, char *err, size_t errlen);
 void	extract_result_free(struct extract_result *);
 
 /*
  * aggregator extract FILE [--base-url URL] [--content-type TYPE] [--json]
- * (extract_cli.c): argv[0] is "extract".  Returns the exit status.
+ * (extract_cli.c): argv[0] is "extract", path the config file, whose
+ * [sites] apply when it exists.  Returns the exit status.
  */
-int	extract_command(int argc, char **argv);
+int	extract_command(const char *path, int argc, char **argv);
 #endif

@@ -207,7 +207,7 @@ main(int argc, char **argv)
 			    strerror(errno));
 			return 1;
 		}
-		if (extract_page(data, len, NULL, NULL, &r, err,
+		if (extract_page(data, len, NULL, NULL, NULL, 0, &r, err,
 		    sizeof(err)) == 0)
 			extract_result_free(&r);
 		free(data);
@@ -245,7 +245,7 @@ main(int argc, char **argv)
 		    NULL;
 
 		/* Once untimed: the prediction, and a warm start. */
-		if (extract_page(p->data, p->len, NULL, base, &r, err,
+		if (extract_page(p->data, p->len, NULL, base, NULL, 0, &r, err,
 		    sizeof(err)) == -1) {
 			fprintf(stderr, "extract_time: %s: %s\n", p->id, err);
 			failed++;
@@ -267,8 +267,8 @@ main(int argc, char **argv)
 		p->parse_ms = t[runs / 2];
 		for (int k = 0; k < runs; k++) {
 			double start = now_ms();
-			int rc = extract_page(p->data, p->len, NULL, base, &r,
-			    err, sizeof(err));
+			int rc = extract_page(p->data, p->len, NULL, base,
+			    NULL, 0, &r, err, sizeof(err));
 
 			t[k] = now_ms() - start;
 			if (rc == 0)

@@ -243,3 +243,55 @@ def test_extract_prints_the_article_as_json(tmp_path, binary):
     # A missing file is one line and exit 1.
     res = run_process([binary, "extract", str(tmp_path / "missing.html")])
     assert res.rc == 1 and len(res.stderr.strip().splitlines()) == 1
+
+
+RULED = ('<div class="story-tools"><p class="drop-me">Listen to this article, '
+         'share it with friends, and print it, all from this toolbar.</p></div>'
+         '<div class="essay"><p>Only this paragraph, chosen by the site rule, '
+         'is the article.</p><p class="drop-me">But not this one, which a '
+         'drop rule takes out.</p></div>')
+
+
+def test_site_rules_from_the_config(server, work):
+    server.set("/news/ruled", article_page("Ruled", EN_PARAGRAPHS, extra=RULED),
+               content_type="text/html")
+    server.set("/feed.xml", feed(server, [("Ruled", "/news/ruled", "Teaser.")]))
+    conf = work.write_config({"news": {"url": server.url("/feed.xml"),
+                                       "fulltext": "always"}})
+    with open(conf, "a", encoding="utf-8") as f:
+        f.write("\n[sites]\n127.0.0.1 keep = div.essay\n"
+                "127.0.0.1 drop = p.drop-me, .story-tools\n")
+    res = work.once()
+    assert res.rc == 0, res.stderr
+    text = " ".join(bodies(work)["Ruled"].split())
+    assert text.startswith("Only this paragraph, chosen by the site rule, is "
+                           "the article."), text
+    for gone in ("tram line", "drop rule", "toolbar"):
+        assert gone not in text, (gone, text)
+
+    # The same rule through aggregator extract, for a saved copy of a page
+    # of the site and its subdomains.
+    page = work.path / "page.html"
+    page.write_text(article_page("Ruled", EN_PARAGRAPHS, extra=RULED))
+    with open(conf, "a", encoding="utf-8") as f:
+        f.write("news.example keep = div.essay\n")
+    for url in ("https://news.example/a", "https://www.news.example/a",
+                "https://m.news.example/a"):
+        res = work.run("extract", str(page), "--base-url", url)
+        assert res.rc == 0, res.stderr
+        assert res.stdout.strip().startswith("Only this paragraph"), (url, res.stdout)
+        assert "drop rule" in res.stdout     # that host has no drop rule
+    res = work.run("extract", str(page), "--base-url", "https://othernews.example/a")
+    assert "tram line" in res.stdout and "Only this paragraph" in res.stdout
+
+
+def test_bad_site_rules_are_config_errors(work):
+    conf = work.write_config({})
+    with open(conf, "a", encoding="utf-8") as f:
+        f.write("\n[sites]\nexample.com keep = div[class\n"
+                "example.com remove = .x\n")
+    res = work.run("check")
+    assert res.rc != 0
+    lines = [l for l in res.stderr.splitlines() if "aggregator.conf:" in l]
+    assert any("bad selectors" in l for l in lines), res.stderr
+    assert any("bad site rule" in l for l in lines), res.stderr
