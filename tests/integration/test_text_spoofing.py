@@ -95,3 +95,36 @@ def test_control_characters_from_a_server_are_escaped_in_log_and_status(work, se
     assert "last error" in status.stdout, status
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", status.stdout), repr(status.stdout)
     assert "\\x1B[31mred" in status.stdout, status
+
+
+def test_status_line_body_and_redirect_from_a_server_are_escaped(work, server):
+    """The other server-controlled text: a status line's reason, an error
+    body, a redirect's target, each carrying terminal escapes.  The log
+    names the status and the refused target without them, and `status`
+    shows no control character either."""
+    def raw_status(handler):
+        body = ESC.encode("latin-1") + b" error page\r\n"
+        handler.wfile.write(b"HTTP/1.1 500 " + ESC.encode("latin-1") + b"\r\n")
+        handler.wfile.write(b"Content-Type: text/plain\r\n")
+        handler.wfile.write(b"Content-Length: %d\r\n\r\n" % len(body))
+        handler.wfile.write(body)
+        handler.wfile.flush()
+
+    def raw_redirect(handler):
+        handler.wfile.write(b"HTTP/1.1 301 Moved\r\nLocation: /new"
+                            + ESC.encode("latin-1") + b".xml\r\n"
+                            b"Content-Length: 0\r\n\r\n")
+        handler.wfile.flush()
+
+    server.set("/status.xml", raw=raw_status)
+    server.set("/moved.xml", raw=raw_redirect)
+    work.write_config({"status": server.url("/status.xml"),
+                       "moved": server.url("/moved.xml")})
+    res = work.once()
+    assert res.rc == 1, res
+    assert [l for l in res.stderr.splitlines() if "feed status" in l], res
+    assert [l for l in res.stderr.splitlines() if "feed moved" in l], res
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", res.stderr), repr(res.stderr)
+    status = work.run("status")
+    assert status.rc == 0, status
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", status.stdout), repr(status.stdout)
