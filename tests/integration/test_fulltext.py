@@ -295,3 +295,32 @@ def test_bad_site_rules_are_config_errors(work):
     lines = [l for l in res.stderr.splitlines() if "aggregator.conf:" in l]
     assert any("bad selectors" in l for l in lines), res.stderr
     assert any("bad site rule" in l for l in lines), res.stderr
+
+
+def test_daemon_stopping_while_pages_load(server, work):
+    """SIGTERM while a page is loading: the transfer under way finishes in
+    the grace period and its entry is delivered whole; one whose fetch was
+    still queued goes out as the feed gave it; nothing is delivered twice."""
+    from daemonproc import Daemon
+    server.set("/news/slow", article_page("Slow", EN_PARAGRAPHS),
+               content_type="text/html", delay=1.5)
+    server.set("/news/queued", article_page("Queued", EN_PARAGRAPHS),
+               content_type="text/html", delay=1.5)
+    server.set("/feed.xml", feed(server, [("Slow", "/news/slow", "Teaser."),
+                                          ("Queued", "/news/queued", "Teaser.")]))
+    work.write_config({"news": {"url": server.url("/feed.xml"),
+                                "fulltext": "auto", "interval": "1s"}},
+                      max_per_host=1)
+    with Daemon(work) as d:
+        assert d.wait_for(lambda: len(server.hits("/news/")) >= 1, 10), d.log()
+        rc = d.stop()
+        assert rc == 0, d.log()
+    got = bodies(work)
+    assert sorted(got) == ["Queued", "Slow"], d.log()
+    whole = [t for t in got.values() if "tram line" in t]
+    teaser = [t for t in got.values() if "Teaser." in t]
+    assert len(whole) == 1 and len(teaser) == 1, got
+    assert "full text of" in d.log() and "stopping" in d.log()
+    # A later run delivers nothing again.
+    assert work.once().rc == 0
+    assert len(work.messages()) == 2
