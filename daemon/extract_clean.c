@@ -284,10 +284,10 @@ line_like(const struct xdoc *d, uint32_t i)
 		return 0;
 	if (t->nodes[i].tag == HT_TEXT)
 		return 1;
-	if (!xis_block(t->nodes[i].tag))
+	if (!html_tag_is_block(t->nodes[i].tag))
 		return 0;
 	for (c = t->nodes[i].first; c != 0; c = t->nodes[c].next)
-		if (xis_block(t->nodes[c].tag))
+		if (html_tag_is_block(t->nodes[c].tag))
 			return 0;
 	return 1;
 }

@@ -61,7 +61,6 @@ void	 xstat_count(struct xdoc *);
 void	 xstat_drop(struct xdoc *, uint32_t i);
 float	 xlink_density(const struct xdoc *, uint32_t i);
 int	 xclass_weight(const struct xdoc *, uint32_t i);
-int	 xis_block(uint8_t tag);
 /* Marks the article's parts MARK_KEEP; 0, or -1 when none is found. */
 int	 xscore_article(struct xdoc *);
 /* Marks what the site rule keeps MARK_KEEP: 0, or -1 when nothing. */

@@ -81,7 +81,7 @@ text_of(const struct html_tree *t, uint32_t i, struct out *o)
 		owe_break(o, 1);
 		return;
 	}
-	brk = xis_block(n->tag) ? one_line_break(n->tag) ? 1 : 2 : 0;
+	brk = html_tag_is_block(n->tag) ? one_line_break(n->tag) ? 1 : 2 : 0;
 	owe_break(o, brk);
 	for (c = n->first; c != 0; c = t->nodes[c].next)
 		text_of(t, c, o);
@@ -152,11 +152,11 @@ html_of(const struct xdoc *d, uint32_t i, struct out *o)
 	}
 	kept = html_kept(n->tag);
 	/* A block that is not kept still parts paragraphs. */
-	if (!kept && xis_block(n->tag))
+	if (!kept && html_tag_is_block(n->tag))
 		kept = n->tag != HT_TEXT;
 	name = kept && html_kept(n->tag) ? html_tree_str(t, i) : "div";
 	if (kept) {
-		if (o->space && !xis_block(n->tag))
+		if (o->space && !html_tag_is_block(n->tag))
 			buf_addc(&o->b, ' ');
 		o->space = 0;
 		buf_printf(&o->b, "<%s", name);
@@ -174,7 +174,7 @@ html_of(const struct xdoc *d, uint32_t i, struct out *o)
 		html_of(d, c, o);
 	if (kept)
 		buf_printf(&o->b, "</%s>", name);
-	if (xis_block(n->tag))
+	if (html_tag_is_block(n->tag))
 		o->space = 0;
 }
 

@@ -89,24 +89,6 @@ xhint(const char *s, const char *const *words)
 	return 0;
 }
 
-int
-xis_block(uint8_t tag)
-{
-	switch (tag) {
-	case HT_ADDRESS: case HT_ARTICLE: case HT_ASIDE: case HT_BLOCKQUOTE:
-	case HT_BODY: case HT_CAPTION: case HT_DD: case HT_DIV: case HT_DL:
-	case HT_DT: case HT_FIELDSET: case HT_FIGCAPTION: case HT_FIGURE:
-	case HT_FOOTER: case HT_FORM: case HT_H1: case HT_H2: case HT_H3:
-	case HT_H4: case HT_H5: case HT_H6: case HT_HEADER: case HT_HR:
-	case HT_LI: case HT_MAIN: case HT_MENU: case HT_NAV: case HT_OL:
-	case HT_P: case HT_PRE: case HT_SECTION: case HT_TABLE:
-	case HT_TBODY: case HT_TD: case HT_TFOOT: case HT_TH: case HT_THEAD:
-	case HT_TR: case HT_UL:
-		return 1;
-	}
-	return 0;
-}
-
 static int
 is_heading(uint8_t tag)
 {
@@ -292,7 +274,7 @@ has_block_child(const struct html_tree *t, uint32_t i)
 
 	for (c = t->nodes[i].first; c != 0; c = t->nodes[c].next)
 		if (!(t->nodes[c].mark & MARK_DROP) &&
-		    (xis_block(t->nodes[c].tag) || t->nodes[c].tag == HT_IMG))
+		    (html_tag_is_block(t->nodes[c].tag) || t->nodes[c].tag == HT_IMG))
 			return 1;
 	return 0;
 }
@@ -368,7 +350,7 @@ score_paragraphs(struct xdoc *d)
 			/* Runs of inline content between the blocks of i. */
 			memset(&run, 0, sizeof(run));
 			for (c = n->first; ; c = t->nodes[c].next) {
-				if (c == 0 || xis_block(t->nodes[c].tag)) {
+				if (c == 0 || html_tag_is_block(t->nodes[c].tag)) {
 					if (run.chars >= PARA_MIN_CHARS)
 						give_points(d, i,
 						    para_points(&run));
@@ -497,7 +479,7 @@ reads_as_paragraph(const struct xdoc *d, uint32_t i)
 	int ok;
 
 	if (t->nodes[i].tag != HT_P && t->nodes[i].tag != HT_TEXT &&
-	    (!xis_block(t->nodes[i].tag) || has_block_child(t, i)))
+	    (!html_tag_is_block(t->nodes[i].tag) || has_block_child(t, i)))
 		return 0;
 	if (chars > 80)
 		return links < 0.25f;

@@ -195,6 +195,24 @@ html_tree_free(struct html_tree *t)
 	memset(t, 0, sizeof(*t));
 }
 
+int
+html_tag_is_block(uint8_t tag)
+{
+	switch (tag) {
+	case HT_ADDRESS: case HT_ARTICLE: case HT_ASIDE: case HT_BLOCKQUOTE:
+	case HT_BODY: case HT_CAPTION: case HT_DD: case HT_DIV: case HT_DL:
+	case HT_DT: case HT_FIELDSET: case HT_FIGCAPTION: case HT_FIGURE:
+	case HT_FOOTER: case HT_FORM: case HT_H1: case HT_H2: case HT_H3:
+	case HT_H4: case HT_H5: case HT_H6: case HT_HEADER: case HT_HR:
+	case HT_LI: case HT_MAIN: case HT_MENU: case HT_NAV: case HT_OL:
+	case HT_P: case HT_PRE: case HT_SECTION: case HT_TABLE:
+	case HT_TBODY: case HT_TD: case HT_TFOOT: case HT_TH: case HT_THEAD:
+	case HT_TR: case HT_UL:
+		return 1;
+	}
+	return 0;
+}
+
 const char *
 html_tree_attr(const struct html_tree *t, uint32_t i, const char *name)
 {

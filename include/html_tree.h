@@ -88,6 +88,8 @@ void		 html_tree_close(struct html_builder *b);
 void		 html_tree_text(struct html_builder *b, const char *s,
 		    size_t n);
 
+/* Whether an element of tag starts a block (<p>, <div>, <li> ...). */
+int		 html_tag_is_block(uint8_t tag);
 /* The value of attribute name (lowercase) of node i, or NULL. */
 const char	*html_tree_attr(const struct html_tree *t, uint32_t i,
 		    const char *name);
