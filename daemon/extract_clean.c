@@ -136,9 +136,7 @@ static int
 unlikely_part(const struct xdoc *d, uint32_t i)
 {
 	const struct html_tree *t = &d->t;
-	const char *c, *id;
 	char ci[256];
-	size_t k = 0;
 
 	switch (t->nodes[i].tag) {
 	case HT_A: case HT_ARTICLE: case HT_BODY: case HT_HTML: case HT_MAIN:
@@ -147,16 +145,9 @@ unlikely_part(const struct xdoc *d, uint32_t i)
 	case HT_ASIDE: case HT_FOOTER:
 		return 1;
 	}
-	c = html_tree_attr(t, i, "class");
-	id = html_tree_attr(t, i, "id");
-	if (c == NULL && id == NULL)
+	if (t->nodes[i].nattr == 0)
 		return 0;
-	for (; c != NULL && *c != '\0' && k + 2 < sizeof(ci); c++)
-		ci[k++] = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
-	ci[k++] = ' ';
-	for (; id != NULL && *id != '\0' && k + 1 < sizeof(ci); id++)
-		ci[k++] = (char)(*id >= 'A' && *id <= 'Z' ? *id + 32 : *id);
-	ci[k] = '\0';
+	xclass_id(t, i, ci, sizeof(ci));
 	if (!xhint(ci, unlikely) || xhint(ci, maybe))
 		return 0;
 	return !within_tag(t, i, HT_TABLE) && !within_tag(t, i, HT_CODE);
@@ -292,23 +283,17 @@ line_like(const struct xdoc *d, uint32_t i)
 	return 1;
 }
 
-/* A short part whose class says it is a photo's caption or credit. */
+/* A short part whose class or id says it is a photo's caption or credit. */
 static int
 caption(const struct xdoc *d, uint32_t i)
 {
-	const char *c;
-	char lower[128];
-	size_t k;
+	char ci[256];
 
-	if (d->t.nodes[i].tag == HT_TEXT ||
+	if (d->t.nodes[i].tag == HT_TEXT || d->t.nodes[i].nattr == 0 ||
 	    d->st[i].chars > NOTICE_MAX_CHARS * 2)
 		return 0;
-	if ((c = html_tree_attr(&d->t, i, "class")) == NULL)
-		return 0;
-	for (k = 0; c[k] != '\0' && k + 1 < sizeof(lower); k++)
-		lower[k] = (char)(c[k] >= 'A' && c[k] <= 'Z' ? c[k] + 32 : c[k]);
-	lower[k] = '\0';
-	return xhint(lower, caption_words);
+	xclass_id(&d->t, i, ci, sizeof(ci));
+	return xhint(ci, caption_words);
 }
 
 /* Letters and digits of s, lowercase ASCII, into out. */

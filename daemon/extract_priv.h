@@ -60,6 +60,9 @@ uint32_t xnext(const struct xdoc *, uint32_t i, uint32_t root, int descend);
 void	 xstat_count(struct xdoc *);
 void	 xstat_drop(struct xdoc *, uint32_t i);
 float	 xlink_density(const struct xdoc *, uint32_t i);
+/* Node i's class, a space and its id, lowercase, into buf. */
+void	 xclass_id(const struct html_tree *, uint32_t i, char *buf,
+	    size_t size);
 int	 xclass_weight(const struct xdoc *, uint32_t i);
 /* Marks the article's parts MARK_KEEP; 0, or -1 when none is found. */
 int	 xscore_article(struct xdoc *);

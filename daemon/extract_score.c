@@ -193,9 +193,8 @@ xlink_density(const struct xdoc *d, uint32_t i)
 	return (float)d->st[i].link_chars / (float)d->st[i].chars;
 }
 
-/* class and id, lowercase, into buf. */
-static void
-class_id(const struct html_tree *t, uint32_t i, char *buf, size_t size)
+void
+xclass_id(const struct html_tree *t, uint32_t i, char *buf, size_t size)
 {
 	const char *c = html_tree_attr(t, i, "class");
 	const char *id = html_tree_attr(t, i, "id");
@@ -219,7 +218,7 @@ xclass_weight(const struct xdoc *d, uint32_t i)
 
 	if (!(d->flags & X_WEIGHT_CLASSES))
 		return 0;
-	class_id(&d->t, i, ci, sizeof(ci));
+	xclass_id(&d->t, i, ci, sizeof(ci));
 	/* class and id are weighed apart: split at the space. */
 	c = ci;
 	id = strchr(ci, ' ');

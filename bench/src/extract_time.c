@@ -27,6 +27,7 @@
 
 #include "extract.h"
 #include "html_tree.h"
+#include "timing.h"
 
 #define MAX_RUNS	101
 
@@ -38,23 +39,6 @@ struct page {
 	double	 parse_ms;	/* median of the runs */
 	double	 extract_ms;
 };
-
-static double
-now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-
-static int
-by_value(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
 
 /* The whole file, in a buffer of its own size (plus a NUL). */
 static char *
