@@ -27,9 +27,15 @@ rc=0
 mkdir -p "$out/_posts"
 digest=$("$bin" -c "$out/demo.conf" digest -o "$out/_posts") || rc=$?
 
+# The article in a saved news page (EUC-KR, with a weather widget, ads,
+# a sign-off and a copyright line), as fulltext = auto reads pages.
+"$bin" -c "$out/demo.conf" extract "$here/demo/article-euckr.html" \
+    --base-url https://news.example.kr/article/1 >"$out/article.txt" || rc=$?
+
 n=$(find "$out/Maildir/new" "$out/Maildir/cur" -type f 2>/dev/null | wc -l)
 echo "demo config:  $out/demo.conf"
 echo "spool:        $out/Maildir ($n messages; read it with: mutt -f $out/Maildir)"
 echo "merged feed:  $out/merged.atom"
 echo "digest:       ${digest#aggregator: digest of * stories: }"
+echo "article:      $out/article.txt (aggregator extract of config/demo/article-euckr.html)"
 exit $rc

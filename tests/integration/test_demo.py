@@ -2,7 +2,8 @@
 The bundled demo (`make run`): config/run-demo.sh run on a copy of config/,
 so the checkout is not touched, delivers the demo feeds, the Reuters story
 that three demo feeds share exactly once, and writes the digest of what it
-delivered, the OpenAI-AWS deal one section with the Reuters link.
+delivered, the OpenAI-AWS deal one section with the Reuters link, and
+extracts the article of a saved EUC-KR news page.
 """
 
 import re
@@ -58,6 +59,16 @@ def test_demo(binary, tmp_path):
     # Which feed's copy of the Reuters article is delivered (and so which
     # text the story is grouped by) depends on which feed is read first.
     assert dict(deal[0]["sources"]).get("Reuters") == REUTERS, deal[0]["sources"]
+
+    # The saved page's article, read from its EUC-KR bytes, nothing else.
+    said = re.search(r"^article: +(\S+)", res.stdout, re.M)
+    assert said and said.group(1) == str(demo / "article.txt"), res.stdout
+    article = (demo / "article.txt").read_text(encoding="utf-8")
+    paragraphs = [p for p in article.split("\n\n") if p.strip()]
+    assert len(paragraphs) == 3, article
+    assert paragraphs[0].startswith("[예시뉴스=김예시 기자] 오픈AI가 아마존웹서비스")
+    for junk in ("기상청", "배너", "pub-", "yesi@", "무단전재", "관련기사", "Copyright"):
+        assert junk not in article, (junk, article)
 
     # A second run delivers nothing new.
     res = run_process(["sh", "config/run-demo.sh", binary], cwd=str(tmp_path), timeout=30)
