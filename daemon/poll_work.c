@@ -115,6 +115,21 @@ fresh_cmp(const void *a, const void *b)
 }
 
 /*
+ * Closes the gaps the entries cleared (entry_clear: no key) left in v,
+ * keeping the order: how many are left.
+ */
+static size_t
+entries_compact(struct entry *v, size_t n)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < n; i++)
+		if (v[i].key[0] != '\0')
+			v[kept++] = v[i];
+	return kept;
+}
+
+/*
  * Keeps the first of entries sharing a key, in order: a document that
  * repeats one item many times costs one message, not a file per copy.
  */
@@ -122,7 +137,7 @@ static size_t
 fresh_unique(struct entry *v, size_t n)
 {
 	struct entry **by_key, *first;
-	size_t i, kept = 0;
+	size_t i;
 
 	if (n < 2)
 		return n;
@@ -132,21 +147,12 @@ fresh_unique(struct entry *v, size_t n)
 	qsort(by_key, n, sizeof(*by_key), fresh_cmp);
 	for (i = 1, first = by_key[0]; i < n; i++) {
 		if (strcmp(by_key[i]->key, first->key) == 0)
-			by_key[i]->key[0] = '\0';	/* a later copy */
+			entry_clear(by_key[i]);		/* a later copy */
 		else
 			first = by_key[i];
 	}
 	free(by_key);
-	for (i = 0; i < n; i++) {
-		if (v[i].key[0] == '\0') {
-			entry_clear(&v[i]);
-			continue;
-		}
-		if (kept != i)
-			v[kept] = v[i];
-		kept++;
-	}
-	return kept;
+	return entries_compact(v, n);
 }
 
 /*
@@ -175,7 +181,7 @@ job_backfill(const struct job *j, struct entry *v, size_t n,
 {
 	struct entry **by_date;
 	unsigned char *keep;
-	size_t i, kept = 0;
+	size_t i;
 
 	*older = NULL;
 	*nolder = 0;
@@ -190,18 +196,13 @@ job_backfill(const struct job *j, struct entry *v, size_t n,
 		keep[by_date[i] - v] = 1;
 	free(by_date);
 	*older = xcalloc(n - (size_t)j->conf.backfill, sizeof(**older));
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		if (!keep[i]) {
 			memcpy((*older)[(*nolder)++], v[i].key, KEY_HEX_SIZE);
 			entry_clear(&v[i]);
-			continue;
 		}
-		if (kept != i)
-			v[kept] = v[i];
-		kept++;
-	}
 	free(keep);
-	return kept;
+	return entries_compact(v, n);
 }
 
 /*
@@ -274,23 +275,18 @@ drop_seen(struct job *j, struct entry *v, const struct feed_entry **src,
     size_t *n)
 {
 	struct old_scopes os = { NULL, 0, 0 };
-	size_t i, kept = 0;
+	size_t i;
 	int seen = 0;
 
 	for (i = 0; i < *n; i++) {
 		if (seen != -1 && (seen = store_read_seen(j->p->store,
 		    v[i].key)) == 0)
 			seen = job_seen_before(j, src[i], &os);
-		if (seen != 0) {
+		if (seen != 0)
 			entry_clear(&v[i]);
-			continue;
-		}
-		if (kept != i)
-			v[kept] = v[i];
-		kept++;
 	}
 	old_scopes_free(&os);
-	*n = kept;
+	*n = entries_compact(v, *n);
 	return seen == -1 ? -1 : 0;
 }
 
@@ -647,18 +643,6 @@ poll_work(uv_work_t *req)
 		entry_clear(&fresh[i]);
 	free(fresh);
 	free(older);
-}
-
-/* The entries left after those cleared (no key) are taken out: n. */
-static size_t
-entries_compact(struct entry *v, size_t n)
-{
-	size_t i, kept = 0;
-
-	for (i = 0; i < n; i++)
-		if (v[i].key[0] != '\0')
-			v[kept++] = v[i];
-	return kept;
 }
 
 void
