@@ -18,7 +18,9 @@
 #include "extract_priv.h"
 #include "html_text.h"
 #include "sanitize.h"
+#include "text.h"
 #include "url.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /* A pass that finds fewer characters lets the next, laxer one try. */
@@ -208,6 +210,26 @@ pass(struct xdoc *d, int flags)
 	return kept_chars(d);
 }
 
+/* Text with a paragraph per line, as HTML. */
+static char *
+body_html(const char *text)
+{
+	struct buf b;
+	size_t n;
+
+	buf_init(&b);
+	buf_addstr(&b, "");
+	for (; *text != '\0'; text += n + (text[n] == '\n')) {
+		n = strcspn(text, "\n");
+		if (n == strspn(text, " \t"))
+			continue;
+		buf_addstr(&b, "<p>");
+		text_escape(&b, text, n, 0);
+		buf_addstr(&b, "</p>");
+	}
+	return buf_release(&b);
+}
+
 static void
 no_link_targets(const char *href, void *arg)
 {
@@ -222,6 +244,7 @@ extract_page(const char *page, size_t len, const char *content_type,
 {
 	const struct extract_site *rule;
 	struct xdoc d;
+	char *ld_body = NULL;
 	const char *html;
 	char *own, *raw;
 	uint32_t chars, best_chars = 0;
@@ -246,7 +269,7 @@ extract_page(const char *page, size_t len, const char *content_type,
 	d.body = find_body(&d.t);
 	d.st = xcalloc(d.t.n, sizeof(*d.st));
 	d.score = xcalloc(d.t.n, sizeof(*d.score));
-	xmeta(&d, out);
+	xmeta(&d, out, &ld_body);
 	d.title = out->title;
 	if ((rule = site_rule(base_url, sites, nsites)) != NULL) {
 		d.keep = rule->keep ? xselect_parse(rule->keep) : NULL;
@@ -267,7 +290,17 @@ extract_page(const char *page, size_t len, const char *content_type,
 		pass(&d, passes[best]);
 	xselect_free(d.keep);
 	xselect_free(d.drop);
-	raw = xrender_html(&d);
+	/*
+	 * A page whose markup holds little article (a script fills it in)
+	 * may say it in JSON-LD; on pages with both, the markup measured
+	 * better (bench/RESULTS.md), so it comes first.
+	 */
+	if (ld_body != NULL && kept_chars(&d) < ENOUGH_CHARS &&
+	    utf8_chars(ld_body) > kept_chars(&d))
+		raw = body_html(ld_body);
+	else
+		raw = xrender_html(&d);
+	free(ld_body);
 	out->html = sanitize_html(raw, base_url);
 	out->text = html_text_cited(out->html, no_link_targets, NULL);
 	free(raw);

@@ -2,7 +2,8 @@
  * What a page says about its article besides the text: the title, the
  * byline and the publication time, from schema.org JSON-LD, Open Graph
  * and article: properties, <meta name>, and the page's own elements, in
- * that order.
+ * that order; and the JSON-LD articleBody, for a page whose own markup
+ * holds little text (one its scripts fill in).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@ struct meta {
 	char	*title;
 	char	*byline;
 	char	*published;
+	char	*body;		/* JSON-LD articleBody, lines kept */
 };
 
 static void
@@ -112,6 +114,10 @@ jsonld_walk(json_t *v, struct meta *m, int depth)
 		set_once(&m->byline, author_name(json_object_get(v, "author")));
 		x = json_object_get(v, "datePublished");
 		set_date_once(&m->published, json_string_value(x));
+		x = json_object_get(v, "articleBody");
+		if (m->body == NULL && json_is_string(x))
+			m->body = text_clean(json_string_value(x),
+			    TEXT_CLEAN_LINES);
 	}
 	jsonld_walk(json_object_get(v, "@graph"), m, depth + 1);
 }
@@ -174,10 +180,10 @@ meta_tag(const struct html_tree *t, uint32_t i, struct meta *m,
 }
 
 void
-xmeta(const struct xdoc *d, struct extract_result *out)
+xmeta(const struct xdoc *d, struct extract_result *out, char **body)
 {
 	const struct html_tree *t = &d->t;
-	struct meta m = { NULL, NULL, NULL };
+	struct meta m = { NULL, NULL, NULL, NULL };
 	uint32_t i;
 	char *s;
 	int pass;
@@ -200,4 +206,5 @@ xmeta(const struct xdoc *d, struct extract_result *out)
 	out->title = m.title;
 	out->byline = m.byline;
 	out->published = m.published;
+	*body = m.body;
 }

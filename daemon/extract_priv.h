@@ -80,9 +80,12 @@ char	*xrender_html(const struct xdoc *);
 /* The text under node i, white space collapsed (allocated). */
 char	*xnode_text(const struct html_tree *, uint32_t i);
 
-/* extract_meta.c: title, byline and publication time into out. */
+/*
+ * extract_meta.c: title, byline and publication time into out, and the
+ * JSON-LD articleBody into *body (allocated, NULL when none).
+ */
 struct extract_result;
-void	 xmeta(const struct xdoc *, struct extract_result *out);
+void	 xmeta(const struct xdoc *, struct extract_result *out, char **body);
 
 /* Whether s (lowercase) contains one of the NULL-terminated words. */
 int	 xhint(const char *s, const char *const *words);

@@ -17,6 +17,7 @@
 #include "fulltext.h"
 #include "html_text.h"
 #include "text.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 struct fulltext_sites {
@@ -78,18 +79,6 @@ sentences(const char *s)
 	return n;
 }
 
-/* Characters of UTF-8 text. */
-static size_t
-chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 int
 fulltext_wanted(const struct entry *e, long mode)
 {
@@ -148,9 +137,9 @@ fulltext_apply(struct entry *e, const struct fetch_result *page,
 		return -1;
 	}
 	own = html_text(e->content != NULL ? e->content : "");
-	have = chars(own);
+	have = utf8_chars(own);
 	free(own);
-	if (r.text[0] == '\0' || chars(r.text) <= have) {
+	if (r.text[0] == '\0' || utf8_chars(r.text) <= have) {
 		snprintf(why, whylen, "no article longer than the entry's "
 		    "text on the page");
 		extract_result_free(&r);

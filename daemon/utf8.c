@@ -77,3 +77,14 @@ utf8_put(struct buf *b, uint32_t c)
 		buf_add(b, s, 4);
 	}
 }
+
+size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}

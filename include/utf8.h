@@ -91,6 +91,9 @@ int	utf8_valid(const char *s, size_t n);
  */
 size_t	utf8_cut(const char *s, size_t n, size_t max_chars, size_t max_bytes);
 
+/* The characters of the string s: its bytes that start a sequence. */
+size_t	utf8_chars(const char *s);
+
 /*
  * Appends c in UTF-8.  A value that is no Unicode scalar value (a
  * surrogate, or above U+10FFFF) is written as U+FFFD.

@@ -432,6 +432,35 @@ TEST(test_json_ld)
 	extract_result_free(&r);
 }
 
+/*
+ * articleBody stands in for markup that holds no article (a script fills
+ * it in); markup that holds one comes first.
+ */
+#define LD_BODY(body) "<script type=\"application/ld+json\">" \
+	"{\"@type\": \"NewsArticle\", \"articleBody\": \"" body "\"}</script>"
+
+TEST(test_json_ld_body)
+{
+	struct extract_result r;
+	char err[256];
+
+	ASSERT_INT(extract(PAGE(LD_BODY(P1 "\\n\\n" P2 " <b>&amp;</b>"),
+	    "<div id=\"app\">Loading\xe2\x80\xa6</div>"), NULL, &r, err,
+	    sizeof(err)), 0);
+	TEXT_HAS(r, P1);
+	TEXT_HAS(r, P2);
+	TEXT_LACKS(r, "Loading");
+	HTML_HAS(r, "<p>" P1 "</p>");
+	/* Its text is text: markup in it is escaped, not obeyed. */
+	HTML_LACKS(r, "<b>");
+	extract_result_free(&r);
+	ASSERT_INT(extract(PAGE(LD_BODY("A summary the page states apart."),
+	    ARTICLE), NULL, &r, err, sizeof(err)), 0);
+	TEXT_HAS(r, P3);
+	TEXT_LACKS(r, "A summary the page states apart.");
+	extract_result_free(&r);
+}
+
 /* og:title over <title>; article: and <time> metadata. */
 TEST(test_meta_tags)
 {
@@ -633,6 +662,7 @@ main(void)
 	RUN(test_http_charset_wins);
 	RUN(test_utf8_bom);
 	RUN(test_json_ld);
+	RUN(test_json_ld_body);
 	RUN(test_meta_tags);
 	RUN(test_links);
 	RUN(test_tree_depth);
