@@ -46,8 +46,8 @@ SANITIZE	:= -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 		   -fno-sanitize-recover=undefined
 
 .PHONY: all deps deps-test pkgs-ok run check test test-sanitized \
-	check-unit check-integration check-conformance asan-check install \
-	clean deps-fuzz fuzz fuzz-smoke fuzz-regress
+	check-unit check-integration check-conformance check-fuzz asan-check \
+	install clean deps-fuzz fuzz fuzz-smoke fuzz-regress
 
 all: $(BIN)
 
@@ -92,6 +92,7 @@ run: deps
 # The packages are installed: the Jekyll tests may not skip.
 check: deps-test
 	@AGGREGATOR_REQUIRE_JEKYLL=1 $(MAKE) --no-print-directory -j$(JOBS) test
+	@$(MAKE) --no-print-directory check-fuzz
 
 test: $(BIN) $(TESTBINS)
 	@sh tests/run-unit.sh $(TESTBINS)
@@ -189,6 +190,13 @@ fuzz: deps-fuzz
 fuzz-regress: deps-fuzz
 	@$(MAKE) --no-print-directory -j$(JOBS) $(FUZZ_BINS)
 	@$(foreach t,$(FUZZ_TARGETS),$(call fuzz_regress,$(t));) true
+
+# What make check runs of the fuzzers: the saved regressions, and the
+# newest target, the article extractor's, for 10 seconds.
+check-fuzz: deps-fuzz
+	@$(MAKE) --no-print-directory fuzz-regress
+	@$(MAKE) --no-print-directory fuzz FUZZ_TARGETS=fuzz_extract \
+	    FUZZ_SECONDS=10
 
 # What CI runs: the regressions, then every target for 20 seconds.
 fuzz-smoke: deps-fuzz
