@@ -148,6 +148,75 @@ const struct config_key config_keys[] = {
 	      "deliver the article's text from its page",
 	  .offset = CFG(fulltext) },
 
+	/* Filter rules: each line adds one, in order (filter.h). */
+	{ .name = "drop_title",
+	  .section = CONFIG_GLOBAL,
+	  .type = CONFIG_FILTER,
+	  .help = "a title matching the pattern drops the entry",
+	  .offset = CFG(filters) },
+
+	{ .name = "keep_title",
+	  .section = CONFIG_GLOBAL,
+	  .type = CONFIG_FILTER,
+	  .help = "a title matching the pattern keeps the entry",
+	  .offset = CFG(filters) },
+
+	{ .name = "drop_content",
+	  .section = CONFIG_GLOBAL,
+	  .type = CONFIG_FILTER,
+	  .help = "text matching the pattern drops the entry",
+	  .offset = CFG(filters) },
+
+	{ .name = "keep_content",
+	  .section = CONFIG_GLOBAL,
+	  .type = CONFIG_FILTER,
+	  .help = "text matching the pattern keeps the entry",
+	  .offset = CFG(filters) },
+
+	{ .name = "drop_author",
+	  .section = CONFIG_GLOBAL,
+	  .type = CONFIG_FILTER,
+	  .help = "an author matching the pattern drops the entry",
+	  .offset = CFG(filters) },
+
+	{ .name = "keep_author",
+	  .section = CONFIG_GLOBAL,
+	  .type = CONFIG_FILTER,
+	  .help = "an author matching the pattern keeps the entry",
+	  .offset = CFG(filters) },
+
+	{ .name = "drop_category",
+	  .section = CONFIG_GLOBAL,
+	  .type = CONFIG_FILTER,
+	  .help = "a category matching the pattern drops the entry",
+	  .offset = CFG(filters) },
+
+	{ .name = "keep_category",
+	  .section = CONFIG_GLOBAL,
+	  .type = CONFIG_FILTER,
+	  .help = "a category matching the pattern keeps the entry",
+	  .offset = CFG(filters) },
+
+	{ .name = "drop_link",
+	  .section = CONFIG_GLOBAL,
+	  .type = CONFIG_FILTER,
+	  .help = "a link matching the pattern drops the entry",
+	  .offset = CFG(filters) },
+
+	{ .name = "keep_link",
+	  .section = CONFIG_GLOBAL,
+	  .type = CONFIG_FILTER,
+	  .help = "a link matching the pattern keeps the entry",
+	  .offset = CFG(filters) },
+
+	{ .name = "max_age",
+	  .section = CONFIG_GLOBAL,
+	  .type = CONFIG_FILTER,
+	  .min = 1,
+	  .max = 100L * 365 * 86400,
+	  .help = "an entry older than this is dropped",
+	  .offset = CFG(filters) },
+
 	{ .name = "story_window",
 	  .section = CONFIG_GLOBAL,
 	  .type = CONFIG_DURATION,
@@ -307,6 +376,75 @@ const struct config_key config_keys[] = {
 	  .choices = "never auto always",
 	  .help = "overrides [aggregator]'s fulltext",
 	  .offset = FEED(fulltext) },
+
+	/* A feed's own filter rules, tried before [aggregator]'s. */
+	{ .name = "drop_title",
+	  .section = CONFIG_FEED,
+	  .type = CONFIG_FILTER,
+	  .help = "a title matching the pattern drops the entry",
+	  .offset = FEED(filters) },
+
+	{ .name = "keep_title",
+	  .section = CONFIG_FEED,
+	  .type = CONFIG_FILTER,
+	  .help = "a title matching the pattern keeps the entry",
+	  .offset = FEED(filters) },
+
+	{ .name = "drop_content",
+	  .section = CONFIG_FEED,
+	  .type = CONFIG_FILTER,
+	  .help = "text matching the pattern drops the entry",
+	  .offset = FEED(filters) },
+
+	{ .name = "keep_content",
+	  .section = CONFIG_FEED,
+	  .type = CONFIG_FILTER,
+	  .help = "text matching the pattern keeps the entry",
+	  .offset = FEED(filters) },
+
+	{ .name = "drop_author",
+	  .section = CONFIG_FEED,
+	  .type = CONFIG_FILTER,
+	  .help = "an author matching the pattern drops the entry",
+	  .offset = FEED(filters) },
+
+	{ .name = "keep_author",
+	  .section = CONFIG_FEED,
+	  .type = CONFIG_FILTER,
+	  .help = "an author matching the pattern keeps the entry",
+	  .offset = FEED(filters) },
+
+	{ .name = "drop_category",
+	  .section = CONFIG_FEED,
+	  .type = CONFIG_FILTER,
+	  .help = "a category matching the pattern drops the entry",
+	  .offset = FEED(filters) },
+
+	{ .name = "keep_category",
+	  .section = CONFIG_FEED,
+	  .type = CONFIG_FILTER,
+	  .help = "a category matching the pattern keeps the entry",
+	  .offset = FEED(filters) },
+
+	{ .name = "drop_link",
+	  .section = CONFIG_FEED,
+	  .type = CONFIG_FILTER,
+	  .help = "a link matching the pattern drops the entry",
+	  .offset = FEED(filters) },
+
+	{ .name = "keep_link",
+	  .section = CONFIG_FEED,
+	  .type = CONFIG_FILTER,
+	  .help = "a link matching the pattern keeps the entry",
+	  .offset = FEED(filters) },
+
+	{ .name = "max_age",
+	  .section = CONFIG_FEED,
+	  .type = CONFIG_FILTER,
+	  .min = 1,
+	  .max = 100L * 365 * 86400,
+	  .help = "an entry older than this is dropped",
+	  .offset = FEED(filters) },
 };
 
 const size_t config_nkeys = sizeof(config_keys) / sizeof(config_keys[0]);
@@ -490,6 +628,31 @@ choice_index(const char *choices, const char *value)
 	return -1;
 }
 
+/* A filter rule: its pattern checked, max_age's value a duration. */
+static void
+add_filter(struct parser *p, const struct config_key *k,
+    struct filter_rules *list, const char *value)
+{
+	struct filter_rule r;
+	char err[200];
+	long age = 0;
+
+	if (k->max > 0 && (config_parse_duration(value, &age) == -1 ||
+	    age < k->min || age > k->max)) {
+		config_error(p, "bad duration for \"%s\": \"%s\" (use 45s, "
+		    "30m, 2h, 1d or seconds)", k->name, value);
+		return;
+	}
+	if (filter_rule_make(&r, k->name, value, age, p->line, err,
+	    sizeof(err)) == -1) {
+		config_error(p, "bad pattern for \"%s\": \"%s\" (%s)", k->name,
+		    value, err);
+		return;
+	}
+	list->v = xreallocarray(list->v, list->n + 1, sizeof(*list->v));
+	list->v[list->n++] = r;
+}
+
 static void
 set_key(struct parser *p, const struct config_key *k, void *base,
     const char *value)
@@ -562,6 +725,9 @@ set_key(struct parser *p, const struct config_key *k, void *base,
 			return;
 		}
 		*lp = n;
+		break;
+	case CONFIG_FILTER:
+		add_filter(p, k, (struct filter_rules *)lp, value);
 		break;
 	case CONFIG_CHOICE:
 		if ((n = choice_index(k->choices, value)) < 0) {
@@ -871,6 +1037,7 @@ finish_feed(struct parser *p, struct feed_conf *f)
 		f->backfill = p->cfg->backfill;
 	if (f->fulltext < 0)
 		f->fulltext = p->cfg->fulltext;
+	filter_rules_append(&f->filters, &p->cfg->filters);
 }
 
 /* Relative paths are relative to the config file's folder. */
@@ -1091,6 +1258,8 @@ config_feed_copy(struct feed_conf *out, const struct feed_conf *fc)
 	out->name = xstrdup(fc->name);
 	out->url = xstrdup(fc->url);
 	out->title = xstrdup_or_null(fc->title);
+	memset(&out->filters, 0, sizeof(out->filters));
+	filter_rules_append(&out->filters, &fc->filters);
 }
 
 void
@@ -1099,6 +1268,7 @@ config_feed_clear(struct feed_conf *fc)
 	free(fc->name);
 	free(fc->url);
 	free(fc->title);
+	filter_rules_clear(&fc->filters);
 	memset(fc, 0, sizeof(*fc));
 }
 
@@ -1184,6 +1354,7 @@ config_free(struct config *cfg)
 	}
 	free(cfg->publishers);
 	config_sites_free(cfg->sites, cfg->nsites);
+	filter_rules_clear(&cfg->filters);
 	for (size_t i = 0; i < config_nkeys; i++) {
 		const struct config_key *k = &config_keys[i];
 

@@ -50,6 +50,7 @@ static const char usage_text[] =
 "                                                 parse one feed, print JSON\n"
 "       aggregator extract FILE [--base-url URL] [--content-type TYPE] [--json]\n"
 "                                                 the article in a saved page\n"
+"       aggregator [-c FILE] filter-test [FEED]   each entry's filter verdict; writes nothing\n"
 "       aggregator --help | --version\n"
 "\n"
 "  -c, --config FILE   config file (default " DEFAULT_CONFIG ")\n"
@@ -321,6 +322,42 @@ out:
 }
 
 /* Marks seen the key of every message of the spool. */
+/*
+ * filter-test [FEED]: every feed (or FEED) fetched once, whole, and each
+ * entry's verdict printed; nothing is written.
+ */
+static int
+cmd_filter_test(const char *path, const char *only)
+{
+	struct run_options opts = { .dry_run = 1, .quiet = 1,
+	    .filter_test = 1 };
+	struct config cfg;
+	int lockfd, rc;
+
+	if ((rc = load_locked(path, &cfg, 0, &lockfd)) != 0)
+		return rc;
+	if (only != NULL) {
+		if (config_find_feed(&cfg, only) == NULL) {
+			log_error("filter-test: no feed \"%s\" in %s", only,
+			    path);
+			config_free(&cfg);
+			return EXIT_USAGE;
+		}
+		for (size_t i = 0; i < cfg.nfeeds; i++)
+			cfg.feeds[i].enabled = strcmp(cfg.feeds[i].name,
+			    only) == 0;
+	}
+	rc = EXIT_LOCAL;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		log_error("cannot initialise libcurl");
+	else {
+		rc = run_once(path, &cfg, &opts);
+		curl_global_cleanup();
+	}
+	config_free(&cfg);
+	return rc;
+}
+
 static int
 cmd_reindex(const char *path, int quiet)
 {
@@ -446,6 +483,8 @@ run_command(const char *config, int argc, char **argv, int once,
 		return digest_command(config, argc, argv, ropts->quiet);
 	if (strcmp(argv[0], "extract") == 0)
 		return extract_command(config, argc, argv);
+	if (strcmp(argv[0], "filter-test") == 0 && argc <= 2)
+		return cmd_filter_test(config, argc == 2 ? argv[1] : NULL);
 	usage(stderr);
 	return EXIT_USAGE;
 }

@@ -14,6 +14,7 @@
 #include "deliver.h"
 #include "entry.h"
 #include "feed.h"
+#include "filter.h"
 #include "fulltext.h"
 #include "group.h"
 #include "log.h"
@@ -272,13 +273,13 @@ job_seen_before(struct job *j, const struct feed_entry *fe,
  */
 static int
 drop_seen(struct job *j, struct entry *v, const struct feed_entry **src,
-    size_t *n)
+    size_t n)
 {
 	struct old_scopes os = { NULL, 0, 0 };
 	size_t i;
 	int seen = 0;
 
-	for (i = 0; i < *n; i++) {
+	for (i = 0; i < n; i++) {
 		if (seen != -1 && (seen = store_read_seen(j->p->store,
 		    v[i].key)) == 0)
 			seen = job_seen_before(j, src[i], &os);
@@ -286,8 +287,37 @@ drop_seen(struct job *j, struct entry *v, const struct feed_entry **src,
 			entry_clear(&v[i]);
 	}
 	old_scopes_free(&os);
-	*n = entries_compact(v, *n);
 	return seen == -1 ? -1 : 0;
+}
+
+/*
+ * The filters' verdict on the entries of v not cleared (src: where each
+ * came from): those a rule drops are cleared and their keys go to
+ * *dropped (allocated).  Returns how many.
+ */
+static size_t
+job_filter(struct job *j, struct entry *v, const struct feed_entry **src,
+    size_t n, time_t now, char (**dropped)[KEY_HEX_SIZE])
+{
+	struct filter *f;
+	size_t i, k = 0;
+	int keep;
+
+	*dropped = NULL;
+	if (j->conf.filters.n == 0)
+		return 0;
+	f = filter_new(&j->conf.filters);
+	for (i = 0; i < n; i++) {
+		if (v[i].key[0] == '\0' ||
+		    filter_decide(f, &v[i], src[i], now, &keep) < 0 || keep)
+			continue;
+		*dropped = xreallocarray(*dropped, k + 1, sizeof(**dropped));
+		memcpy((*dropped)[k++], v[i].key, KEY_HEX_SIZE);
+		entry_clear(&v[i]);
+	}
+	filter_free(f);
+	j->filtered = k;
+	return k;
 }
 
 /*
@@ -307,7 +337,8 @@ job_fresh(struct job *j, const struct feed_doc *doc, time_t now, size_t *n,
 	struct poller *p = j->p;
 	const struct feed_entry *e, **src;
 	struct entry *all;
-	size_t i, nall = 0, ncut = 0;
+	char (*dropped)[KEY_HEX_SIZE] = NULL;
+	size_t i, nall = 0, ncut = 0, ndropped;
 
 	all = xcalloc(doc->nentries, sizeof(*all));
 	src = xcalloc(doc->nentries, sizeof(*src));
@@ -326,18 +357,28 @@ job_fresh(struct job *j, const struct feed_doc *doc, time_t now, size_t *n,
 		    "a later poll", ncut, ncut == 1 ? "y" : "ies");
 	if (nall > 0) {
 		if (store_read_begin(p->store) == -1 ||
-		    drop_seen(j, all, src, &nall) == -1) {
+		    drop_seen(j, all, src, nall) == -1) {
 			job_fail(j, "state", "%s",
 			    store_read_errmsg(p->store));
 			j->fatal = 1;
 		}
 		store_read_end(p->store);
 	}
+	ndropped = job_filter(j, all, src, nall, now, &dropped);
 	free(src);
+	nall = entries_compact(all, nall);
 	nall = fresh_unique(all, nall);
 	/* Of what is new, the newest on a first poll. */
 	*n = job_backfill(j, all, nall, older, nolder);
 	job_warn_cut(j, all, *n);
+	/* What the filters dropped is marked seen, as older entries are. */
+	if (ndropped > 0) {
+		*older = xreallocarray(*older, *nolder + ndropped,
+		    sizeof(**older));
+		memcpy(*older + *nolder, dropped, ndropped * sizeof(*dropped));
+		*nolder += ndropped;
+	}
+	free(dropped);
 	return all;
 }
 
@@ -496,6 +537,48 @@ job_report(const struct job *j, const struct entry *v, size_t n)
 	buf_free(&b);
 }
 
+/*
+ * filter-test: a line per entry of doc, in the document's order, with
+ * the verdict of the feed's filters and the rule that gave it ("-" when
+ * none matched).
+ */
+static void
+job_filter_report(struct job *j, const struct feed_doc *doc)
+{
+	struct filter *f = filter_new(&j->conf.filters);
+	const struct filter_rule *r;
+	struct entry e;
+	struct buf b;
+	long rule;
+	int keep;
+
+	buf_init(&b);
+	for (size_t i = 0; i < doc->nentries; i++) {
+		entry_from_feed(&e, doc, &doc->entries[i], j->conf.name,
+		    j->conf.url, j->conf.title, j->now);
+		keep = 1;
+		rule = filter_decide(f, &e, &doc->entries[i], j->now, &keep);
+		buf_printf(&b, "%s\t%s\t", j->conf.name, keep ? "keep" : "drop");
+		if (rule < 0)
+			buf_addc(&b, '-');
+		else {
+			r = &j->conf.filters.v[rule];
+			buf_printf(&b, "%s = ", r->key);
+			report_field(&b, r->value);
+			if (r->line > 0)
+				buf_printf(&b, " (line %d)", r->line);
+		}
+		buf_addc(&b, '\t');
+		report_field(&b, e.title);
+		buf_addc(&b, '\n');
+		entry_clear(&e);
+	}
+	if (b.len > 0)
+		log_output(b.data, b.len);
+	buf_free(&b);
+	filter_free(f);
+}
+
 static int
 restore_story(const struct entry *e, void *arg)
 {
@@ -618,12 +701,19 @@ poll_work(uv_work_t *req)
 	j->cut_short = 0;
 	if (!j->res.ok)
 		j->failed = 1;
-	else if (j->res.status != 304 && (doc = job_parse(j)) != NULL)
+	else if (j->res.status != 304 && (doc = job_parse(j)) != NULL) {
+		if (j->p->filter_test) {
+			job_filter_report(j, doc);
+			feed_doc_free(doc);
+			return;
+		}
 		fresh = job_fresh(j, doc, j->now, &nfresh, &older, &nolder);
+	}
 	feed_doc_free(doc);
 	if (j->failed)
-		nolder = 0;
-	j->skipped = nolder;
+		nolder = j->filtered = 0;
+	/* The older entries of a first poll, apart from what filters drop. */
+	j->skipped = nolder - j->filtered;
 	if (j->p->dry_run) {
 		/* Nothing is written: the lines are the outcome. */
 		if (!j->failed) {

@@ -72,6 +72,7 @@ struct job {
 	long			 delay;		/* seconds to the next poll */
 	size_t			 delivered;	/* a dry run's: would be */
 	size_t			 skipped;	/* a first poll's older entries */
+	size_t			 filtered;	/* entries a filter dropped */
 	int			 cut_short;	/* the body ended inside the feed */
 	time_t			 now;		/* when the worker started */
 
@@ -94,6 +95,7 @@ struct poller {
 	uv_loop_t		 loop;
 	int			 once;
 	int			 dry_run;	/* --once --dry-run: nothing written */
+	int			 filter_test;	/* filter-test: every entry's verdict */
 	const char		*config_path;	/* read again on SIGHUP */
 	char			*spool;		/* fixed for the process's life */
 	char			*output;

@@ -23,7 +23,8 @@ same_conf(const struct feed_conf *a, const struct feed_conf *b)
 {
 	return strcmp(a->url, b->url) == 0 && streq_null(a->title, b->title) &&
 	    a->interval == b->interval && a->backfill == b->backfill &&
-	    a->fulltext == b->fulltext;
+	    a->fulltext == b->fulltext &&
+	    filter_rules_equal(&a->filters, &b->filters);
 }
 
 static void

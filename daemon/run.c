@@ -57,7 +57,7 @@ job_reset_fetch(struct job *j)
 	j->err[0] = j->warning[0] = '\0';
 	j->stage = j->why = NULL;
 	j->failed = j->fatal = j->moved = j->gone = 0;
-	j->delivered = j->skipped = 0;
+	j->delivered = j->skipped = j->filtered = 0;
 	j->delay = 0;
 }
 
@@ -303,6 +303,10 @@ job_log(const struct job *j)
 		    "%ld)", j->conf.name, j->skipped, j->p->dry_run ?
 		    "would be marked seen" : "marked seen, not delivered",
 		    j->conf.backfill);
+	if (!j->failed && j->filtered > 0)
+		log_info("feed %s: %zu new entr%s dropped by filters, marked "
+		    "seen", j->conf.name, j->filtered,
+		    j->filtered == 1 ? "y" : "ies");
 	if (!j->p->once && !j->gone)
 		log_debug("feed %s: next poll in %ld s (%s)", j->conf.name,
 		    j->delay, j->why != NULL ? j->why : "?");
@@ -415,10 +419,11 @@ job_poll(struct job *j)
 	struct poller *p = j->p;
 	/* A move kept no credentials: the config's go where they went. */
 	char *url = url_lend_userinfo(job_target(j), j->conf.url);
+	/* filter-test reads the whole document, not what is new. */
 	struct fetch_request req = {
 		.url = url,
-		.etag = j->st.etag,
-		.last_modified = j->st.last_modified,
+		.etag = p->filter_test ? NULL : j->st.etag,
+		.last_modified = p->filter_test ? NULL : j->st.last_modified,
 	};
 	int rc;
 
@@ -806,6 +811,7 @@ run_once(const char *path, const struct config *cfg,
 		poller_abandon(&p);
 		return EXIT_LOCAL;
 	}
+	p.filter_test = opts->filter_test;
 	p.outstanding = p.njobs;
 	for (size_t i = 0; i < p.njobs; i++)
 		if (job_start(p.jobs[i], now) == -1) {

@@ -9,6 +9,8 @@
 #include <limits.h>
 #include <stddef.h>
 
+#include "filter.h"
+
 struct strmap;
 struct extract_site;
 
@@ -20,6 +22,8 @@ struct feed_conf {
 	long	 enabled;	/* 0 when "enabled = no" */
 	long	 backfill;	/* entries a first poll delivers; CONFIG_ALL */
 	long	 fulltext;	/* enum fulltext */
+	/* Its own filter rules, then [aggregator]'s, in the file's order. */
+	struct filter_rules filters;
 	int	 line;		/* where its section starts (0 for OPML) */
 };
 
@@ -69,6 +73,7 @@ struct config {
 	long		 max_body;
 	long		 backfill;
 	long		 fulltext;	/* enum fulltext */
+	struct filter_rules filters;	/* every feed's, after its own */
 	long		 story_window;	/* seconds */
 	long		 group;		/* merged feed: one entry per story */
 	struct feed_conf *feeds;
@@ -95,6 +100,8 @@ enum config_type {
 	CONFIG_CLOCK,		/* HH:MM, kept as minutes after midnight */
 	CONFIG_ZONE,		/* an IANA time zone the system has */
 	CONFIG_CHOICE,		/* one word of choices, kept as its index */
+	CONFIG_FILTER,		/* a filter rule (filter.h), added in order;
+				   max_age's value a duration, min to max */
 };
 
 /* A CONFIG_COUNT of "all": no count is larger. */

@@ -11,6 +11,7 @@
 struct run_options {
 	int	dry_run;	/* write nothing; print what would be delivered */
 	int	quiet;		/* no summary line on stdout */
+	int	filter_test;	/* with dry_run: print every entry's verdict */
 };
 
 /*
