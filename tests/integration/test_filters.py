@@ -149,3 +149,24 @@ def test_a_hostile_title_cannot_stall_a_pattern(server, work):
     assert res.rc == 0, res.stderr
     assert time.monotonic() - started < 10
     assert len(work.messages()) == 1
+
+
+def test_sighup_applies_new_rules(server, work):
+    import signal
+    from daemonproc import Daemon
+    first = [("Council votes on trams", "/a/3", "local", "", "Trams.", RECENT)]
+    later = first + [("Sponsored: a new phone", "/a/1", "ads", "", "Buy.", RECENT),
+                     ("Weather turns cold", "/a/10", "local", "", "Cold.", RECENT)]
+    server.set("/feed.xml", rss(server, first))
+    conf = work.write_config({"news": {"url": server.url("/feed.xml"),
+                                       "interval": "1s"}})
+    with Daemon(work) as d:
+        assert d.wait_for(lambda: len(work.messages()) == 1, 10), d.log()
+        conf.write_text(conf.read_text() + "drop_title = ^sponsored\n")
+        d.send(signal.SIGHUP)
+        assert d.wait_log("reload: 0 added, 0 removed, 1 changed"), d.log()
+        server.set("/feed.xml", rss(server, later))
+        assert d.wait_for(lambda: len(work.messages()) == 2, 10), d.log()
+        assert d.wait_log("1 new entry dropped by filters"), d.log()
+        assert d.stop() == 0
+    assert subjects(work) == {"Council votes on trams", "Weather turns cold"}
