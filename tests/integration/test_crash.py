@@ -2,7 +2,9 @@
 Crash safety: many feeds change between runs of --once, most runs are
 killed with SIGKILL (at random moments, and at the named points of the
 delivery protocol), a reader moves messages from new/ to cur/ and deletes
-some between runs; in the end every entry is in the spool exactly once.
+some between runs, and a filter drops every tenth article; in the end
+every entry the filter keeps is in the spool exactly once, and every one
+it drops is only marked seen.
 Then the named points around the rename one by one (catalogue row D05:
 stale files in tmp/, deliveries left pending), and kills while the merged
 feed is rewritten (D15: it is always the old file or the whole new one).
@@ -28,6 +30,7 @@ from helpers import (NAME_RE, assert_exactly_once, integrity_ok, numbered_items,
 
 ATOM_NS = "{http://www.w3.org/2005/Atom}"
 
+DROPPED = re.compile(r"/a/\d*7(\?|$)")
 POINTS = ["after-tmp", "after-pending", "after-put", "after-sync",
           "before-seen-commit"]
 FEEDS = 8
@@ -118,8 +121,10 @@ def test_crash_exactly_once(work, tmp_path):
     folder = tmp_path / "feeds"
     folder.mkdir()
     corpus = Corpus(folder, rng)
+    # A filter drops every tenth article in every feed that carries it.
     work.write_config({"f%d" % i: "file://%s/f%d.xml" % (folder, i)
-                       for i in range(FEEDS)}, max_entries=50)
+                       for i in range(FEEDS)}, max_entries=50,
+                      drop_link=DROPPED.pattern)
     deleted = []
     kills = clean = 0
     typical = 0.02
@@ -160,7 +165,12 @@ def test_crash_exactly_once(work, tmp_path):
     assert result.rc == 0, result
 
     ids = message_ids(work) + deleted
-    expected = {entry_key(link) for link in corpus.links}
+    expected = {entry_key(link) for link in corpus.links
+                if not DROPPED.search(link)}
+    filtered = {entry_key(link) for link in corpus.links} - expected
+    assert filtered, "the filter dropped nothing"
+    seen = {k for (k,) in query(work.path / "state.db", "SELECT key FROM seen")}
+    assert filtered <= seen and not filtered & set(ids)
     dups = {k for k in ids if ids.count(k) > 1}
     assert not dups, "%d entries delivered twice" % len(dups)
     missing = expected - set(ids)
@@ -179,8 +189,8 @@ def test_crash_exactly_once(work, tmp_path):
         assert story and story.group(1) == stories[key], path
     assert all(stories.get(root) == root for root in set(stories.values()))
     print("crash test: %d kills, %d clean runs, %d entries, %d deleted by "
-          "the reader; 0 lost, 0 duplicated" % (kills, clean, len(expected),
-                                                len(deleted)))
+          "the reader, %d dropped by the filter; 0 lost, 0 duplicated"
+          % (kills, clean, len(expected), len(deleted), len(filtered)))
 
 
 # --- D05: a crash between writing and renaming, stale files in tmp/ --------
