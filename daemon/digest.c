@@ -22,7 +22,7 @@
 #include "outlet.h"
 #include "store.h"
 #include "summary.h"
-#include "summary_cmd.h"
+#include "command.h"
 #include "text.h"
 #include "url.h"
 #include "utf8.h"
@@ -311,15 +311,18 @@ run_summary_cmd(struct pick *p, const struct config *cfg)
 {
 	char err[256], *json, *out = NULL;
 	int rc;
+	struct command_opts opts = {
+		.timeout_ms = cfg->digest.summary_timeout * 1000,
+		.max_out = SUMMARY_CMD_MAX,
+	};
 
 	json = story_json(p, cfg);
-	rc = summary_cmd_run(cfg->digest.summary_cmd, json, strlen(json),
-	    cfg->digest.summary_timeout * 1000, SUMMARY_CMD_MAX, &out, err,
-	    sizeof(err));
+	rc = command_run(cfg->digest.summary_cmd, json, strlen(json), &opts,
+	    &out, err, sizeof(err));
 	free(json);
 	if (rc == -1) {
 		/* Cancelled: the process is stopping, and the digest with it. */
-		if (!summary_cmd_cancelled())
+		if (!command_cancelled())
 			log_error("digest: story %.12s: summary_cmd %s; the "
 			    "built-in summary is used", p->s.story, err);
 		return -1;
@@ -451,7 +454,7 @@ digest_build(struct store *store, uv_mutex_t *lock, const struct config *cfg,
 	d->n = keep;
 	free(picks);
 	store_entries_free(v, n);
-	if (cfg->digest.summary_cmd != NULL && summary_cmd_cancelled()) {
+	if (cfg->digest.summary_cmd != NULL && command_cancelled()) {
 		snprintf(err, errlen, "digest: interrupted");
 		digest_free(d);
 		return -1;

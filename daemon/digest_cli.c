@@ -18,7 +18,7 @@
 #include "log.h"
 #include "savefile.h"
 #include "store.h"
-#include "summary_cmd.h"
+#include "command.h"
 #include "xmalloc.h"
 #include "zone.h"
 
@@ -104,7 +104,7 @@ digest_output(const struct digest_ask *a, struct store *store,
 		return EXIT_USAGE;
 	if (digest_build(store, NULL, cfg, since, until, at, &d, err,
 	    sizeof(err)) == -1) {
-		if (!summary_cmd_cancelled())
+		if (!command_cancelled())
 			log_error("state %s: %s", cfg->state, err);
 		return EXIT_LOCAL;
 	}
@@ -143,7 +143,7 @@ static void
 on_digest_signal(int sig)
 {
 	digest_signal = sig;
-	summary_cmd_cancel();
+	command_cancel();
 }
 
 int

@@ -18,7 +18,7 @@
 #include "log.h"
 #include "poller.h"
 #include "store.h"
-#include "summary_cmd.h"
+#include "command.h"
 #include "xmalloc.h"
 #include "zone.h"
 
@@ -165,7 +165,7 @@ digest_schedule_cancel(struct poller *p)
 {
 	/* A digest under way stops at its next summary_cmd, unwritten. */
 	if (p->digest.running)
-		summary_cmd_cancel();
+		command_cancel();
 }
 
 void

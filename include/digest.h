@@ -60,7 +60,7 @@ struct digest {
  * cfg's [digest] and [publishers]; the zone must be in use (zone.h).  A
  * failing summary_cmd is logged, one line per story, and the built-in
  * summary used.  0, or -1 with err: the state could not be read, or the
- * runs of summary_cmd were cancelled (summary_cmd_cancel: the process is
+ * runs of summary_cmd were cancelled (command_cancel: the process is
  * stopping).
  */
 int	digest_build(struct store *, uv_mutex_t *lock, const struct config *cfg,

@@ -1,10 +1,11 @@
 /*
- * The user's summariser command.  The daemon is threaded (libuv's
- * workers run digests), so the child is started with posix_spawn rather
- * than fork: nothing runs between fork and exec that could wait on a lock
- * another thread held.  Both pipes are non-blocking and served by one
- * poll(2) loop, so a child that never reads its stdin, or fills its
- * stdout before reading, cannot deadlock us; one deadline bounds the run.
+ * A user's command: the digest's summary_cmd, a feed's exec hook.  The
+ * daemon is threaded (libuv's workers run digests and hooks), so the
+ * child is started with posix_spawn rather than fork: nothing runs
+ * between fork and exec that could wait on a lock another thread held.
+ * Both pipes are non-blocking and served by one poll(2) loop, so a child
+ * that never reads its stdin, or fills its stdout before reading, cannot
+ * deadlock us; one deadline bounds the run.
  */
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -24,7 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "summary_cmd.h"
+#include "command.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -33,7 +34,7 @@ enum run_state {
 	RUN_DONE,		/* stdout reached end of file */
 	RUN_TIMEOUT,
 	RUN_OVERFLOW,		/* more than max_out bytes */
-	RUN_CANCELLED,		/* summary_cmd_cancel was called */
+	RUN_CANCELLED,		/* command_cancel was called */
 	RUN_POLL_FAILED		/* errno in error */
 };
 
@@ -46,6 +47,7 @@ struct run {
 	size_t		 inlen;
 	size_t		 off;		/* input written so far */
 	size_t		 max_out;
+	const struct command_opts *opts;
 	struct buf	 b;
 	long		 timeout_ms;
 	int64_t		 deadline;	/* CLOCK_MONOTONIC, in ms */
@@ -54,7 +56,7 @@ struct run {
 };
 
 /*
- * Set by summary_cmd_cancel, from a signal handler or another thread: an
+ * Set by command_cancel, from a signal handler or another thread: an
  * atomic int, lock-free, so safe in both.  Runs look at it every
  * CANCEL_CHECK_MS at least.
  */
@@ -63,6 +65,7 @@ static atomic_int cancelled;
 
 static int64_t	now_ms(void);
 static int	set_nonblock(int);
+static char	**environment(const char *const *);
 static int	spawn(struct run *, const char *);
 static void	feed(struct run *);
 static int	drain(struct run *);
@@ -104,7 +107,7 @@ spawn(struct run *r, const char *cmd)
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t none, dfl;
-	char *argv[4];
+	char *argv[4], **envp;
 	int inp[2], outp[2], rc;
 	pid_t pid;
 
@@ -120,6 +123,7 @@ spawn(struct run *r, const char *cmd)
 	argv[1] = "-c";
 	argv[2] = xstrdup(cmd);
 	argv[3] = NULL;
+	envp = environment(r->opts->env);
 	/*
 	 * The child starts with no signal blocked and with the signals a
 	 * daemon tends to ignore or block (SIGPIPE above all) at default,
@@ -138,7 +142,9 @@ spawn(struct run *r, const char *cmd)
 	    STDIN_FILENO)) == 0 &&
 	    (rc = posix_spawn_file_actions_adddup2(&fa, outp[1],
 	    STDOUT_FILENO)) == 0 &&
-	    (rc = posix_spawn_file_actions_addopen(&fa, STDERR_FILENO,
+	    (rc = r->opts->stderr_too ?
+	    posix_spawn_file_actions_adddup2(&fa, outp[1], STDERR_FILENO) :
+	    posix_spawn_file_actions_addopen(&fa, STDERR_FILENO,
 	    "/dev/null", O_WRONLY, 0)) == 0 &&
 	    /* No descriptor of the daemon's (a socket, the state) is its. */
 	    (rc = posix_spawn_file_actions_addclosefrom_np(&fa,
@@ -148,11 +154,11 @@ spawn(struct run *r, const char *cmd)
 	    (rc = posix_spawnattr_setsigdefault(&attr, &dfl)) == 0 &&
 	    (rc = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP |
 	    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)) == 0)
-		rc = posix_spawn(&pid, "/bin/sh", &fa, &attr, argv,
-		    environ);
+		rc = posix_spawn(&pid, "/bin/sh", &fa, &attr, argv, envp);
 	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	free(argv[2]);
+	free(envp);
 	close(inp[0]);
 	close(outp[1]);
 	if (rc != 0) {
@@ -167,6 +173,38 @@ spawn(struct run *r, const char *cmd)
 	if (set_nonblock(r->in) == -1 || set_nonblock(r->out) == -1)
 		return errno;
 	return 0;
+}
+
+/*
+ * The process's environment with extra's "NAME=value" strings in place
+ * of its own of those names (the array allocated, the strings lent).
+ */
+static char **
+environment(const char *const *extra)
+{
+	size_t n = 0, k = 0, x = 0, i, len;
+	char **envp;
+
+	while (environ[n] != NULL)
+		n++;
+	while (extra != NULL && extra[x] != NULL)
+		x++;
+	envp = xcalloc(n + x + 1, sizeof(*envp));
+	for (i = 0; i < n; i++) {
+		size_t e;
+
+		len = strcspn(environ[i], "=");
+		for (e = 0; e < x; e++)
+			if (strncmp(extra[e], environ[i], len) == 0 &&
+			    extra[e][len] == '=')
+				break;
+		if (e == x)
+			envp[k++] = environ[i];
+	}
+	for (i = 0; i < x; i++)
+		envp[k++] = (char *)(uintptr_t)extra[i];
+	envp[k] = NULL;
+	return envp;
 }
 
 /*
@@ -385,7 +423,7 @@ judge(struct run *r, enum run_state state, int status, char **out,
 	}
 	while (len > 0 && isspace((unsigned char)r->b.data[len - 1]))
 		len--;
-	if (len == 0) {
+	if (len == 0 && !r->opts->may_be_silent) {
 		snprintf(err, errlen, "printed nothing");
 		return -1;
 	}
@@ -398,6 +436,7 @@ judge(struct run *r, enum run_state state, int status, char **out,
 		snprintf(err, errlen, "printed a NUL byte");
 		return -1;
 	}
+	buf_add(&r->b, "", 0);		/* a string, also when empty */
 	r->b.data[len] = '\0';
 	r->b.len = len;
 	*out = buf_release(&r->b);
@@ -405,8 +444,8 @@ judge(struct run *r, enum run_state state, int status, char **out,
 }
 
 int
-summary_cmd_run(const char *cmd, const char *input, size_t inlen,
-    long timeout_ms, size_t max_out, char **out, char *err, size_t errlen)
+command_run(const char *cmd, const char *input, size_t inlen,
+    const struct command_opts *opts, char **out, char *err, size_t errlen)
 {
 	enum run_state state;
 	struct run r;
@@ -422,8 +461,9 @@ summary_cmd_run(const char *cmd, const char *input, size_t inlen,
 	r.in = r.out = -1;
 	r.input = input;
 	r.inlen = inlen;
-	r.max_out = max_out;
-	r.timeout_ms = timeout_ms > 0 ? timeout_ms : 0;
+	r.opts = opts;
+	r.max_out = opts->max_out;
+	r.timeout_ms = opts->timeout_ms > 0 ? opts->timeout_ms : 0;
 	r.deadline = now_ms();
 	/* LONG_MAX means "never" and must not overflow the deadline. */
 	r.deadline += r.timeout_ms < INT64_MAX - r.deadline ?
@@ -455,13 +495,13 @@ summary_cmd_run(const char *cmd, const char *input, size_t inlen,
 }
 
 void
-summary_cmd_cancel(void)
+command_cancel(void)
 {
 	atomic_store(&cancelled, 1);
 }
 
 int
-summary_cmd_cancelled(void)
+command_cancelled(void)
 {
 	return atomic_load(&cancelled);
 }

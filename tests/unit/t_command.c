@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "summary_cmd.h"
+#include "command.h"
 #include "test.h"
 #include "xmalloc.h"
 
@@ -23,16 +23,17 @@
 
 static char	reason[256];
 
-/* summary_cmd_run's answer; out (or NULL) is left in *got, to free. */
+/* command_run's answer; out (or NULL) is left in *got, to free. */
 static int
 run(const char *cmd, const char *in, size_t inlen, long timeout_ms,
     size_t max_out, char **got)
 {
+	struct command_opts opts = { .timeout_ms = timeout_ms,
+	    .max_out = max_out };
 	int rc;
 
 	reason[0] = '\0';
-	rc = summary_cmd_run(cmd, in, inlen, timeout_ms, max_out, got,
-	    reason, sizeof(reason));
+	rc = command_run(cmd, in, inlen, &opts, got, reason, sizeof(reason));
 	if (rc == -1 && *got != NULL)
 		TEST_FAIL("-1 but out is set");
 	return rc;
@@ -247,8 +248,10 @@ epipe_worker(void *arg)
 	int *rc = arg;
 
 	memset(in, 'b', 1 << 20);
-	*rc = summary_cmd_run("exec <&-; sleep 0.1; echo done", in, 1 << 20,
-	    2000, MAX_OUT, &out, err, sizeof(err));
+	struct command_opts opts = { .timeout_ms = 2000, .max_out = MAX_OUT };
+
+	*rc = command_run("exec <&-; sleep 0.1; echo done", in, 1 << 20,
+	    &opts, &out, err, sizeof(err));
 	if (*rc == 0 && strcmp(out, "done") != 0)
 		*rc = -2;
 	free(out);
@@ -287,6 +290,31 @@ TEST(test_no_fd_leak)
 	ASSERT_INT(open_fds(), before);
 }
 
+/* Extra environment, stderr joined to stdout, no output allowed. */
+TEST(test_hook_options)
+{
+	static const char *const env[] = { "AGGREGATOR_TITLE=Tram line",
+	    "HOME=/nowhere", NULL };
+	struct command_opts opts = { .timeout_ms = 2000, .max_out = MAX_OUT,
+	    .env = env, .stderr_too = 1 };
+	char *out = NULL, err[256];
+
+	ASSERT_INT(command_run("echo \"$AGGREGATOR_TITLE $HOME\"; echo oops >&2",
+	    "", 0, &opts, &out, err, sizeof(err)), 0);
+	ASSERT_STR(out, "Tram line /nowhere\noops");
+	free(out);
+	opts.may_be_silent = 1;
+	ASSERT_INT(command_run("true", "", 0, &opts, &out, err, sizeof(err)),
+	    0);
+	ASSERT_STR(out, "");
+	free(out);
+	opts.may_be_silent = 0;
+	ASSERT_INT(command_run("true", "", 0, &opts, &out, err, sizeof(err)),
+	    -1);
+	ASSERT_STR(err, "printed nothing");
+	ASSERT(no_children());
+}
+
 int
 main(void)
 {
@@ -300,5 +328,6 @@ main(void)
 	RUN(test_large_input);
 	RUN(test_worker_thread);
 	RUN(test_no_fd_leak);
+	RUN(test_hook_options);
 	return TEST_DONE();
 }
