@@ -148,6 +148,22 @@ const struct config_key config_keys[] = {
 	      "deliver the article's text from its page",
 	  .offset = CFG(fulltext) },
 
+	{ .name = "exec",
+	  .section = CONFIG_GLOBAL,
+	  .type = CONFIG_STRING,
+	  .help = "a command run after each delivered entry, the entry as "
+	      "JSON on its stdin",
+	  .offset = CFG(exec) },
+
+	{ .name = "exec_timeout",
+	  .section = CONFIG_GLOBAL,
+	  .type = CONFIG_DURATION,
+	  .min = 1,
+	  .max = 3600,
+	  .def = "30s",
+	  .help = "how long an exec command may run",
+	  .offset = CFG(exec_timeout) },
+
 	/* Filter rules: each line adds one, in order (filter.h). */
 	{ .name = "drop_title",
 	  .section = CONFIG_GLOBAL,
@@ -376,6 +392,13 @@ const struct config_key config_keys[] = {
 	  .choices = "never auto always",
 	  .help = "overrides [aggregator]'s fulltext",
 	  .offset = FEED(fulltext) },
+
+	/* Unset, it is [aggregator]'s exec: see finish_feed. */
+	{ .name = "exec",
+	  .section = CONFIG_FEED,
+	  .type = CONFIG_STRING,
+	  .help = "overrides [aggregator]'s exec",
+	  .offset = FEED(exec) },
 
 	/* A feed's own filter rules, tried before [aggregator]'s. */
 	{ .name = "drop_title",
@@ -1038,6 +1061,8 @@ finish_feed(struct parser *p, struct feed_conf *f)
 	if (f->fulltext < 0)
 		f->fulltext = p->cfg->fulltext;
 	filter_rules_append(&f->filters, &p->cfg->filters);
+	if (f->exec == NULL)
+		f->exec = xstrdup_or_null(p->cfg->exec);
 }
 
 /* Relative paths are relative to the config file's folder. */
@@ -1258,6 +1283,7 @@ config_feed_copy(struct feed_conf *out, const struct feed_conf *fc)
 	out->name = xstrdup(fc->name);
 	out->url = xstrdup(fc->url);
 	out->title = xstrdup_or_null(fc->title);
+	out->exec = xstrdup_or_null(fc->exec);
 	memset(&out->filters, 0, sizeof(out->filters));
 	filter_rules_append(&out->filters, &fc->filters);
 }
@@ -1268,6 +1294,7 @@ config_feed_clear(struct feed_conf *fc)
 	free(fc->name);
 	free(fc->url);
 	free(fc->title);
+	free(fc->exec);
 	filter_rules_clear(&fc->filters);
 	memset(fc, 0, sizeof(*fc));
 }

@@ -87,6 +87,12 @@ deliver_init(struct delivery *d, const struct entry *entries, size_t n)
 	}
 }
 
+int
+deliver_landed(const struct delivery *d, size_t i)
+{
+	return d->step != NULL && d->step[i] == STEP_NEW;
+}
+
 void
 deliver_clear(struct delivery *d)
 {

@@ -17,6 +17,7 @@
 #include "filter.h"
 #include "fulltext.h"
 #include "group.h"
+#include "hook.h"
 #include "log.h"
 #include "poller.h"
 #include "schedule.h"
@@ -634,6 +635,28 @@ job_stories(struct job *j, struct entry *v, size_t n)
 }
 
 /*
+ * The feed's exec for each entry d put in new/, at most HOOKS_AT_ONCE
+ * across the workers; delivery is done and stays so whatever they do.
+ */
+static void
+job_hooks(struct job *j, const struct delivery *d)
+{
+	struct poller *p = j->p;
+	char *path;
+
+	for (size_t i = 0; i < d->n; i++) {
+		if (!deliver_landed(d, i))
+			continue;
+		path = xasprintf("%s/new/%s", p->spool, d->names[i]);
+		uv_sem_wait(&p->hooks);
+		(void)hook_run(j->conf.exec, &d->entries[i], path,
+		    atomic_load(&p->exec_timeout));
+		uv_sem_post(&p->hooks);
+		free(path);
+	}
+}
+
+/*
  * Delivers n fresh entries (and marks the older ones of a first poll
  * seen) through the group commit, their stories first.
  */
@@ -662,6 +685,8 @@ job_deliver(struct job *j, struct entry *fresh, size_t nfresh,
 			job_fail(j, "state", "%s", d.err);
 		j->fatal = 1;
 	}
+	if (j->conf.exec != NULL)
+		job_hooks(j, &d);
 	deliver_clear(&d);
 }
 

@@ -7,6 +7,7 @@
 #ifndef POLLER_H
 #define POLLER_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -121,6 +122,8 @@ struct poller {
 	struct strmap		*page_keys;
 	size_t			 pages_running;
 	struct fulltext_sites	*sites;		/* [sites]; a reload's replace them */
+	uv_sem_t		 hooks;		/* HOOKS_AT_ONCE places for exec */
+	atomic_long		 exec_timeout;	/* seconds; a reload may change it */
 	struct job		**jobs;		/* every live job, removed ones too */
 	size_t			 njobs;
 	size_t			 capjobs;

@@ -23,7 +23,7 @@ same_conf(const struct feed_conf *a, const struct feed_conf *b)
 {
 	return strcmp(a->url, b->url) == 0 && streq_null(a->title, b->title) &&
 	    a->interval == b->interval && a->backfill == b->backfill &&
-	    a->fulltext == b->fulltext &&
+	    a->fulltext == b->fulltext && streq_null(a->exec, b->exec) &&
 	    filter_rules_equal(&a->filters, &b->filters);
 }
 
@@ -58,6 +58,7 @@ reload_settings(struct poller *p, const struct config *cfg)
 	/* A worker reading pages keeps the rules it started with. */
 	fulltext_sites_unref(p->sites);
 	p->sites = fulltext_sites_new(cfg);
+	atomic_store(&p->exec_timeout, cfg->exec_timeout);
 	uv_mutex_lock(&p->store_lock);
 	store_set_recent_limit(p->store, (size_t)p->max_entries);
 	uv_mutex_unlock(&p->store_lock);

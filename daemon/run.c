@@ -18,6 +18,7 @@
 #include <uv.h>
 
 #include "atom.h"
+#include "command.h"
 #include "config.h"
 #include "date.h"
 #include "deliver.h"
@@ -25,6 +26,7 @@
 #include "entry.h"
 #include "fetch.h"
 #include "fulltext.h"
+#include "hook.h"
 #include "group.h"
 #include "log.h"
 #include "maildir.h"
@@ -622,6 +624,8 @@ on_stop_signal(uv_signal_t *sig, int signum)
 	notify_stopping();
 	p->stopping = 1;
 	digest_schedule_cancel(p);
+	/* exec hooks under way end now: their entries are delivered. */
+	command_cancel();
 	for (size_t i = 0; i < p->njobs; i++)
 		uv_timer_stop(&p->jobs[i]->timer);
 	uv_signal_stop(&p->sighup);
@@ -721,6 +725,7 @@ poller_init(struct poller *p, const char *path, const struct config *cfg,
 	p->group_stories = cfg->group != 0;
 	p->story_window = cfg->story_window;
 	p->sites = fulltext_sites_new(cfg);
+	atomic_init(&p->exec_timeout, cfg->exec_timeout);
 	p->limits.max_total = (int)cfg->max_connections;
 	p->limits.max_per_host = (int)cfg->max_per_host;
 	p->limits.timeout = cfg->timeout;
@@ -740,7 +745,8 @@ poller_init(struct poller *p, const char *path, const struct config *cfg,
 	if (poller_open(p, cfg) == -1)
 		return -1;
 	if (uv_loop_init(&p->loop) != 0 || uv_mutex_init(&p->store_lock) != 0 ||
-	    uv_mutex_init(&p->story_lock) != 0)
+	    uv_mutex_init(&p->story_lock) != 0 ||
+	    uv_sem_init(&p->hooks, HOOKS_AT_ONCE) != 0)
 		fatalx("cannot initialise the event loop");
 	p->group = group_new(p->store, &p->store_lock, p->spool);
 	/*
@@ -790,6 +796,7 @@ poller_finish(struct poller *p)
 	group_free(p->group);
 	uv_mutex_destroy(&p->store_lock);
 	uv_mutex_destroy(&p->story_lock);
+	uv_sem_destroy(&p->hooks);
 	rc = uv_loop_close(&p->loop);
 	if (rc != 0)
 		log_warnx("event loop closed with handles open: %s",

@@ -22,6 +22,7 @@ struct feed_conf {
 	long	 enabled;	/* 0 when "enabled = no" */
 	long	 backfill;	/* entries a first poll delivers; CONFIG_ALL */
 	long	 fulltext;	/* enum fulltext */
+	char	*exec;		/* run after each delivered entry, or NULL */
 	/* Its own filter rules, then [aggregator]'s, in the file's order. */
 	struct filter_rules filters;
 	int	 line;		/* where its section starts (0 for OPML) */
@@ -73,6 +74,8 @@ struct config {
 	long		 max_body;
 	long		 backfill;
 	long		 fulltext;	/* enum fulltext */
+	char		*exec;		/* every feed's hook unless its own */
+	long		 exec_timeout;	/* seconds */
 	struct filter_rules filters;	/* every feed's, after its own */
 	long		 story_window;	/* seconds */
 	long		 group;		/* merged feed: one entry per story */

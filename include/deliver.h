@@ -45,6 +45,8 @@ struct delivery {
 
 void	deliver_init(struct delivery *, const struct entry *entries,
 	    size_t n);
+/* Whether entry i is now in new/, as names[i]. */
+int	deliver_landed(const struct delivery *, size_t i);
 void	deliver_clear(struct delivery *);
 
 /*
