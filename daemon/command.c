@@ -427,6 +427,7 @@ judge(struct run *r, enum run_state state, int status, char **out,
 		snprintf(err, errlen, "printed nothing");
 		return -1;
 	}
+	buf_add(&r->b, "", 0);		/* a string, also when empty */
 	if (!utf8_valid(r->b.data, len)) {
 		snprintf(err, errlen, "printed invalid UTF-8");
 		return -1;
@@ -436,7 +437,6 @@ judge(struct run *r, enum run_state state, int status, char **out,
 		snprintf(err, errlen, "printed a NUL byte");
 		return -1;
 	}
-	buf_add(&r->b, "", 0);		/* a string, also when empty */
 	r->b.data[len] = '\0';
 	r->b.len = len;
 	*out = buf_release(&r->b);
