@@ -1,0 +1,20 @@
+/*
+ * Subscriptions on the command line (SPEC "Subscriptions"): list the
+ * feeds, export them as OPML 2.0.
+ */
+#ifndef SUBS_H
+#define SUBS_H
+
+/*
+ * aggregator list: a line per feed of the config at path, tab-separated:
+ * name, URL (password hidden), interval in seconds, whether enabled and
+ * its last poll's outcome from the state ("never" before one).  Returns
+ * the exit status.
+ */
+int	subs_list(const char *path);
+/*
+ * aggregator export: an OPML 2.0 document of every feed of the config at
+ * path on stdout (passwords in URLs left out).  Returns the exit status.
+ */
+int	subs_export(const char *path);
+#endif
