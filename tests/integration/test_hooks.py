@@ -32,6 +32,13 @@ def make_hook(tmp_path, name="hook.sh", body=HOOK):
     return hook, out
 
 
+def running(args):
+    """Whether a live process (not a zombie) runs with exactly args."""
+    ps = os.popen("ps -eo stat=,args=").read().splitlines()
+    return any(l.split(None, 1)[1:] == [args] and not l.startswith("Z")
+               for l in ps)
+
+
 def runs(out):
     got = []
     for p in sorted(out.glob("*.json")):
@@ -89,7 +96,7 @@ def test_failing_hook_is_tried_twice_and_delivery_stands(server, work, tmp_path)
 
 
 def test_hanging_hook_is_cut_at_its_timeout(server, work, tmp_path):
-    hook, out = make_hook(tmp_path, body="#!/bin/sh\nsleep 30\n")
+    hook, out = make_hook(tmp_path, body="#!/bin/sh\nsleep 37.1\n")
     server.set("/feed.xml", rss_feed("News", numbered_items("n", 1)))
     work.write_config({"news": server.url("/feed.xml")}, exec=str(hook),
                       exec_timeout="1s")
@@ -100,7 +107,7 @@ def test_hanging_hook_is_cut_at_its_timeout(server, work, tmp_path):
     assert len(work.messages()) == 1
     assert "timed out after 1s" in res.stderr
     # No process of the hook's is left.
-    assert "sleep 30" not in os.popen("ps -eo args").read()
+    assert not running("sleep 37.1")
 
 
 def test_feed_exec_overrides_the_default(server, work, tmp_path):
@@ -122,7 +129,7 @@ def test_feed_exec_overrides_the_default(server, work, tmp_path):
 def test_stop_ends_a_hook_under_way(server, work, tmp_path):
     from daemonproc import Daemon
     started = tmp_path / "started"
-    hook, out = make_hook(tmp_path, body="#!/bin/sh\ntouch %s\nsleep 60\n" % started)
+    hook, out = make_hook(tmp_path, body="#!/bin/sh\ntouch %s\nsleep 61.3\n" % started)
     server.set("/feed.xml", rss_feed("News", numbered_items("n", 1)))
     work.write_config({"news": {"url": server.url("/feed.xml"), "interval": "1s"}},
                       exec=str(hook), exec_timeout="120s")
@@ -132,4 +139,4 @@ def test_stop_ends_a_hook_under_way(server, work, tmp_path):
         assert d.stop() == 0, d.log()
         assert time.monotonic() - t0 < 5, d.log()
     assert len(work.messages()) == 1
-    assert "sleep 60" not in os.popen("ps -eo args").read()
+    assert not running("sleep 61.3")
