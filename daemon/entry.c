@@ -173,6 +173,78 @@ entry_key_scoped(const struct feed_entry *fe, const char *scope,
 	return scoped;
 }
 
+/* Whether the ", "-separated list has the keyword k (n bytes). */
+static int
+keyword_in(const char *list, const char *k, size_t n)
+{
+	for (const char *p = list; *p != '\0'; ) {
+		size_t m = strcspn(p, ",");
+
+		if (m == n && strncmp(p, k, n) == 0)
+			return 1;
+		p += m;
+		p += strspn(p, ", ");
+	}
+	return 0;
+}
+
+/* The categories' terms (else labels), one line, each once. */
+static char *
+entry_keywords(const struct feed_entry *fe)
+{
+	struct buf b;
+	char *t, *k;
+	size_t i, n;
+
+	buf_init(&b);
+	for (i = 0; i < fe->ntags; i++) {
+		k = fe->tags[i].term != NULL && fe->tags[i].term[0] != '\0' ?
+		    fe->tags[i].term : fe->tags[i].label;
+		if (k == NULL)
+			continue;
+		t = text_clean(k, TEXT_CLEAN_LINE);
+		/* A comma would split the keyword in two. */
+		for (char *c = t; *c != '\0'; c++)
+			if (*c == ',')
+				*c = ' ';
+		n = strlen(t);
+		if (n > 0 && (b.len == 0 || !keyword_in(b.data, t, n))) {
+			if (b.len > 0)
+				buf_addstr(&b, ", ");
+			buf_addstr(&b, t);
+		}
+		free(t);
+	}
+	return b.len > 0 ? buf_release(&b) : (buf_free(&b), NULL);
+}
+
+/* The http(s) enclosures, "URL\tTYPE\tLENGTH" a line each. */
+static char *
+entry_enclosures(const struct feed_entry *fe)
+{
+	struct buf b;
+	char *type, *len;
+	size_t i, n = 0;
+
+	buf_init(&b);
+	for (i = 0; i < fe->nenclosures && n < ENTRY_ENCLOSURES_MAX; i++) {
+		const struct feed_enclosure *en = &fe->enclosures[i];
+
+		if (!url_is_http(en->href) || strlen(en->href) > ENTRY_URL_MAX ||
+		    strpbrk(en->href, " \t\r\n") != NULL)
+			continue;
+		type = text_clean(en->type ? en->type : "", TEXT_CLEAN_LINE);
+		len = xstrndup(en->length ? en->length : "",
+		    en->length ? strspn(en->length, "0123456789") : 0);
+		buf_printf(&b, "%s\t%.100s\t%.20s\n", en->href,
+		    strchr(type, '\t') ? "" : type, len);
+		free(type);
+		free(len);
+		n++;
+	}
+	return b.len > 0 ? buf_release(&b) : (buf_free(&b), NULL);
+}
+
 void
 entry_from_feed(struct entry *e, const struct feed_doc *doc,
     const struct feed_entry *fe, const char *name, const char *url,
@@ -227,6 +299,8 @@ entry_from_feed(struct entry *e, const struct feed_doc *doc,
 	/* An id that is no IRI cannot stand for the feed in atom:source. */
 	if (doc != NULL && doc->id != NULL && url_is_absolute(doc->id))
 		e->source_id = xstrdup(doc->id);
+	e->keywords = entry_keywords(fe);
+	e->enclosures = entry_enclosures(fe);
 	entry_bound(e);
 }
 
@@ -312,7 +386,7 @@ static void
 entry_bound(struct entry *e)
 {
 	if (entry_cut_text(&e->title) + entry_cut_text(&e->feed_title) +
-	    entry_cut_text(&e->author) > 0)
+	    entry_cut_text(&e->author) + entry_cut_text(&e->keywords) > 0)
 		e->cut |= ENTRY_CUT_TEXT;
 	if (entry_cut_html(&e->content))
 		e->cut |= ENTRY_CUT_CONTENT;
@@ -335,6 +409,8 @@ entry_clear(struct entry *e)
 	free(e->author);
 	free(e->content);
 	free(e->source_id);
+	free(e->keywords);
+	free(e->enclosures);
 	free(e->story_text);
 	free(e->story_links);
 	free(e->story_vec);

@@ -428,6 +428,15 @@ msg_plain_part(const struct entry *e, const char *content)
 		buf_addstr(&b, text);
 		free(text);
 	}
+	/* Enclosures: their URLs, a line each, after the link. */
+	for (const char *p = e->enclosures; p != NULL && *p != '\0';
+	    p += strcspn(p, "\n") + 1) {
+		if (p != e->enclosures)
+			buf_addc(&b, '\n');
+		else if (b.len > 0)
+			buf_addstr(&b, "\n\n");
+		buf_add(&b, p, strcspn(p, "\t\n"));
+	}
 	buf_addc(&b, '\n');
 	buf_addc(&b, '\0');
 	return buf_release(&b);
@@ -451,6 +460,17 @@ msg_html_part(const struct entry *e, const char *content)
 	text_html_link(&b, title, link);
 	buf_addstr(&b, "</h1>\n");
 	buf_addstr(&b, content);
+	for (const char *p = e->enclosures; p != NULL && *p != '\0';
+	    p += strcspn(p, "\n") + 1) {
+		char *url = xstrndup(p, strcspn(p, "\t\n"));
+
+		buf_addstr(&b, p == e->enclosures ? "\n<ul>\n<li>" : "<li>");
+		text_html_link(&b, url, url);
+		buf_addstr(&b, "</li>\n");
+		free(url);
+	}
+	if (e->enclosures != NULL)
+		buf_addstr(&b, "</ul>");
 	buf_addstr(&b, "\n</body>\n</html>\n");
 	buf_addc(&b, '\0');
 	free(title);
@@ -543,6 +563,38 @@ message_alternative(struct buf *b, const char *id, const char *plain,
 	msg_delimiter(b, boundary, 1);
 }
 
+/*
+ * Each enclosure as an X-RSS-Enclosure header, "URL (TYPE, N bytes)",
+ * for the mail readers and filters of podcasts.
+ */
+static void
+msg_enclosures(struct buf *b, const struct entry *e)
+{
+	const char *p, *t1, *t2;
+	size_t n;
+	char *v;
+
+	for (p = e->enclosures; p != NULL && *p != '\0'; p += n + 1) {
+		n = strcspn(p, "\n");
+		t1 = memchr(p, '\t', n);
+		t2 = t1 != NULL ? memchr(t1 + 1, '\t', (size_t)(p + n - t1 - 1)) :
+		    NULL;
+		if (t2 == NULL)
+			break;
+		if (t2 > t1 + 1 && p + n > t2 + 1)
+			v = xasprintf("%.*s (%.*s, %.*s bytes)", (int)(t1 - p), p,
+			    (int)(t2 - t1 - 1), t1 + 1, (int)(p + n - t2 - 1),
+			    t2 + 1);
+		else if (t2 > t1 + 1)
+			v = xasprintf("%.*s (%.*s)", (int)(t1 - p), p,
+			    (int)(t2 - t1 - 1), t1 + 1);
+		else
+			v = xstrndup(p, (size_t)(t1 - p));
+		msg_header(b, "X-RSS-Enclosure", v);
+		free(v);
+	}
+}
+
 char *
 message_render(const struct entry *e, size_t *len)
 {
@@ -565,6 +617,9 @@ message_render(const struct entry *e, size_t *len)
 		msg_header(&b, "X-RSS-URL", e->link);
 	if (e->id != NULL && e->id[0] != '\0')
 		msg_header(&b, "X-RSS-ID", e->id);
+	if (e->keywords != NULL)
+		msg_header(&b, "Keywords", e->keywords);
+	msg_enclosures(&b, e);
 	msg_story(&b, e);
 	plain = msg_plain_part(e, content);
 	html = msg_html_part(e, content);

@@ -23,6 +23,9 @@
 #define ENTRY_CONTENT_MAX	(1024 * 1024)
 #define ENTRY_URL_MAX		8192
 
+/* Enclosures an entry carries into its message, at most. */
+#define ENTRY_ENCLOSURES_MAX	16
+
 /* What entry_from_feed cut to those bounds, in struct entry's cut. */
 #define ENTRY_CUT_TEXT		0x01	/* a title, author or feed title */
 #define ENTRY_CUT_CONTENT	0x02
@@ -43,6 +46,10 @@ struct entry {
 	time_t	 published;		/* as the feed says, 0 when it does not */
 	time_t	 updated;		/* as the feed says, 0 when it does not */
 	char	*source_id;		/* the feed's own id (an IRI), or NULL */
+	char	*keywords;		/* its categories, ", " apart, or NULL */
+	char	*enclosures;		/* http(s) enclosures, a line each:
+					   "URL\tTYPE\tLENGTH" ("" unknown);
+					   NULL when none */
 	unsigned int cut;		/* ENTRY_CUT_* */
 	/* Its story (story.h): the root's key, "" until assigned. */
 	char	 story[KEY_HEX_SIZE];
