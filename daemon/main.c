@@ -51,6 +51,7 @@ static const char usage_text[] =
 "                                                 parse one feed, print JSON\n"
 "       aggregator extract FILE [--base-url URL] [--content-type TYPE] [--json]\n"
 "                                                 the article in a saved page\n"
+"       aggregator init [DIR]                     a starter config, delivering into ~/Maildir\n"
 "       aggregator [-c FILE] list                 the feeds, a line each, with their last poll\n"
 "       aggregator [-c FILE] export               the feeds as OPML 2.0\n"
 "       aggregator [-c FILE] filter-test [FEED]   each entry's filter verdict; writes nothing\n"
@@ -486,6 +487,8 @@ run_command(const char *config, int argc, char **argv, int once,
 		return digest_command(config, argc, argv, ropts->quiet);
 	if (strcmp(argv[0], "extract") == 0)
 		return extract_command(config, argc, argv);
+	if (strcmp(argv[0], "init") == 0 && argc <= 2)
+		return subs_init(argc == 2 ? argv[1] : NULL);
 	if (strcmp(argv[0], "list") == 0 && argc == 1)
 		return subs_list(config);
 	if (strcmp(argv[0], "export") == 0 && argc == 1)

@@ -1,8 +1,12 @@
 /*
  * Subscriptions on the command line: the config's feeds listed, with
  * what the state says of their last poll, and exported as OPML 2.0 for
- * any other reader (which the config's own "opml =" reads back).
+ * any other reader (which the config's own "opml =" reads back); a
+ * starter config for a new user.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +17,7 @@
 #include "config.h"
 #include "date.h"
 #include "log.h"
+#include "savefile.h"
 #include "store.h"
 #include "subs.h"
 #include "text.h"
@@ -116,5 +121,87 @@ subs_export(const char *path)
 	    fflush(stdout) == EOF ? EXIT_LOCAL : EXIT_OK;
 	buf_free(&b);
 	config_free(&cfg);
+	return rc;
+}
+
+static const char starter[] =
+"# aggregator's config, written by aggregator init.  Every key is in\n"
+"# aggregator(1) and in config/aggregator.conf.example.\n"
+"\n"
+"[aggregator]\n"
+"# A message per new entry (mutt -f ~/Maildir); the state of what was\n"
+"# delivered, and the newest entries as one Atom feed, beside this file.\n"
+"spool = %s/Maildir\n"
+"state = state.db\n"
+"output = merged.atom\n"
+"interval = 30m\n"
+"\n"
+"# A section per feed; then: aggregator -c %s --once\n"
+"# [feed.example]\n"
+"# url = https://example.com/feed.xml\n";
+
+/* mkdir -p, the folders made 0700. */
+static int
+make_dirs(const char *dir)
+{
+	char *d = xstrdup(dir);
+	int rc = 0;
+
+	for (char *p = d + 1; rc == 0; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+
+		*p = '\0';
+		if (mkdir(d, 0700) == -1 && errno != EEXIST)
+			rc = -1;
+		*p = c;
+		if (c == '\0')
+			break;
+	}
+	free(d);
+	return rc;
+}
+
+int
+subs_init(const char *dir)
+{
+	const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
+	struct savefile sf;
+	char *folder, *path, *text, err[512];
+	int rc = EXIT_OK;
+
+	if (home == NULL || home[0] != '/') {
+		log_error("init: HOME is not set to a folder");
+		return EXIT_USAGE;
+	}
+	if (dir != NULL)
+		folder = xstrdup(dir);
+	else if (xdg != NULL && xdg[0] == '/')
+		folder = xasprintf("%s/aggregator", xdg);
+	else
+		folder = xasprintf("%s/.config/aggregator", home);
+	path = xasprintf("%s/aggregator.conf", folder);
+	if (access(path, F_OK) == 0) {
+		log_error("init: %s exists already; it is left as it is", path);
+		free(folder);
+		free(path);
+		return EXIT_USAGE;
+	}
+	text = xasprintf(starter, home, path);
+	if (make_dirs(folder) == -1) {
+		log_warn("init: %s", folder);
+		rc = EXIT_LOCAL;
+	} else if (savefile_prepare(&sf, "init", path, text, strlen(text), err,
+	    sizeof(err)) == -1 ||
+	    savefile_commit(&sf, "init", err, sizeof(err)) == -1) {
+		log_error("%s", err);
+		rc = EXIT_LOCAL;
+	} else
+		printf("aggregator: wrote %s; add a feed to it, then run "
+		    "aggregator -c %s --once\n", path, path);
+	free(text);
+	free(folder);
+	free(path);
 	return rc;
 }

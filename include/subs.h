@@ -1,6 +1,6 @@
 /*
  * Subscriptions on the command line (SPEC "Subscriptions"): list the
- * feeds, export them as OPML 2.0.
+ * feeds, export them as OPML 2.0, start a config of one's own.
  */
 #ifndef SUBS_H
 #define SUBS_H
@@ -17,4 +17,10 @@ int	subs_list(const char *path);
  * path on stdout (passwords in URLs left out).  Returns the exit status.
  */
 int	subs_export(const char *path);
+/*
+ * aggregator init [DIR]: a starter config in DIR (default
+ * $XDG_CONFIG_HOME/aggregator, else ~/.config/aggregator), delivering
+ * into ~/Maildir, never over an existing one.  Returns the exit status.
+ */
+int	subs_init(const char *dir);
 #endif
