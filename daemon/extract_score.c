@@ -193,52 +193,50 @@ xlink_density(const struct xdoc *d, uint32_t i)
 	return (float)d->st[i].link_chars / (float)d->st[i].chars;
 }
 
+/* Attribute name of node i, lowercase, into buf ("" when absent). */
+static void
+lower_attr(const struct html_tree *t, uint32_t i, const char *name,
+    char *buf, size_t size)
+{
+	const char *s = html_tree_attr(t, i, name);
+	size_t k = 0;
+
+	for (; s != NULL && *s != '\0' && k + 1 < size; s++)
+		buf[k++] = (char)(*s >= 'A' && *s <= 'Z' ? *s + 32 : *s);
+	buf[k] = '\0';
+}
+
 void
 xclass_id(const struct html_tree *t, uint32_t i, char *buf, size_t size)
 {
-	const char *c = html_tree_attr(t, i, "class");
-	const char *id = html_tree_attr(t, i, "id");
-	size_t k = 0;
-	const char *s;
+	size_t k;
 
-	for (s = c ? c : ""; *s != '\0' && k + 2 < size; s++)
-		buf[k++] = (char)(*s >= 'A' && *s <= 'Z' ? *s + 32 : *s);
+	lower_attr(t, i, "class", buf, size - 1);
+	k = strlen(buf);
 	buf[k++] = ' ';
-	for (s = id ? id : ""; *s != '\0' && k + 1 < size; s++)
-		buf[k++] = (char)(*s >= 'A' && *s <= 'Z' ? *s + 32 : *s);
-	buf[k] = '\0';
+	lower_attr(t, i, "id", buf + k, size - k);
+}
+
+/* A hint's weight: -25 for a negative word, +25 for a positive one. */
+static int
+hint_weight(const char *s)
+{
+	return (xhint(s, negative) ? -25 : 0) + (xhint(s, positive) ? 25 : 0);
 }
 
 int
 xclass_weight(const struct xdoc *d, uint32_t i)
 {
-	char ci[256];
-	const char *c, *id;
-	int w = 0;
+	char v[256];
+	int w;
 
 	if (!(d->flags & X_WEIGHT_CLASSES))
 		return 0;
-	xclass_id(&d->t, i, ci, sizeof(ci));
-	/* class and id are weighed apart: split at the space. */
-	c = ci;
-	id = strchr(ci, ' ');
-	if (id != NULL && id > c) {
-		char cls[256];
-
-		memcpy(cls, c, (size_t)(id - c));
-		cls[id - c] = '\0';
-		if (xhint(cls, negative))
-			w -= 25;
-		if (xhint(cls, positive))
-			w += 25;
-	}
-	if (id != NULL && id[1] != '\0') {
-		if (xhint(id + 1, negative))
-			w -= 25;
-		if (xhint(id + 1, positive))
-			w += 25;
-	}
-	return w;
+	/* class and id are weighed apart, as Readability weighs them. */
+	lower_attr(&d->t, i, "class", v, sizeof(v));
+	w = hint_weight(v);
+	lower_attr(&d->t, i, "id", v, sizeof(v));
+	return w + hint_weight(v);
 }
 
 static float
