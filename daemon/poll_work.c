@@ -697,20 +697,15 @@ job_deliver(struct job *j, struct entry *fresh, size_t nfresh,
 static size_t
 job_pages_plan(struct job *j, struct entry *fresh, size_t nfresh)
 {
-	size_t i, n = 0;
-
-	for (i = 0; i < nfresh; i++)
-		if (fulltext_wanted(&fresh[i], j->conf.fulltext))
-			n++;
-	if (n == 0)
-		return 0;
-	j->pages = xcalloc(n, sizeof(*j->pages));
-	for (i = 0; i < nfresh; i++)
-		if (fulltext_wanted(&fresh[i], j->conf.fulltext)) {
-			j->pages[j->npages].j = j;
-			j->pages[j->npages++].entry = i;
-		}
-	return n;
+	for (size_t i = 0; i < nfresh; i++) {
+		if (!fulltext_wanted(&fresh[i], j->conf.fulltext))
+			continue;
+		if (j->pages == NULL)
+			j->pages = xcalloc(nfresh - i, sizeof(*j->pages));
+		j->pages[j->npages].j = j;
+		j->pages[j->npages++].entry = i;
+	}
+	return j->npages;
 }
 
 void
