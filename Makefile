@@ -47,7 +47,7 @@ SANITIZE	:= -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 .PHONY: all deps deps-test pkgs-ok run check test test-sanitized \
 	check-unit check-integration check-conformance check-fuzz asan-check \
-	install clean deps-fuzz fuzz fuzz-smoke fuzz-regress
+	install clean deps-fuzz fuzz fuzz-smoke fuzz-regress print-ldlibs
 
 all: $(BIN)
 
@@ -202,6 +202,10 @@ check-fuzz: deps-fuzz
 fuzz-smoke: deps-fuzz
 	@$(MAKE) --no-print-directory fuzz-regress
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20
+
+# The libraries a program linked with build/*.o needs (bench/ builds some).
+print-ldlibs:
+	@echo $(LDLIBS)
 
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/aggregator \

@@ -29,8 +29,7 @@ done
 WORK=$(mktemp -d /tmp/digest-bench.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT INT TERM
 
-LIBS="$(pkg-config --libs libcurl libxml-2.0 libuv sqlite3 libcrypto \
-    libsystemd jansson zlib libutf8proc) -lstemmer -lm"
+LIBS=$(make -s -C "$ROOT" print-ldlibs)
 OBJS=$(ls "$ROOT"/build/*.o | grep -v '/main\.o$')
 for tool in digest_fill digest_time; do
 	cc -O2 -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -I"$ROOT/include" \

@@ -55,8 +55,7 @@ mkdir "$WORK/obj" "$WORK/pages" "$WORK/out"
 for o in "$ROOT"/build/*.o; do
 	[ "$(basename "$o")" = main.o ] || cp "$o" "$WORK/obj/"
 done
-LIBS="$(pkg-config --libs libcurl libxml-2.0 libuv sqlite3 libcrypto \
-    libsystemd jansson zlib libutf8proc) -lstemmer -lm"
+LIBS=$(make -s -C "$ROOT" print-ldlibs)
 CFLAGS="-O2 -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -I$ROOT/include"
 OBJS=$(ls "$WORK"/obj/*.o)
 NOPARSE=$(ls "$WORK"/obj/*.o | grep -v '/html_parse\.o$')

@@ -73,8 +73,7 @@ $PY "$KIT/score.py" "$SET" "$WORK/predicted.json" ${VERBOSE:+-v}
 echo "once: wall ${WALL}s peak RSS ${RSS} KiB"
 
 # The tools below link the daemon's own objects.
-LIBS="$(pkg-config --libs libcurl libxml-2.0 libuv sqlite3 libcrypto \
-    libsystemd jansson zlib libutf8proc) -lstemmer -lm"
+LIBS=$(make -s -C "$ROOT" print-ldlibs)
 OBJS=$(ls "$ROOT"/build/*.o | grep -v '/main\.o$')
 for tool in story_replay story_load; do
 	cc -O2 -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -I"$ROOT/include" \
