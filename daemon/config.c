@@ -19,6 +19,7 @@
 #include "config.h"
 #include "extract.h"
 #include "fetch.h"
+#include "folder.h"
 #include "log.h"
 #include "opml.h"
 #include "schedule.h"
@@ -400,6 +401,13 @@ const struct config_key config_keys[] = {
 	  .help = "overrides [aggregator]'s exec",
 	  .offset = FEED(exec) },
 
+	{ .name = "folder",
+	  .section = CONFIG_FEED,
+	  .type = CONFIG_FOLDER,
+	  .help = "a Maildir++ folder in the spool for its messages; "
+	      "/ or . nests",
+	  .offset = FEED(folder) },
+
 	/* A feed's own filter rules, tried before [aggregator]'s. */
 	{ .name = "drop_title",
 	  .section = CONFIG_FEED,
@@ -682,14 +690,15 @@ set_key(struct parser *p, const struct config_key *k, void *base,
 {
 	char **sp = key_string(k, base);
 	long *lp = (long *)((char *)base + k->offset);
+	char *end, why[256];
 	long n;
-	char *end;
 
 	switch (k->type) {
 	case CONFIG_STRING:
 	case CONFIG_PATH:
 	case CONFIG_URL:
 	case CONFIG_ZONE:
+	case CONFIG_FOLDER:
 		if (*value == '\0') {
 			config_error(p, "empty value for \"%s\"", k->name);
 			return;
@@ -702,6 +711,12 @@ set_key(struct parser *p, const struct config_key *k, void *base,
 		if (k->type == CONFIG_ZONE && !valid_timezone(value)) {
 			config_error(p, "unknown time zone for \"%s\": \"%s\" "
 			    "(an IANA name such as Asia/Seoul)", k->name, value);
+			return;
+		}
+		if (k->type == CONFIG_FOLDER && folder_check(value, why,
+		    sizeof(why)) == -1) {
+			config_error(p, "bad folder for \"%s\": \"%s\" (%s)",
+			    k->name, value, why);
 			return;
 		}
 		/* A bad URL is kept so it is not reported missing too. */
@@ -1284,6 +1299,7 @@ config_feed_copy(struct feed_conf *out, const struct feed_conf *fc)
 	out->url = xstrdup(fc->url);
 	out->title = xstrdup_or_null(fc->title);
 	out->exec = xstrdup_or_null(fc->exec);
+	out->folder = xstrdup_or_null(fc->folder);
 	memset(&out->filters, 0, sizeof(out->filters));
 	filter_rules_append(&out->filters, &fc->filters);
 }
@@ -1295,6 +1311,7 @@ config_feed_clear(struct feed_conf *fc)
 	free(fc->url);
 	free(fc->title);
 	free(fc->exec);
+	free(fc->folder);
 	filter_rules_clear(&fc->filters);
 	memset(fc, 0, sizeof(*fc));
 }

@@ -8,27 +8,33 @@
  *   1. one syncfs: every tmp/ file durable;
  *   2. one transaction: a pending row per entry not seen or pending yet;
  *   3. per entry: rename tmp/NAME into new/NAME;
- *   4. one fsync of new/;
+ *   4. one fsync of each new/ renamed into;
  *   5. one transaction: the keys that reached new/ become seen, and the
  *      feeds' states are written (with the keys of a first poll's older
  *      entries, seen without a message); an entry whose rename failed
  *      loses its row (then its file), so it stays unseen and comes again.
  *
- * Recovery turns every pending row into a seen one without ever making a
- * second file: NAME in new/, or in cur/ where a reader moved it, was
- * delivered; NAME still in tmp/ is renamed into new/; NAME nowhere was
- * delivered and then deleted by a reader (the file was durable before its
- * row, so it cannot have been lost).  A crash before step 2 leaves only
+ * A delivery goes into the spool's maildir or into one Maildir++ folder
+ * inside it, which its pending row names.  Recovery turns every pending
+ * row into a seen one without ever making a second file: NAME in new/, or
+ * in cur/ where a reader moved it, was delivered; NAME still in tmp/ is
+ * renamed into new/; NAME nowhere, or its folder gone, was delivered and
+ * then deleted by a reader (the file was durable before its row, so it
+ * cannot have been lost).  A crash before step 2 leaves only
  * files in tmp/, which maildir_clean_tmp removes at the next start; the
  * entries are still unseen and come again.
  */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "deliver.h"
 #include "fault.h"
+#include "folder.h"
 #include "log.h"
 #include "maildir.h"
 #include "message.h"
@@ -57,6 +63,7 @@ struct recovery {
 		char	*feed;
 	}		*rows;
 	char		**names;	/* each row's maildir name */
+	char		**folders;	/* each row's folder, NULL: the spool */
 	size_t		 nrows;
 	size_t		 caprows;
 };
@@ -73,6 +80,16 @@ store_leave(uv_mutex_t *lock)
 {
 	if (lock != NULL)
 		uv_mutex_unlock(lock);
+}
+
+/* The maildir d delivers into, in buf (PATH_MAX); NULL when too long. */
+static const char *
+delivery_dir(const struct delivery *d, const char *spool, char *buf)
+{
+	if (d->folder == NULL)
+		return spool;
+	return folder_maildir(buf, PATH_MAX, spool, d->folder) == 0 ? buf :
+	    NULL;
 }
 
 void
@@ -112,13 +129,24 @@ delivery_fail(struct delivery *d, const char *why)
 	snprintf(d->err, sizeof(d->err), "%s", why);
 }
 
+/* Removes d's file i from its maildir's tmp/ or new/. */
+static void
+delivery_discard_one(struct delivery *d, const char *spool, size_t i)
+{
+	char buf[PATH_MAX];
+	const char *dir = delivery_dir(d, spool, buf);
+
+	if (dir != NULL)
+		maildir_discard(dir, d->names[i]);
+}
+
 /* Removes what d has in tmp/, after a failure before its rows exist. */
 static void
 delivery_discard(struct delivery *d, const char *spool)
 {
 	for (size_t i = 0; i < d->n; i++)
 		if (d->step[i] == STEP_TMP) {
-			maildir_discard(spool, d->names[i]);
+			delivery_discard_one(d, spool, i);
 			d->step[i] = STEP_NONE;
 		}
 }
@@ -126,8 +154,21 @@ delivery_discard(struct delivery *d, const char *spool)
 int
 deliver_prepare(struct delivery *d, const char *spool)
 {
-	char err[512];
+	char err[512], buf[PATH_MAX];
+	const char *dir = delivery_dir(d, spool, buf);
 
+	if (dir == NULL) {
+		snprintf(err, sizeof(err), "folder %s: path too long",
+		    d->folder);
+		delivery_fail(d, err);
+		return -1;
+	}
+	/* A folder is made by its first delivery, also after a reload. */
+	if (d->folder != NULL && d->n > 0 &&
+	    folder_init(spool, d->folder, err, sizeof(err)) == -1) {
+		delivery_fail(d, err);
+		return -1;
+	}
 	for (size_t i = 0; i < d->n; i++) {
 		char *msg;
 		size_t len;
@@ -141,7 +182,7 @@ deliver_prepare(struct delivery *d, const char *spool)
 			break;
 		}
 		msg = message_render(&d->entries[i], &len);
-		rc = maildir_write_tmp(spool, d->names[i], msg, len, err,
+		rc = maildir_write_tmp(dir, d->names[i], msg, len, err,
 		    sizeof(err));
 		free(msg);
 		if (rc == -1) {
@@ -216,7 +257,7 @@ commit_pending(struct store *store, const char *spool, struct delivery **ds,
 			rc = store_is_seen(store, d->entries[i].key);
 			if (rc == 0)
 				rc = store_add_pending(store, &d->entries[i],
-				    d->names[i]);
+				    d->folder, d->names[i]);
 			if (rc == -1)
 				goto fail;
 			if (rc == 1)
@@ -230,7 +271,7 @@ commit_pending(struct store *store, const char *spool, struct delivery **ds,
 			if (ds[k]->step[i] == STEP_TMP)
 				ds[k]->step[i] = STEP_PENDING;
 			else if (ds[k]->step[i] == STEP_DROPPED)
-				maildir_discard(spool, ds[k]->names[i]);
+				delivery_discard_one(ds[k], spool, i);
 		}
 	return 0;
 fail:
@@ -240,28 +281,51 @@ fail:
 	return -1;
 }
 
+/* Whether a delivery before ds[k] moved files into the same maildir. */
+static int
+folder_synced_before(struct delivery **ds, size_t k, const size_t *moved)
+{
+	for (size_t j = 0; j < k; j++)
+		if (moved[j] > 0 && (ds[j]->folder == ds[k]->folder ||
+		    (ds[j]->folder != NULL && ds[k]->folder != NULL &&
+		    strcmp(ds[j]->folder, ds[k]->folder) == 0)))
+			return 1;
+	return 0;
+}
+
 /* Steps 3 and 4: what fails stays pending, for recovery. */
 static void
 commit_publish(const char *spool, struct delivery **ds, size_t n)
 {
-	char err[512];
-	size_t moved = 0;
+	char err[512], buf[PATH_MAX];
+	size_t *moved = xcalloc(n + 1, sizeof(*moved));
+	const char *dir;
+	int synced = 1;
 
-	for (size_t k = 0; k < n; k++)
+	for (size_t k = 0; k < n; k++) {
+		dir = delivery_dir(ds[k], spool, buf);
 		for (size_t i = 0; i < ds[k]->n; i++) {
 			if (ds[k]->step[i] != STEP_PENDING)
 				continue;
-			if (maildir_publish(spool, ds[k]->names[i], err,
+			if (maildir_publish(dir, ds[k]->names[i], err,
 			    sizeof(err)) == -1) {
 				ds[k]->step[i] = STEP_FAILED;
 				delivery_fail(ds[k], err);
 				continue;
 			}
 			ds[k]->step[i] = STEP_NEW;
-			moved++;
+			moved[k]++;
 			fault_point("after-put");
 		}
-	if (moved == 0 || maildir_sync(spool, err, sizeof(err)) == 0)
+	}
+	/* One fsync of each new/ renamed into. */
+	for (size_t k = 0; k < n && synced; k++)
+		if (moved[k] > 0 && !folder_synced_before(ds, k, moved) &&
+		    maildir_sync(delivery_dir(ds[k], spool, buf), err,
+		    sizeof(err)) == -1)
+			synced = 0;
+	free(moved);
+	if (synced)
 		return;
 	/* Not durable, so not delivered yet: recovery will say. */
 	for (size_t k = 0; k < n; k++)
@@ -313,7 +377,7 @@ commit_seen(struct store *store, const char *spool, struct delivery **ds,
 	for (size_t k = 0; k < n; k++)
 		for (size_t i = 0; i < ds[k]->n; i++)
 			if (ds[k]->step[i] == STEP_FAILED) {
-				maildir_discard(spool, ds[k]->names[i]);
+				delivery_discard_one(ds[k], spool, i);
 				ds[k]->step[i] = STEP_NONE;
 			}
 	return 0;
@@ -403,9 +467,10 @@ deliver_finish(struct store *store, uv_mutex_t *lock, const char *spool,
 	return rc;
 }
 
-/* One pending row, collected so that the spool is searched once for all. */
+/* One pending row, collected so that each maildir is searched once. */
 static int
-recover_row(const char *key, const char *feed, const char *name, void *arg)
+recover_row(const char *key, const char *feed, const char *folder,
+    const char *name, void *arg)
 {
 	struct recovery *r = arg;
 
@@ -414,39 +479,83 @@ recover_row(const char *key, const char *feed, const char *name, void *arg)
 		r->rows = xreallocarray(r->rows, r->caprows, sizeof(*r->rows));
 		r->names = xreallocarray(r->names, r->caprows,
 		    sizeof(*r->names));
+		r->folders = xreallocarray(r->folders, r->caprows,
+		    sizeof(*r->folders));
 	}
 	r->rows[r->nrows].key = xstrdup(key);
 	r->rows[r->nrows].feed = xstrdup(feed != NULL ? feed : "");
+	r->folders[r->nrows] = folder != NULL ? xstrdup(folder) : NULL;
 	r->names[r->nrows++] = xstrdup(name);
 	return 0;
 }
 
+static int
+same_folder(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
 /*
- * Each row's file is moved on into new/ if it is still in tmp/; in new/ or
- * cur/, or nowhere (a reader deleted it), it was delivered.
+ * The rows from first to end, all of one folder: each file is moved on
+ * into new/ if it is still in tmp/; in new/ or cur/, or nowhere (a reader
+ * deleted it, or the folder with it), it was delivered.
  */
+static int
+recover_folder(struct recovery *r, size_t first, size_t end)
+{
+	int *where = xcalloc(end - first, sizeof(*where));
+	char dir[PATH_MAX];
+	size_t written = 0;
+	int rc = 0;
+
+	if (folder_maildir(dir, sizeof(dir), r->spool, r->folders[first]) ==
+	    -1) {
+		snprintf(r->err, r->errlen, "folder %s: path too long",
+		    r->folders[first]);
+		free(where);
+		return -1;
+	}
+	/* A folder a reader deleted took its messages with it. */
+	if (r->folders[first] != NULL && access(dir, F_OK) == -1 &&
+	    errno == ENOENT) {
+		free(where);
+		return 0;
+	}
+	if (maildir_locate(dir, r->names + first, end - first, where) == -1) {
+		snprintf(r->err, r->errlen, "looking for %zu pending "
+		    "messages in %s", end - first, dir);
+		rc = -1;
+	}
+	for (size_t i = first; i < end && rc == 0; i++) {
+		if (where[i - first] != 2)
+			continue;
+		if (maildir_publish(dir, r->names[i], r->err, r->errlen) == -1)
+			rc = -1;
+		else
+			written++;
+	}
+	if (rc == 0 && written > 0 && maildir_sync(dir, r->err,
+	    r->errlen) == -1)
+		rc = -1;
+	r->written += written;
+	free(where);
+	return rc;
+}
+
+/* The rows come sorted by folder: each folder's run is one search. */
 static int
 recover_files(struct recovery *r)
 {
-	int *where = xcalloc(r->nrows, sizeof(*where));
-	int rc = 0;
+	size_t first, end;
 
-	if (maildir_locate(r->spool, r->names, r->nrows, where) == -1) {
-		snprintf(r->err, r->errlen, "looking for %zu pending "
-		    "messages in %s", r->nrows, r->spool);
-		rc = -1;
+	for (first = 0; first < r->nrows; first = end) {
+		for (end = first + 1; end < r->nrows &&
+		    same_folder(r->folders[end], r->folders[first]); end++)
+			;
+		if (recover_folder(r, first, end) == -1)
+			return -1;
 	}
-	for (size_t i = 0; i < r->nrows && rc == 0; i++) {
-		if (where[i] != 2)
-			continue;
-		if (maildir_publish(r->spool, r->names[i], r->err,
-		    r->errlen) == -1)
-			rc = -1;
-		else
-			r->written++;
-	}
-	free(where);
-	return rc;
+	return 0;
 }
 
 int
@@ -470,8 +579,6 @@ deliver_recover(struct store *store, const char *spool, size_t *recovered,
 	}
 	if (recover_files(&r) == -1)
 		goto out;
-	if (r.written > 0 && maildir_sync(spool, err, errlen) == -1)
-		goto out;
 	if (store_begin(store) == -1)
 		goto fail;
 	for (size_t i = 0; i < r.nrows; i++)
@@ -491,8 +598,10 @@ out:
 		free(r.rows[i].key);
 		free(r.rows[i].feed);
 		free(r.names[i]);
+		free(r.folders[i]);
 	}
 	free(r.rows);
 	free(r.names);
+	free(r.folders);
 	return rc;
 }

@@ -15,6 +15,7 @@
 #include "entry.h"
 #include "feed.h"
 #include "filter.h"
+#include "folder.h"
 #include "fulltext.h"
 #include "group.h"
 #include "hook.h"
@@ -647,7 +648,9 @@ job_hooks(struct job *j, const struct delivery *d)
 	for (size_t i = 0; i < d->n; i++) {
 		if (!deliver_landed(d, i))
 			continue;
-		path = xasprintf("%s/new/%s", p->spool, d->names[i]);
+		path = d->folder != NULL ? xasprintf("%s/%s/new/%s", p->spool,
+		    d->folder, d->names[i]) : xasprintf("%s/new/%s", p->spool,
+		    d->names[i]);
 		uv_sem_wait(&p->hooks);
 		(void)hook_run(j->conf.exec, &d->entries[i], path,
 		    atomic_load(&p->exec_timeout));
@@ -665,10 +668,13 @@ job_deliver(struct job *j, struct entry *fresh, size_t nfresh,
     char (*older)[KEY_HEX_SIZE], size_t nolder)
 {
 	struct delivery d;
+	char *folder = j->conf.folder != NULL ?
+	    folder_dirname(j->conf.folder) : NULL;
 
 	deliver_init(&d, fresh, j->failed ? 0 : nfresh);
 	d.record = job_recorded;
 	d.arg = j;
+	d.folder = folder;
 	d.older = (const char (*)[KEY_HEX_SIZE])older;
 	d.nolder = nolder;
 	if (d.n > 0 && job_stories(j, fresh, d.n) == -1) {
@@ -688,6 +694,7 @@ job_deliver(struct job *j, struct entry *fresh, size_t nfresh,
 	if (j->conf.exec != NULL)
 		job_hooks(j, &d);
 	deliver_clear(&d);
+	free(folder);
 }
 
 /*

@@ -25,6 +25,7 @@
 #include "digest.h"
 #include "entry.h"
 #include "fetch.h"
+#include "folder.h"
 #include "fulltext.h"
 #include "hook.h"
 #include "group.h"
@@ -656,6 +657,40 @@ on_watchdog(uv_timer_t *t)
 }
 
 /*
+ * The configured feeds' Maildir++ folders, made now so that mail readers
+ * show them from the start, with files a crash left in their tmp/
+ * removed.  0, or -1 (logged).
+ */
+static int
+folders_open(const struct config *cfg)
+{
+	char err[512], dir[PATH_MAX];
+	size_t removed;
+
+	for (size_t i = 0; i < cfg->nfeeds; i++) {
+		char *name;
+		int rc;
+
+		if (cfg->feeds[i].folder == NULL)
+			continue;
+		name = folder_dirname(cfg->feeds[i].folder);
+		rc = folder_init(cfg->spool, name, err, sizeof(err));
+		if (rc == 0 && folder_maildir(dir, sizeof(dir), cfg->spool,
+		    name) == 0 && maildir_clean_tmp(dir, &removed) == 0 &&
+		    removed > 0)
+			log_info("deliver: %zu unfinished files removed from "
+			    "%s/tmp", removed, dir);
+		free(name);
+		if (rc == -1) {
+			log_error("feed %s: folder %s: %s",
+			    cfg->feeds[i].name, cfg->feeds[i].folder, err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
  * The spool and the state, with what a crash left finished; a dry run
  * only reads the state, when there is one, and creates nothing.
  */
@@ -701,6 +736,8 @@ poller_open(struct poller *p, const struct config *cfg)
 	if (maildir_clean_tmp(cfg->spool, &recovered) == 0 && recovered > 0)
 		log_info("deliver: %zu unfinished files removed from %s/tmp",
 		    recovered, cfg->spool);
+	if (folders_open(cfg) == -1)
+		return -1;
 	/* Read back from the state when first needed (poll_work.c). */
 	p->stories = story_index_new(cfg->story_window);
 	return 0;

@@ -26,7 +26,7 @@
 #include "xmalloc.h"
 
 /* Bumped whenever the schema changes; store_migrate knows every step. */
-#define STORE_SCHEMA_VERSION	10
+#define STORE_SCHEMA_VERSION	11
 
 enum store_stmt {
 	ST_BEGIN,
@@ -77,9 +77,10 @@ static const char *const store_sql[ST_COUNT] = {
 	[ST_IS_SEEN] = "SELECT 1 FROM seen WHERE key = ?1 "
 	    "UNION ALL SELECT 1 FROM pending WHERE key = ?1 LIMIT 1",
 	[ST_ADD_PENDING] = "INSERT OR IGNORE INTO pending "
-	    "(key, feed, name) VALUES (?1, ?2, ?3)",
+	    "(key, feed, name, folder) VALUES (?1, ?2, ?3, ?4)",
 	[ST_DEL_PENDING] = "DELETE FROM pending WHERE key = ?1",
-	[ST_PENDING] = "SELECT key, feed, name FROM pending ORDER BY key",
+	[ST_PENDING] = "SELECT key, feed, name, folder FROM pending "
+	    "ORDER BY folder, key",
 	[ST_ADD_SEEN] = "INSERT OR IGNORE INTO seen (key, feed, first_seen) "
 	    "VALUES (?1, ?2, ?3)",
 	[ST_ADD_RECENT] = "INSERT OR IGNORE INTO recent (" RECENT_COLUMNS ") "
@@ -248,6 +249,8 @@ static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	"  tmp TEXT,"		/* while pending: the post's temporary file */
 	"  mail TEXT"		/* while pending: the message's maildir name */
 	") WITHOUT ROWID;",
+	/* The Maildir++ folder a delivery goes into; NULL: the spool's own. */
+	"ALTER TABLE pending ADD COLUMN folder TEXT;",
 };
 
 /*
@@ -860,7 +863,8 @@ store_step_done(struct store *s, sqlite3_stmt *st, const char *what,
 }
 
 int
-store_add_pending(struct store *s, const struct entry *e, const char *name)
+store_add_pending(struct store *s, const struct entry *e, const char *folder,
+    const char *name)
 {
 	sqlite3_stmt *st;
 
@@ -869,6 +873,7 @@ store_add_pending(struct store *s, const struct entry *e, const char *name)
 	store_bind_text(st, 1, e->key);
 	store_bind_text(st, 2, e->feed_name);
 	store_bind_text(st, 3, name);
+	store_bind_text(st, 4, folder);
 	if (store_step_done(s, st, "recording", e->key) == -1)
 		return -1;
 	/* The same key twice in one batch: the first one stands. */
@@ -1182,7 +1187,8 @@ store_digest_records_free(struct digest_record *v, size_t n)
 
 int
 store_pending_each(struct store *s, int (*cb)(const char *key,
-    const char *feed, const char *name, void *arg), void *arg)
+    const char *feed, const char *folder, const char *name, void *arg),
+    void *arg)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -1193,8 +1199,9 @@ store_pending_each(struct store *s, int (*cb)(const char *key,
 		const char *key = (const char *)sqlite3_column_text(st, 0);
 		const char *feed = (const char *)sqlite3_column_text(st, 1);
 		const char *name = (const char *)sqlite3_column_text(st, 2);
+		const char *folder = (const char *)sqlite3_column_text(st, 3);
 
-		if (cb(key, feed, name, arg) == -1) {
+		if (cb(key, feed, folder, name, arg) == -1) {
 			sqlite3_reset(st);
 			return -1;
 		}

@@ -23,6 +23,7 @@ struct feed_conf {
 	long	 backfill;	/* entries a first poll delivers; CONFIG_ALL */
 	long	 fulltext;	/* enum fulltext */
 	char	*exec;		/* run after each delivered entry, or NULL */
+	char	*folder;	/* its Maildir++ folder, or NULL: the spool */
 	/* Its own filter rules, then [aggregator]'s, in the file's order. */
 	struct filter_rules filters;
 	int	 line;		/* where its section starts (0 for OPML) */
@@ -103,6 +104,7 @@ enum config_type {
 	CONFIG_CLOCK,		/* HH:MM, kept as minutes after midnight */
 	CONFIG_ZONE,		/* an IANA time zone the system has */
 	CONFIG_CHOICE,		/* one word of choices, kept as its index */
+	CONFIG_FOLDER,		/* a Maildir++ folder name (folder.h) */
 	CONFIG_FILTER,		/* a filter rule (filter.h), added in order;
 				   max_age's value a duration, min to max */
 };

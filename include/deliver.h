@@ -34,6 +34,8 @@ struct delivery {
 	void			(*record)(struct delivery *, void *);
 	void			 *arg;
 	const char		 *feed;
+	const char		 *folder;	/* ".News" (folder.h), borrowed;
+						   NULL: the spool's own */
 	const struct feed_state	 *st;
 	const char		(*older)[KEY_HEX_SIZE];	/* borrowed */
 	size_t			  nolder;
@@ -50,7 +52,8 @@ int	deliver_landed(const struct delivery *, size_t i);
 void	deliver_clear(struct delivery *);
 
 /*
- * Renders and writes every entry into tmp/ (nothing durable yet).  Returns
+ * Renders and writes every entry into tmp/ of its maildir (the spool's,
+ * or its folder's, made when missing); nothing is durable yet.  Returns
  * 0, or -1 with d->failed and d->err set and nothing left in tmp/.
  */
 int	deliver_prepare(struct delivery *d, const char *spool);
@@ -58,11 +61,12 @@ int	deliver_prepare(struct delivery *d, const char *spool);
 /*
  * A commit of n prepared deliveries, in two halves so that one group's
  * renames and seen transaction can run while the next group is being
- * synced.  deliver_pend is steps 1 and 2: one sync of tmp/, one
+ * synced.  deliver_pend is steps 1 and 2: one sync of the spool (folders
+ * are inside it, on its file system), one
  * transaction of pending rows; entries already seen or pending by then
  * are dropped, so two feeds racing with the same article deliver it once.
  * deliver_finish is steps 3 to 5: the renames into new/, one fsync of
- * new/, one transaction marking the keys seen (with the states record
+ * each new/ renamed into, one transaction marking the keys seen (with the states record
  * set).  Groups must finish in the order they pended.  When *recover is
  * set, deliver_pend first finishes what earlier failures left pending and
  * clears it once that is done; no other group may be between the halves
@@ -76,8 +80,8 @@ int	deliver_finish(struct store *store, uv_mutex_t *lock,
 	    const char *spool, struct delivery **ds, size_t n, int *left);
 
 /*
- * Finishes the deliveries a crash or a failure left pending: a message
- * found in new/ or cur/ (or nowhere: a reader deleted it) is marked
+ * Finishes the deliveries a crash or a failure left pending, each in the
+ * folder its row names: a message found in new/ or cur/ (or nowhere: a reader deleted it) is marked
  * delivered, one still in tmp/ is moved into new/ first.  *recovered
  * counts the messages moved.  The caller holds the store.  0, or -1 with
  * err.

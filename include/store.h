@@ -87,8 +87,9 @@ void	store_read_end(struct store *);
 /*
  * A key goes from absent to pending to seen, so that a crash at any
  * moment loses nothing and duplicates nothing (deliver.c has the
- * protocol): store_add_pending records the intent, the key with its feed
- * and maildir name, once the message is durable in tmp/, and keeps the
+ * protocol): store_add_pending records the intent, the key with its feed,
+ * Maildir++ folder (NULL: the spool) and maildir name, once the message is
+ * durable in tmp/, and keeps the
  * entry's data for the merged feed and, when it has one, its story; it
  * returns 1 when the key is pending
  * already (a batch holding it twice).  Once the file is durable in new/,
@@ -97,7 +98,7 @@ void	store_read_end(struct store *);
  * walk.
  */
 int	store_add_pending(struct store *, const struct entry *e,
-	    const char *name);
+	    const char *folder, const char *name);
 int	store_delivered(struct store *, const char *key, const char *feed,
 	    time_t when);
 /*
@@ -161,7 +162,8 @@ int	store_digest_pending(struct store *, struct digest_record **out,
 	    size_t *n);
 void	store_digest_records_free(struct digest_record *, size_t n);
 int	store_pending_each(struct store *, int (*cb)(const char *key,
-	    const char *feed, const char *name, void *arg), void *arg);
+	    const char *feed, const char *folder, const char *name,
+	    void *arg), void *arg);
 /*
  * The merged feed's size: entries older than the keep newest are not kept
  * by store_add_pending at all (0, the default, keeps every one).

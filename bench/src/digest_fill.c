@@ -113,7 +113,7 @@ main(int argc, char **argv)
 			e.seen = e.date = e.published = END - 86400 +
 			    (time_t)(next_random() % 86400);
 			snprintf(name, sizeof(name), "bench-%ld-%d", k, i);
-			if (store_add_pending(s, &e, name) == -1 ||
+			if (store_add_pending(s, &e, NULL, name) == -1 ||
 			    store_delivered(s, e.key, feed, e.seen) == -1) {
 				fprintf(stderr, "digest_fill: %s\n",
 				    store_errmsg(s));

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,21 @@ where_is(const char *spool, const char *name)
 	int where;
 
 	return maildir_locate(spool, names, 1, &where) == -1 ? -1 : where;
+}
+
+/* Removes an empty maildir: its tmp/, new/ and cur/, then itself. */
+static int
+rmdir_maildir(const char *dir)
+{
+	char path[PATH_MAX];
+	static const char *const subs[] = { "tmp", "new", "cur" };
+
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, subs[i]);
+		if (rmdir(path) == -1)
+			return -1;
+	}
+	return rmdir(dir);
 }
 
 /* A spool, its state and the group commit the workers hand entries to. */
@@ -146,7 +162,7 @@ crash_after_pending(struct rig *r, const struct entry *e, const char *msg,
 	if (maildir_write_tmp(r->spool, name, msg, strlen(msg), err,
 	    sizeof(err)) == -1 ||
 	    maildir_sync_tmp(r->spool, err, sizeof(err)) == -1 ||
-	    store_add_pending(r->s, e, name) == -1)
+	    store_add_pending(r->s, e, NULL, name) == -1)
 		printf("# crash_after_pending: %s\n", err);
 }
 
@@ -358,6 +374,73 @@ TEST(commit_of_two_feeds)
 	rig_close(&r);
 }
 
+/*
+ * One commit delivers into the spool and into a folder, each message in
+ * its own maildir; what a crash left pending in a folder, in a second
+ * folder and in a folder a reader deleted is finished where it was.
+ */
+TEST(folders_deliver_and_recover)
+{
+	struct entry v1[1] = { entry_fixture("fa", "FA", FIXTURE_DATE) };
+	struct entry v2[2] = {
+		entry_fixture("fb", "FB", FIXTURE_DATE),
+		entry_fixture("fc", "FC", FIXTURE_DATE),
+	};
+	struct entry e1 = entry_fixture("fd", "FD", FIXTURE_DATE);
+	struct entry e2 = entry_fixture("fe", "FE", FIXTURE_DATE);
+	struct entry e3 = entry_fixture("ff", "FF", FIXTURE_DATE);
+	struct delivery d1, d2, *ds[2] = { &d1, &d2 };
+	char err[512], dir[1024], name[256], gone[1024];
+	struct rig r;
+	int recover = 0, left;
+	size_t n;
+
+	rig_open(&r, "folders");
+	deliver_init(&d1, v1, 1);
+	deliver_init(&d2, v2, 2);
+	d2.folder = ".News.Korea";
+	ASSERT_INT(deliver_prepare(&d1, r.spool), 0);
+	ASSERT_INT(deliver_prepare(&d2, r.spool), 0);
+	ASSERT_INT(deliver_pend(r.s, &r.lock, r.spool, ds, 2, &recover), 0);
+	ASSERT_INT(deliver_finish(r.s, &r.lock, r.spool, ds, 2, &left), 0);
+	ASSERT_INT(d1.delivered + d2.delivered, 3);
+	snprintf(dir, sizeof(dir), "%s/.News.Korea", r.spool);
+	ASSERT_INT(count_files(r.spool, "new", NULL), 1);
+	ASSERT_INT(count_files(r.spool, "new", v1[0].key), 1);
+	ASSERT_INT(count_files(dir, "new", NULL), 2);
+	ASSERT_INT(count_files(dir, "tmp", NULL), 0);
+	/* Marked as a Maildir++ folder. */
+	ASSERT_INT(count_files(dir, ".", "maildirfolder"), 1);
+	deliver_clear(&d1);
+	deliver_clear(&d2);
+
+	/* Crashes after step 2 in two folders, one then deleted whole. */
+	maildir_name(e1.key, name, sizeof(name));
+	ASSERT_INT(maildir_write_tmp(dir, name, "m\n", 2, err,
+	    sizeof(err)), 0);
+	ASSERT_INT(store_add_pending(r.s, &e1, ".News.Korea", name), 0);
+	snprintf(gone, sizeof(gone), "%s/.Gone", r.spool);
+	ASSERT_INT(maildir_init(gone, err, sizeof(err)), 0);
+	maildir_name(e2.key, name, sizeof(name));
+	ASSERT_INT(maildir_write_tmp(gone, name, "m\n", 2, err,
+	    sizeof(err)), 0);
+	ASSERT_INT(store_add_pending(r.s, &e2, ".Gone", name), 0);
+	maildir_discard(gone, name);
+	ASSERT_INT(rmdir_maildir(gone), 0);
+	maildir_name(e3.key, name, sizeof(name));
+	ASSERT_INT(maildir_write_tmp(r.spool, name, "m\n", 2, err,
+	    sizeof(err)), 0);
+	ASSERT_INT(store_add_pending(r.s, &e3, NULL, name), 0);
+	ASSERT_INT(deliver_recover(r.s, r.spool, &n, err, sizeof(err)), 0);
+	ASSERT_INT(n, 2);
+	ASSERT_INT(count_files(dir, "new", e1.key), 1);
+	ASSERT_INT(count_files(r.spool, "new", e1.key), 0);
+	ASSERT_INT(count_files(r.spool, "new", e3.key), 1);
+	ASSERT_INT(store_is_seen(r.s, e2.key), 1);
+	ASSERT_INT(count_files(r.spool, "new", e2.key), 0);
+	rig_close(&r);
+}
+
 /* Files a dead process of ours left in tmp/ go; a live one's stay. */
 TEST(clean_tmp_orphans)
 {
@@ -435,7 +518,7 @@ TEST(recover_reads_cur_once)
 		maildir_name(e.key, name, sizeof(name));
 		snprintf(path, sizeof(path), "%s/cur/%s:2,S", r.spool, name);
 		ok = link(one, path) == 0 &&
-		    store_add_pending(r.s, &e, name) == 0;
+		    store_add_pending(r.s, &e, NULL, name) == 0;
 	}
 	ASSERT(ok);
 	ASSERT_INT(store_commit(r.s), 0);
@@ -465,6 +548,7 @@ main(void)
 	RUN(failed_rename_leaves_entries_unseen);
 	RUN(recover_deleted_by_reader);
 	RUN(commit_of_two_feeds);
+	RUN(folders_deliver_and_recover);
 	RUN(clean_tmp_orphans);
 	RUN(recover_reads_cur_once);
 	return TEST_DONE();

@@ -54,7 +54,7 @@ add(struct store *s, const char *key, const char *story, const char *feed,
 	e.story_text = xasprintf("%s\n%s", title, text);
 	snprintf(name, sizeof(name), "name-%s", key);
 	ASSERT_INT(store_begin(s), 0);
-	ASSERT_INT(store_add_pending(s, &e, name), 0);
+	ASSERT_INT(store_add_pending(s, &e, NULL, name), 0);
 	ASSERT_INT(store_delivered(s, e.key, feed, seen), 0);
 	ASSERT_INT(store_commit(s), 0);
 	free(e.story_text);
@@ -179,7 +179,7 @@ TEST(test_cited_articles_of_publishers_are_outlets)
 	    "https://apnews.com/article/1\nhttps://blog.example/post\n"
 	    "https://www.theverge.com/news/2?utm_source=x";
 	ASSERT_INT(store_begin(s), 0);
-	ASSERT_INT(store_add_pending(s, &e, "name-c"), 0);
+	ASSERT_INT(store_add_pending(s, &e, NULL, "name-c"), 0);
 	ASSERT_INT(store_delivered(s, e.key, "briefing", e.seen), 0);
 	ASSERT_INT(store_commit(s), 0);
 	ASSERT_INT(digest_build(s, NULL, &cfg, T0, T0 + DAY, T0, &d, err,

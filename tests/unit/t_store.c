@@ -31,7 +31,7 @@ path_in(const char *name)
 static int
 add_entry(struct store *s, const struct entry *e)
 {
-	int rc = store_add_pending(s, e, "NAME");
+	int rc = store_add_pending(s, e, NULL, "NAME");
 
 	if (rc == -1)
 		return -1;
@@ -98,11 +98,12 @@ struct pending_seen {
 	char	 key[KEY_HEX_SIZE];
 	char	 feed[32];
 	char	 name[64];
+	char	 folder[64];
 };
 
 static int
-count_pending(const char *key, const char *feed, const char *name,
-    void *arg)
+count_pending(const char *key, const char *feed, const char *folder,
+    const char *name, void *arg)
 {
 	struct pending_seen *ps = arg;
 
@@ -110,6 +111,8 @@ count_pending(const char *key, const char *feed, const char *name,
 	snprintf(ps->key, sizeof(ps->key), "%s", key);
 	snprintf(ps->feed, sizeof(ps->feed), "%s", feed);
 	snprintf(ps->name, sizeof(ps->name), "%s", name);
+	snprintf(ps->folder, sizeof(ps->folder), "%s",
+	    folder != NULL ? folder : "(spool)");
 	return 0;
 }
 
@@ -121,18 +124,19 @@ TEST(test_pending_then_seen)
 	struct pending_seen ps = { 0 };
 
 	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
-	ASSERT_INT(store_add_pending(s, &e, "NAME1"), 0);
+	ASSERT_INT(store_add_pending(s, &e, ".News.Korea", "NAME1"), 0);
 	/* A pending key is not offered again, and a repeat is reported. */
 	ASSERT_INT(store_is_seen(s, "cc03"), 1);
-	ASSERT_INT(store_add_pending(s, &e, "NAME2"), 1);
+	ASSERT_INT(store_add_pending(s, &e, NULL, "NAME2"), 1);
 	store_close(s);
 
-	/* The intent survives a restart, with its feed and name. */
+	/* The intent survives a restart, with its feed, folder and name. */
 	ASSERT_INT(store_open(p, &s, err, sizeof(err)), 0);
 	ASSERT_INT(store_pending_each(s, count_pending, &ps), 0);
 	ASSERT_INT(ps.n, 1);
 	ASSERT_STR(ps.key, "cc03");
 	ASSERT_STR(ps.feed, "news");
+	ASSERT_STR(ps.folder, ".News.Korea");
 	ASSERT_STR(ps.name, "NAME1");
 	ASSERT_INT(store_delivered(s, "cc03", "news", 3000), 0);
 	ps.n = 0;
@@ -164,7 +168,7 @@ TEST(test_reader)
 
 	/* A commit under way on the main connection blocks no lookup. */
 	ASSERT_INT(store_begin(s), 0);
-	ASSERT_INT(store_add_pending(s, &e, "NAME"), 0);
+	ASSERT_INT(store_add_pending(s, &e, NULL, "NAME"), 0);
 	ASSERT_INT(store_read_begin(s), 0);
 	ASSERT_INT(store_read_seen(s, "aa01"), 1);
 	ASSERT_INT(store_read_seen(s, "dd04"), 0);	/* not committed yet */
@@ -474,6 +478,7 @@ static const char *const schema_undo[][2] = {
 	    "ALTER TABLE pending DROP COLUMN story_row;"
 	    "ALTER TABLE recent DROP COLUMN story;" },
 	{ "10", "DROP TABLE digests;" },
+	{ "11", "ALTER TABLE pending DROP COLUMN folder;" },
 };
 
 /* Takes the state at path back to schema version, then runs sql. */
@@ -526,6 +531,8 @@ TEST(test_migrates_pending)
 	ASSERT_INT(ps.n, 1);
 	ASSERT_STR(ps.key, "ee05");
 	ASSERT_STR(ps.name, "NAME5");
+	/* A row from before folders is the spool's own. */
+	ASSERT_STR(ps.folder, "(spool)");
 	ASSERT_INT(store_is_seen(s, "ee05"), 1);
 	store_close(s);
 	ASSERT_INT(pending_has_column(p, "message"), 0);
@@ -608,7 +615,7 @@ TEST(test_readonly)
 	ASSERT_INT(store_read_seen(s, "cc04"), 0);
 	store_read_end(s);
 	ASSERT_INT(has_wal(p), 0);
-	ASSERT_INT(store_add_pending(s, &e, "NAME"), -1);
+	ASSERT_INT(store_add_pending(s, &e, NULL, "NAME"), -1);
 	store_close(s);
 	ASSERT_INT(has_wal(p), 0);
 
