@@ -1033,10 +1033,14 @@ fetch_on_poll(uv_poll_t *p, int status, int events)
 	CURLMcode mc;
 	int flags = 0, running;
 
-	/* libuv reports POLLERR as a status with no events. */
-	if (status < 0)
-		flags = CURL_CSELECT_ERR;
-	else {
+	/*
+	 * libuv reports POLLERR as a status with no events (and stops the
+	 * handle).  Then curl looks at the socket itself (flags 0) and meets
+	 * the error by reading, the way that lets it send a request again on
+	 * a new connection when a reused one was reset before any answer;
+	 * CURL_CSELECT_ERR would fail the transfer outright.
+	 */
+	if (status == 0) {
 		if (events & UV_READABLE)
 			flags |= CURL_CSELECT_IN;
 		if (events & UV_WRITABLE)

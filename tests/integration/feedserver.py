@@ -11,6 +11,7 @@ import email.utils
 import hashlib
 import http.server
 import socket
+import struct
 import sys
 import threading
 import time
@@ -82,6 +83,8 @@ class FeedServer:
                 self.do_GET(head=True)
 
             def do_GET(self, head=False):
+                # How many requests this connection has carried, this one too.
+                self.served = getattr(self, "served", 0) + 1
                 path = self.path.split("?", 1)[0]
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 with server.lock:
@@ -248,6 +251,25 @@ def raw_cut_unnoticed(body, with_length, headers=(),
         handler.wfile.write(body)
         handler.wfile.flush()
         _hangup(handler)
+    return raw
+
+
+def raw_reset_when_reused(body, content_type="application/rss+xml"):
+    """Answers a request on a fresh connection; one that comes on a kept-alive
+    connection is answered with a reset, as when the server closed it the
+    moment the client reused it.  raw.resets counts them."""
+    def raw(handler):
+        if handler.served > 1:
+            raw.resets += 1
+            handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                          struct.pack("ii", 1, 0))
+            handler.connection.close()
+            return
+        _head(handler, 200, [("Content-Type", content_type),
+                             ("Content-Length", str(len(body)))])
+        handler.wfile.write(body)
+        handler.wfile.flush()
+    raw.resets = 0
     return raw
 
 

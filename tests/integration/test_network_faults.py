@@ -24,8 +24,9 @@ import pytest
 
 from conftest import rss_limit_kb, run_process
 from daemonproc import Daemon
-from feedserver import (raw_cut_unnoticed, raw_endless_chunked, raw_silent,
-                        raw_trickle, raw_truncated_chunked, raw_truncated_length)
+from feedserver import (raw_cut_unnoticed, raw_endless_chunked, raw_reset_when_reused,
+                        raw_silent, raw_trickle, raw_truncated_chunked,
+                        raw_truncated_length)
 from helpers import MB, PLAIN, assert_exactly_once, error_line, make_feed, serve_plain, titles
 
 
@@ -89,6 +90,24 @@ def test_entry_cut_short_is_delivered_once_whole_N09(server, work):
     for name in docs:
         assert "if-none-match" not in server.requests_for("/%s.xml" % name)[-1].headers
     assert_exactly_once(work, PLAIN + titles("length", 3) + titles("close", 3))
+
+
+def test_kept_alive_connection_reset_on_reuse_is_retried(server, work):
+    # One connection to the host at a time: the second feed's request goes
+    # out on the connection the first one kept alive, and the server resets
+    # it, as a server does that closes an idle connection just then.  The
+    # request is sent again on a new connection, as curl does when a reused
+    # connection dies before any answer; nothing fails.
+    reset = raw_reset_when_reused(make_feed("second", 2))
+    server.set("/first.xml", make_feed("first", 2), content_type="application/rss+xml")
+    server.set("/second.xml", raw=reset)
+    work.write_config({"first": server.url("/first.xml"),
+                       "second": server.url("/second.xml")}, max_per_host=1)
+    res = work.once()
+    assert reset.resets == 1, "the second request did not reuse the connection"
+    assert res.rc == 0, res
+    assert res.stderr.strip() == "", res
+    assert_exactly_once(work, titles("first", 2) + titles("second", 2))
 
 
 def test_truncated_gzip_stream_is_refused_N09(server, work):
