@@ -176,12 +176,20 @@ class Work:
     def once(self, timeout=20):
         return self.run("--once", timeout=timeout)
 
-    def message_files(self):
+    def maildirs(self):
+        """The spool's maildir and its Maildir++ folders (".NAME")."""
+        if not self.spool.is_dir():
+            return [self.spool]
+        return [self.spool] + sorted(p for p in self.spool.iterdir()
+                                     if p.name.startswith(".") and p.is_dir())
+
+    def message_files(self, folders=False):
         files = []
-        for sub in ("new", "cur"):
-            d = self.spool / sub
-            if d.is_dir():
-                files += sorted(p for p in d.iterdir() if p.is_file())
+        for maildir in self.maildirs() if folders else [self.spool]:
+            for sub in ("new", "cur"):
+                d = maildir / sub
+                if d.is_dir():
+                    files += sorted(p for p in d.iterdir() if p.is_file())
         return files
 
     def messages(self):

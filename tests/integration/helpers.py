@@ -5,6 +5,7 @@ feed documents to serve or write, the oracle that reads the spool back
 read with sqlite3, and small filesystem tools (a tmpfs, filling it).
 """
 
+import base64
 import hashlib
 import os
 import re
@@ -231,3 +232,33 @@ def notmuch_env(tmp_path, maildir):
     env = dict(os.environ, NOTMUCH_CONFIG=str(cfg), HOME=str(tmp_path))
     env.pop("NOTMUCH_PROFILE", None)
     return env
+
+
+def imap_utf7_encode(text):
+    """IMAP's modified UTF-7 (RFC 3501, 5.1.3), the oracle for folder names."""
+    out, run = [], []
+
+    def flush():
+        if run:
+            b64 = base64.b64encode("".join(run).encode("utf-16-be")).decode()
+            out.append("&" + b64.rstrip("=").replace("/", ",") + "-")
+            run.clear()
+    for ch in text:
+        if 0x20 <= ord(ch) < 0x7f:
+            flush()
+            out.append("&-" if ch == "&" else ch)
+        else:
+            run.append(ch)
+    flush()
+    return "".join(out)
+
+
+def imap_utf7_decode(text):
+    return re.sub(r"&([^-]*)-", lambda m: "&" if not m.group(1) else base64.b64decode(
+        m.group(1).replace(",", "/") + "=" * (-len(m.group(1)) % 4)).decode("utf-16-be"),
+        text)
+
+
+def folder_dirname(name):
+    """The Maildir++ directory of a folder = NAME ("A/B" is ".A.B")."""
+    return "." + ".".join(imap_utf7_encode(p) for p in re.split(r"[/.]", name))

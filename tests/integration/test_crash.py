@@ -2,9 +2,9 @@
 Crash safety: many feeds change between runs of --once, most runs are
 killed with SIGKILL (at random moments, and at the named points of the
 delivery protocol), a reader moves messages from new/ to cur/ and deletes
-some between runs, and a filter drops every tenth article; in the end
-every entry the filter keeps is in the spool exactly once, and every one
-it drops is only marked seen.
+some between runs, a filter drops every tenth article, and three feeds
+deliver into Maildir++ folders; in the end every entry the filter keeps
+is in the spool exactly once, and every one it drops is only marked seen.
 Then the named points around the rename one by one (catalogue row D05:
 stale files in tmp/, deliveries left pending), and kills while the merged
 feed is rewritten (D15: it is always the old file or the whole new one).
@@ -25,8 +25,8 @@ import feedparser
 import pytest
 
 from conftest import entry_key
-from helpers import (NAME_RE, assert_exactly_once, integrity_ok, numbered_items, put_feed,
-                     query, rss_feed, run_env, titles)
+from helpers import (NAME_RE, assert_exactly_once, folder_dirname, integrity_ok,
+                     numbered_items, put_feed, query, rss_feed, run_env, titles)
 
 ATOM_NS = "{http://www.w3.org/2005/Atom}"
 
@@ -79,9 +79,13 @@ class Corpus:
                        self.entries[i])
 
 
+# Feeds that deliver into folders; the rest into the spool's own maildir.
+FOLDERS = {1: "Crash/Nested", 2: "Crash/Nested", 5: "충돌"}
+
+
 def message_ids(work):
     ids = []
-    for path in work.message_files():
+    for path in work.message_files(folders=True):
         with open(path, "rb") as f:
             head = f.read(8192).decode("ascii", "replace")
         m = re.search(r"^Message-ID: <([0-9a-f]{64})@aggregator>", head,
@@ -93,13 +97,17 @@ def message_ids(work):
 
 def reader_pass(work, rng, deleted, may_delete):
     """A mail reader: moves some of new/ to cur/, sometimes deletes one."""
-    new = work.spool / "new"
-    cur = work.spool / "cur"
-    for p in sorted(new.iterdir()):
-        if rng.random() < 0.5:
-            os.rename(p, cur / (p.name + ":2,S"))
+    read = []
+    for maildir in work.maildirs():
+        new = maildir / "new"
+        cur = maildir / "cur"
+        if not new.is_dir():
+            continue
+        for p in sorted(new.iterdir()):
+            if rng.random() < 0.5:
+                os.rename(p, cur / (p.name + ":2,S"))
+        read += sorted(cur.iterdir())
     if may_delete and rng.random() < 0.2:
-        read = sorted(cur.iterdir())
         if read:
             victim = rng.choice(read)
             deleted.extend(message_ids_of([victim]))
@@ -122,9 +130,12 @@ def test_crash_exactly_once(work, tmp_path):
     folder.mkdir()
     corpus = Corpus(folder, rng)
     # A filter drops every tenth article in every feed that carries it.
-    work.write_config({"f%d" % i: "file://%s/f%d.xml" % (folder, i)
-                       for i in range(FEEDS)}, max_entries=50,
-                      drop_link=DROPPED.pattern)
+    feeds = {}
+    for i in range(FEEDS):
+        feeds["f%d" % i] = {"url": "file://%s/f%d.xml" % (folder, i)}
+        if i in FOLDERS:
+            feeds["f%d" % i]["folder"] = FOLDERS[i]
+    work.write_config(feeds, max_entries=50, drop_link=DROPPED.pattern)
     deleted = []
     kills = clean = 0
     typical = 0.02
@@ -176,13 +187,20 @@ def test_crash_exactly_once(work, tmp_path):
     missing = expected - set(ids)
     assert not missing, "%d entries lost" % len(missing)
     assert set(ids) == expected
-    assert not any((work.spool / "tmp").iterdir())
+    assert not any(any((m / "tmp").iterdir()) for m in work.maildirs())
+    # The folders' feeds delivered into their folders, nested by dots.
+    assert {m.name for m in work.maildirs()[1:]} == \
+        {folder_dirname(f) for f in FOLDERS.values()}
+    for i, f in FOLDERS.items():
+        box = work.spool / folder_dirname(f)
+        assert any(NAME_RE.match(p.name) for sub in ("new", "cur")
+                   for p in (box / sub).iterdir()), (i, f)
     # Every delivered entry is in exactly one story, as its message says,
     # and every story's root is a delivered entry of its own story.
     rows = query(work.path / "state.db", "SELECT key, story FROM story_entries")
     stories = dict(rows)
     assert set(stories) == expected and len(rows) == len(stories)
-    for path in work.message_files():
+    for path in work.message_files(folders=True):
         head = path.read_bytes()[:8192].decode("ascii", "replace")
         key = re.search(r"^Message-ID: <([0-9a-f]{64})@", head, re.M).group(1)
         story = re.search(r"^X-RSS-Story: ([0-9a-f]{64})$", head, re.M)
