@@ -149,6 +149,15 @@ const struct config_key config_keys[] = {
 	      "deliver the article's text from its page",
 	  .offset = CFG(fulltext) },
 
+	{ .name = "from_name",
+	  .section = CONFIG_GLOBAL,
+	  .type = CONFIG_CHOICE,
+	  .def = "feed",
+	  .choices = "feed feed-author author",
+	  .help = "what From: shows: feed (its title), feed-author "
+	      "(\"Feed: Author\") or author (else the feed's title)",
+	  .offset = CFG(from_name) },
+
 	{ .name = "exec",
 	  .section = CONFIG_GLOBAL,
 	  .type = CONFIG_STRING,
@@ -393,6 +402,14 @@ const struct config_key config_keys[] = {
 	  .choices = "never auto always",
 	  .help = "overrides [aggregator]'s fulltext",
 	  .offset = FEED(fulltext) },
+
+	/* Unset, it is [aggregator]'s from_name: see finish_feed. */
+	{ .name = "from_name",
+	  .section = CONFIG_FEED,
+	  .type = CONFIG_CHOICE,
+	  .choices = "feed feed-author author",
+	  .help = "overrides [aggregator]'s from_name",
+	  .offset = FEED(from_name) },
 
 	/* Unset, it is [aggregator]'s exec: see finish_feed. */
 	{ .name = "exec",
@@ -863,6 +880,7 @@ add_feed(struct parser *p, const char *name, int line)
 	f->line = line;
 	f->backfill = -1;		/* unset: see finish_feed */
 	f->fulltext = -1;
+	f->from_name = -1;
 	set_defaults(p, CONFIG_FEED, f);
 	return f;
 }
@@ -1058,8 +1076,8 @@ claim_url(struct parser *p, const char *url, size_t i, size_t *other)
 }
 
 /*
- * A feed needs a url; without an interval, a backfill or a fulltext it
- * takes [aggregator]'s.
+ * A feed needs a url; without an interval, a backfill, a fulltext or a
+ * from_name it takes [aggregator]'s.
  */
 static void
 finish_feed(struct parser *p, struct feed_conf *f)
@@ -1075,6 +1093,8 @@ finish_feed(struct parser *p, struct feed_conf *f)
 		f->backfill = p->cfg->backfill;
 	if (f->fulltext < 0)
 		f->fulltext = p->cfg->fulltext;
+	if (f->from_name < 0)
+		f->from_name = p->cfg->from_name;
 	filter_rules_append(&f->filters, &p->cfg->filters);
 	if (f->exec == NULL)
 		f->exec = xstrdup_or_null(p->cfg->exec);

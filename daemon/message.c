@@ -595,13 +595,28 @@ msg_enclosures(struct buf *b, const struct entry *e)
 	}
 }
 
+/* The display name of e's From: as its feed's from_name says; allocated. */
+static char *
+msg_sender(const struct entry *e)
+{
+	const char *feed = e->feed_title != NULL && e->feed_title[0] != '\0' ?
+	    e->feed_title : e->feed_name;
+	int author = e->author != NULL && e->author[0] != '\0';
+
+	if (author && e->from_name == FROM_FEED_AUTHOR)
+		return xasprintf("%s: %s", feed != NULL ? feed : "", e->author);
+	if (author && e->from_name == FROM_AUTHOR)
+		return xstrdup(e->author);
+	return xstrdup(feed != NULL ? feed : "");
+}
+
 char *
 message_render(const struct entry *e, size_t *len)
 {
 	const char *content = e->content != NULL ? e->content : "";
+	char *sender = msg_sender(e);
 	struct message_head h = {
-		.from = e->feed_title != NULL && e->feed_title[0] != '\0' ?
-		    e->feed_title : e->feed_name,
+		.from = sender,
 		.subject = e->title,
 		.date = e->date,
 		.id = e->key,
@@ -626,6 +641,7 @@ message_render(const struct entry *e, size_t *len)
 	message_alternative(&b, e->key, plain, html);
 	free(plain);
 	free(html);
+	free(sender);
 	*len = b.len;
 	return buf_release(&b);
 }

@@ -352,6 +352,7 @@ job_fresh(struct job *j, const struct feed_doc *doc, time_t now, size_t *n,
 		}
 		entry_from_feed(&all[nall], doc, e, j->conf.name, j->conf.url,
 		    j->conf.title, now);
+		all[nall].from_name = (int)j->conf.from_name;
 		src[nall++] = e;
 	}
 	if (ncut > 0)

@@ -22,6 +22,7 @@ struct feed_conf {
 	long	 enabled;	/* 0 when "enabled = no" */
 	long	 backfill;	/* entries a first poll delivers; CONFIG_ALL */
 	long	 fulltext;	/* enum fulltext */
+	long	 from_name;	/* enum from_name (entry.h) */
 	char	*exec;		/* run after each delivered entry, or NULL */
 	char	*folder;	/* its Maildir++ folder, or NULL: the spool */
 	/* Its own filter rules, then [aggregator]'s, in the file's order. */
@@ -75,6 +76,7 @@ struct config {
 	long		 max_body;
 	long		 backfill;
 	long		 fulltext;	/* enum fulltext */
+	long		 from_name;	/* enum from_name (entry.h) */
 	char		*exec;		/* every feed's hook unless its own */
 	long		 exec_timeout;	/* seconds */
 	struct filter_rules filters;	/* every feed's, after its own */

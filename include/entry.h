@@ -29,7 +29,14 @@
 /* What entry_from_feed cut to those bounds, in struct entry's cut. */
 #define ENTRY_CUT_TEXT		0x01	/* a title, author or feed title */
 #define ENTRY_CUT_CONTENT	0x02
-#define ENTRY_CUT_URL		0x04	/* a link or id left out */
+#define ENTRY_CUT_URL		0x04	/* What a message's From: shows: a feed's from_name. */
+enum from_name {
+	FROM_FEED,		/* the feed's title (SPEC) */
+	FROM_FEED_AUTHOR,	/* "Feed: Author", as rss2email writes */
+	FROM_AUTHOR,		/* the author; the feed's title without one */
+};
+
+/* a link or id left out */
 
 struct entry {
 	char	 key[KEY_HEX_SIZE];	/* SHA-256 hex of the canonical link (or fallback) */
@@ -51,6 +58,7 @@ struct entry {
 					   "URL\tTYPE\tLENGTH" ("" unknown);
 					   NULL when none */
 	unsigned int cut;		/* ENTRY_CUT_* */
+	int	 from_name;		/* enum from_name: its From: */
 	/* Its story (story.h): the root's key, "" until assigned. */
 	char	 story[KEY_HEX_SIZE];
 	char	*story_text;		/* what grouping read: title, text */
