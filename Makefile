@@ -46,8 +46,9 @@ SANITIZE	:= -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 		   -fno-sanitize-recover=undefined
 
 .PHONY: all deps deps-test pkgs-ok run check test test-sanitized \
-	check-unit check-integration check-conformance check-fuzz asan-check \
-	install clean deps-fuzz fuzz fuzz-smoke fuzz-regress print-ldlibs
+	check-unit check-integration check-conformance check-fuzz check-man \
+	asan-check install clean deps-fuzz fuzz fuzz-smoke fuzz-regress \
+	print-ldlibs
 
 all: $(BIN)
 
@@ -109,6 +110,11 @@ check-unit: $(TESTBINS)
 
 check-integration: $(BIN)
 	AGGREGATOR=$(abspath $(BIN)) $(PYTHON) -m pytest -q -p no:cacheprovider tests/integration
+
+# The man pages alone (part of check-integration): groff -ww and man -l
+# render them without a warning, their examples hold.
+check-man: $(BIN)
+	AGGREGATOR=$(abspath $(BIN)) $(PYTHON) -m pytest -q -p no:cacheprovider tests/integration/test_man.py
 
 check-conformance: $(BIN)
 	@sh tests/conformance.sh $(abspath $(BIN))
@@ -210,10 +216,12 @@ print-ldlibs:
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/aggregator \
 	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(USERUNITDIR) \
-	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(MANDIR)/man1
+	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/aggregator
 	install -m 644 config/aggregator.conf.example $(DESTDIR)$(SYSCONFDIR)/aggregator/aggregator.conf.example
 	install -m 644 docs/man/man1/aggregator.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 docs/man/man5/aggregator.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 systemd/aggregator.sysusers $(DESTDIR)$(SYSUSERSDIR)/aggregator.conf
 	# The units name the binary by its path: follow BINDIR.
 	for u in systemd/*.service systemd/*.timer systemd/user/*.service; do \

@@ -61,7 +61,9 @@ static const char usage_text[] =
 "      --once          poll every enabled feed once, then exit\n"
 "      --dry-run       with --once: print what would be delivered, write nothing\n"
 "  -v, --verbose       more log output (twice for debug)\n"
-"  -q, --quiet         errors only; nothing at all on success\n";
+"  -q, --quiet         errors only; nothing at all on success\n"
+"\n"
+"See aggregator(1) and aggregator.conf(5).\n";
 
 static void
 usage(FILE *fp)

@@ -125,8 +125,8 @@ subs_export(const char *path)
 }
 
 static const char starter[] =
-"# aggregator's config, written by aggregator init.  Every key is in\n"
-"# aggregator(1) and in config/aggregator.conf.example.\n"
+"# aggregator's config, written by aggregator init.  Every key is\n"
+"# described in aggregator.conf(5).\n"
 "\n"
 "[aggregator]\n"
 "# A message per new entry (mutt -f ~/Maildir); the state of what was\n"

@@ -1,8 +1,9 @@
 /*
  * The documents against the key table: README.md's configuration tables,
- * config/aggregator.conf.example and the man page each list every key of
- * config_keys[] under its section, state the table's default, and list no
- * key the table lacks.  Runs from the top of the tree, as make runs it.
+ * config/aggregator.conf.example and aggregator.conf(5) each list every
+ * key of config_keys[] under its section, state the table's default, and
+ * list no key the table lacks.  Runs from the top of the tree, as make
+ * runs it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,8 +196,8 @@ example_line(struct doc *d, char *s, int lineno)
 }
 
 /*
- * The man page: in the SS sections "[aggregator]" and "[feed.NAME]", the
- * tag line after each .TP names a key, as in
+ * aggregator.conf(5): in the SS sections "[aggregator]", "[feed.NAME]"
+ * and "[digest]", the tag line after each .TP names a key, as in
  * .BR spool " (default " spool )
  * or .B url when it has no default.
  */
@@ -304,7 +305,7 @@ TEST(example_config)
 
 TEST(man_page)
 {
-	check_doc("docs/man/man1/aggregator.1", man_line);
+	check_doc("docs/man/man5/aggregator.conf.5", man_line);
 }
 
 int
