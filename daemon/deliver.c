@@ -20,9 +20,9 @@
  * in cur/ where a reader moved it, was delivered; NAME still in tmp/ is
  * renamed into new/; NAME nowhere, or its folder gone, was delivered and
  * then deleted by a reader (the file was durable before its row, so it
- * cannot have been lost).  A crash before step 2 leaves only
- * files in tmp/, which maildir_clean_tmp removes at the next start; the
- * entries are still unseen and come again.
+ * cannot have been lost).  A crash before step 2 leaves only files in
+ * tmp/, which maildir_clean_tmp removes at the next start; the entries
+ * are still unseen and come again.
  */
 #include <errno.h>
 #include <limits.h>
@@ -129,7 +129,7 @@ delivery_fail(struct delivery *d, const char *why)
 	snprintf(d->err, sizeof(d->err), "%s", why);
 }
 
-/* Removes d's file i from its maildir's tmp/ or new/. */
+/* Removes d's file i from its maildir's tmp/. */
 static void
 delivery_discard_one(struct delivery *d, const char *spool, size_t i)
 {

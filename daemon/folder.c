@@ -6,6 +6,8 @@
  * expect on disk: '&' starts a run of UTF-16 in base64 with ',' for '/',
  * '-' ends it, and "&-" is '&' itself.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -141,6 +143,7 @@ int
 folder_init(const char *spool, const char *dir, char *err, size_t errlen)
 {
 	char path[PATH_MAX], mark[PATH_MAX + 16];
+	struct stat ss, fs;
 	int fd;
 
 	if (folder_maildir(path, sizeof(path), spool, dir) == -1) {
@@ -149,6 +152,16 @@ folder_init(const char *spool, const char *dir, char *err, size_t errlen)
 	}
 	if (maildir_init(path, err, errlen) == -1)
 		return -1;
+	/* One syncfs of the spool makes every folder's tmp/ durable. */
+	if (stat(spool, &ss) == -1 || stat(path, &fs) == -1) {
+		snprintf(err, errlen, "stat %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (ss.st_dev != fs.st_dev) {
+		snprintf(err, errlen, "%s is on another filesystem than the "
+		    "spool %s; a folder must share the spool's", path, spool);
+		return -1;
+	}
 	/* Courier and Dovecot tell a folder from a spool by this file. */
 	snprintf(mark, sizeof(mark), "%s/maildirfolder", path);
 	if ((fd = open(mark, O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) == -1) {

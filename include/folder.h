@@ -24,7 +24,11 @@ char	*folder_dirname(const char *name);
 int	folder_maildir(char *path, size_t size, const char *spool,
 	    const char *dir);
 
-/* Makes the folder's maildir, marked as a Maildir++ folder.  0 or -1. */
+/*
+ * Makes the folder's maildir, marked as a Maildir++ folder; one on another
+ * filesystem than the spool is refused (deliver.c syncs the spool's
+ * filesystem once for all).  0, or -1 with err.
+ */
 int	folder_init(const char *spool, const char *dir, char *err,
 	    size_t errlen);
 
