@@ -24,6 +24,7 @@ same_conf(const struct feed_conf *a, const struct feed_conf *b)
 	return strcmp(a->url, b->url) == 0 && streq_null(a->title, b->title) &&
 	    a->interval == b->interval && a->backfill == b->backfill &&
 	    a->fulltext == b->fulltext && streq_null(a->exec, b->exec) &&
+	    streq_null(a->folder, b->folder) &&
 	    filter_rules_equal(&a->filters, &b->filters);
 }
 
