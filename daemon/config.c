@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "extract.h"
+#include "feedname.h"
 #include "fetch.h"
 #include "folder.h"
 #include "log.h"
@@ -614,12 +615,8 @@ parse_bool(const char *s, long *out)
 	return -1;
 }
 
-/*
- * A feed's url, from the INI file or an OPML outline: a scheme we fetch,
- * and a URL curl, which fetches it, can parse.  0, or -1 when reported.
- */
-static int
-check_url(struct parser *p, const char *url)
+int
+config_url_check(const char *url, char *msg, size_t msglen)
 {
 	char why[128], *shown;
 	int rc = 0;
@@ -629,15 +626,27 @@ check_url(struct parser *p, const char *url)
 	if (strncasecmp(url, "http://", 7) != 0 &&
 	    strncasecmp(url, "https://", 8) != 0 &&
 	    strncasecmp(url, "file://", 7) != 0) {
-		config_error(p, "url must be http://, https:// or file://: "
-		    "\"%s\"", shown);
+		snprintf(msg, msglen, "url must be http://, https:// or "
+		    "file://: \"%s\"", shown);
 		rc = -1;
 	} else if (fetch_url_check(url, why, sizeof(why)) == -1) {
-		config_error(p, "bad url \"%s\": %s", shown, why);
+		snprintf(msg, msglen, "bad url \"%s\": %s", shown, why);
 		rc = -1;
 	}
 	free(shown);
 	return rc;
+}
+
+/* A feed's url, from the INI file or an OPML outline: 0, or -1 reported. */
+static int
+check_url(struct parser *p, const char *url)
+{
+	char msg[512];
+
+	if (config_url_check(url, msg, sizeof(msg)) == 0)
+		return 0;
+	config_error(p, "%s", msg);
+	return -1;
 }
 
 /*
@@ -829,17 +838,6 @@ strip_comment(char *s)
 	}
 }
 
-static int
-valid_feed_name(const char *name)
-{
-	if (*name == '\0')
-		return 0;
-	for (const char *c = name; *c != '\0'; c++)
-		if (!isalnum((unsigned char)*c) && strchr("-_.", *c) == NULL)
-			return 0;
-	return 1;
-}
-
 const struct feed_conf *
 config_find_feed(const struct config *cfg, const char *name)
 {
@@ -885,20 +883,43 @@ add_feed(struct parser *p, const char *name, int line)
 	return f;
 }
 
+enum config_line
+config_line(char *line, char **text)
+{
+	char *s = trim(line);
+
+	if (*s == '\0')
+		return CONFIG_LINE_BLANK;
+	strip_comment(s);
+	*text = s = trim(s);
+	if (*s == '\0')
+		return CONFIG_LINE_COMMENT;
+	return *s == '[' ? CONFIG_LINE_SECTION : CONFIG_LINE_KEY;
+}
+
+char *
+config_section_name(char *header)
+{
+	char *end = strchr(header, ']');
+
+	if (end == NULL || *trim(end + 1) != '\0')
+		return NULL;
+	*end = '\0';
+	return trim(header + 1);
+}
+
 static void
 section(struct parser *p, char *s)
 {
-	char *end = strchr(s, ']'), *name;
+	char *name;
 
 	p->feed = NULL;
 	p->in_global = p->in_digest = p->in_publishers = p->in_sites = 0;
 	p->skip = 1;
-	if (end == NULL || *trim(end + 1) != '\0') {
+	if ((name = config_section_name(s)) == NULL) {
 		config_error(p, "bad section header");
 		return;
 	}
-	*end = '\0';
-	name = trim(s + 1);
 	if (strcmp(name, "aggregator") == 0 || strcmp(name, "digest") == 0 ||
 	    strcmp(name, "publishers") == 0 || strcmp(name, "sites") == 0) {
 		p->in_global = name[0] == 'a';
@@ -914,7 +935,7 @@ section(struct parser *p, char *s)
 		return;
 	}
 	name += 5;
-	if (!valid_feed_name(name)) {
+	if (!feedname_ok(name)) {
 		config_error(p, "bad feed name \"%s\" (letters, digits, "
 		    "'-', '_' and '.')", name);
 		return;
@@ -1150,120 +1171,74 @@ finish(struct parser *p)
 	}
 }
 
-/*
- * base, or base-2, base-3 ...: the first name no feed has.  The counter
- * goes on where the last name made from base stopped, so a thousand
- * outlines of one title cost a thousand lookups, not half a million.
- */
-static char *
-unique_feed_name(struct parser *p, const char *base)
+static int
+name_taken(const char *name, void *arg)
 {
-	size_t n = 2;
-	char *name;
-
-	(void)strmap_get(p->suffixes, base, &n);
-	name = xstrdup(base);
-	for (; config_find_feed(p->cfg, name) != NULL; n++) {
-		free(name);
-		name = xasprintf("%s-%zu", base, n);
-	}
-	strmap_set(p->suffixes, base, n);
-	return name;
+	return config_find_feed(arg, name) != NULL;
 }
 
 /*
- * "opml-" and s, its ASCII letters and digits lowercased and every run of
- * other bytes one dash; NULL when s has no letter or digit.
- */
-static char *
-opml_slug(const char *s)
-{
-	struct buf b;
-	int dash = 1;
-
-	buf_init(&b);
-	buf_addstr(&b, "opml-");
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-		if (isalnum(*c)) {
-			buf_addc(&b, (char)tolower(*c));
-			dash = 0;
-		} else if (!dash) {
-			buf_addc(&b, '-');
-			dash = 1;
-		}
-	}
-	while (b.len > 5 && b.data[b.len - 1] == '-')
-		b.data[--b.len] = '\0';
-	if (b.len == 5) {
-		buf_free(&b);
-		return NULL;
-	}
-	return buf_release(&b);
-}
-
-/*
- * A name that stays the feed's whatever the order of the file, since the
- * state is kept by name: made from the title when that is ASCII ("Reuters
- * Tech!" -> "opml-reuters-tech"), else from the URL without its scheme and
- * credentials ("https://www.yna.co.kr/rss/news.xml" ->
- * "opml-www-yna-co-kr-rss-news-xml"), so that titles in other scripts do
- * not all become "opml-feed" numbered by position.  A title name already
- * taken (an INI feed, another outline of that title) gives way to the URL
- * name too; a counter is left only for a URL name that is taken.
+ * An outline's name: "opml-" and its title or URL (feedname_base), so
+ * that it stays the feed's whatever the order of the file, since the
+ * state is kept by name.  A counter is left only for a URL name that is
+ * taken; it goes on where the last name of that base stopped, so a
+ * thousand outlines of one base cost a thousand lookups, not half a
+ * million.
  */
 static char *
 opml_feed_name(struct parser *p, const char *title, const char *url)
 {
-	const unsigned char *c;
-	char *base = NULL, *bare, *name;
-	const char *rest;
+	char *base, *name;
+	size_t n = 2;
 
-	for (c = (const unsigned char *)(title != NULL ? title : "");
-	    *c != '\0' && *c < 0x80; c++)
-		;
-	if (title != NULL && *c == '\0')
-		base = opml_slug(title);
-	if (base == NULL || config_find_feed(p->cfg, base) != NULL) {
-		free(base);
-		bare = url_strip_userinfo(url);
-		rest = strstr(bare, "://");
-		base = opml_slug(rest != NULL ? rest + 3 : bare);
-		free(bare);
-		if (base == NULL)
-			base = xstrdup("opml-feed");
-	}
-	name = unique_feed_name(p, base);
+	base = feedname_base("opml-", title, url, name_taken, p->cfg);
+	(void)strmap_get(p->suffixes, base, &n);
+	name = feedname_unique(base, &n, name_taken, p->cfg);
+	strmap_set(p->suffixes, base, n);
 	free(base);
 	return name;
 }
 
 /*
  * An OPML outline becomes a feed when its url passes the INI file's
- * checks, unless a feed of the INI file or an earlier outline has it.
+ * checks, unless a feed of the INI file or an earlier outline has it; the
+ * outlines around it name its folder.
  */
 static void
-opml_feed(const char *title, const char *url, long line, void *arg)
+opml_feed(const struct opml_outline *o, void *arg)
 {
 	struct parser *p = arg;
 	struct feed_conf *f;
 	size_t other;
-	char *name;
+	char *name, why[256];
 
-	p->line = (int)line;
-	if (check_url(p, url) == -1 ||
-	    claim_url(p, url, p->cfg->nfeeds, &other) == -1)
+	p->line = (int)o->line;
+	if (check_url(p, o->url) == -1 ||
+	    claim_url(p, o->url, p->cfg->nfeeds, &other) == -1)
 		return;
-	name = opml_feed_name(p, title, url);
+	if (o->folder != NULL && folder_check(o->folder, why,
+	    sizeof(why)) == -1) {
+		config_error(p, "bad folder \"%s\" (%s)", o->folder, why);
+		return;
+	}
+	name = opml_feed_name(p, o->title, o->url);
 	f = add_feed(p, name, 0);
 	free(name);
-	f->url = xstrdup(url);
-	if (title != NULL && *title != '\0')
-		f->title = xstrdup(title);
+	f->url = xstrdup(o->url);
+	if (o->title != NULL && *o->title != '\0')
+		f->title = xstrdup(o->title);
+	f->folder = xstrdup_or_null(o->folder);
 	finish_feed(p, f);
 }
 
 int
 config_load(const char *path, struct config *cfg)
+{
+	return config_load_as(path, path, cfg);
+}
+
+int
+config_load_as(const char *file, const char *path, struct config *cfg)
 {
 	struct parser p = { .path = path, .cfg = cfg };
 	FILE *fp;
@@ -1275,25 +1250,27 @@ config_load(const char *path, struct config *cfg)
 	cfg->names = strmap_new();
 	set_defaults(&p, CONFIG_GLOBAL, cfg);
 	set_defaults(&p, CONFIG_DIGEST, cfg);
-	if ((fp = fopen(path, "r")) == NULL) {
-		log_warn("%s", path);
+	if ((fp = fopen(file, "r")) == NULL) {
+		log_warn("%s", file);
 		return -1;
 	}
 	p.urls = strmap_new();
 	p.suffixes = strmap_new();
 	while (getline(&line, &cap, fp) != -1) {
 		p.line++;
-		strip_comment(line);
-		s = trim(line);
-		if (*s == '\0')
-			continue;
-		if (*s == '[')
+		switch (config_line(line, &s)) {
+		case CONFIG_LINE_SECTION:
 			section(&p, s);
-		else
+			break;
+		case CONFIG_LINE_KEY:
 			assignment(&p, s);
+			break;
+		default:
+			break;
+		}
 	}
 	if (ferror(fp)) {
-		log_warn("%s", path);
+		log_warn("%s", file);
 		p.errors++;
 	}
 	free(line);

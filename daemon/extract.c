@@ -83,9 +83,8 @@ meta_charset(const char *p, size_t len, char *name, size_t size)
 	return -1;
 }
 
-/* The page as UTF-8: *own is the copy it lives in, or NULL. */
-static const char *
-page_utf8(const char *page, size_t *len, const char *content_type,
+const char *
+extract_page_utf8(const char *page, size_t *len, const char *content_type,
     char **own)
 {
 	char *type = NULL, *http = NULL, meta[40];
@@ -256,7 +255,7 @@ extract_page(const char *page, size_t len, const char *content_type,
 		    len, EXTRACT_MAX_PAGE);
 		return -1;
 	}
-	html = page_utf8(page, &len, content_type, &own);
+	html = extract_page_utf8(page, &len, content_type, &own);
 	memset(&d, 0, sizeof(d));
 	if (html_tree_parse(&d.t, html, len) != 0) {
 		snprintf(err, errlen, "page of more than %u elements",

@@ -52,8 +52,12 @@ static const char usage_text[] =
 "       aggregator extract FILE [--base-url URL] [--content-type TYPE] [--json]\n"
 "                                                 the article in a saved page\n"
 "       aggregator init [DIR]                     a starter config, delivering into ~/Maildir\n"
+"       aggregator [-c FILE] add URL [NAME] [--folder F] [--interval D]\n"
+"                                                 subscribe to a feed, or to a page's feed\n"
+"       aggregator [-c FILE] remove NAME          unsubscribe\n"
+"       aggregator [-c FILE] import FILE          the feeds of an OPML or newsboat urls file\n"
 "       aggregator [-c FILE] list                 the feeds, a line each, with their last poll\n"
-"       aggregator [-c FILE] export               the feeds as OPML 2.0\n"
+"       aggregator [-c FILE] export               the feeds as OPML 2.0, folders as outlines\n"
 "       aggregator [-c FILE] filter-test [FEED]   each entry's filter verdict; writes nothing\n"
 "       aggregator --help | --version\n"
 "\n"
@@ -280,11 +284,13 @@ state_usable(const char *path, const struct config *cfg)
 }
 
 /*
- * Loads the config and, when lock is set, takes the instance lock beside
- * its state (*lockfd, else -1).  0, or the exit status with cfg freed.
+ * Loads the config and, when role is not NULL, takes the instance lock
+ * beside its state as role ("daemon", "once", "reindex": lock.h) in
+ * *lockfd, else -1.  0, or the exit status with cfg freed.
  */
 static int
-load_locked(const char *path, struct config *cfg, int lock, int *lockfd)
+load_locked(const char *path, struct config *cfg, const char *role,
+    int *lockfd)
 {
 	char err[512];
 
@@ -293,8 +299,8 @@ load_locked(const char *path, struct config *cfg, int lock, int *lockfd)
 		config_free(cfg);
 		return EXIT_USAGE;
 	}
-	if (lock &&
-	    (*lockfd = lock_acquire(cfg->state, err, sizeof(err))) == -1) {
+	if (role != NULL && (*lockfd = lock_acquire(cfg->state, role, err,
+	    sizeof(err))) == -1) {
 		log_error("%s", err);
 		config_free(cfg);
 		return EXIT_LOCAL;
@@ -309,7 +315,8 @@ cmd_poll(const char *path, int once, const struct run_options *opts)
 	struct config cfg;
 	int lockfd, rc;
 
-	if ((rc = load_locked(path, &cfg, !opts->dry_run, &lockfd)) != 0)
+	if ((rc = load_locked(path, &cfg, opts->dry_run ? NULL : once ?
+	    "once" : "daemon", &lockfd)) != 0)
 		return rc;
 	rc = EXIT_LOCAL;
 	if (state_usable(path, &cfg) == -1)
@@ -340,7 +347,7 @@ cmd_filter_test(const char *path, const char *only)
 	struct config cfg;
 	int lockfd, rc;
 
-	if ((rc = load_locked(path, &cfg, 0, &lockfd)) != 0)
+	if ((rc = load_locked(path, &cfg, NULL, &lockfd)) != 0)
 		return rc;
 	if (only != NULL) {
 		if (config_find_feed(&cfg, only) == NULL) {
@@ -373,7 +380,7 @@ cmd_reindex(const char *path, int quiet)
 	char err[512];
 	int lockfd, rc;
 
-	if ((rc = load_locked(path, &cfg, 1, &lockfd)) != 0)
+	if ((rc = load_locked(path, &cfg, "reindex", &lockfd)) != 0)
 		return rc;
 	rc = EXIT_LOCAL;
 	if (store_open(cfg.state, &store, err, sizeof(err)) == -1)
@@ -491,6 +498,12 @@ run_command(const char *config, int argc, char **argv, int once,
 		return extract_command(config, argc, argv);
 	if (strcmp(argv[0], "init") == 0 && argc <= 2)
 		return subs_init(argc == 2 ? argv[1] : NULL);
+	if (strcmp(argv[0], "add") == 0)
+		return subs_add(config, argc, argv, ropts->quiet);
+	if (strcmp(argv[0], "remove") == 0 && argc == 2)
+		return subs_remove(config, argv[1], ropts->quiet);
+	if (strcmp(argv[0], "import") == 0 && argc == 2)
+		return subs_import(config, argv[1], ropts->quiet);
 	if (strcmp(argv[0], "list") == 0 && argc == 1)
 		return subs_list(config);
 	if (strcmp(argv[0], "export") == 0 && argc == 1)

@@ -1,8 +1,9 @@
 /*
  * Subscriptions on the command line: the config's feeds listed, with
  * what the state says of their last poll, and exported as OPML 2.0 for
- * any other reader (which the config's own "opml =" reads back); a
- * starter config for a new user.
+ * any other reader (which the config's own "opml =" and import read
+ * back); a starter config for a new user.  The commands that change the
+ * config are subs_add.c and subs_import.c.
  */
 #include <sys/stat.h>
 
@@ -17,6 +18,7 @@
 #include "config.h"
 #include "date.h"
 #include "log.h"
+#include "opml.h"
 #include "savefile.h"
 #include "store.h"
 #include "subs.h"
@@ -67,7 +69,8 @@ subs_list(const char *path)
 		last_outcome(store, f->name, last, sizeof(last));
 		url = url_hide_password(f->url);
 		log_vis(name, sizeof(name), f->name);
-		printf("%s\t%s\t%ld\t%s\t%s\n", name, url, f->interval,
+		printf("%s\t%s\t%s\t%ld\t%s\t%s\n", name, url,
+		    f->folder != NULL ? f->folder : "-", f->interval,
 		    f->enabled ? "enabled" : "disabled", last);
 		free(url);
 	}
@@ -84,42 +87,135 @@ attr(struct buf *b, const char *name, const char *value)
 	buf_addc(b, '"');
 }
 
+/*
+ * The export's tree: folders hold feeds and folders, each in the order
+ * the config first names it, so feeds of no folder stay at the top.
+ */
+struct xnode;
+struct xitem {
+	size_t		 feed;		/* index into cfg.feeds ... */
+	struct xnode	*folder;	/* ... unless this is set */
+};
+struct xnode {
+	char		*part;		/* this level's name; NULL at the top */
+	struct xitem	*items;
+	size_t		 n;
+};
+
+static struct xitem *
+xnode_add(struct xnode *n)
+{
+	n->items = xreallocarray(n->items, n->n + 1, sizeof(*n->items));
+	memset(&n->items[n->n], 0, sizeof(*n->items));
+	return &n->items[n->n++];
+}
+
+/* The folder called part (len bytes) inside n, made when new. */
+static struct xnode *
+xnode_child(struct xnode *n, const char *part, size_t len)
+{
+	struct xitem *it;
+
+	for (size_t i = 0; i < n->n; i++)
+		if ((it = &n->items[i])->folder != NULL &&
+		    strlen(it->folder->part) == len &&
+		    memcmp(it->folder->part, part, len) == 0)
+			return it->folder;
+	it = xnode_add(n);
+	it->folder = xcalloc(1, sizeof(*it->folder));
+	it->folder->part = xstrndup(part, len);
+	return it->folder;
+}
+
+static void
+xnode_free(struct xnode *n)
+{
+	for (size_t i = 0; i < n->n; i++)
+		if (n->items[i].folder != NULL) {
+			xnode_free(n->items[i].folder);
+			free(n->items[i].folder);
+		}
+	free(n->items);
+	free(n->part);
+}
+
+/* Feed i under its folder, whose parts '/' or '.' part (folder.h). */
+static void
+xnode_place(struct xnode *top, const struct feed_conf *f, size_t i)
+{
+	struct xnode *n = top;
+	size_t len;
+
+	for (const char *p = f->folder; p != NULL && *p != '\0'; p += len) {
+		p += *p == '/' || *p == '.';
+		len = strcspn(p, "/.");
+		n = xnode_child(n, p, len);
+	}
+	xnode_add(n)->feed = i;
+}
+
+static void
+xnode_write(struct buf *b, const struct xnode *n, const struct config *cfg,
+    int depth)
+{
+	for (size_t i = 0; i < n->n; i++) {
+		const struct xitem *it = &n->items[i];
+		const struct feed_conf *f;
+		const char *title;
+		char *url;
+
+		buf_printf(b, "%*s<outline", 2 * depth, "");
+		if (it->folder != NULL) {
+			attr(b, "text", it->folder->part);
+			attr(b, "title", it->folder->part);
+			buf_addstr(b, ">\n");
+			xnode_write(b, it->folder, cfg, depth + 1);
+			buf_printf(b, "%*s</outline>\n", 2 * depth, "");
+			continue;
+		}
+		/* Credentials stay in the config, for the requests only. */
+		f = &cfg->feeds[it->feed];
+		url = url_strip_userinfo(f->url);
+		title = f->title != NULL ? f->title : f->name;
+		buf_addstr(b, " type=\"rss\"");
+		attr(b, "text", title);
+		attr(b, "title", title);
+		attr(b, "xmlUrl", url);
+		attr(b, "aggregator:name", f->name);
+		buf_addstr(b, "/>\n");
+		free(url);
+	}
+}
+
 int
 subs_export(const char *path)
 {
 	struct config cfg;
+	struct xnode top = { 0 };
 	struct buf b;
-	char date[40], *url;
+	char date[40];
 	int rc;
 
 	if (config_use(path, &cfg) == -1) {
 		config_free(&cfg);
 		return EXIT_USAGE;
 	}
+	for (size_t i = 0; i < cfg.nfeeds; i++)
+		xnode_place(&top, &cfg.feeds[i], i);
 	date_format_rfc5322(time(NULL), date, sizeof(date));
 	buf_init(&b);
 	buf_addstr(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	    "<opml version=\"2.0\">\n<head>\n<title>");
+	    "<opml version=\"2.0\" xmlns:aggregator=\"" OPML_NS "\">\n"
+	    "<head>\n<title>");
 	text_escape(&b, cfg.title, strlen(cfg.title), TEXT_ESC_XML);
 	buf_printf(&b, "</title>\n<dateCreated>%s</dateCreated>\n</head>\n"
 	    "<body>\n", date);
-	for (size_t i = 0; i < cfg.nfeeds; i++) {
-		const struct feed_conf *f = &cfg.feeds[i];
-		const char *title = f->title != NULL ? f->title : f->name;
-
-		/* Credentials stay in the config, for the requests only. */
-		url = url_strip_userinfo(f->url);
-		buf_addstr(&b, "<outline type=\"rss\"");
-		attr(&b, "text", title);
-		attr(&b, "title", title);
-		attr(&b, "xmlUrl", url);
-		buf_addstr(&b, "/>\n");
-		free(url);
-	}
+	xnode_write(&b, &top, &cfg, 1);
 	buf_addstr(&b, "</body>\n</opml>\n");
 	rc = fwrite(b.data, 1, b.len, stdout) != b.len ||
 	    fflush(stdout) == EOF ? EXIT_LOCAL : EXIT_OK;
 	buf_free(&b);
+	xnode_free(&top);
 	config_free(&cfg);
 	return rc;
 }

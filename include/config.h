@@ -150,6 +150,12 @@ extern const size_t		config_nkeys;
  */
 int	config_load(const char *path, struct config *cfg);
 /*
+ * config_load of the text in file as if it were the config at path: its
+ * relative paths are path's, its problems reported as path's lines (an
+ * edit's new text, checked before it replaces the file).
+ */
+int	config_load_as(const char *file, const char *path, struct config *cfg);
+/*
  * config_load for a command: a file that cannot be read or has problems
  * is also said in one line ("FILE: 2 problems").  0, or -1; cfg is to be
  * released with config_free either way.
@@ -174,6 +180,34 @@ void	config_feed_clear(struct feed_conf *fc);
  * [publishers], title and story_window (no feed); freed by config_free.
  */
 void	config_digest_copy(struct config *out, const struct config *cfg);
+
+/* What a line of the file is to the parser. */
+enum config_line {
+	CONFIG_LINE_BLANK,
+	CONFIG_LINE_COMMENT,	/* only a comment ('#' or ';' first) */
+	CONFIG_LINE_SECTION,	/* "[NAME]" */
+	CONFIG_LINE_KEY,	/* "key = value", or what the parser reports */
+};
+
+/*
+ * Reads line (one line of the file, its newline included or not) as the
+ * parser does, changing it: a comment is cut off ('#' or ';' at the start
+ * or after white space, so a '#' inside a URL stays) and white space
+ * trimmed; *text is then what is left, unless the line is blank.
+ */
+enum config_line config_line(char *line, char **text);
+/*
+ * The name of a section header ("[ feed.a ]" -> "feed.a"), trimmed, in
+ * header (which is changed), or NULL when the header is malformed.
+ */
+char	*config_section_name(char *header);
+
+/*
+ * Whether url may be a feed's: a scheme we fetch (http, https, file) and
+ * a URL curl, which fetches it, can parse.  0, or -1 with a one-line
+ * message in msg (the URL in it with its password hidden).
+ */
+int	config_url_check(const char *url, char *msg, size_t msglen);
 
 /* Parses "45s", "30m", "2h", "1d" or plain seconds.  0, or -1 when bad. */
 int	config_parse_duration(const char *s, long *out);

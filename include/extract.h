@@ -51,6 +51,15 @@ int	extract_page(const char *page, size_t len, const char *content_type,
 void	extract_result_free(struct extract_result *);
 
 /*
+ * len bytes of a page served with content_type (may be NULL) as UTF-8,
+ * in the charset the HTTP header, a byte order mark or a <meta> names,
+ * else UTF-8 (windows-1252 when it is not): the page itself, or the copy
+ * in *own (NULL when none), to be freed.  *len is the result's length.
+ */
+const char *extract_page_utf8(const char *page, size_t *len,
+	    const char *content_type, char **own);
+
+/*
  * aggregator extract FILE [--base-url URL] [--content-type TYPE] [--json]
  * (extract_cli.c): argv[0] is "extract", path the config file, whose
  * [sites] apply when it exists.  Returns the exit status.

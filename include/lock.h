@@ -5,9 +5,25 @@
 #ifndef LOCK_H
 #define LOCK_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 
-/* Returns the lock's descriptor, or -1 with the reason (holder's PID) in err. */
-int	lock_acquire(const char *state_path, char *err, size_t errlen);
+/*
+ * Takes the lock and writes "PID ROLE" into it (role: "daemon", "once",
+ * "reindex").  Returns the lock's descriptor, or -1 with the reason
+ * (the holder's PID) in err.
+ */
+int	lock_acquire(const char *state_path, const char *role, char *err,
+	    size_t errlen);
+
+/*
+ * The PID of the daemon holding the lock beside state_path, as the lock
+ * file names it, or 0 when no daemon holds it (nobody, or a --once run).
+ * Whether it is held is asked of flock(2) itself, and the process must
+ * have the file open, so a PID left in the file by an instance that has
+ * ended is never returned.
+ */
+pid_t	lock_holder(const char *state_path);
 
 #endif

@@ -1,7 +1,8 @@
 """
 Subscriptions on the command line (SPEC "Subscriptions"): `list` prints a
-line per feed with its last poll's outcome, `export` prints OPML 2.0 of
-every feed, which the config's `opml =` reads back as the same feeds.
+line per feed with its folder and its last poll's outcome, `export` prints
+OPML 2.0 of every feed, which the config's `opml =` reads back as the same
+feeds.  The commands that change the config are test_subs_edit.py's.
 The oracle is Python's xml.etree and the lines themselves.
 """
 
@@ -16,7 +17,7 @@ def test_list_shows_each_feed_and_its_last_poll(server, work):
     work.write_config({"a": {"url": server.url("/a.xml"), "interval": "15m"},
                        "broken": server.url("/gone.xml"),
                        "later": {"url": "https://u:secret@news.example/x.xml",
-                                 "enabled": "no"}})
+                                 "enabled": "no", "folder": "News/Later"}})
     res = work.run("list")
     assert res.rc == 0, res.stderr
     assert [l.split("\t")[-1] for l in res.stdout.splitlines()] == \
@@ -24,10 +25,10 @@ def test_list_shows_each_feed_and_its_last_poll(server, work):
     assert not (work.path / "state.db").exists()
     work.once()
     rows = {l.split("\t")[0]: l.split("\t") for l in work.run("list").stdout.splitlines()}
-    assert rows["a"][1:] == [server.url("/a.xml"), "900", "enabled", "ok (HTTP 200)"]
-    assert rows["broken"][4].startswith("failing: fetch: HTTP 404"), rows["broken"]
+    assert rows["a"][1:] == [server.url("/a.xml"), "-", "900", "enabled", "ok (HTTP 200)"]
+    assert rows["broken"][5].startswith("failing: fetch: HTTP 404"), rows["broken"]
     assert rows["later"][1] == "https://u:***@news.example/x.xml"
-    assert rows["later"][3:] == ["disabled", "never"]
+    assert rows["later"][2:] == ["News/Later", "1800", "disabled", "never"]
 
 
 def test_export_is_opml_the_config_reads_back(server, work):

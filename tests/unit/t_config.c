@@ -256,6 +256,10 @@ TEST(opml_feeds)
 		ASSERT_STR(cfg.feeds[1].url, "https://r.example/rss");
 		/* A title taken: the URL names it. */
 		ASSERT_STR(cfg.feeds[2].name, "opml-r2-example-rss");
+		/* The outline around them is their folder; not the INI's. */
+		ASSERT_STR(cfg.feeds[1].folder, "Tech");
+		ASSERT_STR(cfg.feeds[2].folder, "Tech");
+		ASSERT_STR(cfg.feeds[0].folder, NULL);
 	}
 	config_free(&cfg);
 }
