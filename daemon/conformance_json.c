@@ -296,6 +296,7 @@ json_entry(struct jw *w, const struct feed_entry *e)
 	json_common(w, &first, e->link, e->links, e->nlinks, e->id,
 	    e->language, e->author, &e->author_detail, &e->published,
 	    &e->updated, e->tags, e->ntags);
+	json_field(w, &first, "comments", e->comments);
 	if (e->nenclosures > 0) {
 		json_key(w, &first, "enclosures");
 		jw_c(w, '[');

@@ -300,6 +300,7 @@ entry_from_feed(struct entry *e, const struct feed_doc *doc,
 	if (doc != NULL && doc->id != NULL && url_is_absolute(doc->id))
 		e->source_id = xstrdup(doc->id);
 	e->keywords = entry_keywords(fe);
+	e->comments = url_is_http(fe->comments) ? xstrdup(fe->comments) : NULL;
 	e->enclosures = entry_enclosures(fe);
 	entry_bound(e);
 }
@@ -391,7 +392,7 @@ entry_bound(struct entry *e)
 	if (entry_cut_html(&e->content))
 		e->cut |= ENTRY_CUT_CONTENT;
 	if (entry_cut_url(&e->link) + entry_cut_url(&e->id) +
-	    entry_cut_url(&e->source_id) > 0)
+	    entry_cut_url(&e->source_id) + entry_cut_url(&e->comments) > 0)
 		e->cut |= ENTRY_CUT_URL;
 }
 
@@ -410,6 +411,7 @@ entry_clear(struct entry *e)
 	free(e->content);
 	free(e->source_id);
 	free(e->keywords);
+	free(e->comments);
 	free(e->enclosures);
 	free(e->story_text);
 	free(e->story_links);

@@ -54,6 +54,7 @@ feed__ctx_to_entry(struct feed__ctx *c, struct feed_entry *e)
 	e->id = c->str[F_ID];
 	e->language = c->str[F_LANGUAGE];
 	e->author = c->str[F_AUTHOR];
+	e->comments = c->str[F_COMMENTS];
 	if (c->has_author_detail)
 		e->author_detail = c->author_detail;
 	else
@@ -160,6 +161,7 @@ entry_free(struct feed_entry *e)
 	free(e->id);
 	free(e->language);
 	free(e->author);
+	free(e->comments);
 	feed__person_free(&e->author_detail);
 	free(e->published.raw);
 	free(e->updated.raw);

@@ -37,7 +37,8 @@ current_entry(struct feed__parser *p)
 
 /*
  * The field a popped element's value goes to; subtitle is the feed's
- * only (an entry's description is its summary already).
+ * only (an entry's description is its summary already), comments (RSS
+ * 2.0's page of an item's comments) an entry's only.
  */
 static enum feed__field
 field_of(const char *element, int feedlevel)
@@ -46,7 +47,8 @@ field_of(const char *element, int feedlevel)
 		const char		*name;
 		enum feed__field	 f;
 	} fields[] = {
-		{ "author", F_AUTHOR }, { "id", F_ID },
+		{ "author", F_AUTHOR }, { "comments", F_COMMENTS },
+		{ "id", F_ID },
 		{ "language", F_LANGUAGE }, { "published", F_PUBLISHED },
 		{ "rights", F_RIGHTS }, { "subtitle", F_SUBTITLE },
 		{ "summary", F_SUMMARY }, { "title", F_TITLE },
@@ -56,7 +58,8 @@ field_of(const char *element, int feedlevel)
 
 	for (i = 0; i < NELEM(fields); i++)
 		if (strcmp(fields[i].name, element) == 0)
-			return fields[i].f != F_SUBTITLE || feedlevel ?
+			return (fields[i].f != F_SUBTITLE || feedlevel) &&
+			    (fields[i].f != F_COMMENTS || !feedlevel) ?
 			    fields[i].f : F_NONE;
 	return F_NONE;
 }
@@ -99,6 +102,7 @@ ctx_store(struct feed__parser *p, struct feed__ctx *c, enum feed__field f,
 		break;
 	case F_ID:
 	case F_LANGUAGE:
+	case F_COMMENTS:
 		feed__set_str(&c->str[f], value);
 		break;
 	case F_PUBLISHED:

@@ -54,13 +54,15 @@ enum feed__field {
 	F_AUTHOR,
 	F_PUBLISHED,
 	F_UPDATED,
+	F_COMMENTS,
 	F_NFIELDS
 };
 
 /* A feed, an entry, or a place whose data is not kept (image, source). */
 struct feed__ctx {
 	struct feed_text	 text[F_NFIELDS];	/* title .. summary */
-	char			*str[F_NFIELDS];	/* id, language, author */
+	char			*str[F_NFIELDS];	/* id, language, author,
+							   comments */
 	struct feed_date	 date[F_NFIELDS];	/* published, updated */
 	int			 depth[F_NFIELDS];	/* entries: depth stored from */
 	struct feed_text	*content;

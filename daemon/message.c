@@ -428,7 +428,14 @@ msg_plain_part(const struct entry *e, const char *content)
 		buf_addstr(&b, text);
 		free(text);
 	}
-	/* Enclosures: their URLs, a line each, after the link. */
+	if (e->comments != NULL) {
+		if (b.len > 0)
+			buf_addstr(&b, url_is_http(e->link) ? "\n" : "\n\n");
+		text = text_clean(e->comments, TEXT_CLEAN_LINE);
+		buf_printf(&b, "Comments: %s", text);
+		free(text);
+	}
+	/* Enclosures: their URLs, a line each, after the links. */
 	for (const char *p = e->enclosures; p != NULL && *p != '\0';
 	    p += strcspn(p, "\n") + 1) {
 		if (p != e->enclosures)
@@ -460,6 +467,14 @@ msg_html_part(const struct entry *e, const char *content)
 	text_html_link(&b, title, link);
 	buf_addstr(&b, "</h1>\n");
 	buf_addstr(&b, content);
+	if (e->comments != NULL) {
+		char *comments = text_clean(e->comments, TEXT_CLEAN_LINE);
+
+		buf_addstr(&b, "\n<p>");
+		text_html_link(&b, "Comments", comments);
+		buf_addstr(&b, "</p>");
+		free(comments);
+	}
 	for (const char *p = e->enclosures; p != NULL && *p != '\0';
 	    p += strcspn(p, "\n") + 1) {
 		char *url = xstrndup(p, strcspn(p, "\t\n"));

@@ -78,6 +78,7 @@ struct feed_entry {
 	char			*language;
 	char			*author;	/* display string "Name (email)" */
 	struct feed_person	 author_detail;
+	char			*comments;	/* its comments page, absolute */
 	struct feed_date	 published;
 	struct feed_date	 updated;
 	struct feed_tag		*tags;

@@ -54,6 +54,7 @@ struct entry {
 	time_t	 updated;		/* as the feed says, 0 when it does not */
 	char	*source_id;		/* the feed's own id (an IRI), or NULL */
 	char	*keywords;		/* its categories, ", " apart, or NULL */
+	char	*comments;		/* its comments page, http(s), or NULL */
 	char	*enclosures;		/* http(s) enclosures, a line each:
 					   "URL\tTYPE\tLENGTH" ("" unknown);
 					   NULL when none */

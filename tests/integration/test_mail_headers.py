@@ -2,7 +2,8 @@
 What mail users filter and listen on: an entry's categories in
 `Keywords:` (each once, a comma inside one not splitting it) and its
 http(s) enclosures in `X-RSS-Enclosure:` headers and as links at the end
-of both parts, as podcast listeners expect; `From:` as from_name says.
+of both parts, as podcast listeners expect, and its comments page (RSS
+2.0 `<comments>`) linked in both parts; `From:` as from_name says.
 The oracle is Python's email package.
 """
 
@@ -11,6 +12,7 @@ import email.utils
 import re
 
 ITEM = ("<item><title>Episode 12</title><link>https://pod.example/12</link>"
+        "<comments>https://pod.example/12#comments</comments>"
         "<category>Tech</category><category>AI, robots</category>"
         "<category>Tech</category><category domain='x'>팟캐스트</category>"
         "<enclosure url='https://pod.example/12.mp3' type='audio/mpeg' length='123456'/>"
@@ -32,13 +34,17 @@ def test_keywords_and_enclosures(server, work):
     assert m.msg.get_all("X-RSS-Enclosure") == [
         "https://pod.example/12.mp3 (audio/mpeg, 123456 bytes)"]
     plain = m.msg.get_body(preferencelist=("plain",)).get_content()
-    assert plain.rstrip().endswith("https://pod.example/12\n\nhttps://pod.example/12.mp3")
+    assert plain.rstrip().endswith("https://pod.example/12\nComments: "
+                                   "https://pod.example/12#comments\n\n"
+                                   "https://pod.example/12.mp3")
     html = m.msg.get_body(preferencelist=("html",)).get_content()
     assert '<a href="https://pod.example/12.mp3">' in html
+    assert '<a href="https://pod.example/12#comments">Comments</a>' in html
     assert "javascript" not in m.raw.decode()
     # An entry without either carries no such header.
     p = msgs["Plain"]
     assert p["Keywords"] is None and p["X-RSS-Enclosure"] is None
+    assert "Comments" not in p.raw.decode()
 
 
 
