@@ -12,6 +12,7 @@ PKG_CONFIG	?= pkg-config
 PYTHON		?= /usr/bin/python3
 
 PKGS		:= libcurl libxml-2.0 libuv sqlite3 libcrypto libsystemd jansson zlib \
+		   libmicrohttpd \
 		   libutf8proc libpcre2-8
 # Snowball's libstemmer ships no pkg-config file; story grouping uses libm.
 STEMMER_LIBS	:= -lstemmer -lm

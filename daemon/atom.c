@@ -189,7 +189,11 @@ atom_document(const char *path, const struct atom_head *head,
 	buf_add(&b, body->data, body->len);
 	buf_addstr(&b, "</feed>\n");
 	rc = savefile("atom", path, b.data, b.len, err, errlen);
-	buf_free(&b);
+	if (rc == 0 && head->doc != NULL) {
+		buf_free(head->doc);
+		*head->doc = b;
+	} else
+		buf_free(&b);
 	return rc;
 }
 

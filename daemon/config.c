@@ -359,6 +359,36 @@ const struct config_key config_keys[] = {
 	      "most feeds use",
 	  .offset = CFG(digest.language) },
 
+	{ .name = "listen",
+	  .section = CONFIG_SERVE,
+	  .type = CONFIG_STRING,
+	  .help = "HOST:PORT, [IPV6]:PORT or unix:PATH to serve the merged "
+	      "feed on; unset, nothing is served",
+	  .offset = CFG(serve.listen) },
+
+	{ .name = "base_url",
+	  .section = CONFIG_SERVE,
+	  .type = CONFIG_URL,
+	  .help = "the public URL it is served under, for rel=\"self\"",
+	  .offset = CFG(serve.base_url) },
+
+	{ .name = "token",
+	  .section = CONFIG_SERVE,
+	  .type = CONFIG_STRING,
+	  .help = "asked of every route but the feeds (Authorization: "
+	      "Bearer TOKEN)",
+	  .offset = CFG(serve.token) },
+
+	{ .name = "max_clients",
+	  .section = CONFIG_SERVE,
+	  .type = CONFIG_NUMBER,
+	  .min = 1,
+	  .max = 10000,
+	  .def = "256",
+	  .help = "connections served at once; more wait in the kernel's "
+	      "queue",
+	  .offset = CFG(serve.max_clients) },
+
 	{ .name = "url",
 	  .section = CONFIG_FEED,
 	  .type = CONFIG_URL,
@@ -506,6 +536,7 @@ struct parser {
 	struct feed_conf *feed;		/* section being read, NULL in [aggregator] */
 	int		 in_global;	/* inside [aggregator] */
 	int		 in_digest;	/* inside [digest] */
+	int		 in_serve;	/* inside [serve] */
 	int		 in_publishers;	/* inside [publishers] */
 	int		 in_sites;	/* inside [sites] */
 	int		 skip;		/* inside a broken section header */
@@ -915,23 +946,27 @@ section(struct parser *p, char *s)
 
 	p->feed = NULL;
 	p->in_global = p->in_digest = p->in_publishers = p->in_sites = 0;
+	p->in_serve = 0;
 	p->skip = 1;
 	if ((name = config_section_name(s)) == NULL) {
 		config_error(p, "bad section header");
 		return;
 	}
 	if (strcmp(name, "aggregator") == 0 || strcmp(name, "digest") == 0 ||
-	    strcmp(name, "publishers") == 0 || strcmp(name, "sites") == 0) {
+	    strcmp(name, "publishers") == 0 || strcmp(name, "sites") == 0 ||
+	    strcmp(name, "serve") == 0) {
 		p->in_global = name[0] == 'a';
 		p->in_digest = name[0] == 'd';
 		p->in_publishers = name[0] == 'p';
-		p->in_sites = name[0] == 's';
+		p->in_sites = strcmp(name, "sites") == 0;
+		p->in_serve = strcmp(name, "serve") == 0;
 		p->skip = 0;
 		return;
 	}
 	if (strncmp(name, "feed.", 5) != 0) {
 		config_error(p, "unknown section [%s] (expected [aggregator], "
-		    "[feed.NAME], [digest], [publishers] or [sites])", name);
+		    "[feed.NAME], [digest], [publishers], [sites] or [serve])",
+		    name);
 		return;
 	}
 	name += 5;
@@ -1063,8 +1098,9 @@ assignment(struct parser *p, char *s)
 	if (p->feed != NULL) {
 		section = CONFIG_FEED;
 		base = p->feed;
-	} else if (p->in_global || p->in_digest) {
-		section = p->in_global ? CONFIG_GLOBAL : CONFIG_DIGEST;
+	} else if (p->in_global || p->in_digest || p->in_serve) {
+		section = p->in_global ? CONFIG_GLOBAL : p->in_digest ?
+		    CONFIG_DIGEST : CONFIG_SERVE;
 		base = p->cfg;
 	} else {
 		config_error(p, "\"%s\" outside of any section", key);
@@ -1073,7 +1109,7 @@ assignment(struct parser *p, char *s)
 	if ((k = find_key(section, key)) == NULL) {
 		config_error(p, "unknown key \"%s\" in [%s]", key,
 		    section == CONFIG_FEED ? "feed" : section == CONFIG_DIGEST ?
-		    "digest" : "aggregator");
+		    "digest" : section == CONFIG_SERVE ? "serve" : "aggregator");
 		return;
 	}
 	set_key(p, k, base, value);
@@ -1250,6 +1286,7 @@ config_load_as(const char *file, const char *path, struct config *cfg)
 	cfg->names = strmap_new();
 	set_defaults(&p, CONFIG_GLOBAL, cfg);
 	set_defaults(&p, CONFIG_DIGEST, cfg);
+	set_defaults(&p, CONFIG_SERVE, cfg);
 	if ((fp = fopen(file, "r")) == NULL) {
 		log_warn("%s", file);
 		return -1;

@@ -509,15 +509,28 @@ date_format_iso(time_t t, char *buf, size_t size)
 	    tm.tm_min, tm.tm_sec);
 }
 
-void
-date_format_rfc5322(time_t t, char *buf, size_t size)
+/* "Sat, 13 Dec 2003 18:30:02 " and zone, in UTC. */
+static void
+date_format_zone(time_t t, const char *zone, char *buf, size_t size)
 {
 	struct tm tm;
 
 	if (gmtime_r(&t, &tm) == NULL)
 		memset(&tm, 0, sizeof(tm));
-	snprintf(buf, size, "%s, %02d %s %04d %02d:%02d:%02d +0000",
+	snprintf(buf, size, "%s, %02d %s %04d %02d:%02d:%02d %s",
 	    date_wday_abbr[tm.tm_wday % 7], tm.tm_mday,
 	    date_mon_abbr[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec);
+	    tm.tm_min, tm.tm_sec, zone);
+}
+
+void
+date_format_rfc5322(time_t t, char *buf, size_t size)
+{
+	date_format_zone(t, "+0000", buf, size);
+}
+
+void
+date_format_http(time_t t, char *buf, size_t size)
+{
+	date_format_zone(t, "GMT", buf, size);
 }

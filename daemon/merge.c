@@ -7,9 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "atom.h"
 #include "poller.h"
+#include "serve.h"
 #include "store.h"
 #include "strmap.h"
 #include "xmalloc.h"
@@ -83,9 +85,11 @@ merge_work(uv_work_t *req)
 	struct atom_head head;
 	struct gather g = { NULL, 0, NULL, 0 };
 	struct entry *entries = NULL;
+	struct buf doc;
 	size_t n = 0;
 	int rc;
 
+	buf_init(&doc);
 	p->merge_err[0] = '\0';
 	uv_mutex_lock(&p->store_lock);
 	rc = store_recent(p->store, (size_t)p->merge_max, &entries, &n);
@@ -100,6 +104,7 @@ merge_work(uv_work_t *req)
 	head.title = p->merge_title;
 	head.id = p->feed_id;
 	head.self = p->merge_url;
+	head.doc = p->server != NULL ? &doc : NULL;
 	if (rc == 0 && p->merge_group)
 		atom_write_stories(p->output, &head, g.v, g.n, p->merge_err,
 		    sizeof(p->merge_err));
@@ -108,4 +113,10 @@ merge_work(uv_work_t *req)
 		    sizeof(p->merge_err));
 	merge_stories_free(&g);
 	store_entries_free(entries, n);
+	/* Its ETag and gzip form are made here, off the loop. */
+	if (doc.len > 0)
+		p->merge_doc = serve_doc_new(doc.data, doc.len, SERVE_ATOM_TYPE,
+		    time(NULL));
+	else
+		buf_free(&doc);
 }

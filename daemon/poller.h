@@ -153,6 +153,8 @@ struct poller {
 	long			 merge_max;
 	int			 merge_group;
 	char			 merge_err[512];
+	struct serve_doc	*merge_doc;	/* what it wrote, to serve */
+	struct server		*server;	/* [serve], or NULL */
 	char			*feed_id;	/* the merged feed's, from the state */
 
 	/* The daily digest (digest_schedule.c); off when cfg is NULL. */

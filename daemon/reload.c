@@ -16,6 +16,7 @@
 #include "log.h"
 #include "notify.h"
 #include "poller.h"
+#include "serve.h"
 #include "xmalloc.h"
 
 static int
@@ -53,7 +54,7 @@ reload_settings(struct poller *p, const struct config *cfg)
 	free(p->title);
 	p->title = xstrdup_or_null(cfg->title);
 	free(p->output_url);
-	p->output_url = xstrdup_or_null(cfg->output_url);
+	p->output_url = serve_feed_url(cfg);
 	p->max_entries = cfg->max_entries;
 	p->group_stories = cfg->group != 0;
 	/* A worker reading pages keeps the rules it started with. */

@@ -7,6 +7,8 @@
  * SIGTERM/SIGINT: stop scheduling, drop what waits, give transfers under
  * way a grace period, let workers finish, close every handle.
  */
+#include <sys/stat.h>
+
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -36,6 +38,7 @@
 #include "reindex.h"
 #include "run.h"
 #include "schedule.h"
+#include "serve.h"
 #include "store.h"
 #include "strmap.h"
 #include "story.h"
@@ -504,6 +507,13 @@ merge_done(uv_work_t *req, int status)
 
 	(void)status;
 	p->merge_running = 0;
+	if (p->merge_doc != NULL) {
+		if (p->server != NULL)
+			serve_set_feed(p->server, p->merge_doc);
+		else
+			serve_doc_unref(p->merge_doc);
+		p->merge_doc = NULL;
+	}
 	if (p->merge_err[0] != '\0') {
 		log_error("merged feed %s: %s", p->output, p->merge_err);
 		p->fatal = 1;
@@ -580,6 +590,8 @@ poller_shutdown(struct poller *p)
 		close_if_open((uv_handle_t *)&p->stop_timer);
 		close_if_open((uv_handle_t *)&p->watchdog);
 		digest_schedule_stop(p);
+		serve_stop(p->server);
+		p->server = NULL;
 	}
 }
 
@@ -757,7 +769,7 @@ poller_init(struct poller *p, const char *path, const struct config *cfg,
 	p->output = xstrdup(cfg->output);
 	p->state_path = xstrdup(cfg->state);
 	p->title = xstrdup_or_null(cfg->title);
-	p->output_url = xstrdup_or_null(cfg->output_url);
+	p->output_url = serve_feed_url(cfg);
 	p->max_entries = cfg->max_entries;
 	p->group_stories = cfg->group != 0;
 	p->story_window = cfg->story_window;
@@ -880,6 +892,33 @@ run_once(const char *path, const struct config *cfg,
 	return rc;
 }
 
+/*
+ * [serve]: listens, and serves the merged feed written by an earlier run
+ * until this one's first merge replaces it.  0, or -1 (logged).
+ */
+static int
+serve_open(struct poller *p, const struct config *cfg)
+{
+	char err[512];
+	struct buf b;
+	struct stat st;
+
+	if ((p->server = serve_start(&p->loop, &cfg->serve, err,
+	    sizeof(err))) == NULL) {
+		log_error("serve: %s", err);
+		return -1;
+	}
+	buf_init(&b);
+	if (stat(cfg->output, &st) == 0 && buf_read_file(&b, cfg->output) == 0 &&
+	    b.len > 0)
+		serve_set_feed(p->server, serve_doc_new(b.data, b.len,
+		    SERVE_ATOM_TYPE, st.st_mtime));
+	else
+		buf_free(&b);
+	log_info("serving on %s", cfg->serve.listen);
+	return 0;
+}
+
 int
 run_daemon(const char *path, const struct config *cfg)
 {
@@ -891,6 +930,12 @@ run_daemon(const char *path, const struct config *cfg)
 	if (poller_init(&p, path, cfg, 0, 0) == -1) {
 		poller_abandon(&p);
 		return EXIT_LOCAL;
+	}
+	if (cfg->serve.listen != NULL && serve_open(&p, cfg) == -1) {
+		p.fatal = 1;
+		poller_shutdown(&p);
+		uv_run(&p.loop, UV_RUN_DEFAULT);
+		return poller_finish(&p);
 	}
 	uv_signal_init(&p.loop, &p.sigterm);
 	uv_signal_init(&p.loop, &p.sigint);

@@ -30,6 +30,7 @@ struct atom_head {
 	const char	*title;		/* NULL or empty: "aggregator" */
 	const char	*id;		/* its id, made once and kept by the state */
 	const char	*self;		/* the URL it is published at, or NULL */
+	struct buf	*doc;		/* when set, given the document written */
 };
 
 /*

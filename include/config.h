@@ -37,6 +37,14 @@ enum fulltext {
 	FULLTEXT_ALWAYS,
 };
 
+/* [serve]: what the daemon serves over HTTP (serve.h). */
+struct serve_conf {
+	char		*listen;	/* "HOST:PORT", "[V6]:PORT", "unix:PATH"; NULL: off */
+	char		*base_url;	/* the public URL it is served under */
+	char		*token;		/* asked of all but the feeds; NULL: none */
+	long		 max_clients;
+};
+
 /* [digest]: the daily digest of stories (digest.h). */
 struct digest_conf {
 	char		*title;		/* the label after the date */
@@ -87,6 +95,7 @@ struct config {
 	size_t		 capfeeds;
 	struct strmap	*names;		/* feed name -> index in feeds */
 	struct digest_conf digest;
+	struct serve_conf serve;
 	struct publisher *publishers;	/* in the file's order */
 	size_t		 npublishers;
 	/* [sites]: site rules for full text, strings owned, in file order. */
@@ -118,6 +127,7 @@ enum config_section {
 	CONFIG_GLOBAL,		/* [aggregator] */
 	CONFIG_FEED,		/* [feed.NAME] */
 	CONFIG_DIGEST,		/* [digest] */
+	CONFIG_SERVE,		/* [serve] */
 };
 
 /*

@@ -15,5 +15,7 @@ int	date_parse(const char *s, time_t *out);
 void	date_format_iso(time_t, char *buf, size_t size);
 /* "Sat, 13 Dec 2003 18:30:02 +0000" into buf of at least 32 bytes. */
 void	date_format_rfc5322(time_t, char *buf, size_t size);
+/* "Sat, 13 Dec 2003 18:30:02 GMT" (HTTP's IMF-fixdate), at least 30. */
+void	date_format_http(time_t, char *buf, size_t size);
 
 #endif

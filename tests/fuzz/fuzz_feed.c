@@ -105,7 +105,9 @@ fuzz_check_atom(void)
 static void
 fuzz_render(const struct feed_doc *doc)
 {
-	struct atom_head head = { NULL, "urn:fuzz", "https://fuzz/self" };
+	struct atom_head head = {
+		NULL, "urn:fuzz", "https://fuzz/self", NULL
+	};
 	struct entry *es;
 	char *msg, err[512];
 	size_t i, len;

@@ -21,7 +21,7 @@
 #define ATOM_NS	"http://www.w3.org/2005/Atom"
 
 static const char *tmpdir;		/* the scratch folder */
-static const struct atom_head head_t = { "t", "urn:x", NULL };
+static const struct atom_head head_t = { "t", "urn:x", NULL, NULL };
 
 
 /* The first child element of n called name in the Atom namespace. */
@@ -87,7 +87,7 @@ write_parsed(const char *path, const struct atom_head *head,
 TEST(test_write_and_parse)
 {
 	static const struct atom_head head = {
-		"Merged & <more>", "urn:x-test:merged", NULL
+		"Merged & <more>", "urn:x-test:merged", NULL, NULL
 	};
 	struct entry e[3];
 	char *path = xasprintf("%s/merged.atom", tmpdir);
@@ -192,7 +192,9 @@ leftovers(const char *keep)
 
 TEST(test_replace_and_empty)
 {
-	static const struct atom_head head = { NULL, "urn:x-test:empty", NULL };
+	static const struct atom_head head = {
+		NULL, "urn:x-test:empty", NULL, NULL
+	};
 	char err[256], *path = xasprintf("%s/empty.atom", tmpdir);
 	xmlDoc *doc;
 	xmlNode *root;
@@ -286,7 +288,7 @@ TEST(test_self_dates_source)
 {
 	static const struct atom_head head = {
 		"Mine", "urn:uuid:0b6c3f7e-1d2a-4c5b-9e8f-a1b2c3d4e5f6",
-		"https://example.org/news.atom?a=1&b=2"
+		"https://example.org/news.atom?a=1&b=2", NULL
 	};
 	struct entry e[4];
 	char *path = xasprintf("%s/dates.atom", tmpdir), *href;

@@ -44,6 +44,8 @@ section_name(int section)
 		return "[feed.NAME]";
 	case CONFIG_DIGEST:
 		return "[digest]";
+	case CONFIG_SERVE:
+		return "[serve]";
 	}
 	return "no section";
 }
@@ -129,6 +131,8 @@ readme_line(struct doc *d, char *s, int lineno)
 		d->section = CONFIG_FEED;
 	else if (strncmp(s, "`[digest]`", 10) == 0)
 		d->section = CONFIG_DIGEST;
+	else if (strncmp(s, "`[serve]`", 9) == 0)
+		d->section = CONFIG_SERVE;
 	else if (strncmp(s, "| `", 3) == 0) {
 		name = s + 3;
 		if ((cell = strchr(name, '|')) == NULL ||
@@ -166,6 +170,8 @@ example_line(struct doc *d, char *s, int lineno)
 			d->section = CONFIG_FEED;
 		else if (strcmp(s, "[digest]") == 0)
 			d->section = CONFIG_DIGEST;
+		else if (strcmp(s, "[serve]") == 0)
+			d->section = CONFIG_SERVE;
 		else
 			d->section = NO_SECTION;
 		return;
@@ -215,6 +221,8 @@ man_line(struct doc *d, char *s, int lineno)
 			d->section = CONFIG_FEED;
 		else if (strcmp(s, ".SS \"[digest]\"") == 0)
 			d->section = CONFIG_DIGEST;
+		else if (strcmp(s, ".SS \"[serve]\"") == 0)
+			d->section = CONFIG_SERVE;
 		else
 			d->section = NO_SECTION;
 		return;

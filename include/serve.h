@@ -1,0 +1,46 @@
+/*
+ * The daemon's HTTP server ([serve]): the merged feed and a health check
+ * served from the daemon's own loop by libmicrohttpd.
+ */
+#ifndef SERVE_H
+#define SERVE_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <uv.h>
+
+#define SERVE_ATOM_TYPE	"application/atom+xml; charset=utf-8"
+
+struct config;
+struct serve_conf;
+struct server;
+
+/*
+ * A document as served: its bytes, their gzip form and their ETags, made
+ * once (serve_doc_new may run on any thread) and never changed after.
+ */
+struct serve_doc;
+
+/* Takes body (allocated, len bytes); mtime is its Last-Modified. */
+struct serve_doc	*serve_doc_new(char *body, size_t len, const char *type,
+			    time_t mtime);
+void			 serve_doc_unref(struct serve_doc *);
+
+/*
+ * Listens as conf says and serves on loop.  NULL with the reason in err
+ * (an address that does not parse, one taken).
+ */
+struct server	*serve_start(uv_loop_t *loop, const struct serve_conf *conf,
+		    char *err, size_t errlen);
+/*
+ * The URL the merged feed is published at (its rel="self"): output_url,
+ * else [serve] base_url's /feed.atom; NULL when neither is set.
+ */
+char		*serve_feed_url(const struct config *cfg);
+/* The merged feed from now on; takes doc. */
+void		 serve_set_feed(struct server *, struct serve_doc *doc);
+/* Stops listening and frees the server once its handles have closed. */
+void		 serve_stop(struct server *);
+
+#endif
