@@ -14,6 +14,7 @@
  * to drain.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "group.h"
 #include "xmalloc.h"
@@ -31,6 +32,11 @@ struct group {
 	struct store		 *store;
 	uv_mutex_t		 *store_lock;
 	const char		 *spool;
+	struct group_latency	  latency;	/* under mu */
+};
+
+const double group_bucket_le[GROUP_BUCKETS] = {
+	0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
 };
 
 struct group *
@@ -75,6 +81,9 @@ group_lead(struct group *g)
 	size_t n = g->n;
 	unsigned long mine = ++g->taken;
 	int asked = g->recover, recover = asked, left;
+	uint64_t start = uv_hrtime();
+	double took;
+	size_t b;
 
 	g->syncing = 1;
 	g->queue = NULL;
@@ -95,6 +104,12 @@ group_lead(struct group *g)
 	uv_mutex_lock(&g->mu);
 	if (left)
 		g->recover = 1;
+	took = (double)(uv_hrtime() - start) / 1e9;
+	for (b = 0; b < GROUP_BUCKETS && took > group_bucket_le[b]; b++)
+		;
+	g->latency.count[b]++;
+	g->latency.total++;
+	g->latency.sum += took;
 	g->generation = mine;
 	uv_cond_broadcast(&g->done);
 }
@@ -118,5 +133,13 @@ group_submit(struct group *g, struct delivery *d)
 		else
 			uv_cond_wait(&g->done, &g->mu);
 	}
+	uv_mutex_unlock(&g->mu);
+}
+
+void
+group_latency(struct group *g, struct group_latency *out)
+{
+	uv_mutex_lock(&g->mu);
+	memcpy(out, &g->latency, sizeof(*out));
 	uv_mutex_unlock(&g->mu);
 }

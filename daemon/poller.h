@@ -155,6 +155,15 @@ struct poller {
 	char			 merge_err[512];
 	struct serve_doc	*merge_doc;	/* what it wrote, to serve */
 	struct server		*server;	/* [serve], or NULL */
+	/* What /metrics counts, on the loop (metrics.c). */
+	struct poll_counts {
+		unsigned long	 polls;
+		unsigned long	 not_modified;
+		unsigned long	 entries;
+		unsigned long long bytes;	/* bodies fetched, decoded */
+		unsigned long	 failures[5];	/* by stage: metrics.c */
+		size_t		 stories;	/* the index's, when last read */
+	}			 counts;
 	char			*feed_id;	/* the merged feed's, from the state */
 
 	/* The daily digest (digest_schedule.c); off when cfg is NULL. */

@@ -37,6 +37,7 @@
 #include "poller.h"
 #include "reindex.h"
 #include "run.h"
+#include "metrics.h"
 #include "schedule.h"
 #include "serve.h"
 #include "store.h"
@@ -341,6 +342,7 @@ job_done(uv_work_t *req, int status)
 	}
 	job_leave(j);
 	job_tally(j);
+	metrics_count_poll(p, j);
 	p->polled++;
 	if (j->failed)
 		p->failed++;
@@ -398,6 +400,9 @@ job_fetched(struct fetch_result *res, void *arg)
 	}
 	/* The body and headers become the job's: nothing is copied. */
 	fetch_result_move(r, res);
+	p->counts.bytes += r->body.len;
+	if (r->ok && r->status == 304)
+		p->counts.not_modified++;
 	if (!r->ok) {
 		shown = url_hide_password(job_target(j));
 		job_fail(j, "fetch", "%s (%s)",
@@ -908,6 +913,7 @@ serve_open(struct poller *p, const struct config *cfg)
 		log_error("serve: %s", err);
 		return -1;
 	}
+	serve_set_pages(p->server, metrics_render, status_render, p);
 	buf_init(&b);
 	if (stat(cfg->output, &st) == 0 && buf_read_file(&b, cfg->output) == 0 &&
 	    b.len > 0)

@@ -53,6 +53,9 @@ struct server {
 	uv_timer_t		 timer;
 	int			 open_handles;
 	struct serve_doc	*feed;
+	serve_render_fn		 metrics;
+	serve_render_fn		 status;
+	void			*pages_arg;
 	char			*token;
 	char			*unix_path;	/* removed at stop */
 };
@@ -244,6 +247,29 @@ send_doc(struct MHD_Connection *c, struct serve_doc *d)
 	return rc;
 }
 
+/* A page rendered now, never cached. */
+static enum MHD_Result
+send_page(struct MHD_Connection *c, serve_render_fn render, void *arg,
+    const char *type)
+{
+	struct MHD_Response *r;
+	enum MHD_Result rc;
+	struct buf b;
+
+	buf_init(&b);
+	render(&b, arg);
+	r = MHD_create_response_from_buffer(b.len, b.data,
+	    MHD_RESPMEM_MUST_COPY);
+	buf_free(&b);
+	if (r == NULL)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", type);
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	rc = MHD_queue_response(c, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
 /* Whether the request carries the token: "Authorization: Bearer TOKEN". */
 static int
 authorized(struct server *s, struct MHD_Connection *c)
@@ -306,13 +332,22 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_len = 0;
 		return MHD_YES;
 	}
-	if (!feed && strcmp(url, "/healthz") != 0)
+	if (!feed && strcmp(url, "/healthz") != 0 &&
+	    strcmp(url, "/metrics") != 0 && strcmp(url, "/status.json") != 0)
 		return send_text(c, MHD_HTTP_NOT_FOUND, "not found\n", NULL);
 	if (feed)
 		return send_doc(c, s->feed);
 	if (!authorized(s, c))
 		return send_text(c, MHD_HTTP_UNAUTHORIZED, "token needed\n",
 		    NULL);
+	if (strcmp(url, "/metrics") == 0 && s->metrics != NULL)
+		return send_page(c, s->metrics, s->pages_arg,
+		    "text/plain; version=0.0.4; charset=utf-8");
+	if (strcmp(url, "/status.json") == 0 && s->status != NULL)
+		return send_page(c, s->status, s->pages_arg,
+		    "application/json");
+	if (strcmp(url, "/healthz") != 0)
+		return send_text(c, MHD_HTTP_NOT_FOUND, "not found\n", NULL);
 	return send_text(c, MHD_HTTP_OK, "ok\n", NULL);
 }
 
@@ -532,6 +567,15 @@ serve_feed_url(const struct config *cfg)
 	while (n > 0 && base[n - 1] == '/')
 		n--;
 	return xasprintf("%.*s/feed.atom", (int)n, base);
+}
+
+void
+serve_set_pages(struct server *s, serve_render_fn metrics,
+    serve_render_fn status, void *arg)
+{
+	s->metrics = metrics;
+	s->status = status;
+	s->pages_arg = arg;
 }
 
 void

@@ -25,4 +25,18 @@ void		 group_free(struct group *);
  */
 void		 group_submit(struct group *, struct delivery *d);
 
+/* Upper bounds, in seconds, of the commit latency histogram's buckets. */
+#define GROUP_BUCKETS	11
+extern const double group_bucket_le[GROUP_BUCKETS];
+
+/* How long the group commits took: counts per bucket (+Inf last). */
+struct group_latency {
+	unsigned long	count[GROUP_BUCKETS + 1];
+	unsigned long	total;
+	double		sum;		/* seconds */
+};
+
+/* A copy of the commits' latencies so far (a short lock, never a sync). */
+void		 group_latency(struct group *, struct group_latency *out);
+
 #endif

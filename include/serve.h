@@ -12,6 +12,7 @@
 
 #define SERVE_ATOM_TYPE	"application/atom+xml; charset=utf-8"
 
+struct buf;
 struct config;
 struct serve_conf;
 struct server;
@@ -38,6 +39,15 @@ struct server	*serve_start(uv_loop_t *loop, const struct serve_conf *conf,
  * else [serve] base_url's /feed.atom; NULL when neither is set.
  */
 char		*serve_feed_url(const struct config *cfg);
+/* Writes a page into out, on the loop, when it is asked for. */
+typedef void	(*serve_render_fn)(struct buf *out, void *arg);
+
+/*
+ * /metrics (Prometheus text) and /status.json, rendered per request,
+ * both behind the token.
+ */
+void		 serve_set_pages(struct server *, serve_render_fn metrics,
+		    serve_render_fn status, void *arg);
 /* The merged feed from now on; takes doc. */
 void		 serve_set_feed(struct server *, struct serve_doc *doc);
 /* Stops listening and frees the server once its handles have closed. */

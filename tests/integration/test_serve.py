@@ -253,3 +253,64 @@ def test_listen_errors_stop_the_daemon_with_one_line(server, work):
         rc = d.proc.wait(timeout=20)
         d.log_file.close()
         assert rc == 3 and "bad listen address" in d.log(), (bad, d.log())
+
+
+def test_metrics_and_status(server, work):
+    from prometheus_client.parser import text_string_to_metric_families
+    port = serving(server, work, token=TOKEN)
+    server.set("/gone.xml", b"no", status=404, content_type="text/plain")
+    with open(work.config, encoding="utf-8") as f:
+        text = f.read()
+    with open(work.config, "w", encoding="utf-8") as f:
+        f.write(text.replace("interval = 1h", "interval = 1s") +
+                "\n[feed.broken]\nurl = %s\n" % server.url("/gone.xml").replace(
+                    "http://", "http://user:pw@"))
+    server.set("/a.xml", rss_feed("A", numbered_items("a", 5)))
+    d = started(work)
+    auth = {"Authorization": b"Bearer " + TOKEN.encode()}
+    try:
+        r, body = request(port, "GET", "/metrics")
+        assert r.status == 401
+
+        def families():
+            r, body = request(port, "GET", "/metrics", auth)
+            assert r.status == 200
+            assert r.getheader("Content-Type").startswith("text/plain; version=0.0.4")
+            return {f.name: f for f in text_string_to_metric_families(body.decode())}
+
+        def value(fams, name, **labels):
+            for fam in fams.values():
+                for s in fam.samples:
+                    if s.name == name and all(s.labels.get(k) == v
+                                              for k, v in labels.items()):
+                        return s.value
+            return None
+
+        def polled():
+            fams = families()
+            return (value(fams, "aggregator_entries_delivered_total") or 0) >= 2 and \
+                (value(fams, "aggregator_poll_failures_total", stage="fetch") or 0) >= 1 \
+                and fams
+        fams = d.wait_for(polled, timeout=20)
+        assert fams, d.log()
+        assert fams["aggregator_polls"].type == "counter"
+        assert value(fams, "aggregator_polls_total") >= 2
+        assert value(fams, "aggregator_feeds") == 2
+        assert value(fams, "aggregator_fetched_bytes_total") > 0
+        assert fams["aggregator_commit_seconds"].type == "histogram"
+        assert value(fams, "aggregator_commit_seconds_count") >= 1
+        assert value(fams, "aggregator_commit_seconds_bucket", le="+Inf") == \
+            value(fams, "aggregator_commit_seconds_count")
+
+        r, body = request(port, "GET", "/status.json", auth)
+        assert r.status == 200 and r.getheader("Content-Type") == "application/json"
+        import json
+        status = json.loads(body)
+        feeds = {f["name"]: f for f in status["feeds"]}
+        assert set(feeds) == {"a", "broken"}
+        assert "pw" not in body.decode() and "***" in feeds["broken"]["url"]
+        if feeds["broken"]["state"] not in ("working", "pages"):
+            assert feeds["broken"]["failures"] >= 1
+            assert "404" in feeds["broken"]["last_error"]
+    finally:
+        assert d.stop() == 0, d.log()
