@@ -106,9 +106,12 @@ def test_many_feeds_keep_to_the_connection_cap_N14(work):
     assert sampler.peak <= cap, sampler.peak
     # Each feed asked once; every good one delivered.
     assert len(srv.hits) == n, len(srv.hits)
-    # curl retries a request once when a reused connection turns out dead.
-    assert all(c == 1 or (c == 2 and p.startswith("/reset/"))
-               for p, c in srv.hits.items()), srv.hits
+    # curl sends a request once more when the connection it reused dies
+    # before an answer; the resets kill connections that other failing
+    # feeds' requests may be sharing.  A good feed is asked once.
+    again = {p: c for p, c in srv.hits.items()
+             if not (c == 1 or (c == 2 and not p.startswith(("/ok/", "/slow/"))))}
+    assert not again, again
     want = sorted("scale-%d item %d" % (i, k) for i in good for k in (1, 2))
     assert subjects(work) == want
     assert res.maxrss_kb < rss_limit_kb(200), res
