@@ -188,7 +188,8 @@ atom_document(const char *path, const struct atom_head *head,
 	    "</generator>\n");
 	buf_add(&b, body->data, body->len);
 	buf_addstr(&b, "</feed>\n");
-	rc = savefile("atom", path, b.data, b.len, err, errlen);
+	rc = path != NULL ? savefile("atom", path, b.data, b.len, err,
+	    errlen) : 0;
 	if (rc == 0 && head->doc != NULL) {
 		buf_free(head->doc);
 		*head->doc = b;

@@ -78,6 +78,49 @@ merge_stories_free(struct gather *g)
 	free(g->v);
 }
 
+/*
+ * /stories.atom when the merged feed is one entry per entry: the same
+ * entries as stories, never written to a file.  Its id is the merged
+ * feed's with "#stories", its self link the merged feed's beside it.
+ */
+static struct serve_doc *
+merge_stories_doc(struct poller *p, const struct entry *entries, size_t n)
+{
+	struct gather g = { NULL, 0, NULL, 0 };
+	struct atom_head head;
+	struct buf doc;
+	char *id, *self = NULL;
+	const char *slash;
+	int rc;
+
+	uv_mutex_lock(&p->store_lock);
+	rc = merge_stories(p->store, entries, n, p->story_window, &g);
+	uv_mutex_unlock(&p->store_lock);
+	if (rc == -1) {
+		merge_stories_free(&g);
+		return NULL;
+	}
+	id = xasprintf("%s#stories", p->feed_id != NULL ? p->feed_id : "");
+	if (p->merge_url != NULL && (slash = strrchr(p->merge_url, '/')) !=
+	    NULL && strcmp(slash, "/feed.atom") == 0)
+		self = xasprintf("%.*s/stories.atom",
+		    (int)(slash - p->merge_url), p->merge_url);
+	buf_init(&doc);
+	head.title = p->merge_title;
+	head.id = id;
+	head.self = self;
+	head.doc = &doc;
+	rc = atom_write_stories(NULL, &head, g.v, g.n, NULL, 0);
+	merge_stories_free(&g);
+	free(id);
+	free(self);
+	if (rc == -1 || doc.len == 0) {
+		buf_free(&doc);
+		return NULL;
+	}
+	return serve_doc_new(doc.data, doc.len, SERVE_ATOM_TYPE, time(NULL));
+}
+
 void
 merge_work(uv_work_t *req)
 {
@@ -112,11 +155,14 @@ merge_work(uv_work_t *req)
 		atom_write(p->output, &head, entries, n, p->merge_err,
 		    sizeof(p->merge_err));
 	merge_stories_free(&g);
-	store_entries_free(entries, n);
 	/* Its ETag and gzip form are made here, off the loop. */
 	if (doc.len > 0)
 		p->merge_doc = serve_doc_new(doc.data, doc.len, SERVE_ATOM_TYPE,
 		    time(NULL));
 	else
 		buf_free(&doc);
+	/* Grouped, the merged feed is the stories feed already. */
+	if (p->server != NULL && rc == 0 && !p->merge_group)
+		p->merge_stories = merge_stories_doc(p, entries, n);
+	store_entries_free(entries, n);
 }

@@ -61,6 +61,8 @@ reload_settings(struct poller *p, const struct config *cfg)
 	fulltext_sites_unref(p->sites);
 	p->sites = fulltext_sites_new(cfg);
 	atomic_store(&p->exec_timeout, cfg->exec_timeout);
+	if (p->server != NULL)
+		serve_set_opml(p->server, cfg);
 	uv_mutex_lock(&p->store_lock);
 	store_set_recent_limit(p->store, (size_t)p->max_entries);
 	uv_mutex_unlock(&p->store_lock);

@@ -505,6 +505,30 @@ job_schedule(struct job *j, long delay)
 	uv_timer_start(&j->timer, job_timer, (uint64_t)delay * 1000, 0);
 }
 
+/* Hands what the merge made to the server (or frees it). */
+static void
+serve_merged(struct poller *p)
+{
+	struct serve_doc *stories = p->merge_stories;
+
+	p->merge_stories = NULL;
+	if (p->server == NULL) {
+		serve_doc_unref(p->merge_doc);
+		serve_doc_unref(stories);
+		p->merge_doc = NULL;
+		return;
+	}
+	/* Grouped, one document is both. */
+	if (stories == NULL && p->merge_group) {
+		stories = p->merge_doc;
+		serve_doc_ref(stories);
+	}
+	serve_set_doc(p->server, SERVE_FEED, p->merge_doc);
+	if (stories != NULL)
+		serve_set_doc(p->server, SERVE_STORIES, stories);
+	p->merge_doc = NULL;
+}
+
 static void
 merge_done(uv_work_t *req, int status)
 {
@@ -512,13 +536,8 @@ merge_done(uv_work_t *req, int status)
 
 	(void)status;
 	p->merge_running = 0;
-	if (p->merge_doc != NULL) {
-		if (p->server != NULL)
-			serve_set_feed(p->server, p->merge_doc);
-		else
-			serve_doc_unref(p->merge_doc);
-		p->merge_doc = NULL;
-	}
+	if (p->merge_doc != NULL)
+		serve_merged(p);
 	if (p->merge_err[0] != '\0') {
 		log_error("merged feed %s: %s", p->output, p->merge_err);
 		p->fatal = 1;
@@ -914,14 +933,17 @@ serve_open(struct poller *p, const struct config *cfg)
 		return -1;
 	}
 	serve_set_pages(p->server, metrics_render, status_render, p);
+	serve_set_opml(p->server, cfg);
 	buf_init(&b);
 	if (stat(cfg->output, &st) == 0 && buf_read_file(&b, cfg->output) == 0 &&
 	    b.len > 0)
-		serve_set_feed(p->server, serve_doc_new(b.data, b.len,
+		serve_set_doc(p->server, SERVE_FEED, serve_doc_new(b.data, b.len,
 		    SERVE_ATOM_TYPE, st.st_mtime));
 	else
 		buf_free(&b);
 	log_info("serving on %s", cfg->serve.listen);
+	/* The stories feed, and a merged feed of this state, come now. */
+	merge_start(p);
 	return 0;
 }
 

@@ -31,6 +31,7 @@
 #include "entry.h"
 #include "log.h"
 #include "serve.h"
+#include "subs.h"
 #include "xmalloc.h"
 
 struct serve_doc {
@@ -52,7 +53,7 @@ struct server {
 	uv_poll_t		 poll;
 	uv_timer_t		 timer;
 	int			 open_handles;
-	struct serve_doc	*feed;
+	struct serve_doc	*docs[SERVE_NDOCS];
 	serve_render_fn		 metrics;
 	serve_render_fn		 status;
 	void			*pages_arg;
@@ -107,6 +108,12 @@ serve_doc_new(char *body, size_t len, const char *type, time_t mtime)
 	if (len <= UINT32_MAX)
 		d->gz = gzip_of(body, len, &d->gzlen);
 	return d;
+}
+
+void
+serve_doc_ref(struct serve_doc *d)
+{
+	d->refs++;
 }
 
 void
@@ -303,6 +310,26 @@ keep_escaped(void *cls, struct MHD_Connection *c, char *s)
 	return strlen(s);
 }
 
+/* The documents served as they were handed over, by path. */
+static const struct {
+	const char	*path;
+	int		 open;		/* served without the token: a feed */
+} doc_routes[SERVE_NDOCS] = {
+	[SERVE_FEED] = { "/feed.atom", 1 },
+	[SERVE_STORIES] = { "/stories.atom", 1 },
+	[SERVE_OPML] = { "/feeds.opml", 0 },
+};
+
+/* The document url names, or -1. */
+static int
+doc_route(const char *url)
+{
+	for (int i = 0; i < SERVE_NDOCS; i++)
+		if (strcmp(url, doc_routes[i].path) == 0)
+			return i;
+	return -1;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload,
@@ -311,7 +338,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	struct server *s = cls;
 	int get = strcmp(method, MHD_HTTP_METHOD_GET) == 0;
 	int head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
-	int feed = strcmp(url, "/feed.atom") == 0;
+	int doc = doc_route(url);
 
 	(void)version;
 	(void)upload;
@@ -332,14 +359,16 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_len = 0;
 		return MHD_YES;
 	}
-	if (!feed && strcmp(url, "/healthz") != 0 &&
+	if (doc < 0 && strcmp(url, "/healthz") != 0 &&
 	    strcmp(url, "/metrics") != 0 && strcmp(url, "/status.json") != 0)
 		return send_text(c, MHD_HTTP_NOT_FOUND, "not found\n", NULL);
-	if (feed)
-		return send_doc(c, s->feed);
+	if (doc >= 0 && doc_routes[doc].open)
+		return send_doc(c, s->docs[doc]);
 	if (!authorized(s, c))
 		return send_text(c, MHD_HTTP_UNAUTHORIZED, "token needed\n",
 		    NULL);
+	if (doc >= 0)
+		return send_doc(c, s->docs[doc]);
 	if (strcmp(url, "/metrics") == 0 && s->metrics != NULL)
 		return send_page(c, s->metrics, s->pages_arg,
 		    "text/plain; version=0.0.4; charset=utf-8");
@@ -553,6 +582,17 @@ fail:
 	return NULL;
 }
 
+void
+serve_set_opml(struct server *s, const struct config *cfg)
+{
+	struct buf b;
+
+	buf_init(&b);
+	subs_opml(cfg, &b);
+	serve_set_doc(s, SERVE_OPML, serve_doc_new(b.data, b.len,
+	    SERVE_OPML_TYPE, time(NULL)));
+}
+
 char *
 serve_feed_url(const struct config *cfg)
 {
@@ -579,10 +619,11 @@ serve_set_pages(struct server *s, serve_render_fn metrics,
 }
 
 void
-serve_set_feed(struct server *s, struct serve_doc *doc)
+serve_set_doc(struct server *s, enum serve_doc_id which,
+    struct serve_doc *doc)
 {
-	serve_doc_unref(s->feed);
-	s->feed = doc;
+	serve_doc_unref(s->docs[which]);
+	s->docs[which] = doc;
 }
 
 static void
@@ -597,7 +638,8 @@ handle_closed(uv_handle_t *h)
 	MHD_stop_daemon(s->mhd);
 	if (s->unix_path != NULL)
 		unlink(s->unix_path);
-	serve_doc_unref(s->feed);
+	for (int i = 0; i < SERVE_NDOCS; i++)
+		serve_doc_unref(s->docs[i]);
 	free(s->unix_path);
 	free(s->token);
 	free(s);

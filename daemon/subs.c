@@ -187,35 +187,42 @@ xnode_write(struct buf *b, const struct xnode *n, const struct config *cfg,
 	}
 }
 
+void
+subs_opml(const struct config *cfg, struct buf *b)
+{
+	struct xnode top = { 0 };
+	char date[40];
+
+	for (size_t i = 0; i < cfg->nfeeds; i++)
+		xnode_place(&top, &cfg->feeds[i], i);
+	date_format_rfc5322(time(NULL), date, sizeof(date));
+	buf_addstr(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<opml version=\"2.0\" xmlns:aggregator=\"" OPML_NS "\">\n"
+	    "<head>\n<title>");
+	text_escape(b, cfg->title, strlen(cfg->title), TEXT_ESC_XML);
+	buf_printf(b, "</title>\n<dateCreated>%s</dateCreated>\n</head>\n"
+	    "<body>\n", date);
+	xnode_write(b, &top, cfg, 1);
+	buf_addstr(b, "</body>\n</opml>\n");
+	xnode_free(&top);
+}
+
 int
 subs_export(const char *path)
 {
 	struct config cfg;
-	struct xnode top = { 0 };
 	struct buf b;
-	char date[40];
 	int rc;
 
 	if (config_use(path, &cfg) == -1) {
 		config_free(&cfg);
 		return EXIT_USAGE;
 	}
-	for (size_t i = 0; i < cfg.nfeeds; i++)
-		xnode_place(&top, &cfg.feeds[i], i);
-	date_format_rfc5322(time(NULL), date, sizeof(date));
 	buf_init(&b);
-	buf_addstr(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	    "<opml version=\"2.0\" xmlns:aggregator=\"" OPML_NS "\">\n"
-	    "<head>\n<title>");
-	text_escape(&b, cfg.title, strlen(cfg.title), TEXT_ESC_XML);
-	buf_printf(&b, "</title>\n<dateCreated>%s</dateCreated>\n</head>\n"
-	    "<body>\n", date);
-	xnode_write(&b, &top, &cfg, 1);
-	buf_addstr(&b, "</body>\n</opml>\n");
+	subs_opml(&cfg, &b);
 	rc = fwrite(b.data, 1, b.len, stdout) != b.len ||
 	    fflush(stdout) == EOF ? EXIT_LOCAL : EXIT_OK;
 	buf_free(&b);
-	xnode_free(&top);
 	config_free(&cfg);
 	return rc;
 }

@@ -34,6 +34,12 @@ struct atom_head {
 };
 
 /*
+ * atom_write and atom_write_stories write the document to path, replaced
+ * whole, and give it to head->doc when set; a NULL path only renders it
+ * into head->doc.
+ */
+
+/*
  * Writes entries (already newest first) to path, or to where path leads
  * when it is a symlink.  Returns 0, or -1 with a reason in err.
  */

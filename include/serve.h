@@ -11,6 +11,7 @@
 #include <uv.h>
 
 #define SERVE_ATOM_TYPE	"application/atom+xml; charset=utf-8"
+#define SERVE_OPML_TYPE	"text/x-opml; charset=utf-8"
 
 struct buf;
 struct config;
@@ -26,6 +27,8 @@ struct serve_doc;
 /* Takes body (allocated, len bytes); mtime is its Last-Modified. */
 struct serve_doc	*serve_doc_new(char *body, size_t len, const char *type,
 			    time_t mtime);
+/* On the loop only: a document is shared by the loop's users. */
+void			 serve_doc_ref(struct serve_doc *);
 void			 serve_doc_unref(struct serve_doc *);
 
 /*
@@ -48,8 +51,19 @@ typedef void	(*serve_render_fn)(struct buf *out, void *arg);
  */
 void		 serve_set_pages(struct server *, serve_render_fn metrics,
 		    serve_render_fn status, void *arg);
-/* The merged feed from now on; takes doc. */
-void		 serve_set_feed(struct server *, struct serve_doc *doc);
+/* The documents served as handed over. */
+enum serve_doc_id {
+	SERVE_FEED,		/* /feed.atom, the merged feed */
+	SERVE_STORIES,		/* /stories.atom, one entry per story */
+	SERVE_OPML,		/* /feeds.opml, the subscriptions (token) */
+	SERVE_NDOCS
+};
+
+/* /feeds.opml from now on: cfg's subscriptions, as `export` writes them. */
+void		 serve_set_opml(struct server *, const struct config *cfg);
+/* Serves doc as which from now on; takes doc. */
+void		 serve_set_doc(struct server *, enum serve_doc_id which,
+		    struct serve_doc *doc);
 /* Stops listening and frees the server once its handles have closed. */
 void		 serve_stop(struct server *);
 

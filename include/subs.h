@@ -8,6 +8,9 @@
 #ifndef SUBS_H
 #define SUBS_H
 
+struct buf;
+struct config;
+
 /*
  * aggregator add URL [NAME] [--folder F] [--interval D] (argv[0] is
  * "add"): the feed at URL, or the one the web page at URL advertises,
@@ -41,6 +44,8 @@ int	subs_list(const char *path);
  * their feeds, each feed's name in an aggregator:name attribute.
  */
 int	subs_export(const char *path);
+/* The OPML 2.0 export of cfg's feeds (no credentials), appended to b. */
+void	subs_opml(const struct config *cfg, struct buf *b);
 /*
  * aggregator init [DIR]: a starter config in DIR (default
  * $XDG_CONFIG_HOME/aggregator, else ~/.config/aggregator), delivering

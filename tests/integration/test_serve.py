@@ -314,3 +314,43 @@ def test_metrics_and_status(server, work):
             assert "404" in feeds["broken"]["last_error"]
     finally:
         assert d.stop() == 0, d.log()
+
+
+def test_stories_feed_and_subscriptions(server, work):
+    import xml.etree.ElementTree as ET
+    port = serving(server, work, token=TOKEN, base_url="https://news.example/agg")
+    d = started(work)
+    auth = {"Authorization": b"Bearer " + TOKEN.encode()}
+    try:
+        def stories():
+            r, body = request(port, "GET", "/stories.atom")
+            return body if r.status == 200 else None
+        body = d.wait_for(stories, timeout=10)
+        assert body, d.log()
+        parsed = feedparser.parse(body)
+        assert parsed.bozo == 0
+        assert parsed.feed.id.endswith("#stories")
+        assert parsed.feed.links[0].href == "https://news.example/agg/stories.atom"
+        assert sorted(e.title for e in parsed.entries) == sorted(titles("a", 3))
+        r, merged = request(port, "GET", "/feed.atom")
+        assert feedparser.parse(merged).feed.id + "#stories" == parsed.feed.id
+
+        r, body = request(port, "GET", "/feeds.opml")
+        assert r.status == 401
+        r, body = request(port, "GET", "/feeds.opml", auth)
+        assert r.status == 200 and r.getheader("Content-Type").startswith("text/x-opml")
+        urls = [o.get("xmlUrl") for o in ET.fromstring(body).iter("outline")]
+        assert urls == [server.url("/a.xml")]
+        # A reload's feeds are the list's.
+        with open(work.config, "a", encoding="utf-8") as f:
+            f.write("\n[feed.b]\nurl = %s\nfolder = News/Korea\n" % server.url("/b.xml"))
+        d.send(1)
+        assert d.wait_log("reload: 1 added"), d.log()
+        r, body = request(port, "GET", "/feeds.opml", auth)
+        root = ET.fromstring(body)
+        assert sorted(o.get("xmlUrl") for o in root.iter("outline") if o.get("xmlUrl")) == \
+            sorted([server.url("/a.xml"), server.url("/b.xml")])
+        assert [o.get("text") for o in root.iter("outline") if not o.get("xmlUrl")] == \
+            ["News", "Korea"]
+    finally:
+        assert d.stop() == 0, d.log()
