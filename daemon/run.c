@@ -33,11 +33,11 @@
 #include "group.h"
 #include "log.h"
 #include "maildir.h"
+#include "metrics.h"
 #include "notify.h"
 #include "poller.h"
 #include "reindex.h"
 #include "run.h"
-#include "metrics.h"
 #include "schedule.h"
 #include "serve.h"
 #include "store.h"
@@ -512,7 +512,7 @@ serve_merged(struct poller *p)
 	struct serve_doc *stories = p->merge_stories;
 
 	p->merge_stories = NULL;
-	if (p->server == NULL) {
+	if (p->server == NULL || p->merge_doc == NULL) {
 		serve_doc_unref(p->merge_doc);
 		serve_doc_unref(stories);
 		p->merge_doc = NULL;
@@ -536,8 +536,7 @@ merge_done(uv_work_t *req, int status)
 
 	(void)status;
 	p->merge_running = 0;
-	if (p->merge_doc != NULL)
-		serve_merged(p);
+	serve_merged(p);
 	if (p->merge_err[0] != '\0') {
 		log_error("merged feed %s: %s", p->output, p->merge_err);
 		p->fatal = 1;
