@@ -354,3 +354,27 @@ def test_stories_feed_and_subscriptions(server, work):
             ["News", "Korea"]
     finally:
         assert d.stop() == 0, d.log()
+
+
+def test_newsboat_reads_the_served_feed(server, work, tmp_path):
+    import shutil
+    import sqlite3
+    assert shutil.which("newsboat"), "newsboat is not installed: make deps-test installs it"
+    port = serving(server, work, n=4)
+    d = started(work)
+    try:
+        urls = tmp_path / "urls"
+        urls.write_text("http://127.0.0.1:%d/feed.atom\n" % port)
+        cache = tmp_path / "cache.db"
+        env = dict(os.environ, HOME=str(tmp_path))
+        out = subprocess.run(["newsboat", "-u", str(urls), "-c", str(cache), "-C", "/dev/null",
+                              "-x", "reload", "print-unread"],
+                             capture_output=True, timeout=60, env=env)
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.decode().startswith("4 unread"), out.stdout
+        db = sqlite3.connect(str(cache))
+        got = sorted(t for (t,) in db.execute("SELECT title FROM rss_item"))
+        db.close()
+        assert got == sorted(titles("a", 4))
+    finally:
+        assert d.stop() == 0, d.log()
