@@ -32,7 +32,6 @@ static time_t	atom_times(const struct entry *, time_t *);
 static void	atom_source(struct buf *, const struct entry *, const char *,
 		    time_t);
 static time_t	atom_entry(struct buf *, const struct entry *);
-static const char *atom_outlet(const struct entry *);
 
 /* s as character data, or as an attribute value when attr. */
 void
@@ -116,7 +115,7 @@ atom_source(struct buf *b, const struct entry *e, const char *feed_title,
 	buf_addstr(b, "    </source>\n");
 }
 
-static const char *
+const char *
 atom_outlet(const struct entry *e)
 {
 	return e->feed_title != NULL && e->feed_title[0] != '\0' ?

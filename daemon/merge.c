@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "atom.h"
+#include "front_page.h"
 #include "poller.h"
 #include "serve.h"
 #include "store.h"
@@ -79,27 +80,34 @@ merge_stories_free(struct gather *g)
 }
 
 /*
- * /stories.atom when the merged feed is one entry per entry: the same
- * entries as stories, never written to a file.  Its id is the merged
- * feed's with "#stories", its self link the merged feed's beside it.
+ * What the server shows of a merge besides the merged feed, made here
+ * off the loop: the page at / and, when the merged feed is one entry per
+ * entry, /stories.atom (never written to a file; its id is the merged
+ * feed's with "#stories", its self link the merged feed's beside it).
+ * g holds the stories when the merge grouped them, else it is filled.
  */
-static struct serve_doc *
-merge_stories_doc(struct poller *p, const struct entry *entries, size_t n)
+static void
+merge_served(struct poller *p, const struct entry *entries, size_t n,
+    struct gather *g)
 {
-	struct gather g = { NULL, 0, NULL, 0 };
 	struct atom_head head;
 	struct buf doc;
-	char *id, *self = NULL;
+	char *id, *self = NULL, *html;
 	const char *slash;
-	int rc;
+	size_t len;
+	int rc = 0;
 
-	uv_mutex_lock(&p->store_lock);
-	rc = merge_stories(p->store, entries, n, p->story_window, &g);
-	uv_mutex_unlock(&p->store_lock);
-	if (rc == -1) {
-		merge_stories_free(&g);
-		return NULL;
+	if (!p->merge_group) {
+		uv_mutex_lock(&p->store_lock);
+		rc = merge_stories(p->store, entries, n, p->story_window, g);
+		uv_mutex_unlock(&p->store_lock);
 	}
+	if (rc == -1)
+		return;
+	html = front_page_render(p->merge_title, g->v, g->n, time(NULL), &len);
+	p->merge_page = serve_doc_new(html, len, SERVE_HTML_TYPE, time(NULL));
+	if (p->merge_group)
+		return;
 	id = xasprintf("%s#stories", p->feed_id != NULL ? p->feed_id : "");
 	if (p->merge_url != NULL && (slash = strrchr(p->merge_url, '/')) !=
 	    NULL && strcmp(slash, "/feed.atom") == 0)
@@ -110,15 +118,14 @@ merge_stories_doc(struct poller *p, const struct entry *entries, size_t n)
 	head.id = id;
 	head.self = self;
 	head.doc = &doc;
-	rc = atom_write_stories(NULL, &head, g.v, g.n, NULL, 0);
-	merge_stories_free(&g);
+	if (atom_write_stories(NULL, &head, g->v, g->n, NULL, 0) == 0 &&
+	    doc.len > 0)
+		p->merge_stories = serve_doc_new(doc.data, doc.len,
+		    SERVE_ATOM_TYPE, time(NULL));
+	else
+		buf_free(&doc);
 	free(id);
 	free(self);
-	if (rc == -1 || doc.len == 0) {
-		buf_free(&doc);
-		return NULL;
-	}
-	return serve_doc_new(doc.data, doc.len, SERVE_ATOM_TYPE, time(NULL));
 }
 
 void
@@ -154,15 +161,14 @@ merge_work(uv_work_t *req)
 	else if (rc == 0)
 		atom_write(p->output, &head, entries, n, p->merge_err,
 		    sizeof(p->merge_err));
-	merge_stories_free(&g);
 	/* Its ETag and gzip form are made here, off the loop. */
 	if (doc.len > 0)
 		p->merge_doc = serve_doc_new(doc.data, doc.len, SERVE_ATOM_TYPE,
 		    time(NULL));
 	else
 		buf_free(&doc);
-	/* Grouped, the merged feed is the stories feed already. */
-	if (p->server != NULL && rc == 0 && !p->merge_group)
-		p->merge_stories = merge_stories_doc(p, entries, n);
+	if (p->server != NULL && rc == 0)
+		merge_served(p, entries, n, &g);
+	merge_stories_free(&g);
 	store_entries_free(entries, n);
 }

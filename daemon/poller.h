@@ -155,6 +155,7 @@ struct poller {
 	char			 merge_err[512];
 	struct serve_doc	*merge_doc;	/* what it wrote, to serve */
 	struct serve_doc	*merge_stories;	/* its stories, NULL: merge_doc */
+	struct serve_doc	*merge_page;	/* the page at / */
 	struct server		*server;	/* [serve], or NULL */
 	/* What /metrics counts, on the loop (metrics.c). */
 	struct poll_counts {

@@ -509,15 +509,18 @@ job_schedule(struct job *j, long delay)
 static void
 serve_merged(struct poller *p)
 {
-	struct serve_doc *stories = p->merge_stories;
+	struct serve_doc *stories = p->merge_stories, *page = p->merge_page;
 
-	p->merge_stories = NULL;
+	p->merge_stories = p->merge_page = NULL;
 	if (p->server == NULL || p->merge_doc == NULL) {
 		serve_doc_unref(p->merge_doc);
 		serve_doc_unref(stories);
+		serve_doc_unref(page);
 		p->merge_doc = NULL;
 		return;
 	}
+	if (page != NULL)
+		serve_set_doc(p->server, SERVE_PAGE, page);
 	/* Grouped, one document is both. */
 	if (stories == NULL && p->merge_group) {
 		stories = p->merge_doc;

@@ -243,6 +243,14 @@ send_doc(struct MHD_Connection *c, struct serve_doc *d)
 		return MHD_NO;
 	}
 	MHD_add_response_header(r, "Content-Type", d->type);
+	/* A page: nothing from a feed may run in it, or frame it. */
+	if (strncmp(d->type, "text/html", 9) == 0) {
+		MHD_add_response_header(r, "Content-Security-Policy",
+		    "default-src 'none'; style-src 'unsafe-inline'; "
+		    "frame-ancestors 'none'");
+		MHD_add_response_header(r, "X-Content-Type-Options",
+		    "nosniff");
+	}
 	MHD_add_response_header(r, "ETag", gz ? d->gzetag : d->etag);
 	MHD_add_response_header(r, "Last-Modified", d->modified);
 	MHD_add_response_header(r, "Cache-Control", "no-cache");
@@ -277,7 +285,10 @@ send_page(struct MHD_Connection *c, serve_render_fn render, void *arg,
 	return rc;
 }
 
-/* Whether the request carries the token: "Authorization: Bearer TOKEN". */
+/*
+ * Whether the request carries the token: "Authorization: Bearer TOKEN",
+ * or "?token=TOKEN" for a browser, which cannot send the header.
+ */
 static int
 authorized(struct server *s, struct MHD_Connection *c)
 {
@@ -289,9 +300,11 @@ authorized(struct server *s, struct MHD_Connection *c)
 		return 1;
 	auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_AUTHORIZATION);
-	if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0)
+	if (auth != NULL && strncasecmp(auth, "Bearer ", 7) == 0)
+		auth += 7;
+	else if ((auth = MHD_lookup_connection_value(c,
+	    MHD_GET_ARGUMENT_KIND, "token")) == NULL)
 		return 0;
-	auth += 7;
 	n = strlen(s->token);
 	/* Compared in constant time: how much matched is not told. */
 	if (strlen(auth) != n)
@@ -318,6 +331,7 @@ static const struct {
 	[SERVE_FEED] = { "/feed.atom", 1 },
 	[SERVE_STORIES] = { "/stories.atom", 1 },
 	[SERVE_OPML] = { "/feeds.opml", 0 },
+	[SERVE_PAGE] = { "/", 0 },
 };
 
 /* The document url names, or -1. */

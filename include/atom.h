@@ -54,6 +54,9 @@ int	atom_write(const char *path, const struct atom_head *head,
  * id), every other entry's link as rel="related", the newest update and
  * the list of its outlets.
  */
+/* The outlet an entry is shown from: its feed's title, else its name. */
+const char	*atom_outlet(const struct entry *e);
+
 struct atom_story {
 	const struct entry	*newest;
 	const struct entry	*members;

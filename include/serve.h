@@ -12,6 +12,7 @@
 
 #define SERVE_ATOM_TYPE	"application/atom+xml; charset=utf-8"
 #define SERVE_OPML_TYPE	"text/x-opml; charset=utf-8"
+#define SERVE_HTML_TYPE	"text/html; charset=utf-8"
 
 struct buf;
 struct config;
@@ -56,6 +57,7 @@ enum serve_doc_id {
 	SERVE_FEED,		/* /feed.atom, the merged feed */
 	SERVE_STORIES,		/* /stories.atom, one entry per story */
 	SERVE_OPML,		/* /feeds.opml, the subscriptions (token) */
+	SERVE_PAGE,		/* /, the latest stories as HTML (token) */
 	SERVE_NDOCS
 };
 

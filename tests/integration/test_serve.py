@@ -378,3 +378,75 @@ def test_newsboat_reads_the_served_feed(server, work, tmp_path):
         assert got == sorted(titles("a", 4))
     finally:
         assert d.stop() == 0, d.log()
+
+
+def png_is_drawn(data):
+    """Whether a PNG holds more than one colour: its IDAT rows vary."""
+    import struct
+    import zlib
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat = 8, b""
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        if kind == b"IDAT":
+            idat += data[pos + 8:pos + 8 + length]
+        pos += 12 + length
+    pixels = zlib.decompress(idat)
+    return len(set(pixels)) > 8
+
+
+def test_front_page_in_a_headless_browser(server, work, tmp_path):
+    import shutil
+    from test_stories import serve as story_feeds
+    browser = shutil.which("chromium")
+    assert browser, "chromium is not installed: make deps-test installs it"
+    port = free_port()
+    feeds = story_feeds(server)
+    server.set("/evil.xml", rss_feed(
+        "Evil <b>feed</b>", [{"title": "<script>alert(1)</script> & <img src=x onerror=alert(2)>",
+                              "link": "javascript:alert(3)",
+                              "description": "<p>x</p>"}]))
+    feeds["evil"] = server.url("/evil.xml")
+    work.write_config(feeds, title="AI 뉴스 <today>")
+    assert work.once().rc == 0
+    with open(work.config, "a", encoding="utf-8") as f:
+        f.write("\n[serve]\nlisten = 127.0.0.1:%d\ntoken = %s\n" % (port, "pagetoken"))
+    d = started(work)
+    try:
+        url = "http://127.0.0.1:%d/?token=pagetoken" % port
+
+        def page():
+            r, body = request(port, "GET", "/?token=pagetoken")
+            return body if r.status == 200 else None
+        html = d.wait_for(page, timeout=10)
+        assert html, d.log()
+        r, _ = request(port, "GET", "/")
+        assert r.status == 401
+        r, _ = request(port, "GET", "/?token=pagetoken")
+        assert r.getheader("Content-Type") == "text/html; charset=utf-8"
+        assert "script-src" not in r.getheader("Content-Security-Policy") and \
+            r.getheader("Content-Security-Policy").startswith("default-src 'none'")
+
+        out = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu",
+                              "--dump-dom", url], capture_output=True, timeout=90)
+        dom = out.stdout.decode("utf-8", "replace")
+        assert "<script" not in dom.lower().replace("&lt;script", ""), dom
+        assert "onerror" not in re.sub(r"&lt;img[^<]*", "", dom)
+        assert "javascript:" not in dom
+        # The deal is one block naming its three outlets.
+        deal = [a for a in dom.split("<article>") if "38" in a and "OpenAI" in a]
+        assert len(deal) == 1, dom
+        assert "3 outlets" in deal[0]
+        for outlet in ("Wire", "The Verge", "연합뉴스"):
+            assert outlet in deal[0], outlet
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dom
+        assert "AI 뉴스 &lt;today&gt;" in dom
+
+        shot = tmp_path / "page.png"
+        out = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu",
+                              "--window-size=412,900", "--screenshot=%s" % shot, url],
+                             capture_output=True, timeout=90)
+        assert shot.exists(), out.stderr.decode("utf-8", "replace")[-500:]
+        assert png_is_drawn(shot.read_bytes())
+    finally:
+        assert d.stop() == 0, d.log()
