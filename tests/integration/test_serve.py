@@ -111,7 +111,7 @@ def test_routes_methods_and_token(server, work):
     port = serving(server, work, token=TOKEN)
     d = started(work)
     try:
-        for path in ("/", "/nope", "/feed.atom/", "/../etc/passwd",
+        for path in ("/nope", "/feed.atom/", "/../etc/passwd", "/index.html",
                      "/%2e%2e/etc/passwd", "/feed.atom%00", "//feed.atom"):
             r, body = request(port, "GET", path)
             assert r.status == 404, (path, r.status)
@@ -119,6 +119,10 @@ def test_routes_methods_and_token(server, work):
         for method in ("POST", "PUT", "DELETE", "OPTIONS"):
             r, body = request(port, method, "/feed.atom")
             assert r.status == 405 and r.getheader("Allow") == "GET, HEAD", method
+        for path in ("/healthz", "/", "/metrics", "/status.json", "/feeds.opml",
+                     "/healthz?token=wrong"):
+            r, body = request(port, "GET", path)
+            assert r.status == 401, path
         r, body = request(port, "GET", "/healthz")
         assert r.status == 401 and r.getheader("WWW-Authenticate").startswith("Bearer")
         r, body = request(port, "GET", "/healthz", {"Authorization": "Bearer wrong"})
