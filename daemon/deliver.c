@@ -286,9 +286,7 @@ static int
 folder_synced_before(struct delivery **ds, size_t k, const size_t *moved)
 {
 	for (size_t j = 0; j < k; j++)
-		if (moved[j] > 0 && (ds[j]->folder == ds[k]->folder ||
-		    (ds[j]->folder != NULL && ds[k]->folder != NULL &&
-		    strcmp(ds[j]->folder, ds[k]->folder) == 0)))
+		if (moved[j] > 0 && streq_null(ds[j]->folder, ds[k]->folder))
 			return 1;
 	return 0;
 }
@@ -489,12 +487,6 @@ recover_row(const char *key, const char *feed, const char *folder,
 	return 0;
 }
 
-static int
-same_folder(const char *a, const char *b)
-{
-	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
-}
-
 /*
  * The rows from first to end, all of one folder: each file is moved on
  * into new/ if it is still in tmp/; in new/ or cur/, or nowhere (a reader
@@ -550,7 +542,7 @@ recover_files(struct recovery *r)
 
 	for (first = 0; first < r->nrows; first = end) {
 		for (end = first + 1; end < r->nrows &&
-		    same_folder(r->folders[end], r->folders[first]); end++)
+		    streq_null(r->folders[end], r->folders[first]); end++)
 			;
 		if (recover_folder(r, first, end) == -1)
 			return -1;

@@ -4,6 +4,7 @@
  * it together with other feeds' and records the feed's state and schedule
  * in the same transaction.  Nothing here touches the loop.
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -644,14 +645,14 @@ static void
 job_hooks(struct job *j, const struct delivery *d)
 {
 	struct poller *p = j->p;
-	char *path;
+	char dir[PATH_MAX], *path;
 
+	if (folder_maildir(dir, sizeof(dir), p->spool, d->folder) == -1)
+		return;
 	for (size_t i = 0; i < d->n; i++) {
 		if (!deliver_landed(d, i))
 			continue;
-		path = d->folder != NULL ? xasprintf("%s/%s/new/%s", p->spool,
-		    d->folder, d->names[i]) : xasprintf("%s/new/%s", p->spool,
-		    d->names[i]);
+		path = xasprintf("%s/new/%s", dir, d->names[i]);
 		uv_sem_wait(&p->hooks);
 		(void)hook_run(j->conf.exec, &d->entries[i], path,
 		    atomic_load(&p->exec_timeout));
