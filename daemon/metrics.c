@@ -22,8 +22,6 @@ metrics_count_poll(struct poller *p, const struct job *j)
 {
 	size_t i;
 
-	p->counts.polls++;
-	p->counts.entries += j->delivered;
 	if (!j->failed)
 		return;
 	for (i = 0; i + 1 < sizeof(stages) / sizeof(stages[0]); i++)
@@ -37,6 +35,15 @@ metric(struct buf *b, const char *name, const char *type, const char *help)
 {
 	buf_printf(b, "# HELP aggregator_%s %s\n# TYPE aggregator_%s %s\n",
 	    name, help, name, type);
+}
+
+/* A metric of one value, without labels. */
+static void
+metric_value(struct buf *b, const char *name, const char *type,
+    const char *help, unsigned long long value)
+{
+	metric(b, name, type, help);
+	buf_printf(b, "aggregator_%s %llu\n", name, value);
 }
 
 static size_t
@@ -63,37 +70,30 @@ metrics_render(struct buf *b, void *arg)
 			p->counts.stories = story_index_entries(p->stories);
 		uv_mutex_unlock(&p->story_lock);
 	}
-	metric(b, "polls_total", "counter", "Feed polls finished.");
-	buf_printf(b, "aggregator_polls_total %lu\n", p->counts.polls);
-	metric(b, "not_modified_total", "counter",
-	    "Polls the server answered 304 Not Modified.");
-	buf_printf(b, "aggregator_not_modified_total %lu\n",
+	/* The daemon's own totals, which its status line counts too. */
+	metric_value(b, "polls_total", "counter", "Feed polls finished.",
+	    p->polled);
+	metric_value(b, "not_modified_total", "counter",
+	    "Polls the server answered 304 Not Modified.",
 	    p->counts.not_modified);
 	metric(b, "poll_failures_total", "counter",
 	    "Polls that failed, by the stage they failed in.");
 	for (i = 0; i < sizeof(stages) / sizeof(stages[0]); i++)
 		buf_printf(b, "aggregator_poll_failures_total{stage=\"%s\"} "
 		    "%lu\n", stages[i], p->counts.failures[i]);
-	metric(b, "entries_delivered_total", "counter",
-	    "New entries delivered into the spool.");
-	buf_printf(b, "aggregator_entries_delivered_total %lu\n",
-	    p->counts.entries);
-	metric(b, "fetched_bytes_total", "counter",
-	    "Feed bodies fetched, decoded, in bytes.");
-	buf_printf(b, "aggregator_fetched_bytes_total %llu\n",
-	    p->counts.bytes);
-	metric(b, "feeds", "gauge", "Feeds in the config.");
-	buf_printf(b, "aggregator_feeds %zu\n", p->njobs);
-	metric(b, "feeds_failing", "gauge",
-	    "Feeds whose last poll failed or that are gone.");
-	buf_printf(b, "aggregator_feeds_failing %zu\n", p->failing);
-	metric(b, "queue_depth", "gauge",
-	    "Feeds due and waiting for a free place to poll.");
-	buf_printf(b, "aggregator_queue_depth %zu\n", queue_depth(p));
-	metric(b, "polls_running", "gauge", "Polls under way.");
-	buf_printf(b, "aggregator_polls_running %zu\n", p->active);
-	metric(b, "stories", "gauge", "Stories the index holds.");
-	buf_printf(b, "aggregator_stories %zu\n", p->counts.stories);
+	metric_value(b, "entries_delivered_total", "counter",
+	    "New entries delivered into the spool.", p->delivered);
+	metric_value(b, "fetched_bytes_total", "counter",
+	    "Feed bodies fetched, decoded, in bytes.", p->counts.bytes);
+	metric_value(b, "feeds", "gauge", "Feeds in the config.", p->njobs);
+	metric_value(b, "feeds_failing", "gauge",
+	    "Feeds whose last poll failed or that are gone.", p->failing);
+	metric_value(b, "queue_depth", "gauge",
+	    "Feeds due and waiting for a free place to poll.", queue_depth(p));
+	metric_value(b, "polls_running", "gauge", "Polls under way.",
+	    p->active);
+	metric_value(b, "stories", "gauge", "Stories the index holds.",
+	    p->counts.stories);
 	group_latency(p->group, &lat);
 	metric(b, "commit_seconds", "histogram",
 	    "How long each group commit of deliveries took.");

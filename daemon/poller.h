@@ -157,11 +157,9 @@ struct poller {
 	struct serve_doc	*merge_stories;	/* its stories, NULL: merge_doc */
 	struct serve_doc	*merge_page;	/* the page at / */
 	struct server		*server;	/* [serve], or NULL */
-	/* What /metrics counts, on the loop (metrics.c). */
+	/* What /metrics counts besides polled and delivered (metrics.c). */
 	struct poll_counts {
-		unsigned long	 polls;
 		unsigned long	 not_modified;
-		unsigned long	 entries;
 		unsigned long long bytes;	/* bodies fetched, decoded */
 		unsigned long	 failures[5];	/* by stage: metrics.c */
 		size_t		 stories;	/* the index's, when last read */
